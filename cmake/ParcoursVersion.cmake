@@ -1,0 +1,30 @@
+# Writes engine/version.hpp-like definitions: the version and the git commit at configure time.
+execute_process(COMMAND git rev-parse --short=12 HEAD
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} OUTPUT_VARIABLE PARCOURS_GIT_COMMIT
+  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE _git_rc)
+if(NOT _git_rc EQUAL 0 OR PARCOURS_GIT_COMMIT STREQUAL "")
+  set(PARCOURS_GIT_COMMIT "unknown")
+else()
+  execute_process(COMMAND git status --porcelain --untracked-files=no
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} OUTPUT_VARIABLE _dirty OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT _dirty STREQUAL "")
+    string(APPEND PARCOURS_GIT_COMMIT "-dirty")
+  endif()
+endif()
+# Re-run configure when HEAD moves so the commit recorded in results stays true.
+if(EXISTS ${PROJECT_SOURCE_DIR}/.git/HEAD)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/.git/HEAD)
+  file(READ ${PROJECT_SOURCE_DIR}/.git/HEAD _head)
+  if(_head MATCHES "^ref: ([^\n]+)" AND EXISTS ${PROJECT_SOURCE_DIR}/.git/${CMAKE_MATCH_1})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/.git/${CMAKE_MATCH_1})
+  endif()
+endif()
+if(CMAKE_BUILD_TYPE)
+  set(PARCOURS_BUILD_TYPE ${CMAKE_BUILD_TYPE})
+else()
+  set(PARCOURS_BUILD_TYPE "unspecified")
+endif()
+if(PARCOURS_SANITIZE)
+  string(APPEND PARCOURS_BUILD_TYPE "+${PARCOURS_SANITIZE}")
+endif()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/build_info.hpp.in ${PROJECT_BINARY_DIR}/generated/engine/build_info.hpp @ONLY)

@@ -1,0 +1,60 @@
+// What one replication measures, per period (year or month), territory and service.
+// Flat arrays in [period][territory][service] (or [period][territory]) order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace parcours::model {
+
+/// Indicators of one replication. Plain value type; all vectors sized by `resize`.
+struct Indicators {
+  int periods = 0;
+  int territories = 0;
+  int services = 0;
+
+  // [period][territory][service]
+  std::vector<double> occupied_place_days;      // integral of occupied places over the period
+  std::vector<std::int64_t> admissions;         // entries into a place during the period
+  std::vector<std::int64_t> waiting_end;        // on the waiting list at the period's end
+  std::vector<std::int64_t> holding_end;        // holding this service's place while waiting
+                                                // for the next one (Creton), at the end
+  std::vector<std::int64_t> aged_out_waiting;   // left the list at its age limit, in period
+
+  // [period][territory]: people in the sector (in a place, on a list, or oriented and not yet
+  // old enough), so present_start + arrivals == present_end + departures.
+  std::vector<std::int64_t> present_start;
+  std::vector<std::int64_t> arrivals;
+  std::vector<std::int64_t> departures;
+  std::vector<std::int64_t> present_end;
+
+  std::uint64_t events = 0;  // events processed (stale, cancelled ones not counted)
+
+  void resize(int n_periods, int n_territories, int n_services) {
+    periods = n_periods;
+    territories = n_territories;
+    services = n_services;
+    const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
+    const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
+    occupied_place_days.assign(cells, 0.0);
+    admissions.assign(cells, 0);
+    waiting_end.assign(cells, 0);
+    holding_end.assign(cells, 0);
+    aged_out_waiting.assign(cells, 0);
+    present_start.assign(flows, 0);
+    arrivals.assign(flows, 0);
+    departures.assign(flows, 0);
+    present_end.assign(flows, 0);
+  }
+
+  [[nodiscard]] std::size_t cell(int period, int territory, int service) const {
+    return (static_cast<std::size_t>(period) * territories + territory) * services + service;
+  }
+
+  [[nodiscard]] std::size_t flow(int period, int territory) const {
+    return static_cast<std::size_t>(period) * territories + territory;
+  }
+};
+
+}  // namespace parcours::model

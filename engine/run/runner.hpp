@@ -1,0 +1,43 @@
+// Runs the replications of a scenario, in parallel over replications with OpenMP, and returns
+// their results in replication order, so output never depends on the number of threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "engine/funding/daily_price.hpp"
+#include "engine/model/indicators.hpp"
+#include "engine/model/params.hpp"
+
+namespace parcours::run {
+
+/// Told of progress from worker threads. Implementations must be thread-safe.
+class ProgressObserver {
+ public:
+  virtual ~ProgressObserver() = default;
+  virtual void on_events(std::uint64_t events) = 0;  // called every few 10^5 events
+  virtual void on_replication_done() = 0;
+};
+
+struct Options {
+  std::uint64_t seed = 1;
+  int replications = 1;
+  int threads = 1;  // 0: OpenMP's default
+  const std::atomic<bool>* cancel = nullptr;  // set to stop early; run() then throws Cancelled
+  ProgressObserver* progress = nullptr;
+};
+
+struct ReplicationResult {
+  model::Indicators indicators;
+  std::vector<double> spending_euros;  // [period][territory][service]
+  double wall_seconds = 0.0;
+};
+
+struct Results {
+  std::vector<ReplicationResult> replications;  // index = replication number
+  double wall_seconds = 0.0;
+  std::uint64_t events = 0;
+};
+
+}  // namespace parcours::run
