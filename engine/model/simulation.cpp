@@ -1,0 +1,417 @@
+#include "engine/model/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/random/exponential_distribution.hpp>
+
+#include "engine/core/check.hpp"
+#include "engine/core/distribution.hpp"
+
+namespace parcours::model {
+
+namespace {
+
+constexpr std::uint32_t kGenerationMask = (1U << 29) - 1;
+
+// Stream entities of people: stable under policy changes, so that the k-th newcomer of a
+// territory is the same child in a baseline and in a reform (common random numbers).
+constexpr std::uint64_t arrival_key(TerritoryId t, std::uint64_t k) {
+  return (std::uint64_t{1} << 62) | (std::uint64_t{t} << 40) | k;
+}
+
+constexpr std::uint64_t initial_key(ServiceId s, TerritoryId t, std::uint64_t slot) {
+  return (std::uint64_t{2} << 62) | (std::uint64_t{s} << 48) | (std::uint64_t{t} << 32) | slot;
+}
+
+constexpr std::uint64_t scripted_key(std::uint64_t index) {
+  return (std::uint64_t{3} << 62) | index;
+}
+
+constexpr std::uint64_t kProgressEvery = 1U << 16;
+
+}  // namespace
+
+Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replication)
+    : model_(model),
+      seed_(seed),
+      replication_(replication),
+      n_services_(model.services.size()) {
+  const auto n_territories = model.territories.size();
+  PARCOURS_CHECK(n_territories > 0 && n_services_ > 0, "a model needs territories and services");
+  cells_.resize(n_territories * n_services_);
+  for (std::size_t t = 0; t < n_territories; ++t) {
+    for (std::size_t s = 0; s < n_services_; ++s) {
+      PARCOURS_CHECK(model.services[s].capacity.size() == n_territories,
+                     "one capacity per territory expected");
+      cells_[t * n_services_ + s].capacity = model.services[s].capacity[t];
+    }
+  }
+  double weight_sum = 0.0;
+  for (const auto& territory : model.territories) {
+    weight_sum += territory.weight;
+  }
+  for (std::size_t t = 0; t < n_territories; ++t) {
+    arrival_streams_.emplace_back(seed, replication, core::Stream::kArrivalTimes, t);
+    arrival_rate_per_day_.push_back(model.arrivals.rate_per_year *
+                                    model.territories[t].weight / weight_sum /
+                                    core::kDaysPerYear);
+  }
+  arrivals_so_far_.assign(n_territories, 0);
+  present_.assign(n_territories, 0);
+  double cumulative = 0.0;
+  for (double p : model.arrivals.orientation) {
+    cumulative += p;
+    orientation_cdf_.push_back(cumulative);
+  }
+  out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_));
+}
+
+void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
+  scripted_.push_back(arrival);
+}
+
+void Simulation::schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation) {
+  queue_.push(core::SimTime{day}, type == Ev::kPeriodEnd ? kRankPeriodEnd : kRankPerson,
+              Payload{id, ((generation & kGenerationMask) << 3) | static_cast<std::uint32_t>(type)});
+}
+
+void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceId service) {
+  if (observer_ != nullptr) {
+    TerritoryId t = kind == EventKind::kPeriodEnd ? 0 : people_[person].territory;
+    observer_->on_event({core::SimTime{day}, kind, person, t, service});
+  }
+}
+
+std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t,
+                                     std::uint64_t key) {
+  PARCOURS_CHECK(people_.size() < kGenerationMask, "too many people for 32-bit ids");
+  auto p = static_cast<std::uint32_t>(people_.size());
+  people_.push_back(Person{day - core::years_to_days(age_years), key, t});
+  generations_.resize(people_.size());
+  ++present_[t];
+  return p;
+}
+
+void Simulation::set_occupied(Cell& c, double day, std::int64_t delta) {
+  c.place_days += static_cast<double>(c.occupied) * (day - c.last_change);
+  c.last_change = day;
+  c.occupied += delta;
+  PARCOURS_DCHECK(c.occupied >= 0 && c.occupied <= c.capacity, "occupancy out of bounds");
+}
+
+void Simulation::place_initial_occupants() {
+  for (std::size_t s = 0; s < n_services_; ++s) {
+    const Service& service = model_.services[s];
+    for (std::size_t t = 0; t < model_.territories.size(); ++t) {
+      const auto n = static_cast<std::int64_t>(
+          std::llround(service.initial.share_of_places * static_cast<double>(service.capacity[t])));
+      for (std::int64_t slot = 0; slot < n; ++slot) {
+        const auto key = initial_key(static_cast<ServiceId>(s), static_cast<TerritoryId>(t),
+                                     static_cast<std::uint64_t>(slot));
+        core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
+        const double age = core::sample(gen, service.initial.age_years);
+        const auto p = new_person(0.0, age, static_cast<TerritoryId>(t), key);
+        admit(0.0, p, static_cast<ServiceId>(s), /*count_admission=*/false);
+      }
+    }
+  }
+}
+
+Indicators Simulation::run() {
+  const double horizon = model_.period_days() * model_.periods();
+  std::size_t expected_people = 0;
+  for (const auto& service : model_.services) {
+    for (auto c : service.capacity) {
+      expected_people += static_cast<std::size_t>(c);
+    }
+  }
+  expected_people += static_cast<std::size_t>(model_.arrivals.rate_per_year * model_.horizon_years * 1.1);
+  people_.reserve(expected_people);
+  queue_.reserve(expected_people / 2);
+
+  place_initial_occupants();
+  for (std::size_t t = 0; t < model_.territories.size(); ++t) {
+    if (arrival_rate_per_day_[t] > 0.0) {
+      const double gap =
+          boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(arrival_streams_[t]);
+      schedule(gap, Ev::kArrival, static_cast<std::uint32_t>(t));
+    }
+  }
+  for (std::size_t i = 0; i < scripted_.size(); ++i) {
+    schedule(scripted_[i].day, Ev::kScripted, static_cast<std::uint32_t>(i));
+  }
+  for (int p = 0; p < model_.periods(); ++p) {
+    schedule(model_.period_days() * (p + 1), Ev::kPeriodEnd, static_cast<std::uint32_t>(p));
+  }
+  for (std::size_t t = 0; t < present_.size(); ++t) {
+    out_.present_start[out_.flow(0, static_cast<int>(t))] = present_[t];
+  }
+
+  std::uint64_t since_report = 0;
+  while (!queue_.empty()) {
+    const auto [key, payload] = queue_.pop();
+    const double day = key.at.days;
+    if (day > horizon) {
+      break;
+    }
+    const auto type = static_cast<Ev>(payload.tag & 7U);
+    const std::uint32_t generation = payload.tag >> 3;
+    if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
+        (generations_.current(payload.id) & kGenerationMask) != generation) {
+      continue;  // cancelled: the person's state changed since this was scheduled
+    }
+    now_ = day;
+    ++out_.events;
+    switch (type) {
+      case Ev::kArrival:
+        on_arrival(day, static_cast<TerritoryId>(payload.id));
+        break;
+      case Ev::kScripted: {
+        const auto& a = scripted_[payload.id];
+        const auto p = new_person(day, a.age_years, a.territory, scripted_key(payload.id));
+        ++out_.arrivals[out_.flow(period_, a.territory)];
+        emit(day, EventKind::kArrival, p, a.service);
+        orient(day, p, a.service);
+        break;
+      }
+      case Ev::kStayEnd:
+        decide(day, payload.id, model_.services[people_[payload.id].place].on_stay_end,
+               core::Stream::kStayOutcome);
+        break;
+      case Ev::kAgeLimit:
+        decide(day, payload.id, model_.services[people_[payload.id].place].on_age_limit,
+               core::Stream::kAgeLimitOutcome);
+        break;
+      case Ev::kAgedOut:
+        on_aged_out(day, payload.id, /*queued=*/true);
+        break;
+      case Ev::kEligible:
+        join_list(day, payload.id, people_[payload.id].waiting);
+        break;
+      case Ev::kPeriodEnd:
+        on_period_end(static_cast<int>(payload.id));
+        break;
+    }
+    if (period_ == model_.periods()) {
+      break;  // the horizon: later events, and same-time ones ranked after it, are not run
+    }
+    if (++since_report == kProgressEvery && monitor_ != nullptr) {
+      monitor_->on_progress(since_report);
+      since_report = 0;
+      if (monitor_->should_stop()) {
+        throw Cancelled();
+      }
+    }
+  }
+  if (monitor_ != nullptr) {
+    monitor_->on_progress(since_report);
+  }
+  PARCOURS_CHECK(period_ == model_.periods(), "run ended before the horizon");
+  return std::move(out_);
+}
+
+void Simulation::on_arrival(double day, TerritoryId t) {
+  const std::uint64_t k = arrivals_so_far_[t]++;
+  const double gap =
+      boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(arrival_streams_[t]);
+  schedule(day + gap, Ev::kArrival, t);
+
+  const auto key = arrival_key(t, k);
+  core::KeyedRng gen(seed_, replication_, core::Stream::kArrivalPerson, key);
+  const double age = core::sample(gen, model_.arrivals.age_years);
+  const double u = core::uniform01(gen) * orientation_cdf_.back();
+  const auto s = static_cast<ServiceId>(
+      std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) - orientation_cdf_.begin());
+  const auto p = new_person(day, age, t, key);
+  ++out_.arrivals[out_.flow(period_, t)];
+  emit(day, EventKind::kArrival, p, s);
+  orient(day, p, std::min<ServiceId>(s, static_cast<ServiceId>(n_services_ - 1)));
+}
+
+// The person, in no place or holding one, is oriented to `s` in its territory.
+void Simulation::orient(double day, std::uint32_t p, ServiceId s) {
+  Person& person = people_[p];
+  const Service& service = model_.services[s];
+  person.waiting = s;
+  const double eligible_day = person.birth_day + core::years_to_days(service.min_age_years);
+  if (eligible_day > day) {
+    schedule(eligible_day, Ev::kEligible, p, generations_.current(p));
+    return;
+  }
+  join_list(day, p, s);
+}
+
+void Simulation::join_list(double day, std::uint32_t p, ServiceId s) {
+  Person& person = people_[p];
+  const Service& service = model_.services[s];
+  Cell& c = cell(person.territory, s);
+  if (service.has_age_limit() &&
+      person.birth_day + core::years_to_days(service.age_limit_years) <= day) {
+    emit(day, EventKind::kJoinList, p, s);
+    on_aged_out(day, p, /*queued=*/false);
+    return;
+  }
+  if (c.occupied < c.capacity) {
+    PARCOURS_DCHECK(c.waiting == 0, "a free place with people waiting");
+    const ServiceId held = person.place;
+    admit(day, p, s, /*count_admission=*/true);
+    if (held != kNoService) {
+      free_place(day, person.territory, held);  // a Creton move with a place free at once
+    }
+    return;
+  }
+  emit(day, EventKind::kJoinList, p, s);
+  const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
+  c.queue.emplace_back(p, g);
+  ++c.waiting;
+  if (person.place != kNoService) {
+    ++cell(person.territory, person.place).holding;
+    emit(day, EventKind::kHold, p, person.place);
+  }
+  if (service.has_age_limit()) {
+    schedule(person.birth_day + core::years_to_days(service.age_limit_years), Ev::kAgedOut, p, g);
+  }
+}
+
+void Simulation::admit(double day, std::uint32_t p, ServiceId s, bool count_admission) {
+  Person& person = people_[p];
+  const Service& service = model_.services[s];
+  set_occupied(cell(person.territory, s), day, +1);
+  if (count_admission) {
+    ++out_.admissions[out_.cell(period_, person.territory, s)];
+    emit(day, EventKind::kAdmit, p, s);
+  }
+  person.place = s;
+  person.waiting = kNoService;
+  ++person.stays;
+  const auto g = generations_.cancel_all(p);
+  core::KeyedRng gen(seed_, replication_, core::Stream::kStayLength, person.key, person.stays);
+  const double end = day + core::years_to_days(core::sample(gen, service.length_of_stay_years));
+  if (service.has_age_limit()) {
+    const double limit = person.birth_day + core::years_to_days(service.age_limit_years);
+    if (limit <= end) {
+      schedule(std::max(limit, day), Ev::kAgeLimit, p, g);
+      return;
+    }
+  }
+  schedule(end, Ev::kStayEnd, p, g);
+}
+
+// A place of (t, s) frees: the head of its list, if any, takes it at once.
+void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
+  Cell& c = cell(t, s);
+  set_occupied(c, day, -1);
+  while (c.waiting > 0) {
+    PARCOURS_DCHECK(c.head < c.queue.size(), "waiting count out of step with the queue");
+    const auto [next, g] = c.queue[c.head++];
+    if (!generations_.is_live(next, g) || people_[next].waiting != s) {
+      continue;  // left the list (aged out) since joining
+    }
+    --c.waiting;
+    if (c.head > 4096 && c.head * 2 > c.queue.size()) {
+      c.queue.erase(c.queue.begin(), c.queue.begin() + static_cast<std::ptrdiff_t>(c.head));
+      c.head = 0;
+    }
+    const ServiceId held = people_[next].place;
+    admit(day, next, s, /*count_admission=*/true);
+    if (held != kNoService) {
+      --cell(t, held).holding;
+      free_place(day, t, held);
+    }
+    return;
+  }
+}
+
+// A stay ends, or reaches the age limit: draw a branch and carry it out.
+void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
+                        core::Stream purpose) {
+  Person& person = people_[p];
+  core::KeyedRng gen(seed_, replication_, purpose, person.key, person.stays);
+  const Branch* chosen = &branches.back();
+  if (branches.size() > 1) {
+    double u = core::uniform01(gen);
+    for (const Branch& b : branches) {
+      if (u < b.probability) {
+        chosen = &b;
+        break;
+      }
+      u -= b.probability;
+    }
+  }
+  const ServiceId from = person.place;
+  switch (chosen->action) {
+    case Action::kLeave:
+      person.place = kNoService;
+      free_place(day, person.territory, from);
+      depart(day, p);
+      break;
+    case Action::kOrient:
+      person.place = kNoService;
+      generations_.cancel_all(p);
+      free_place(day, person.territory, from);
+      orient(day, p, chosen->target);
+      break;
+    case Action::kMove:
+      generations_.cancel_all(p);
+      orient(day, p, chosen->target);
+      break;
+  }
+}
+
+void Simulation::depart(double day, std::uint32_t p) {
+  Person& person = people_[p];
+  generations_.cancel_all(p);
+  person.waiting = kNoService;
+  person.place = kNoService;
+  --present_[person.territory];
+  ++out_.departures[out_.flow(period_, person.territory)];
+  emit(day, EventKind::kLeave, p, kNoService);
+}
+
+// The person reaches the age limit of the service it waits for (`queued`: it was on the list,
+// rather than oriented there already too old). A holder's place frees as it leaves.
+void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
+  Person& person = people_[p];
+  const ServiceId s = person.waiting;
+  ++out_.aged_out_waiting[out_.cell(period_, person.territory, s)];
+  emit(day, EventKind::kAgedOutWaiting, p, s);
+  const ServiceId held = person.place;
+  if (queued) {
+    --cell(person.territory, s).waiting;
+    if (held != kNoService) {
+      --cell(person.territory, held).holding;
+    }
+  }
+  person.waiting = kNoService;
+  person.place = kNoService;
+  if (held != kNoService) {
+    free_place(day, person.territory, held);
+  }
+  depart(day, p);
+}
+
+void Simulation::on_period_end(int period) {
+  PARCOURS_CHECK(period == period_, "periods must end in order");
+  const double day = model_.period_days() * (period + 1);
+  const auto n_territories = static_cast<int>(model_.territories.size());
+  for (int t = 0; t < n_territories; ++t) {
+    for (std::size_t s = 0; s < n_services_; ++s) {
+      Cell& c = cells_[static_cast<std::size_t>(t) * n_services_ + s];
+      set_occupied(c, day, 0);
+      const auto i = out_.cell(period, t, static_cast<int>(s));
+      out_.occupied_place_days[i] = c.place_days;
+      out_.waiting_end[i] = c.waiting;
+      out_.holding_end[i] = c.holding;
+      c.place_days = 0.0;
+    }
+    out_.present_end[out_.flow(period, t)] = present_[t];
+    if (period + 1 < model_.periods()) {
+      out_.present_start[out_.flow(period + 1, t)] = present_[t];
+    }
+  }
+  emit(day, EventKind::kPeriodEnd, static_cast<std::uint32_t>(period), kNoService);
+  ++period_;
+}
+
+}  // namespace parcours::model

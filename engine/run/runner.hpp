@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/funding/daily_price.hpp"
@@ -39,5 +40,18 @@ struct Results {
   double wall_seconds = 0.0;
   std::uint64_t events = 0;
 };
+
+/// Thrown by run() when Options::cancel was set before every replication finished.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("run interrupted") {}
+};
+
+/// Runs replications 0..N-1 of `model` with `funding`, on `options.threads` OpenMP threads.
+/// Replication r draws only from streams keyed by (seed, r): results are bit-identical
+/// whatever the number of threads. An exception in a replication stops the others and is
+/// rethrown here (the first in replication order).
+[[nodiscard]] Results run(const model::Model& model, const funding::Params& funding,
+                          const Options& options);
 
 }  // namespace parcours::run

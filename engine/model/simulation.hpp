@@ -1,0 +1,151 @@
+// One replication of the pathway model: arrivals, waiting lists, admissions, stays, age limits,
+// re-orientation and the Creton rule, as a discrete-event simulation over keyed random streams.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "engine/core/event_queue.hpp"
+#include "engine/core/random.hpp"
+#include "engine/core/sim_time.hpp"
+#include "engine/model/indicators.hpp"
+#include "engine/model/params.hpp"
+
+namespace parcours::model {
+
+/// What happened to whom, for observers (tests, fingerprints, traces).
+enum class EventKind : std::uint8_t {
+  kArrival,          // a new orientation enters the sector
+  kJoinList,         // starts waiting for `service`
+  kAdmit,            // enters a place of `service` (not for people present at t = 0)
+  kHold,             // keeps its place of `service` past the age limit, waiting for the next
+  kAgedOutWaiting,   // left `service`'s list at its age limit
+  kLeave,            // left the sector
+  kPeriodEnd,        // end of an indicator period; person is the period index
+};
+
+struct EventRecord {
+  core::SimTime at;
+  EventKind kind;
+  std::uint32_t person;
+  TerritoryId territory;
+  ServiceId service;
+};
+
+/// Watches a replication. Called from the replication's own thread only.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_event(const EventRecord& record) = 0;
+};
+
+/// Asked by a running replication every few 10^4 events: reports progress and may stop it.
+class Monitor {
+ public:
+  virtual ~Monitor() = default;
+  virtual void on_progress(std::uint64_t new_events) = 0;
+  [[nodiscard]] virtual bool should_stop() const = 0;
+};
+
+/// Thrown by Simulation::run when its Monitor asked it to stop.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("run cancelled") {}
+};
+
+/// A person placed by hand (tests and cohort studies), in addition to Poisson arrivals.
+struct ScriptedArrival {
+  double day = 0.0;
+  TerritoryId territory = 0;
+  double age_years = 0.0;
+  ServiceId service = 0;
+};
+
+/// One replication. Owns its clock, queue, people and streams; thread-compatible, and
+/// independent of any other replication: draws come from streams keyed by (seed, replication,
+/// purpose, person, occurrence), so results do not depend on threads.
+class Simulation {
+ public:
+  /// `model` must outlive the simulation and be validated (io::load_scenario does it).
+  Simulation(const Model& model, std::uint64_t seed, std::uint64_t replication);
+
+  void add_scripted_arrival(const ScriptedArrival& arrival);
+
+  void set_observer(Observer* observer) { observer_ = observer; }
+
+  void set_monitor(Monitor* monitor) { monitor_ = monitor; }
+
+  /// Runs to the horizon and returns the indicators. Call once.
+  [[nodiscard]] Indicators run();
+
+ private:
+  enum class Ev : std::uint8_t { kArrival, kScripted, kStayEnd, kAgeLimit, kAgedOut, kEligible, kPeriodEnd };
+
+  struct Payload {
+    std::uint32_t id;    // person, territory (arrivals), script index or period
+    std::uint32_t tag;   // generation << 3 | event type
+  };
+
+  struct Person {
+    double birth_day;
+    std::uint64_t key;        // stream entity: stable across policies (common random numbers)
+    TerritoryId territory;
+    ServiceId place = kNoService;     // service whose place it occupies
+    ServiceId waiting = kNoService;   // service whose list it is on (or will join)
+    std::uint16_t stays = 0;          // stays begun: the occurrence of stay-keyed streams
+  };
+
+  struct Cell {  // one (territory, service)
+    std::int64_t capacity = 0;
+    std::int64_t occupied = 0;
+    std::int64_t waiting = 0;  // live entries of `queue`
+    std::int64_t holding = 0;  // occupants holding this place while waiting elsewhere
+    double last_change = 0.0;
+    double place_days = 0.0;   // since the start of the current period
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> queue;  // (person, generation), FIFO
+    std::size_t head = 0;
+  };
+
+  static constexpr std::uint8_t kRankPeriodEnd = 0;
+  static constexpr std::uint8_t kRankPerson = 1;
+
+  void schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation = 0);
+  std::uint32_t new_person(double day, double age_years, TerritoryId t, std::uint64_t key);
+  void emit(double day, EventKind kind, std::uint32_t person, ServiceId service);
+  Cell& cell(TerritoryId t, ServiceId s) { return cells_[static_cast<std::size_t>(t) * n_services_ + s]; }
+  void set_occupied(Cell& c, double day, std::int64_t delta);
+
+  void on_arrival(double day, TerritoryId t);
+  void orient(double day, std::uint32_t p, ServiceId s);
+  void join_list(double day, std::uint32_t p, ServiceId s);
+  void admit(double day, std::uint32_t p, ServiceId s, bool count_admission);
+  void free_place(double day, TerritoryId t, ServiceId s);
+  void decide(double day, std::uint32_t p, const std::vector<Branch>& branches, core::Stream purpose);
+  void depart(double day, std::uint32_t p);
+  void on_aged_out(double day, std::uint32_t p, bool queued);
+  void on_period_end(int period);
+  void place_initial_occupants();
+
+  const Model& model_;
+  std::uint64_t seed_;
+  std::uint64_t replication_;
+  std::size_t n_services_;
+  core::EventQueue<Payload> queue_;
+  core::Generations generations_;
+  std::vector<Person> people_;
+  std::vector<Cell> cells_;
+  std::vector<core::KeyedRng> arrival_streams_;  // one per territory
+  std::vector<std::uint64_t> arrivals_so_far_;   // per territory: index of the next arrival
+  std::vector<double> arrival_rate_per_day_;     // per territory
+  std::vector<double> orientation_cdf_;
+  std::vector<ScriptedArrival> scripted_;
+  std::vector<std::int64_t> present_;            // per territory
+  Indicators out_;
+  int period_ = 0;
+  double now_ = 0.0;
+  Observer* observer_ = nullptr;
+  Monitor* monitor_ = nullptr;
+};
+
+}  // namespace parcours::model
