@@ -1,0 +1,415 @@
+#include "engine/io/results_file.hpp"
+
+#include "engine/core/check.hpp"
+#include "engine/io/internal/hdf5_results.hpp"
+#include "engine/io/internal/hdf5_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace parcours::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+using internal::Hdf5Writer;
+using internal::Storage;
+
+std::string iso_date(const Date& date) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date.year, date.month, date.day);
+  return text;
+}
+
+// Labels of the period axis: calendar years, or yyyymm for months, counted from the start date.
+std::vector<std::int32_t> period_labels(const Scenario& scenario) {
+  const model::Model& model = scenario.model;
+  std::vector<std::int32_t> labels;
+  for (int p = 0; p < model.periods(); ++p) {
+    if (model.periods_per_year == 1) {
+      labels.push_back(scenario.start_date.year + p);
+    } else {
+      const int months = scenario.start_date.month - 1 + p;
+      labels.push_back((scenario.start_date.year + months / 12) * 100 + months % 12 + 1);
+    }
+  }
+  return labels;
+}
+
+// Concatenates one [period][territory](service) array of every replication.
+template <class T, class Get>
+std::vector<T> stack(const run::Results& results, Get get) {
+  std::vector<T> all;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const std::vector<T>& part = get(replication);
+    all.insert(all.end(), part.begin(), part.end());
+  }
+  return all;
+}
+
+struct Meta {
+  std::string long_name;
+  std::string units;  // "" for labels, which have none
+  std::string description;
+};
+
+void describe(Hdf5Writer& file, const std::string& name, const Meta& meta,
+              const std::string& coordinates = "") {
+  file.set_attribute(name, "long_name", meta.long_name);
+  if (!meta.units.empty()) {
+    file.set_attribute(name, "units", meta.units);
+  }
+  file.set_attribute(name, "description", meta.description);
+  if (!coordinates.empty()) {
+    // CF auxiliary coordinates: xarray attaches these to the variable.
+    file.set_attribute(name, "coordinates", coordinates);
+  }
+}
+
+std::string temporary_name(const fs::path& out) {
+  // Unique enough among concurrent writers of one folder: the pid, and the clock for repeated
+  // writes of one process. H5Fcreate is exclusive, so a clash fails rather than clobbers.
+  const auto ticks =
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  char suffix[64];
+  std::snprintf(suffix, sizeof suffix, ".tmp-%ld-%06llx", static_cast<long>(::getpid()),
+                static_cast<unsigned long long>(ticks & 0xffffffULL));
+  return "." + out.filename().string() + suffix;
+}
+
+// Makes the temporary file's bytes durable before the rename publishes it, so a crash never
+// leaves `out` naming a truncated file.
+void sync_to_disk(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY);
+  if (fd < 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot reopen " + file.string());
+  }
+  const int synced = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (synced != 0) {
+    throw std::system_error(error, std::generic_category(), "cannot sync " + file.string());
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+void check_results(const Scenario& scenario, const run::Results& results) {
+  const model::Model& model = scenario.model;
+  PARCOURS_CHECK(model.periods_per_year == 1 || model.periods_per_year == 12,
+                 "results files have yearly or monthly periods, not " +
+                     std::to_string(model.periods_per_year) + " a year");
+  PARCOURS_CHECK(model.horizon_years >= 1, "a results file needs at least one year");
+  PARCOURS_CHECK(!model.territories.empty(), "a results file needs at least one territory");
+  PARCOURS_CHECK(!model.services.empty(), "a results file needs at least one service");
+  PARCOURS_CHECK(!results.replications.empty(), "a results file needs at least one replication");
+  PARCOURS_CHECK(results.replications.size() <=
+                     static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()),
+                 "too many replications for int32 labels");
+  const auto territories = static_cast<int>(model.territories.size());
+  const auto services = static_cast<int>(model.services.size());
+  for (const model::Service& service : model.services) {
+    PARCOURS_CHECK(service.capacity.size() == model.territories.size(),
+                   "service " + service.name + " has a capacity for " +
+                       std::to_string(service.capacity.size()) + " territories, not " +
+                       std::to_string(territories));
+  }
+  const auto cells = static_cast<std::size_t>(model.periods()) * territories * services;
+  const auto flows = static_cast<std::size_t>(model.periods()) * territories;
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    const run::ReplicationResult& replication = results.replications[r];
+    const model::Indicators& ind = replication.indicators;
+    const std::string which = "replication " + std::to_string(r);
+    PARCOURS_CHECK(ind.periods == model.periods() && ind.territories == territories &&
+                       ind.services == services,
+                   which + " has indicators for another model's shape");
+    PARCOURS_CHECK(ind.occupied_place_days.size() == cells && ind.admissions.size() == cells &&
+                       ind.waiting_end.size() == cells && ind.holding_end.size() == cells &&
+                       ind.aged_out_waiting.size() == cells,
+                   which + ": a [period][territory][service] indicator is missized");
+    PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
+                       ind.departures.size() == flows && ind.present_end.size() == flows,
+                   which + ": a [period][territory] indicator is missized");
+    PARCOURS_CHECK(replication.spending_euros.size() == cells,
+                   which + ": spending_euros has " +
+                       std::to_string(replication.spending_euros.size()) + " values, not " +
+                       std::to_string(cells));
+  }
+}
+
+void write_results_file(const fs::path& path, const Scenario& scenario, const run::Results& results,
+                        const Provenance& provenance) {
+  const model::Model& model = scenario.model;
+  const auto n_replications = static_cast<std::int32_t>(results.replications.size());
+  const std::size_t n_territories = model.territories.size();
+  const std::size_t n_services = model.services.size();
+  const auto n_periods = static_cast<std::size_t>(model.periods());
+  const double period_days = model.period_days();
+  const bool monthly = model.periods_per_year == 12;
+  const std::string period = monthly ? "month" : "year";
+  const std::string start = iso_date(scenario.start_date);
+
+  Hdf5Writer file{path};
+
+  // Root attributes first, so that ncdump -h lists them in this order.
+  file.set_attribute("", "title", scenario.name);
+  file.set_attribute("", "scenario_name", scenario.name);
+  file.set_attribute("", "scenario_description", scenario.description);
+  file.set_attribute("", "scenario_path", scenario.path);
+  file.set_attribute("", "start_date", start);
+  file.set_attribute("", "seed", scenario.seed);
+  file.set_attribute("", "replications", n_replications);
+  file.set_attribute("", "threads", static_cast<std::int32_t>(provenance.threads));
+  file.set_attribute("", "engine_version", provenance.engine_version);
+  file.set_attribute("", "git_commit", provenance.git_commit);
+  file.set_attribute("", "build_type", provenance.build_type);
+  file.set_attribute("", "command_line", provenance.command_line);
+  file.set_attribute("", "started_at", provenance.started_at);
+  file.set_attribute("", "finished_at", provenance.finished_at);
+  file.set_attribute("", "history", provenance.started_at + ": " + provenance.command_line);
+
+  // Dimensions, each labelled by its own values.
+  std::vector<std::int32_t> replication_labels;
+  for (std::int32_t r = 0; r < n_replications; ++r) {
+    replication_labels.push_back(r);
+  }
+  file.add_dimension("replication", replication_labels);
+  describe(file, "replication",
+           {"replication", "",
+            "replication number; replication r draws from the random streams keyed by (seed, r)"});
+
+  file.add_dimension(period, period_labels(scenario));
+  if (monthly) {
+    describe(file, period,
+             {"model month", "",
+              "calendar month (yyyymm) of the start date plus m months; model month m covers "
+              "simulated days [365.25 m / 12, 365.25 (m + 1) / 12) from the start date " +
+                  start + ", so it only approximates the calendar month it is labelled with"});
+  } else {
+    describe(file, period,
+             {"model year", "",
+              "calendar year of the start date plus y; model year y covers simulated days "
+              "[365.25 y, 365.25 (y + 1)) from the start date " +
+                  start + ", so it matches the calendar year only when the start is 1 January"});
+  }
+
+  std::vector<std::string> codes;
+  std::vector<std::string> names;
+  for (const model::Territory& territory : model.territories) {
+    codes.push_back(territory.code);
+    names.push_back(territory.name);
+  }
+  file.add_dimension("territory", codes);
+  describe(file, "territory",
+           {"territory code", "", "territory code (departement number in the France model)"});
+
+  std::vector<std::string> service_names;
+  for (const model::Service& service : model.services) {
+    service_names.push_back(service.name);
+  }
+  file.add_dimension("service", service_names);
+  describe(file, "service", {"service", "", "service name, in the scenario's order"});
+
+  // Coordinates that are not dimensions.
+  file.add_variable("territory_name", {"territory"}, names);
+  describe(file, "territory_name", {"territory name", "", "territory name"});
+
+  std::vector<std::int64_t> places;
+  for (std::size_t t = 0; t < n_territories; ++t) {
+    for (const model::Service& service : model.services) {
+      places.push_back(service.capacity[t]);
+    }
+  }
+  file.add_variable("places", {"territory", "service"}, places, Storage::kContiguous);
+  describe(file, "places",
+           {"places", "places", "places (capacity) of each service in each territory"});
+
+  // "d", not "days": xarray would decode a variable in "days" to timedelta64.
+  file.add_variable("period_days", {period}, std::vector<double>(n_periods, period_days),
+                    Storage::kContiguous);
+  describe(file, "period_days",
+           {"period length", "d", "length of each period in days (365.25 / periods per year)"});
+
+  // Indicators over [replication, period, territory, service].
+  const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
+  const std::string cell_coordinates = "territory_name places period_days";
+  const std::vector<double> occupied =
+      stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
+        return r.indicators.occupied_place_days;
+      });
+  std::vector<double> occupancy(occupied.size());
+  for (std::size_t i = 0; i < occupied.size(); ++i) {
+    const std::int64_t cell_places = places[i % (n_territories * n_services)];
+    occupancy[i] = cell_places > 0 ? occupied[i] / (static_cast<double>(cell_places) * period_days)
+                                   : std::numeric_limits<double>::quiet_NaN();
+  }
+  file.add_variable("occupancy", cell_dims, occupancy, Storage::kChunkedByFirstAxis);
+  describe(file, "occupancy",
+           {"occupancy rate", "1",
+            "occupied_place_days / (places * period_days); NaN where there are no places"},
+           cell_coordinates);
+
+  file.add_variable("occupied_place_days", cell_dims, occupied, Storage::kChunkedByFirstAxis);
+  describe(file, "occupied_place_days",
+           {"occupied place-days", "place-days",
+            "integral over the period of the number of occupied places, Creton stays included"},
+           cell_coordinates);
+
+  struct CellCount {
+    const char* name;
+    std::vector<std::int64_t> model::Indicators::*field;
+    Meta meta;
+  };
+
+  const CellCount counts[] = {
+      {"admissions",
+       &model::Indicators::admissions,
+       {"admissions", "people", "entries into a place of the service during the period"}},
+      {"waiting_end",
+       &model::Indicators::waiting_end,
+       {"waiting at end of period", "people",
+        "people on the service's waiting list at the end of the period"}},
+      {"creton_end",
+       &model::Indicators::holding_end,
+       {"Creton holders at end of period", "people",
+        "people holding a place of this service past its age limit while waiting for a place "
+        "in the next service (the Creton rule), at the end of the period"}},
+      {"aged_out_waiting",
+       &model::Indicators::aged_out_waiting,
+       {"aged out while waiting", "people",
+        "people who left the service's waiting list on reaching its age limit, during the "
+        "period"}},
+  };
+  for (const CellCount& count : counts) {
+    file.add_variable(count.name, cell_dims,
+                      stack<std::int64_t>(
+                          results,
+                          [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                            return r.indicators.*count.field;
+                          }),
+                      Storage::kChunkedByFirstAxis);
+    describe(file, count.name, count.meta, cell_coordinates);
+  }
+
+  file.add_variable(
+      "spending", cell_dims,
+      stack<double>(results,
+                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                      return r.spending_euros;
+                    }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "spending",
+           {"spending", "EUR", "money paid to providers for the period under the funding rules"},
+           cell_coordinates);
+
+  // Flows of people over [replication, period, territory].
+  const std::vector<std::string> flow_dims{"replication", period, "territory"};
+  const std::string flow_coordinates = "territory_name period_days";
+  const CellCount flows[] = {
+      {"present_start",
+       &model::Indicators::present_start,
+       {"present at start of period", "people",
+        "people in the sector (in a place, on a list, or oriented and not yet old enough) at "
+        "the start of the period"}},
+      {"arrivals",
+       &model::Indicators::arrivals,
+       {"arrivals", "people", "people who entered the sector during the period"}},
+      {"departures",
+       &model::Indicators::departures,
+       {"departures", "people", "people who left the sector during the period"}},
+      {"present_end",
+       &model::Indicators::present_end,
+       {"present at end of period", "people",
+        "people in the sector at the end of the period; present_start + arrivals == present_end "
+        "+ departures"}},
+  };
+  for (const CellCount& flow : flows) {
+    file.add_variable(flow.name, flow_dims,
+                      stack<std::int64_t>(
+                          results,
+                          [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                            return r.indicators.*flow.field;
+                          }),
+                      Storage::kChunkedByFirstAxis);
+    describe(file, flow.name, flow.meta, flow_coordinates);
+  }
+
+  // Per replication.
+  std::vector<std::int64_t> events;
+  std::vector<double> wall_seconds;
+  for (const run::ReplicationResult& replication : results.replications) {
+    events.push_back(static_cast<std::int64_t>(replication.indicators.events));
+    wall_seconds.push_back(replication.wall_seconds);
+  }
+  file.add_variable("events", {"replication"}, events, Storage::kContiguous);
+  describe(file, "events", {"events", "1", "events processed by the replication"});
+  // "s", not "seconds", for the same reason as period_days.
+  file.add_variable("wall_seconds", {"replication"}, wall_seconds, Storage::kContiguous);
+  describe(file, "wall_seconds",
+           {"wall-clock time", "s", "wall-clock time the replication took to run"});
+
+  // The effective scenario, to rerun or audit the run from the file alone.
+  file.add_scalar_string("scenario", scenario.text);
+  file.set_attribute("scenario", "long_name", std::string{"scenario"});
+  file.set_attribute("scenario", "description",
+                     std::string{"effective scenario as TOML, after extends and overrides"});
+
+  file.close();
+}
+
+void write_atomically(const fs::path& out, bool force,
+                      const std::function<void(const fs::path&)>& write) {
+  if (out.filename().empty()) {
+    throw std::runtime_error(out.string() + ": not a file name");
+  }
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path{"."};
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    throw std::runtime_error("cannot write " + out.string() + ": folder " + folder.string() +
+                             " does not exist");
+  }
+  const fs::file_status status = fs::status(out, error);
+  if (fs::exists(status)) {
+    if (fs::is_directory(status)) {
+      throw std::runtime_error(out.string() + " is a folder, not a results file");
+    }
+    if (!force) {
+      throw std::runtime_error(out.string() + " exists; pass --force to replace it");
+    }
+  }
+  const fs::path temporary = folder / temporary_name(out);
+  try {
+    write(temporary);
+    sync_to_disk(temporary);
+    fs::rename(temporary, out);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+}
+
+}  // namespace internal
+
+void write_results(const fs::path& out, const Scenario& scenario, const run::Results& results,
+                   const Provenance& provenance, bool force) {
+  internal::check_results(scenario, results);
+  internal::write_atomically(out, force, [&](const fs::path& temporary) {
+    internal::write_results_file(temporary, scenario, results, provenance);
+  });
+}
+
+}  // namespace parcours::io

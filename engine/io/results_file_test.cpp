@@ -1,0 +1,394 @@
+#include "engine/io/results_file.hpp"
+
+#include "engine/core/check.hpp"
+#include "engine/io/internal/hdf5_results.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parcours::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two territories, two services (one territory without places of the first), three years.
+Scenario small_scenario(int periods_per_year = 1) {
+  Scenario scenario;
+  scenario.path = "scenarios/test.toml";
+  scenario.text = "name = \"test\"\n# " + std::string(70000, 'x') + "\n";  // > 64 KiB
+  scenario.name = "test";
+  scenario.description = "two territories, two services";
+  scenario.start_date = Date{2025, 11, 1};
+  scenario.seed = 18446744073709551557ULL;  // above INT64_MAX: uint64 must survive
+  scenario.replications = 2;
+  scenario.model.territories = {{"75", "Paris", 2.0}, {"2A", "Corse-du-Sud", 1.0}};
+  model::Service ime;
+  ime.name = "IME";
+  ime.capacity = {10, 0};
+  model::Service esat;
+  esat.name = "ESAT";
+  esat.capacity = {5, 3};
+  scenario.model.services = {ime, esat};
+  scenario.model.horizon_years = 3;
+  scenario.model.periods_per_year = periods_per_year;
+  scenario.funding.daily_price = {funding::DailyPrice{{200.0}}, funding::DailyPrice{{100.0}}};
+  return scenario;
+}
+
+// Made-up but consistent indicators: half the places occupied plus a little per replication,
+// flows that conserve people from one period to the next.
+run::Results small_results(const Scenario& scenario) {
+  const model::Model& model = scenario.model;
+  const int periods = model.periods();
+  const auto territories = static_cast<int>(model.territories.size());
+  const auto services = static_cast<int>(model.services.size());
+  run::Results results;
+  for (int r = 0; r < scenario.replications; ++r) {
+    run::ReplicationResult replication;
+    model::Indicators& ind = replication.indicators;
+    ind.resize(periods, territories, services);
+    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
+    for (int p = 0; p < periods; ++p) {
+      for (int t = 0; t < territories; ++t) {
+        for (int s = 0; s < services; ++s) {
+          const std::size_t c = ind.cell(p, t, s);
+          const auto places = static_cast<double>(model.services[s].capacity[t]);
+          ind.occupied_place_days[c] = places * model.period_days() * (0.5 + 0.1 * r);
+          ind.admissions[c] = 100 * r + 10 * p + 2 * t + s;
+          ind.waiting_end[c] = 3 + r;
+          ind.holding_end[c] = s == 0 ? 1 + p : 0;
+          ind.aged_out_waiting[c] = t;
+          replication.spending_euros[c] =
+              scenario.funding.daily_price[s].per_day.value * ind.occupied_place_days[c];
+        }
+        const std::size_t f = ind.flow(p, t);
+        ind.present_start[f] = p == 0 ? 50 + t : ind.present_end[ind.flow(p - 1, t)];
+        ind.arrivals[f] = 10 + p + r;
+        ind.departures[f] = 7 + t;
+        ind.present_end[f] = ind.present_start[f] + ind.arrivals[f] - ind.departures[f];
+      }
+    }
+    ind.events = 1000 + static_cast<std::uint64_t>(r);
+    replication.wall_seconds = 0.25 * (r + 1);
+    results.replications.push_back(std::move(replication));
+  }
+  results.events = 2001;
+  results.wall_seconds = 0.75;
+  return results;
+}
+
+Provenance small_provenance() {
+  Provenance provenance;
+  provenance.engine_version = "0.1.0";
+  provenance.git_commit = "0123456789abcdef";
+  provenance.build_type = "Debug";
+  provenance.command_line = "parcours run scenarios/test.toml -o out.h5";
+  provenance.started_at = "2025-01-02T03:04:05Z";
+  provenance.finished_at = "2025-01-02T03:04:06Z";
+  provenance.threads = 2;
+  return provenance;
+}
+
+// An HDF5 identifier closed on scope exit.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
+
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
+
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+
+  ~Handle() {
+    if (id_ >= 0) {
+      closer_(id_);
+    }
+  }
+
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*closer_)(hid_t);
+};
+
+Handle open_file(const fs::path& path) {
+  return {H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+}
+
+std::vector<hsize_t> shape_of(hid_t file, const char* name) {
+  const Handle dataset{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
+  const Handle space{H5Dget_space(dataset.get()), H5Sclose};
+  std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space.get())));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+template <class T>
+std::vector<T> read_numbers(hid_t file, const char* name, hid_t mem_type) {
+  const Handle dataset{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
+  const Handle space{H5Dget_space(dataset.get()), H5Sclose};
+  std::vector<T> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  EXPECT_GE(H5Dread(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  return values;
+}
+
+Handle string_type() {
+  Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  return type;
+}
+
+std::vector<std::string> read_strings(hid_t file, const char* name) {
+  const Handle dataset{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
+  const Handle space{H5Dget_space(dataset.get()), H5Sclose};
+  const Handle type = string_type();
+  std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  EXPECT_GE(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), 0);
+  std::vector<std::string> values(raw.begin(), raw.end());
+  H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, raw.data());
+  return values;
+}
+
+std::string string_attribute(hid_t file, const char* object, const char* key) {
+  const Handle attribute{H5Aopen_by_name(file, object, key, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  const Handle type = string_type();
+  char* raw = nullptr;
+  EXPECT_GE(H5Aread(attribute.get(), type.get(), &raw), 0) << object << " " << key;
+  std::string value = raw == nullptr ? "" : raw;
+  H5free_memory(raw);
+  return value;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+}
+
+class ResultsFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    folder_ = fs::temp_directory_path() /
+              ("parcours_results_" + std::string{info->name()} + "_" + std::to_string(::getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+
+  void TearDown() override { fs::remove_all(folder_); }
+
+  fs::path write(const Scenario& scenario, const std::string& name = "out.h5") {
+    const fs::path out = folder_ / name;
+    write_results(out, scenario, small_results(scenario), small_provenance(), /*force=*/false);
+    return out;
+  }
+
+  std::vector<fs::path> files() const {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(folder_)) {
+      found.push_back(entry.path().filename());
+    }
+    return found;
+  }
+
+  fs::path folder_;
+};
+
+TEST_F(ResultsFileTest, DimensionsAreLabelledScalesAttachedToEveryAxis) {
+  const fs::path out = write(small_scenario());
+  const Handle file = open_file(out);
+  ASSERT_GE(file.get(), 0);
+
+  EXPECT_EQ(read_numbers<std::int32_t>(file.get(), "replication", H5T_NATIVE_INT32),
+            (std::vector<std::int32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::int32_t>(file.get(), "year", H5T_NATIVE_INT32),
+            (std::vector<std::int32_t>{2025, 2026, 2027}));
+  EXPECT_EQ(read_strings(file.get(), "territory"), (std::vector<std::string>{"75", "2A"}));
+  EXPECT_EQ(read_strings(file.get(), "service"), (std::vector<std::string>{"IME", "ESAT"}));
+  EXPECT_EQ(read_strings(file.get(), "territory_name"),
+            (std::vector<std::string>{"Paris", "Corse-du-Sud"}));
+
+  EXPECT_EQ(shape_of(file.get(), "occupancy"), (std::vector<hsize_t>{2, 3, 2, 2}));
+  EXPECT_EQ(shape_of(file.get(), "present_end"), (std::vector<hsize_t>{2, 3, 2}));
+  EXPECT_EQ(shape_of(file.get(), "events"), (std::vector<hsize_t>{2}));
+  EXPECT_EQ(shape_of(file.get(), "places"), (std::vector<hsize_t>{2, 2}));
+  EXPECT_TRUE(shape_of(file.get(), "scenario").empty());
+
+  const Handle occupancy{H5Dopen2(file.get(), "occupancy", H5P_DEFAULT), H5Dclose};
+  const char* axes[] = {"replication", "year", "territory", "service"};
+  for (unsigned axis = 0; axis < 4; ++axis) {
+    const Handle scale{H5Dopen2(file.get(), axes[axis], H5P_DEFAULT), H5Dclose};
+    EXPECT_GT(H5DSis_scale(scale.get()), 0) << axes[axis];
+    EXPECT_GT(H5DSis_attached(occupancy.get(), scale.get(), axis), 0) << axes[axis];
+  }
+}
+
+TEST_F(ResultsFileTest, IndicatorsHoldTheReplicationsValues) {
+  const Scenario scenario = small_scenario();
+  const fs::path out = write(scenario);
+  const Handle file = open_file(out);
+
+  EXPECT_EQ(read_numbers<std::int64_t>(file.get(), "places", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{10, 5, 0, 3}));
+  EXPECT_EQ(read_numbers<double>(file.get(), "period_days", H5T_NATIVE_DOUBLE),
+            (std::vector<double>(3, 365.25)));
+
+  // [replication][year][territory][service]: replication 1 occupies 60% of its places.
+  const auto occupancy = read_numbers<double>(file.get(), "occupancy", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(occupancy.size(), 24U);
+  EXPECT_DOUBLE_EQ(occupancy[0], 0.5);
+  EXPECT_DOUBLE_EQ(occupancy[12 + 4 * 2 + 1], 0.6);
+  EXPECT_TRUE(std::isnan(occupancy[2]));  // territory 2A has no IME places
+
+  const auto admissions = read_numbers<std::int64_t>(file.get(), "admissions", H5T_NATIVE_INT64);
+  EXPECT_EQ(admissions[12 + 4 * 2 + 2 * 1 + 1], 100 + 20 + 2 + 1);
+  const auto creton = read_numbers<std::int64_t>(file.get(), "creton_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(creton[4 * 2], 3);  // replication 0, year 2027, territory 75, IME
+  const auto spending = read_numbers<double>(file.get(), "spending", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(spending[1], 100.0 * 5 * 365.25 * 0.5);
+  EXPECT_EQ(read_numbers<std::int64_t>(file.get(), "events", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{1000, 1001}));
+
+  EXPECT_EQ(string_attribute(file.get(), "occupancy", "units"), "1");
+  EXPECT_EQ(string_attribute(file.get(), "spending", "units"), "EUR");
+  EXPECT_FALSE(string_attribute(file.get(), "creton_end", "description").empty());
+  EXPECT_EQ(read_strings(file.get(), "scenario").front(), scenario.text);
+}
+
+TEST_F(ResultsFileTest, RootAttributesRecordTheRun) {
+  const fs::path out = write(small_scenario());
+  const Handle file = open_file(out);
+
+  EXPECT_EQ(string_attribute(file.get(), "/", "title"), "test");
+  EXPECT_EQ(string_attribute(file.get(), "/", "start_date"), "2025-11-01");
+  EXPECT_EQ(string_attribute(file.get(), "/", "git_commit"), "0123456789abcdef");
+  EXPECT_EQ(string_attribute(file.get(), "/", "history"),
+            "2025-01-02T03:04:05Z: parcours run scenarios/test.toml -o out.h5");
+
+  const Handle seed{H5Aopen_by_name(file.get(), "/", "seed", H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  std::uint64_t value = 0;
+  ASSERT_GE(H5Aread(seed.get(), H5T_NATIVE_UINT64, &value), 0);
+  EXPECT_EQ(value, 18446744073709551557ULL);
+  const Handle threads{H5Aopen_by_name(file.get(), "/", "threads", H5P_DEFAULT, H5P_DEFAULT),
+                       H5Aclose};
+  std::int32_t n_threads = 0;
+  ASSERT_GE(H5Aread(threads.get(), H5T_NATIVE_INT32, &n_threads), 0);
+  EXPECT_EQ(n_threads, 2);
+}
+
+TEST_F(ResultsFileTest, MonthlyPeriodsAreLabelledYyyymm) {
+  const fs::path out = write(small_scenario(/*periods_per_year=*/12));
+  const Handle file = open_file(out);
+  const auto months = read_numbers<std::int32_t>(file.get(), "month", H5T_NATIVE_INT32);
+  ASSERT_EQ(months.size(), 36U);
+  EXPECT_EQ(months[0], 202511);
+  EXPECT_EQ(months[2], 202601);
+  EXPECT_EQ(months[35], 202810);
+  EXPECT_EQ(shape_of(file.get(), "occupancy"), (std::vector<hsize_t>{2, 36, 2, 2}));
+}
+
+void expect_check_output_passes(const fs::path& file) {
+  const std::string command = std::string{"/usr/bin/python3 "} + PARCOURS_SOURCE_DIR +
+                              "/tests/check_output.py " + file.string();
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+TEST_F(ResultsFileTest, PassesTheOutputCheckerInXarrayH5pyAndNcdump) {
+  expect_check_output_passes(write(small_scenario()));
+}
+
+TEST_F(ResultsFileTest, MonthlyFilePassesTheOutputChecker) {
+  expect_check_output_passes(write(small_scenario(/*periods_per_year=*/12)));
+}
+
+TEST_F(ResultsFileTest, RefusesToReplaceAFileWithoutForce) {
+  const fs::path out = folder_ / "out.h5";
+  std::ofstream{out} << "old bytes";
+  const Scenario scenario = small_scenario();
+  try {
+    write_results(out, scenario, small_results(scenario), small_provenance(), /*force=*/false);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string{error.what()}, out.string() + " exists; pass --force to replace it");
+  }
+  EXPECT_EQ(read_bytes(out), "old bytes");
+  EXPECT_EQ(files().size(), 1U);
+}
+
+TEST_F(ResultsFileTest, ForceReplacesAFile) {
+  const fs::path out = folder_ / "out.h5";
+  std::ofstream{out} << "old bytes";
+  const Scenario scenario = small_scenario();
+  write_results(out, scenario, small_results(scenario), small_provenance(), /*force=*/true);
+  EXPECT_GT(H5Fis_hdf5(out.c_str()), 0);
+  EXPECT_EQ(files(), (std::vector<fs::path>{"out.h5"}));
+}
+
+TEST_F(ResultsFileTest, FailureAfterTheFileWasCreatedLeavesNothing) {
+  const Scenario scenario = small_scenario();
+  const run::Results results = small_results(scenario);
+  const fs::path out = folder_ / "out.h5";
+  bool created = false;
+  EXPECT_THROW(internal::write_atomically(out, /*force=*/false,
+                                          [&](const fs::path& temporary) {
+                                            internal::write_results_file(
+                                                temporary, scenario, results, small_provenance());
+                                            created = fs::exists(temporary);
+                                            throw std::runtime_error("disk full");
+                                          }),
+               std::runtime_error);
+  EXPECT_TRUE(created);
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(ResultsFileTest, FailureMidWriteLeavesTheOldFile) {
+  const fs::path out = folder_ / "out.h5";
+  std::ofstream{out} << "old bytes";
+  EXPECT_THROW(internal::write_atomically(out, /*force=*/true,
+                                          [](const fs::path& temporary) {
+                                            std::ofstream{temporary} << "half";
+                                            throw std::runtime_error("disk full");
+                                          }),
+               std::runtime_error);
+  EXPECT_EQ(read_bytes(out), "old bytes");
+  EXPECT_EQ(files(), (std::vector<fs::path>{"out.h5"}));
+}
+
+TEST_F(ResultsFileTest, InconsistentResultsCreateNothing) {
+  const Scenario scenario = small_scenario();
+  run::Results results = small_results(scenario);
+  results.replications[1].spending_euros.pop_back();
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(ResultsFileTest, MissingFolderIsAClearError) {
+  const fs::path out = folder_ / "missing" / "out.h5";
+  const Scenario scenario = small_scenario();
+  try {
+    write_results(out, scenario, small_results(scenario), small_provenance(), false);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string{error.what()}.find("does not exist"), std::string::npos) << error.what();
+    EXPECT_NE(std::string{error.what()}.find((folder_ / "missing").string()), std::string::npos)
+        << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace parcours::io

@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+"""Checks that a Parcours results file has the layout of docs/output-format.md.
+
+Usage: /usr/bin/python3 tests/check_output.py FILE.h5
+
+Opens FILE with h5py and with xarray (engine="h5netcdf"), checks dimensions, labels, units,
+descriptions, root attributes and the identities between indicators, and that `ncdump -h FILE`
+succeeds. Prints every failure and exits 1 if there is any; exits 0 and prints "OK" otherwise.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+
+ROOT_STRING_ATTRS = [
+    "title", "scenario_name", "scenario_description", "scenario_path", "start_date",
+    "engine_version", "git_commit", "build_type", "command_line", "started_at", "finished_at",
+    "history",
+]
+ROOT_INT_ATTRS = ["seed", "replications", "threads"]
+
+# name -> (dimensions after replication and period, dtype kind, units)
+CELL = ("territory", "service")
+FLOW = ("territory",)
+INDICATORS = {
+    "occupancy": (CELL, "f", "1"),
+    "occupied_place_days": (CELL, "f", "place-days"),
+    "admissions": (CELL, "i", "people"),
+    "waiting_end": (CELL, "i", "people"),
+    "creton_end": (CELL, "i", "people"),
+    "aged_out_waiting": (CELL, "i", "people"),
+    "spending": (CELL, "f", "EUR"),
+    "present_start": (FLOW, "i", "people"),
+    "arrivals": (FLOW, "i", "people"),
+    "departures": (FLOW, "i", "people"),
+    "present_end": (FLOW, "i", "people"),
+}
+PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
+COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
+          "arrivals", "departures", "present_end"]
+DAYS_PER_YEAR = 365.25
+
+
+class Checker:
+    def __init__(self, path):
+        self.path = path
+        self.failures = []
+
+    def fail(self, message):
+        self.failures.append(message)
+
+    def expect(self, condition, message):
+        if not condition:
+            self.fail(message)
+        return bool(condition)
+
+
+def as_str(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return as_str(value[()])
+    return value
+
+
+def check_h5py(c, period):
+    with h5py.File(c.path, "r") as f:
+        for key in ROOT_STRING_ATTRS:
+            value = as_str(f.attrs.get(key))
+            c.expect(isinstance(value, str), f"root attribute {key!r} missing or not a string")
+        for key in ROOT_INT_ATTRS:
+            value = f.attrs.get(key)
+            c.expect(value is not None and np.issubdtype(np.asarray(value).dtype, np.integer),
+                     f"root attribute {key!r} missing or not an integer")
+        start = as_str(f.attrs.get("start_date", ""))
+        c.expect(isinstance(start, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", start),
+                 f"root attribute start_date {start!r} is not yyyy-mm-dd")
+        history = as_str(f.attrs.get("history"))
+        expected = f"{as_str(f.attrs.get('started_at'))}: {as_str(f.attrs.get('command_line'))}"
+        c.expect(history == expected, f"history is {history!r}, expected {expected!r}")
+
+        for name in ["replication", period, "territory", "service"]:
+            if c.expect(name in f, f"dimension dataset {name!r} missing"):
+                c.expect(h5py.h5ds.is_scale(f[name].id), f"{name!r} is not an HDF5 dimension scale")
+
+        for name, (rest, _, _) in INDICATORS.items():
+            if name not in f:
+                continue  # reported by the xarray checks
+            dims = ("replication", period) + rest
+            dataset = f[name]
+            for axis, dim in enumerate(dims):
+                scales = [scale.name for scale in dataset.dims[axis].values()]
+                c.expect(scales == [f"/{dim}"],
+                         f"{name} axis {axis} has scales {scales}, expected ['/{dim}']")
+            if dataset.chunks is not None:
+                c.expect(dataset.chunks[0] == 1,
+                         f"{name} chunks {dataset.chunks}: expected one replication per chunk")
+
+        if c.expect("scenario" in f, "scalar dataset 'scenario' missing"):
+            c.expect(f["scenario"].shape == (), "'scenario' is not a scalar dataset")
+            text = as_str(f["scenario"][()])
+            c.expect(isinstance(text, str), "'scenario' does not hold a string")
+
+
+def check_labels(c, ds, period):
+    n = ds.sizes["replication"]
+    c.expect(np.array_equal(ds["replication"].values, np.arange(n)),
+             f"replication labels {ds['replication'].values} are not 0..{n - 1}")
+    c.expect(ds.attrs.get("replications") == n,
+             f"root attribute replications={ds.attrs.get('replications')} but {n} replications")
+
+    start = ds.attrs.get("start_date", "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(start)):
+        year, month = int(start[:4]), int(start[5:7])
+        count = ds.sizes[period]
+        if period == "year":
+            expected = year + np.arange(count)
+        else:
+            months = month - 1 + np.arange(count)
+            expected = (year + months // 12) * 100 + months % 12 + 1
+        c.expect(np.array_equal(ds[period].values, expected),
+                 f"{period} labels {ds[period].values} do not follow start date {start}")
+    c.expect(bool(ds[period].attrs.get("description")), f"{period} has no description")
+
+    for name in ["territory", "service", "territory_name"]:
+        values = [as_str(v) for v in ds[name].values]
+        c.expect(all(isinstance(v, str) for v in values), f"{name} labels are not strings")
+        if name != "territory_name":
+            c.expect(len(set(values)) == len(values), f"{name} labels are not unique: {values}")
+
+    per_year = 1 if period == "year" else 12
+    c.expect(np.allclose(ds["period_days"].values, DAYS_PER_YEAR / per_year),
+             f"period_days {ds['period_days'].values} != {DAYS_PER_YEAR / per_year}")
+    c.expect(ds["places"].dims == ("territory", "service"),
+             f"places has dims {ds['places'].dims}, expected ('territory', 'service')")
+
+
+def check_indicators(c, ds, period):
+    for name, (rest, kind, units) in INDICATORS.items():
+        if not c.expect(name in ds.variables, f"indicator {name!r} missing"):
+            continue
+        var = ds[name]
+        dims = ("replication", period) + rest
+        c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
+        c.expect(var.dtype.kind == kind, f"{name} has dtype {var.dtype}, expected kind {kind!r}")
+        c.expect(var.attrs.get("units") == units,
+                 f"{name} has units {var.attrs.get('units')!r}, expected {units!r}")
+        for key in ("description", "long_name"):
+            c.expect(bool(var.attrs.get(key)), f"{name} has no {key!r} attribute")
+    for name, kind in PER_REPLICATION.items():
+        if c.expect(name in ds.variables, f"variable {name!r} missing"):
+            c.expect(ds[name].dims == ("replication",), f"{name} is not over [replication]")
+            c.expect(ds[name].dtype.kind == kind, f"{name} has dtype {ds[name].dtype}")
+            c.expect("units" in ds[name].attrs and "description" in ds[name].attrs,
+                     f"{name} lacks units or description")
+    if any(f"indicator {name!r} missing" in m for m in c.failures for name in INDICATORS):
+        return
+
+    for name in COUNTS:
+        negative = int((ds[name] < 0).sum())
+        c.expect(negative == 0, f"{name} has {negative} negative values")
+
+    places = ds["places"]
+    expected = ds["occupied_place_days"] / (places * ds["period_days"])
+    with_places = (places > 0).broadcast_like(ds["occupancy"])
+    occupancy = ds["occupancy"]
+    ok = np.allclose(occupancy.where(with_places), expected.where(with_places), rtol=1e-12,
+                     atol=0.0, equal_nan=True)
+    ok = ok and not bool(occupancy.where(with_places).isnull().sum() >
+                         expected.where(with_places).isnull().sum())
+    c.expect(ok, "occupancy != occupied_place_days / (places * period_days) where places > 0")
+    c.expect(bool(occupancy.where(~with_places).isnull().all()),
+             "occupancy is not NaN where places == 0")
+
+    lhs = ds["present_start"] + ds["arrivals"]
+    rhs = ds["present_end"] + ds["departures"]
+    broken = int((lhs != rhs).sum())
+    c.expect(broken == 0,
+             f"present_start + arrivals != present_end + departures in {broken} cells")
+
+
+def check_xarray(c):
+    with xr.open_dataset(c.path, engine="h5netcdf") as ds:
+        periods = [d for d in ("year", "month") if d in ds.dims]
+        if not c.expect(len(periods) == 1, f"expected one of year/month as a dimension, got "
+                                           f"{list(ds.dims)}"):
+            return None
+        period = periods[0]
+        for dim in ("replication", period, "territory", "service"):
+            c.expect(dim in ds.coords and ds[dim].dims == (dim,),
+                     f"dimension {dim!r} has no coordinate of its labels")
+        missing = [d for d in ds.dims if d not in ("replication", period, "territory", "service")]
+        c.expect(not missing, f"unexpected dimensions {missing} (phony dims: a scale not attached?)")
+        if c.failures:
+            return period
+        check_labels(c, ds, period)
+        check_indicators(c, ds, period)
+        return period
+
+
+def check_ncdump(c):
+    ncdump = shutil.which("ncdump")
+    if not c.expect(ncdump is not None, "ncdump not found on PATH"):
+        return
+    run = subprocess.run([ncdump, "-h", c.path], capture_output=True, text=True)
+    c.expect(run.returncode == 0,
+             f"ncdump -h exited {run.returncode}: {run.stderr.strip() or run.stdout[-500:]}")
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(f"usage: {argv[0]} FILE.h5", file=sys.stderr)
+        return 2
+    c = Checker(argv[1])
+    try:
+        period = check_xarray(c)
+        if period is not None:
+            check_h5py(c, period)
+    except Exception as error:  # a file that does not even open is one failure, clearly said
+        c.fail(f"could not read the file: {type(error).__name__}: {error}")
+    check_ncdump(c)
+    if c.failures:
+        print(f"{c.path}: {len(c.failures)} layout failure(s):", file=sys.stderr)
+        for message in c.failures:
+            print(f"  - {message}", file=sys.stderr)
+        return 1
+    print(f"OK: {c.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
