@@ -1,0 +1,1124 @@
+#include "engine/io/scenario.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "engine/model/pathway_check.hpp"
+
+namespace parcours::io {
+
+namespace {
+
+std::string format_error(const std::string& file, int line, int column, const std::string& key,
+                         const std::string& message) {
+  std::string out = file;
+  if (line > 0) {
+    out += ":" + std::to_string(line);
+    if (column > 0) {
+      out += ":" + std::to_string(column);
+    }
+  }
+  out += ": ";
+  if (!key.empty()) {
+    out += key + ": ";
+  }
+  out += message;
+  // One line, always: the CLI prints it as is and scripts grep it.
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return out;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::string file, int line, int column, std::string key,
+                             std::string message)
+    : std::runtime_error(format_error(file, line, column, key, message)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      key_(std::move(key)),
+      message_(std::move(message)) {}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kSetPrefix = "--set ";
+constexpr double kSumTolerance = 1e-9;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// ---------------------------------------------------------------------------------------------
+// Small text helpers
+
+std::string format_number(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+}
+
+std::string in_quotes(std::string_view s) {
+  constexpr std::size_t kMaxShown = 60;
+  std::string out = "\"";
+  out += s.size() > kMaxShown ? std::string(s.substr(0, kMaxShown)) + "..." : std::string(s);
+  out += "\"";
+  return out;
+}
+
+std::string join_quoted(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : ", ") + in_quotes(item);
+  }
+  return out;
+}
+
+std::string child_key(const std::string& path, std::string_view key) {
+  std::string seg = model::key_segment(key);
+  return path.empty() ? seg : path + "." + seg;
+}
+
+std::string item_key(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Optimal-string-alignment distance, case-insensitive: a swapped pair of letters costs 1.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = 0; i <= n; ++i) {
+    d[i][0] = i;
+  }
+  for (std::size_t j = 0; j <= m; ++j) {
+    d[0][j] = j;
+  }
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+// "; did you mean "x"?" when one candidate is close, otherwise "; <what>: a, b, c".
+std::string suggestion(std::string_view got, const std::vector<std::string>& candidates,
+                       std::string_view what) {
+  std::size_t best = std::numeric_limits<std::size_t>::max();
+  const std::string* best_name = nullptr;
+  for (const auto& c : candidates) {
+    const std::size_t dist = edit_distance(got, c);
+    if (dist < best) {
+      best = dist;
+      best_name = &c;
+    }
+  }
+  if (best_name != nullptr && best <= 2 && best * 2 <= best_name->size()) {
+    return "; did you mean " + in_quotes(*best_name) + "?";
+  }
+  return "; " + std::string(what) + ": " + join_quoted(candidates);
+}
+
+std::string to_toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      const auto u = static_cast<unsigned char>(c);
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = s.find_last_not_of(" \t");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+struct Where {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+Where where_of(const toml::source_region& src, const std::string& fallback_file) {
+  std::string file = src.path ? *src.path : fallback_file;
+  if (file.empty()) {
+    file = fallback_file;
+  }
+  // A value from --set has no meaningful line: the override itself is the location.
+  if (std::string_view(file).starts_with(kSetPrefix) || src.begin.line == 0) {
+    return {file, 0, 0};
+  }
+  return {file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+}
+
+[[noreturn]] void fail_at(const Where& w, std::string key, std::string message) {
+  throw ScenarioError(w.file, w.line, w.column, std::move(key), std::move(message));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files, extends, overrides
+
+// Moves `over` into `base`: tables merge key by key, anything else replaces. Moving (not
+// copying) matters: toml++ keeps a node's source position on move and drops it on copy, and
+// errors must point to the file each value came from.
+void merge_into(toml::table& base, toml::table& over) {
+  for (auto&& [key, value] : over) {
+    if (toml::table* over_table = value.as_table()) {
+      if (toml::node* existing = base.get(key.str()); existing != nullptr && existing->is_table()) {
+        merge_into(*existing->as_table(), *over_table);
+        continue;
+      }
+    }
+    base.erase(key.str());  // so the key's own position is the overriding file's
+    base.insert_or_assign(toml::key{key}, std::move(value));
+  }
+}
+
+std::optional<std::string> read_text(const fs::path& path, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = std::strerror(EISDIR);
+    return std::nullopt;
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno != 0 ? errno : ENOENT);
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+toml::table parse_text(const std::string& text, const std::string& display) {
+  try {
+    return toml::parse(text, display);
+  } catch (const toml::parse_error& e) {
+    const Where w = where_of(e.source(), display);
+    throw ScenarioError(w.file, w.line, w.column, "", std::string(e.description()));
+  }
+}
+
+// `display` is the path as shown in messages: as given for the top file, and for a base the
+// extending file's folder joined with the extends value.
+toml::table load_with_extends(const std::string& display, std::vector<fs::path>& chain,
+                              const std::optional<Where>& extends_at) {
+  std::string error;
+  std::optional<std::string> text = read_text(display, error);
+  if (!text) {
+    if (extends_at) {
+      fail_at(*extends_at, "extends",
+              "cannot open base scenario " + in_quotes(display) + " (" + error + ")");
+    }
+    throw ScenarioError(display, 0, 0, "", "cannot open scenario file (" + error + ")");
+  }
+  toml::table root = parse_text(*text, display);
+
+  toml::node* extends = root.get("extends");
+  if (extends == nullptr) {
+    return root;
+  }
+  const Where at = where_of(extends->source(), display);
+  const auto* base_name = extends->as_string();
+  if (base_name == nullptr || base_name->get().empty()) {
+    fail_at(at, "extends", "expected a non-empty string (the base scenario's path)");
+  }
+  const fs::path base_path =
+      (fs::path(display).parent_path() / fs::path(base_name->get())).lexically_normal();
+  std::error_code ec;
+  const fs::path identity = fs::weakly_canonical(base_path, ec);
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (chain[i] == identity) {
+      std::string cycle;
+      for (std::size_t j = i; j < chain.size(); ++j) {
+        cycle += chain[j].filename().string() + " -> ";
+      }
+      fail_at(at, "extends", "extends cycle: " + cycle + identity.filename().string());
+    }
+  }
+  chain.push_back(identity);
+  toml::table base = load_with_extends(base_path.string(), chain, at);
+  chain.pop_back();
+  root.erase("extends");
+  merge_into(base, root);
+  return base;
+}
+
+void apply_override(toml::table& root, const std::string& text) {
+  const std::string label = std::string(kSetPrefix) + text;
+  const auto eq = text.find('=');
+  const std::string key = eq == std::string::npos ? std::string() : trim(text.substr(0, eq));
+  if (key.empty()) {
+    throw ScenarioError(label, 0, 0, "",
+                        "malformed override: expected KEY=VALUE with a dotted key, e.g. "
+                        "services.IME.places_total=60000");
+  }
+  const std::string value = trim(text.substr(eq + 1));
+
+  // The value is TOML when it parses as TOML, a plain string otherwise (--set scenario.name=x).
+  std::optional<toml::table> doc;
+  if (!value.empty() && value.find_first_of("\r\n") == std::string::npos) {
+    try {
+      doc = toml::parse(key + " = " + value, label);
+    } catch (const toml::parse_error&) {
+      doc.reset();
+    }
+  }
+  if (!doc) {
+    try {
+      doc = toml::parse(key + " = " + to_toml_string(value), label);
+    } catch (const toml::parse_error&) {
+      throw ScenarioError(label, 0, 0, "",
+                          "malformed override: " + in_quotes(key) +
+                              " is not a dotted TOML key (quote names with spaces: "
+                              "services.\"Foyer de vie\".places_total=10)");
+    }
+  }
+  if (doc->contains("extends")) {
+    throw ScenarioError(label, 0, 0, "extends", "extends cannot be set with --set");
+  }
+  merge_into(root, *doc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed access with messages
+
+struct NumberRange {
+  double lo = -kInf;
+  bool lo_inclusive = true;
+  double hi = kInf;
+  bool hi_inclusive = true;
+
+  [[nodiscard]] bool contains(double v) const {
+    return (lo_inclusive ? v >= lo : v > lo) && (hi_inclusive ? v <= hi : v < hi);
+  }
+
+  [[nodiscard]] std::string describe() const {
+    if (lo == -kInf && hi == kInf) {
+      return "a number";
+    }
+    if (hi == kInf) {
+      return std::string("a number ") + (lo_inclusive ? ">= " : "> ") + format_number(lo);
+    }
+    if (lo == -kInf) {
+      return std::string("a number ") + (hi_inclusive ? "<= " : "< ") + format_number(hi);
+    }
+    return std::string("a number in ") + (lo_inclusive ? "[" : "(") + format_number(lo) + ", " +
+           format_number(hi) + (hi_inclusive ? "]" : ")");
+  }
+};
+
+constexpr NumberRange kAnyNumber{};
+constexpr NumberRange kNonNegative{0.0, true, kInf, true};
+constexpr NumberRange kPositive{0.0, false, kInf, true};
+constexpr NumberRange kProbability{0.0, true, 1.0, true};
+
+std::string value_text(const toml::node& n) {
+  std::ostringstream os;
+  switch (n.type()) {
+    case toml::node_type::string:
+      return in_quotes(n.as_string()->get());
+    case toml::node_type::integer:
+      return std::to_string(n.as_integer()->get());
+    case toml::node_type::floating_point:
+      return format_number(n.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return n.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::date:
+      os << n.as_date()->get();
+      return os.str();
+    case toml::node_type::time:
+      os << n.as_time()->get();
+      return os.str();
+    case toml::node_type::date_time:
+      os << n.as_date_time()->get();
+      return os.str();
+    default:
+      return {};
+  }
+}
+
+std::string type_phrase(const toml::node& n) {
+  std::string kind;
+  switch (n.type()) {
+    case toml::node_type::string:
+      kind = "a string";
+      break;
+    case toml::node_type::integer:
+      kind = "an integer";
+      break;
+    case toml::node_type::floating_point:
+      kind = "a float";
+      break;
+    case toml::node_type::boolean:
+      kind = "a boolean";
+      break;
+    case toml::node_type::date:
+      kind = "a date";
+      break;
+    case toml::node_type::time:
+      kind = "a time";
+      break;
+    case toml::node_type::date_time:
+      kind = "a date-time";
+      break;
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "nothing";
+  }
+  return kind + " (" + value_text(n) + ")";
+}
+
+// Reads one scenario's merged table into the public structs. Every error names the key path and
+// the position of the offending key or value.
+class Reader {
+ public:
+  explicit Reader(std::string top_file) : top_file_(std::move(top_file)) {}
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& key,
+                         const std::string& message) const {
+    fail_at(where_of(n.source(), top_file_), key, message);
+  }
+
+  [[noreturn]] void fail_key(const toml::key& k, const std::string& key,
+                             const std::string& message) const {
+    fail_at(where_of(k.source(), top_file_), key, message);
+  }
+
+  [[noreturn]] void fail_missing(const toml::table& t, const std::string& key,
+                                 const std::string& expected) const {
+    const Where w = is_root(t) ? Where{top_file_, 0, 0} : where_of(t.source(), top_file_);
+    fail_at(w, key, "missing required key (expected " + expected + ")");
+  }
+
+  void set_root(const toml::table& root) { root_ = &root; }
+
+  [[nodiscard]] bool is_root(const toml::table& t) const { return &t == root_; }
+
+  [[nodiscard]] const std::string& top_file() const { return top_file_; }
+
+  void check_keys(const toml::table& t, const std::string& path,
+                  const std::vector<std::string>& accepted) const {
+    for (auto&& [key, value] : t) {
+      if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end()) {
+        fail_key(key, child_key(path, key.str()),
+                 "unknown key " + in_quotes(key.str()) + suggestion(key.str(), accepted, "accepted keys"));
+      }
+    }
+  }
+
+  const toml::table& table(const toml::node& n, const std::string& path,
+                           std::string_view expected = "a table") const {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) {
+      fail(n, path, "expected " + std::string(expected) + ", got " + type_phrase(n));
+    }
+    return *t;
+  }
+
+  const toml::table& required_table(const toml::table& parent, const std::string& path,
+                                    std::string_view key) const {
+    const toml::node* n = parent.get(key);
+    if (n == nullptr) {
+      fail_missing(parent, child_key(path, key), "a table");
+    }
+    return table(*n, child_key(path, key));
+  }
+
+  const toml::array& array(const toml::node& n, const std::string& path,
+                           const std::string& expected) const {
+    const toml::array* a = n.as_array();
+    if (a == nullptr) {
+      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
+    }
+    return *a;
+  }
+
+  std::string string(const toml::node& n, const std::string& path) const {
+    const auto* s = n.as_string();
+    if (s == nullptr) {
+      fail(n, path, "expected a string, got " + type_phrase(n));
+    }
+    return s->get();
+  }
+
+  std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
+                       std::int64_t hi) const {
+    std::string expected = "an integer";
+    if (hi == std::numeric_limits<std::int64_t>::max()) {
+      expected += " >= " + std::to_string(lo);
+    } else {
+      expected += " in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    }
+    const auto* i = n.as_integer();
+    if (i == nullptr) {
+      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
+    }
+    if (i->get() < lo || i->get() > hi) {
+      fail(n, path, "expected " + expected + ", got " + value_text(n));
+    }
+    return i->get();
+  }
+
+  double number(const toml::node& n, const std::string& path, const NumberRange& range,
+                const std::string& why = {}) const {
+    const std::string expected = range.describe() + why;
+    double v = 0.0;
+    if (const auto* i = n.as_integer()) {
+      v = static_cast<double>(i->get());
+    } else if (const auto* f = n.as_floating_point()) {
+      v = f->get();
+    } else {
+      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
+    }
+    if (!std::isfinite(v)) {
+      fail(n, path, "expected a finite number, got " + value_text(n));
+    }
+    if (!range.contains(v)) {
+      fail(n, path, "expected " + expected + ", got " + value_text(n));
+    }
+    return v;
+  }
+
+  // Optional-key variants: nullopt when absent.
+  std::optional<std::int64_t> opt_integer(const toml::table& t, const std::string& path,
+                                          std::string_view key, std::int64_t lo,
+                                          std::int64_t hi) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    return integer(*n, child_key(path, key), lo, hi);
+  }
+
+  std::optional<double> opt_number(const toml::table& t, const std::string& path,
+                                   std::string_view key, const NumberRange& range,
+                                   const std::string& why = {}) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    return number(*n, child_key(path, key), range, why);
+  }
+
+  double req_number(const toml::table& t, const std::string& path, std::string_view key,
+                    const NumberRange& range, const std::string& why = {}) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      fail_missing(t, child_key(path, key), range.describe() + why);
+    }
+    return number(*n, child_key(path, key), range, why);
+  }
+
+  std::int64_t req_integer(const toml::table& t, const std::string& path, std::string_view key,
+                           std::int64_t lo, std::int64_t hi) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      fail_missing(t, child_key(path, key),
+                   hi == std::numeric_limits<std::int64_t>::max()
+                       ? "an integer >= " + std::to_string(lo)
+                       : "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                             "]");
+    }
+    return integer(*n, child_key(path, key), lo, hi);
+  }
+
+  const toml::node& required(const toml::table& t, const std::string& path, std::string_view key,
+                             const std::string& expected) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      fail_missing(t, child_key(path, key), expected);
+    }
+    return *n;
+  }
+
+  // One of `names`, with a suggestion for near misses.
+  std::size_t choice(const toml::node& n, const std::string& path,
+                     const std::vector<std::string>& names, std::string_view what) const {
+    const std::string s = string(n, path);
+    const auto it = std::find(names.begin(), names.end(), s);
+    if (it == names.end()) {
+      fail(n, path, "unknown " + std::string(what) + " " + in_quotes(s) + suggestion(s, names, "accepted"));
+    }
+    return static_cast<std::size_t>(it - names.begin());
+  }
+
+ private:
+  std::string top_file_;
+  const toml::table* root_ = nullptr;
+};
+
+// Which quantities a law describes: ages and durations cannot go below 0.
+enum class Support : std::uint8_t { kAnyReal, kAtLeastZero };
+
+core::Distribution read_distribution(const Reader& r, const toml::node& n, const std::string& path,
+                                     Support support) {
+  using Law = core::Distribution::Law;
+  const toml::table& t = r.table(
+      n, path, "a distribution table such as { law = \"exponential\", mean = 5.0 }");
+  static const std::vector<std::string> kLaws = {"fixed",     "uniform", "exponential",
+                                                 "lognormal", "gamma",   "weibull",
+                                                 "empirical"};
+  const toml::node& law_node = r.required(t, path, "law", "one of " + join_quoted(kLaws));
+  const std::size_t law = r.choice(law_node, child_key(path, "law"), kLaws, "law");
+
+  const bool non_negative = support == Support::kAtLeastZero;
+  const std::string why = non_negative ? " (ages and durations cannot be negative)" : "";
+  const NumberRange floor = non_negative ? kNonNegative : kAnyNumber;
+
+  core::Distribution d;
+  d.law = static_cast<Law>(law);
+  switch (d.law) {
+    case Law::kFixed:
+      r.check_keys(t, path, {"law", "value"});
+      d.a = r.req_number(t, path, "value", floor, why);
+      break;
+    case Law::kUniform: {
+      r.check_keys(t, path, {"law", "min", "max"});
+      d.a = r.req_number(t, path, "min", floor, why);
+      d.b = r.req_number(t, path, "max", kAnyNumber);
+      if (!(d.b > d.a)) {
+        r.fail(*t.get("max"), child_key(path, "max"),
+               "expected max > min (" + format_number(d.a) + "), got " + format_number(d.b));
+      }
+      break;
+    }
+    case Law::kExponential:
+      r.check_keys(t, path, {"law", "mean"});
+      d.a = r.req_number(t, path, "mean", kPositive);
+      break;
+    case Law::kLognormal:
+      r.check_keys(t, path, {"law", "meanlog", "sdlog"});
+      d.a = r.req_number(t, path, "meanlog", kAnyNumber);
+      d.b = r.req_number(t, path, "sdlog", kNonNegative);
+      break;
+    case Law::kGamma:
+    case Law::kWeibull:
+      r.check_keys(t, path, {"law", "shape", "scale"});
+      d.a = r.req_number(t, path, "shape", kPositive);
+      d.b = r.req_number(t, path, "scale", kPositive);
+      break;
+    case Law::kEmpirical: {
+      r.check_keys(t, path, {"law", "values", "cumulative", "interpolation"});
+      const std::string values_key = child_key(path, "values");
+      const std::string cumulative_key = child_key(path, "cumulative");
+      const toml::node& values_node =
+          r.required(t, path, "values", "an array of strictly increasing numbers");
+      const toml::array& values =
+          r.array(values_node, values_key, "an array of strictly increasing numbers");
+      const toml::node& cumulative_node = r.required(
+          t, path, "cumulative", "an array of non-decreasing numbers in [0, 1], the last 1");
+      const toml::array& cumulative = r.array(
+          cumulative_node, cumulative_key, "an array of non-decreasing numbers in [0, 1]");
+      if (values.empty()) {
+        r.fail(values_node, values_key, "expected at least one value, got an empty array");
+      }
+      if (cumulative.size() != values.size()) {
+        r.fail(cumulative_node, cumulative_key,
+               "expected " + std::to_string(values.size()) +
+                   " entries (one per value), got " + std::to_string(cumulative.size()));
+      }
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::string key = item_key(values_key, i);
+        const double v = r.number(values[i], key, i == 0 ? floor : kAnyNumber, i == 0 ? why : "");
+        if (i > 0 && !(v > d.values.back())) {
+          r.fail(values[i], key,
+                 "expected values strictly increasing: a number > " +
+                     format_number(d.values.back()) + ", got " + format_number(v));
+        }
+        d.values.push_back(v);
+        const std::string ckey = item_key(cumulative_key, i);
+        const double f = r.number(cumulative[i], ckey, kProbability);
+        if (i > 0 && f < d.cumulative.back()) {
+          r.fail(cumulative[i], ckey,
+                 "expected cumulative non-decreasing: a number >= " +
+                     format_number(d.cumulative.back()) + ", got " + format_number(f));
+        }
+        d.cumulative.push_back(f);
+      }
+      if (std::abs(d.cumulative.back() - 1.0) > kSumTolerance) {
+        r.fail(cumulative[cumulative.size() - 1], item_key(cumulative_key, cumulative.size() - 1),
+               "expected the last cumulative probability to be 1, got " +
+                   format_number(d.cumulative.back()));
+      }
+      d.cumulative.back() = 1.0;
+      if (const toml::node* interp = t.get("interpolation")) {
+        d.interpolate = r.choice(*interp, child_key(path, "interpolation"),
+                                 {"linear", "steps"}, "interpolation") == 0;
+      }
+      break;
+    }
+  }
+  return d;
+}
+
+struct ServiceNames {
+  std::vector<std::string> names;  // in ServiceId order
+
+  [[nodiscard]] std::size_t find(std::string_view name) const {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  }
+};
+
+model::ServiceId service_ref(const Reader& r, const ServiceNames& services, const toml::node& n,
+                             const std::string& path) {
+  const std::string name = r.string(n, path);
+  const std::size_t id = services.find(name);
+  if (id == services.names.size()) {
+    r.fail(n, path,
+           "unknown service " + in_quotes(name) + suggestion(name, services.names, "services are"));
+  }
+  return static_cast<model::ServiceId>(id);
+}
+
+void check_sum(const Reader& r, const toml::node& n, const std::string& path, double sum,
+               std::string_view what) {
+  if (std::abs(sum - 1.0) > kSumTolerance) {
+    r.fail(n, path,
+           std::string(what) + " sum to " + format_number(sum) + ", expected 1 (within 1e-9)");
+  }
+}
+
+std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
+                                         const toml::node& n, const std::string& path) {
+  const std::string expected =
+      "an array of branches such as [{ probability = 1.0, action = \"leave\" }]";
+  const toml::array& list = r.array(n, path, expected);
+  if (list.empty()) {
+    r.fail(n, path, "expected at least one branch, got an empty array");
+  }
+  static const std::vector<std::string> kActions = {"leave", "orient", "move"};
+  std::vector<model::Branch> out;
+  double sum = 0.0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string bpath = item_key(path, i);
+    const toml::table& t =
+        r.table(list[i], bpath, "a branch table such as { probability = 1.0, action = \"leave\" }");
+    r.check_keys(t, bpath, {"probability", "action", "to"});
+    model::Branch b;
+    b.probability = r.req_number(t, bpath, "probability", kProbability);
+    const toml::node& action_node =
+        r.required(t, bpath, "action", "one of " + join_quoted(kActions));
+    const std::size_t action = r.choice(action_node, child_key(bpath, "action"), kActions, "action");
+    b.action = static_cast<model::Action>(action);
+    const toml::node* to = t.get("to");
+    if (b.action == model::Action::kLeave) {
+      if (to != nullptr) {
+        r.fail(*to, child_key(bpath, "to"), "\"to\" is not allowed with action \"leave\"");
+      }
+    } else {
+      if (to == nullptr) {
+        r.fail_missing(t, child_key(bpath, "to"),
+                       "a service name: action " + in_quotes(kActions[action]) + " needs a target");
+      }
+      b.target = service_ref(r, services, *to, child_key(bpath, "to"));
+    }
+    sum += b.probability;
+    out.push_back(b);
+  }
+  check_sum(r, n, path, sum, "branch probabilities");
+  return out;
+}
+
+std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
+                                        const std::string& path,
+                                        const std::vector<model::Territory>& territories) {
+  const toml::node* places = t.get("places");
+  const toml::node* total = t.get("places_total");
+  const toml::node* minimum = t.get("places_min");
+  const std::size_t n = territories.size();
+  std::vector<std::int64_t> capacity;
+  if (places != nullptr && total != nullptr) {
+    r.fail(*total, child_key(path, "places_total"),
+           "give either places (one per territory) or places_total, not both");
+  }
+  if (places == nullptr && total == nullptr) {
+    r.fail_missing(t, child_key(path, "places"),
+                   "either places (an array of integers >= 0, one per territory) or "
+                   "places_total (an integer >= 0)");
+  }
+  if (places != nullptr) {
+    if (minimum != nullptr) {
+      r.fail(*minimum, child_key(path, "places_min"),
+             "places_min is only allowed with places_total");
+    }
+    const std::string key = child_key(path, "places");
+    const toml::array& a = r.array(*places, key, "an array of integers >= 0, one per territory");
+    if (a.size() != n) {
+      r.fail(*places, key,
+             "expected " + std::to_string(n) + " entries (one per territory), got " +
+                 std::to_string(a.size()));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      capacity.push_back(
+          r.integer(a[i], item_key(key, i), 0, std::numeric_limits<std::int64_t>::max()));
+    }
+    return capacity;
+  }
+  // Large enough for any sector, small enough that total * weight stays exact in a double.
+  constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
+  const std::int64_t places_total = r.integer(*total, child_key(path, "places_total"), 0,
+                                              kMaxPlaces);
+  const std::int64_t places_min =
+      r.opt_integer(t, path, "places_min", 0, kMaxPlaces).value_or(0);
+  double weight_sum = 0.0;
+  for (const auto& territory : territories) {
+    weight_sum += territory.weight;
+  }
+  for (const auto& territory : territories) {
+    const auto share = static_cast<std::int64_t>(
+        std::round(static_cast<double>(places_total) * territory.weight / weight_sum));
+    capacity.push_back(std::max(share, places_min));
+  }
+  return capacity;
+}
+
+model::Service read_service(const Reader& r, const ServiceNames& services, const toml::table& t,
+                            const std::string& path, std::string name,
+                            const std::vector<model::Territory>& territories) {
+  r.check_keys(t, path,
+               {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
+                "length_of_stay_years", "on_stay_end", "on_age_limit", "initial"});
+  model::Service s;
+  s.name = std::move(name);
+  s.capacity = read_capacity(r, t, path, territories);
+  s.min_age_years = r.opt_number(t, path, "min_age_years", kNonNegative).value_or(0.0);
+  if (const toml::node* limit = t.get("age_limit_years")) {
+    s.age_limit_years = r.number(*limit, child_key(path, "age_limit_years"),
+                                 NumberRange{s.min_age_years, false, kInf, true},
+                                 " (greater than min_age_years)");
+  }
+  s.length_of_stay_years = read_distribution(
+      r, r.required(t, path, "length_of_stay_years", "a distribution of durations in years"),
+      child_key(path, "length_of_stay_years"), Support::kAtLeastZero);
+  if (const toml::node* n = t.get("on_stay_end")) {
+    s.on_stay_end = read_branches(r, services, *n, child_key(path, "on_stay_end"));
+  }
+  if (const toml::node* n = t.get("on_age_limit")) {
+    if (!s.has_age_limit()) {
+      r.fail(*n, child_key(path, "on_age_limit"),
+             "on_age_limit needs age_limit_years: without an age limit no stay reaches one");
+    }
+    s.on_age_limit = read_branches(r, services, *n, child_key(path, "on_age_limit"));
+  }
+  if (const toml::node* n = t.get("initial")) {
+    const std::string ipath = child_key(path, "initial");
+    const toml::table& initial = r.table(*n, ipath);
+    r.check_keys(initial, ipath, {"share_of_places", "age_years"});
+    s.initial.share_of_places =
+        r.opt_number(initial, ipath, "share_of_places", kProbability).value_or(0.0);
+    const toml::node* ages = initial.get("age_years");
+    if (ages == nullptr && s.initial.share_of_places > 0.0) {
+      r.fail_missing(initial, child_key(ipath, "age_years"),
+                     "a distribution of ages in years, since share_of_places > 0");
+    }
+    if (ages != nullptr) {
+      s.initial.age_years =
+          read_distribution(r, *ages, child_key(ipath, "age_years"), Support::kAtLeastZero);
+    }
+  }
+  return s;
+}
+
+std::vector<model::Territory> read_territories(const Reader& r, const toml::table& root) {
+  const std::string path = "territories";
+  const toml::table& t = r.required_table(root, "", path);
+  r.check_keys(t, path, {"codes", "names", "weights"});
+  const std::string codes_key = "territories.codes";
+  const toml::node& codes_node =
+      r.required(t, path, "codes", "an array of unique non-empty strings");
+  const toml::array& codes = r.array(codes_node, codes_key, "an array of unique non-empty strings");
+  // TerritoryId is 16 bits and its largest value is kept free as a marker.
+  constexpr std::size_t kMaxTerritories = std::numeric_limits<model::TerritoryId>::max() - 1;
+  if (codes.empty() || codes.size() > kMaxTerritories) {
+    r.fail(codes_node, codes_key,
+           "expected between 1 and " + std::to_string(kMaxTerritories) + " codes, got " +
+               std::to_string(codes.size()));
+  }
+  std::vector<model::Territory> out;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const std::string key = item_key(codes_key, i);
+    std::string code = r.string(codes[i], key);
+    if (code.empty()) {
+      r.fail(codes[i], key, "expected a non-empty string, got \"\"");
+    }
+    for (std::size_t j = 0; j < out.size(); ++j) {
+      if (out[j].code == code) {
+        r.fail(codes[i], key,
+               "duplicate territory code " + in_quotes(code) + " (already at index " +
+                   std::to_string(j) + ")");
+      }
+    }
+    out.push_back({code, code, 1.0});
+  }
+  auto same_length = [&](const toml::node& n, const std::string& key) -> const toml::array& {
+    const toml::array& a = r.array(n, key, "an array with one entry per territory code");
+    if (a.size() != out.size()) {
+      r.fail(n, key,
+             "expected " + std::to_string(out.size()) + " entries (one per territory code), got " +
+                 std::to_string(a.size()));
+    }
+    return a;
+  };
+  if (const toml::node* n = t.get("names")) {
+    const toml::array& names = same_length(*n, "territories.names");
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i].name = r.string(names[i], item_key("territories.names", i));
+    }
+  }
+  if (const toml::node* n = t.get("weights")) {
+    const toml::array& weights = same_length(*n, "territories.weights");
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i].weight = r.number(weights[i], item_key("territories.weights", i), kPositive);
+    }
+  }
+  return out;
+}
+
+// Maps a pathway problem's dotted key (as model::key_segment spells it) to the deepest node of
+// the merged document it names, so the error points at the offending line.
+const toml::node* find_key_path(const toml::table& root, std::string_view path) {
+  const toml::node* current = &root;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      ++i;
+      continue;
+    }
+    const toml::node* next = nullptr;
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      std::size_t index = 0;
+      std::from_chars(path.data() + i + 1, path.data() + close, index);
+      if (const toml::array* a = current->as_array()) {
+        next = a->get(index);
+      }
+      i = close == std::string_view::npos ? path.size() : close + 1;
+    } else {
+      std::string segment;
+      if (path[i] == '"') {
+        ++i;
+        while (i < path.size() && path[i] != '"') {
+          if (path[i] == '\\' && i + 1 < path.size()) {
+            ++i;
+            if (path[i] == 'u' && i + 4 < path.size()) {
+              unsigned code = 0;
+              std::from_chars(path.data() + i + 1, path.data() + i + 5, code, 16);
+              segment += static_cast<char>(code);
+              i += 5;
+              continue;
+            }
+          }
+          segment += path[i++];
+        }
+        ++i;
+      } else {
+        while (i < path.size() && path[i] != '.' && path[i] != '[') {
+          segment += path[i++];
+        }
+      }
+      if (const toml::table* t = current->as_table()) {
+        next = t->get(segment);
+      }
+    }
+    if (next == nullptr) {
+      break;
+    }
+    current = next;
+  }
+  return current;
+}
+
+Scenario read_scenario(const toml::table& root, const std::string& display) {
+  Reader r(display);
+  r.set_root(root);
+  r.check_keys(root, "",
+               {"extends", "scenario", "run", "territories", "arrivals", "services", "funding"});
+  Scenario out;
+  out.path = display;
+
+  {
+    const std::string path = "scenario";
+    const toml::table& t = r.required_table(root, "", path);
+    r.check_keys(t, path,
+                 {"name", "description", "start_date", "horizon_years", "periods_per_year"});
+    out.name = r.string(r.required(t, path, "name", "a string"), "scenario.name");
+    if (const toml::node* n = t.get("description")) {
+      out.description = r.string(*n, "scenario.description");
+    }
+    const toml::node& date = r.required(t, path, "start_date", "a date such as 2025-01-01");
+    const auto* d = date.as_date();
+    if (d == nullptr) {
+      r.fail(date, "scenario.start_date",
+             "expected a local date such as 2025-01-01, got " + type_phrase(date));
+    }
+    out.start_date = {d->get().year, d->get().month, d->get().day};
+    constexpr std::int64_t kMaxHorizon = 1000;
+    out.model.horizon_years =
+        static_cast<int>(r.req_integer(t, path, "horizon_years", 1, kMaxHorizon));
+    if (const toml::node* n = t.get("periods_per_year")) {
+      const auto* i = n->as_integer();
+      if (i == nullptr || (i->get() != 1 && i->get() != 12)) {
+        r.fail(*n, "scenario.periods_per_year",
+               "expected 1 (yearly) or 12 (monthly), got " +
+                   (i == nullptr ? type_phrase(*n) : value_text(*n)));
+      }
+      out.model.periods_per_year = static_cast<int>(i->get());
+    }
+  }
+
+  if (const toml::node* n = root.get("run")) {
+    const toml::table& t = r.table(*n, "run");
+    r.check_keys(t, "run", {"seed", "replications"});
+    out.seed = static_cast<std::uint64_t>(
+        r.opt_integer(t, "run", "seed", 0, std::numeric_limits<std::int64_t>::max()).value_or(1));
+    out.replications = static_cast<int>(
+        r.opt_integer(t, "run", "replications", 1, std::numeric_limits<int>::max()).value_or(1));
+  }
+
+  out.model.territories = read_territories(r, root);
+
+  // Services are numbered in the order toml++ keeps table keys: byte-wise alphabetical.
+  const toml::node* services_node = root.get("services");
+  if (services_node == nullptr) {
+    r.fail_missing(root, "services", "at least one [services.NAME] table");
+  }
+  const toml::table& services_table = r.table(*services_node, "services");
+  if (services_table.empty()) {
+    r.fail(*services_node, "services", "expected at least one [services.NAME] table, got none");
+  }
+  ServiceNames names;
+  for (auto&& [key, value] : services_table) {
+    names.names.emplace_back(key.str());
+  }
+  if (names.names.size() >= model::kNoService) {
+    r.fail(*services_node, "services",
+           "expected fewer than " + std::to_string(model::kNoService) + " services, got " +
+               std::to_string(names.names.size()));
+  }
+  for (auto&& [key, value] : services_table) {
+    const std::string path = child_key("services", key.str());
+    out.model.services.push_back(read_service(r, names, r.table(value, path), path,
+                                              std::string(key.str()), out.model.territories));
+  }
+
+  {
+    const std::string path = "arrivals";
+    const toml::table& t = r.required_table(root, "", path);
+    r.check_keys(t, path, {"rate_per_year", "age_years", "orientation"});
+    out.model.arrivals.rate_per_year = r.req_number(t, path, "rate_per_year", kNonNegative);
+    out.model.arrivals.age_years = read_distribution(
+        r, r.required(t, path, "age_years", "a distribution of ages in years"),
+        "arrivals.age_years", Support::kAtLeastZero);
+    const toml::node& orientation_node = r.required(
+        t, path, "orientation", "a table of service name = probability, summing to 1");
+    const toml::table& orientation =
+        r.table(orientation_node, "arrivals.orientation",
+                "a table of service name = probability, summing to 1");
+    out.model.arrivals.orientation.assign(names.names.size(), 0.0);
+    double sum = 0.0;
+    for (auto&& [key, value] : orientation) {
+      const std::string key_path = child_key("arrivals.orientation", key.str());
+      const std::size_t id = names.find(key.str());
+      if (id == names.names.size()) {
+        r.fail_key(key, key_path,
+                   "unknown service " + in_quotes(key.str()) +
+                       suggestion(key.str(), names.names, "services are"));
+      }
+      const double p = r.number(value, key_path, kProbability);
+      out.model.arrivals.orientation[id] = p;
+      sum += p;
+    }
+    check_sum(r, orientation_node, "arrivals.orientation", sum, "orientation probabilities");
+  }
+
+  out.funding.daily_price.assign(names.names.size(), funding::DailyPrice{funding::Euros{0.0}});
+  if (const toml::node* n = root.get("funding")) {
+    const toml::table& t = r.table(*n, "funding");
+    for (auto&& [key, value] : t) {
+      const std::string path = child_key("funding", key.str());
+      const std::size_t id = names.find(key.str());
+      if (id == names.names.size()) {
+        r.fail_key(key, path,
+                   "unknown service " + in_quotes(key.str()) +
+                       suggestion(key.str(), names.names, "services are"));
+      }
+      const toml::table& f = r.table(value, path);
+      r.check_keys(f, path, {"rule", "euros_per_day"});
+      r.choice(r.required(f, path, "rule", "\"daily_price\""), child_key(path, "rule"),
+               {"daily_price"}, "funding rule");
+      out.funding.daily_price[id] =
+          funding::DailyPrice{funding::Euros{r.req_number(f, path, "euros_per_day", kNonNegative)}};
+    }
+  }
+
+  const std::vector<model::PathwayProblem> problems = model::check_pathways(out.model);
+  if (!problems.empty()) {
+    const model::PathwayProblem& p = problems.front();
+    r.fail(*find_key_path(root, p.key), p.key, p.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& path,
+                       const std::vector<std::string>& overrides) {
+  const std::string display = path.string();
+  std::vector<fs::path> chain;
+  std::error_code ec;
+  chain.push_back(fs::weakly_canonical(path, ec));
+  toml::table root = load_with_extends(display, chain, std::nullopt);
+  for (const std::string& o : overrides) {
+    apply_override(root, o);
+  }
+  Scenario scenario = read_scenario(root, display);
+  std::ostringstream text;
+  text << toml::toml_formatter{root};
+  scenario.text = text.str();
+  return scenario;
+}
+
+}  // namespace parcours::io
