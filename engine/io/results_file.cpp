@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -121,6 +122,17 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                  "too many replications for int32 labels");
   const auto territories = static_cast<int>(model.territories.size());
   const auto services = static_cast<int>(model.services.size());
+  // Labels select along an axis (ds.sel(service="IME")), so they must be unique.
+  std::set<std::string> codes;
+  for (const model::Territory& territory : model.territories) {
+    PARCOURS_CHECK(codes.insert(territory.code).second,
+                   "territory code " + territory.code + " appears twice");
+  }
+  std::set<std::string> names;
+  for (const model::Service& service : model.services) {
+    PARCOURS_CHECK(names.insert(service.name).second,
+                   "service name " + service.name + " appears twice");
+  }
   for (const model::Service& service : model.services) {
     PARCOURS_CHECK(service.capacity.size() == model.territories.size(),
                    "service " + service.name + " has a capacity for " +

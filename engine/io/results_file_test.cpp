@@ -377,6 +377,31 @@ TEST_F(ResultsFileTest, InconsistentResultsCreateNothing) {
   EXPECT_TRUE(files().empty());
 }
 
+TEST_F(ResultsFileTest, DuplicateLabelsCreateNothing) {
+  Scenario scenario = small_scenario();
+  const run::Results results = small_results(scenario);
+  scenario.model.services[1].name = "IME";
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(ResultsFileTest, Hdf5FailuresNameTheFileAndPrintNothing) {
+  const fs::path taken = folder_ / "taken.h5";
+  std::ofstream{taken} << "old bytes";
+  ::testing::internal::CaptureStderr();
+  try {
+    internal::write_results_file(taken, small_scenario(), small_results(small_scenario()),
+                                 small_provenance());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string{error.what()}.rfind(taken.string() + ": HDF5 could not create it", 0), 0U)
+        << error.what();
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(read_bytes(taken), "old bytes");
+}
+
 TEST_F(ResultsFileTest, MissingFolderIsAClearError) {
   const fs::path out = folder_ / "missing" / "out.h5";
   const Scenario scenario = small_scenario();

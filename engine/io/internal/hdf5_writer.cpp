@@ -23,7 +23,7 @@ std::string hdf5_error_detail() {
     }
     return 0;
   };
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, take_first, &detail);
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, take_first, &detail);
   H5Eclear2(H5E_DEFAULT);
   return detail;
 }
