@@ -1,1 +1,396 @@
-int main() { return 0; }
+// parcours: the command-line program. `run` simulates a scenario and writes HDF5 results;
+// `validate` checks a scenario without running it. Exit status: 0 success, 1 failure of the
+// system (disk, HDF5), 2 bad input (scenario or command line), 130 interrupted.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <omp.h>
+
+#include "engine/build_info.hpp"
+#include "engine/core/check.hpp"
+#include "engine/io/results_file.hpp"
+#include "engine/io/scenario.hpp"
+#include "engine/run/runner.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+
+// Set by SIGINT/SIGTERM; replications poll it and stop, and nothing is written.
+std::atomic<bool> g_interrupted{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+extern "C" void on_signal(int /*signal*/) { g_interrupted.store(true); }
+
+/// A command-line mistake: printed as "parcours: MESSAGE" with exit status 2.
+struct UsageError {
+  std::string message;
+};
+
+std::string iso_utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string shell_quote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                            "0123456789-_./=:,+@%") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::string format_duration(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+// A progress bar on stderr: replications done, events per second, time left. Thread-safe:
+// called from the OpenMP workers; at most one of them draws at a time, five times a second.
+class ProgressBar final : public parcours::run::ProgressObserver {
+ public:
+  explicit ProgressBar(int replications)
+      : replications_(replications), start_(std::chrono::steady_clock::now()) {}
+
+  void on_events(std::uint64_t events) override {
+    events_.fetch_add(events, std::memory_order_relaxed);
+    maybe_draw(false);
+  }
+
+  void on_replication_done() override {
+    done_.fetch_add(1, std::memory_order_relaxed);
+    maybe_draw(true);
+  }
+
+  void finish() {
+    std::lock_guard lock(mutex_);
+    std::fputs("\r\033[K", stderr);
+  }
+
+ private:
+  void maybe_draw(bool force) {
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) {
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_draw_ < std::chrono::milliseconds(200)) {
+      return;
+    }
+    last_draw_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const int done = done_.load(std::memory_order_relaxed);
+    const auto events = static_cast<double>(events_.load(std::memory_order_relaxed));
+    constexpr int kWidth = 30;
+    const int filled = kWidth * done / replications_;
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    std::string left = "--:--";
+    if (done > 0) {
+      left = format_duration(elapsed * (replications_ - done) / done);
+    }
+    std::fprintf(stderr, "\r\033[K[%s] %d/%d replications, %.2f M events/s, %s left", bar.c_str(),
+                 done, replications_, elapsed > 0 ? events / elapsed / 1e6 : 0.0, left.c_str());
+    std::fflush(stderr);
+  }
+
+  int replications_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_{};
+  std::atomic<std::uint64_t> events_{0};
+  std::atomic<int> done_{0};
+  std::mutex mutex_;
+};
+
+void print_version() {
+  std::cout << "parcours " << parcours::build::kVersion << " (commit "
+            << parcours::build::kGitCommit << ", " << parcours::build::kBuildType << ")\n";
+}
+
+const char* kMainHelp =
+    "Usage: parcours COMMAND [OPTIONS]\n"
+    "\n"
+    "Discrete-event simulation of pathways and funding in France's medico-social sector\n"
+    "for disabled children.\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO.toml --out RESULTS.h5   simulate and write HDF5 results\n"
+    "  validate SCENARIO.toml               check a scenario without running it\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help      this help (parcours COMMAND --help for a command's options)\n"
+    "  -V, --version   version, git commit and build type\n";
+
+po::options_description scenario_options(const std::string& caption) {
+  po::options_description opts(caption);
+  opts.add_options()  //
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
+       "override a scenario value by its dotted key, e.g. --set services.IME.places_total=60000 "
+       "(repeatable; VALUE is a TOML value, bare words are strings)")  //
+      ("help,h", "this help");
+  return opts;
+}
+
+// Parses a subcommand's arguments; "scenario" is the one positional argument.
+po::variables_map parse(const std::string& command, const po::options_description& opts,
+                        const std::vector<std::string>& args) {
+  po::options_description all = opts;
+  all.add_options()("scenario", po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    throw UsageError{command + ": expected one scenario file; see parcours " + command + " --help"};
+  } catch (const po::error& e) {
+    throw UsageError{command + ": " + e.what() + "; see parcours " + command + " --help"};
+  }
+  if (vm.count("help") == 0 && vm.count("scenario") == 0) {
+    throw UsageError{command + ": missing the scenario file; see parcours " + command + " --help"};
+  }
+  return vm;
+}
+
+std::vector<std::string> overrides_of(const po::variables_map& vm) {
+  return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+// A positive whole number from the command line, or a UsageError naming the option.
+std::string checked_count(const po::variables_map& vm, const char* name, long min) {
+  const auto& text = vm[name].as<std::string>();
+  std::size_t used = 0;
+  long value = 0;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || value < min) {
+    throw UsageError{std::string("run: --") + name + ": expected an integer >= " +
+                     std::to_string(min) + ", got '" + text + "'"};
+  }
+  return std::to_string(value);
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  auto opts = scenario_options("Usage: parcours validate SCENARIO.toml [--set KEY=VALUE]...\n\nOptions");
+  const auto vm = parse("validate", opts, args);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  const auto scenario = parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides_of(vm));
+  std::cout << scenario.path << ": valid scenario \"" << scenario.name << "\": "
+            << scenario.model.territories.size() << " territories, " << scenario.model.services.size()
+            << " services, " << scenario.model.horizon_years << " years\n";
+  return 0;
+}
+
+void print_summary(const parcours::io::Scenario& scenario, const parcours::run::Results& results,
+                   const std::string& out) {
+  const auto& m = scenario.model;
+  const int last = m.periods() - 1;
+  const auto reps = static_cast<double>(results.replications.size());
+  std::printf("%s: %zu replication(s), seed %llu, %d years from %04d-%02d-%02d\n",
+              scenario.name.c_str(), results.replications.size(),
+              static_cast<unsigned long long>(scenario.seed), m.horizon_years,
+              scenario.start_date.year, scenario.start_date.month, scenario.start_date.day);
+  std::printf("means over replications and periods; 'end' = end of the last period\n");
+  std::printf("%-12s %9s %10s %12s %13s %11s %13s %16s\n", "service", "places", "occupancy",
+              "waiting end", "admissions/yr", "Creton end", "aged out/yr", "spending/yr (M€)");
+  for (std::size_t s = 0; s < m.services.size(); ++s) {
+    std::int64_t places = 0;
+    for (auto c : m.services[s].capacity) {
+      places += c;
+    }
+    double place_days = 0.0;
+    double waiting = 0.0;
+    double admissions = 0.0;
+    double holding = 0.0;
+    double aged_out = 0.0;
+    double euros = 0.0;
+    for (const auto& r : results.replications) {
+      const auto& ind = r.indicators;
+      for (int p = 0; p < ind.periods; ++p) {
+        for (int t = 0; t < ind.territories; ++t) {
+          const auto i = ind.cell(p, t, static_cast<int>(s));
+          place_days += ind.occupied_place_days[i];
+          admissions += static_cast<double>(ind.admissions[i]);
+          aged_out += static_cast<double>(ind.aged_out_waiting[i]);
+          euros += r.spending_euros[i];
+          if (p == last) {
+            waiting += static_cast<double>(ind.waiting_end[i]);
+            holding += static_cast<double>(ind.holding_end[i]);
+          }
+        }
+      }
+    }
+    const double years = reps * m.horizon_years;
+    const double occupancy =
+        places > 0 ? place_days / (static_cast<double>(places) * parcours::core::kDaysPerYear * years) : 0.0;
+    std::printf("%-12s %9lld %9.1f%% %12.0f %13.0f %11.0f %13.0f %16.1f\n",
+                m.services[s].name.c_str(), static_cast<long long>(places), 100.0 * occupancy,
+                waiting / reps, admissions / years, holding / reps, aged_out / years,
+                euros / years / 1e6);
+  }
+  std::printf("%llu events in %.2f s (%.2f M events/s); results in %s\n",
+              static_cast<unsigned long long>(results.events), results.wall_seconds,
+              results.wall_seconds > 0 ? static_cast<double>(results.events) / results.wall_seconds / 1e6 : 0.0,
+              out.c_str());
+}
+
+int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
+  auto opts = scenario_options(
+      "Usage: parcours run SCENARIO.toml --out RESULTS.h5 [--replications N] [--threads T]\n"
+      "                    [--seed S] [--set KEY=VALUE]... [--force]\n\nOptions");
+  opts.add_options()  //
+      ("out,o", po::value<std::string>()->value_name("FILE"), "results file to write (HDF5)")  //
+      ("replications,n", po::value<std::string>()->value_name("N"),
+       "replications to run (default: the scenario's run.replications)")  //
+      ("threads,t", po::value<std::string>()->value_name("T"),
+       "OpenMP threads (default: all cores); results do not depend on it")  //
+      ("seed,s", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's run.seed)")  //
+      ("force,f", "replace RESULTS.h5 if it exists");
+  const auto vm = parse("run", opts, args);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (!vm.count("out")) {
+    throw UsageError{"run: missing --out RESULTS.h5; see parcours run --help"};
+  }
+  const fs::path out = vm["out"].as<std::string>();
+  const bool force = vm.count("force") > 0;
+  // Fail before a long run, not after it.
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder)) {
+    throw UsageError{"run: --out " + out.string() + ": folder " + folder.string() + " does not exist"};
+  }
+  if (fs::exists(out) && !force) {
+    throw UsageError{"run: --out " + out.string() + " exists; pass --force to replace it"};
+  }
+  auto overrides = overrides_of(vm);
+  if (vm.count("seed")) {
+    overrides.push_back("run.seed=" + checked_count(vm, "seed", 0));
+  }
+  if (vm.count("replications")) {
+    overrides.push_back("run.replications=" + checked_count(vm, "replications", 1));
+  }
+  int threads = 0;
+  if (vm.count("threads")) {
+    threads = std::stoi(checked_count(vm, "threads", 1));
+  }
+
+  const auto scenario = parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides);
+  parcours::io::Provenance provenance;
+  provenance.engine_version = parcours::build::kVersion;
+  provenance.git_commit = parcours::build::kGitCommit;
+  provenance.build_type = parcours::build::kBuildType;
+  provenance.command_line = command_line;
+  provenance.started_at = iso_utc_now();
+
+  std::optional<ProgressBar> bar;
+  if (isatty(STDERR_FILENO) != 0) {
+    bar.emplace(scenario.replications);
+  }
+  parcours::run::Options options;
+  options.seed = scenario.seed;
+  options.replications = scenario.replications;
+  options.threads = threads;
+  options.cancel = &g_interrupted;
+  options.progress = bar ? &*bar : nullptr;
+  provenance.threads = threads > 0 ? threads : omp_get_max_threads();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const auto results = parcours::run::run(scenario.model, scenario.funding, options);
+  if (bar) {
+    bar->finish();
+  }
+  provenance.finished_at = iso_utc_now();
+  parcours::io::write_results(out, scenario, results, provenance, force);
+  if (g_interrupted.load()) {
+    // Interrupted while writing: the file is complete, but say so.
+    std::cerr << "parcours: interrupted after the results were written to " << out.string() << "\n";
+  }
+  print_summary(scenario, results, out.string());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line = "parcours";
+  for (const auto& a : args) {
+    command_line += " " + shell_quote(a);
+  }
+  try {
+    if (args.empty()) {
+      std::cerr << kMainHelp;
+      return kExitBadInput;
+    }
+    const std::string command = args.front();
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kMainHelp;
+      return 0;
+    }
+    if (command == "--version" || command == "-V") {
+      print_version();
+      return 0;
+    }
+    if (command == "run") {
+      return cmd_run(rest, command_line);
+    }
+    if (command == "validate") {
+      return cmd_validate(rest);
+    }
+    throw UsageError{"unknown command '" + command + "'; expected run or validate (see parcours --help)"};
+  } catch (const UsageError& e) {
+    std::cerr << "parcours: " << e.message << "\n";
+    return kExitBadInput;
+  } catch (const parcours::io::ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const parcours::run::Cancelled&) {
+    std::cerr << "\nparcours: interrupted; no results written\n";
+    return kExitInterrupted;
+  } catch (const parcours::core::InvariantError& e) {
+    std::cerr << "parcours: internal error (please report): " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "parcours: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the parcours program: runs, reproducibility, bad input, interruption.
+
+Run by CTest as: /usr/bin/python3 tests/cli_test.py PATH/TO/parcours
+Results are read back with h5py (Debian's python3-h5py), never through our own writer.
+"""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SMALL = HERE / "scenarios" / "small.toml"
+REFORM = HERE / "scenarios" / "small-more-adult-places.toml"
+B1 = ROOT / "scenarios" / "bench" / "b1-national.toml"
+PARCOURS = None  # set in main
+
+# Indicators whose bytes must not depend on threads, runs or machines.
+INDICATORS = ["occupancy", "occupied_place_days", "admissions", "waiting_end", "creton_end",
+              "aged_out_waiting", "spending", "present_start", "arrivals", "departures",
+              "present_end", "events"]
+
+
+def parcours(*args, check=None):
+    proc = subprocess.run([PARCOURS, *map(str, args)], capture_output=True, text=True,
+                          timeout=600)
+    if check is not None and proc.returncode != check:
+        raise AssertionError(f"exit {proc.returncode}, expected {check}\nstdout:\n{proc.stdout}"
+                             f"\nstderr:\n{proc.stderr}")
+    return proc
+
+
+def fingerprint(path):
+    h = hashlib.sha256()
+    with h5py.File(path, "r") as f:
+        for name in INDICATORS:
+            data = np.ascontiguousarray(f[name][...])
+            h.update(name.encode())
+            h.update(str(data.dtype.str).encode())
+            h.update(str(data.shape).encode())
+            h.update(data.tobytes())
+    return h.hexdigest()
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_small(self, name, *extra, scenario=SMALL):
+        out = self.dir / name
+        proc = parcours("run", scenario, "--out", out, *extra, check=0)
+        return out, proc
+
+    def assert_one_line_error(self, proc, *needles):
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, f"expected one line, got:\n{proc.stderr}")
+        for needle in needles:
+            self.assertIn(needle, lines[0])
+        self.assertEqual(list(self.dir.iterdir()), [], "bad input must create no file")
+
+    # --- runs ---------------------------------------------------------------------------
+    def test_run_writes_a_file_that_xarray_and_ncdump_read(self):
+        out, proc = self.run_small("small.h5")
+        self.assertIn("IME", proc.stdout)
+        self.assertEqual(proc.stderr, "", "nothing but errors on a non-terminal stderr")
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f["occupancy"].shape, (4, 10, 3, 3))
+            self.assertIn("[run]", f["scenario"][()].decode())
+
+    def test_one_and_two_threads_give_identical_datasets(self):
+        a, _ = self.run_small("t1.h5", "--threads", 1)
+        b, _ = self.run_small("t2.h5", "--threads", 2)
+        self.assertEqual(fingerprint(a), fingerprint(b))
+
+    def test_the_same_run_twice_gives_identical_datasets(self):
+        a, _ = self.run_small("a.h5")
+        b, _ = self.run_small("b.h5")
+        self.assertEqual(fingerprint(a), fingerprint(b))
+
+    def test_a_different_seed_gives_different_results(self):
+        a, _ = self.run_small("a.h5")
+        b, _ = self.run_small("b.h5", "--seed", 43)
+        self.assertNotEqual(fingerprint(a), fingerprint(b))
+
+    def test_results_match_the_golden_fingerprint(self):
+        # The golden value changes only in a commit that says why the results moved.
+        out, _ = self.run_small("golden.h5")
+        golden = (HERE / "golden" / "small.sha256").read_text().split()[0]
+        self.assertEqual(fingerprint(out), golden)
+
+    def test_set_overrides_a_value_and_is_recorded(self):
+        out, _ = self.run_small("set.h5", "--set", "services.ADULT.places_total=2000",
+                                "--replications", 1)
+        with h5py.File(out, "r") as f:
+            services = [s.decode() if isinstance(s, bytes) else s for s in f["service"][...]]
+            self.assertEqual(int(f["places"][:, services.index("ADULT")].sum()), 2000)
+            self.assertEqual(f["occupancy"].shape[0], 1)
+            self.assertIn("2000", f["scenario"][()].decode())
+
+    def test_policy_variant_sees_the_same_arrivals(self):
+        # Common random numbers: more adult places changes nothing about who arrives when.
+        a, _ = self.run_small("base.h5")
+        b, _ = self.run_small("reform.h5", scenario=REFORM)
+        with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+            np.testing.assert_array_equal(fa["arrivals"][...], fb["arrivals"][...])
+            self.assertLess(fb["creton_end"][:, -1].sum(), fa["creton_end"][:, -1].sum())
+
+    def test_existing_output_is_not_replaced_without_force(self):
+        out, _ = self.run_small("keep.h5", "--replications", 1)
+        before = out.read_bytes()
+        proc = parcours("run", SMALL, "--out", out)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--force", proc.stderr)
+        self.assertEqual(out.read_bytes(), before)
+        parcours("run", SMALL, "--out", out, "--force", "--seed", 5, "--replications", 1, check=0)
+        self.assertNotEqual(out.read_bytes(), before)
+
+    def test_interrupted_run_leaves_no_file(self):
+        out = self.dir / "b1.h5"
+        proc = subprocess.Popen([PARCOURS, "run", B1, "--out", out, "--replications", "4"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("interrupted", err)
+        self.assertEqual(list(self.dir.iterdir()), [])
+
+    # --- validate, version, help ---------------------------------------------------------
+    def test_validate_accepts_b1(self):
+        proc = parcours("validate", B1, check=0)
+        self.assertIn("101 territories", proc.stdout)
+
+    def test_version_names_the_commit(self):
+        proc = parcours("--version", check=0)
+        self.assertRegex(proc.stdout, r"parcours \d+\.\d+\.\d+ \(commit [0-9a-f]{7,}|unknown")
+
+    def test_help_for_each_command(self):
+        for cmd in (["--help"], ["run", "--help"], ["validate", "--help"]):
+            proc = parcours(*cmd, check=0)
+            self.assertIn("Usage", proc.stdout)
+
+    # --- bad input: one clear line, exit 2, no file ---------------------------------------
+    def write(self, name, text):
+        path = self.dir.parent / f"{self.dir.name}-{name}"
+        path.write_text(text)
+        self.addCleanup(path.unlink)
+        return path
+
+    def test_missing_scenario_file(self):
+        proc = parcours("run", self.dir / "nope.toml", "--out", self.dir / "x.h5")
+        self.assert_one_line_error(proc, "nope.toml")
+
+    def test_typo_in_a_key(self):
+        text = SMALL.read_text().replace("places_total = 1100", "palces_total = 1100")
+        bad = self.write("typo.toml", text)
+        line = text.splitlines().index("palces_total = 1100") + 1
+        proc = parcours("run", bad, "--out", self.dir / "x.h5")
+        self.assert_one_line_error(proc, f"{bad}:{line}:", "palces_total", "places_total")
+
+    def test_negative_capacity(self):
+        proc = parcours("run", SMALL, "--out", self.dir / "x.h5",
+                        "--set", "services.IME.places_total=-5")
+        self.assert_one_line_error(proc, "services.IME.places_total", "-5")
+
+    def test_extends_a_scenario_that_does_not_exist(self):
+        bad = self.write("ext.toml", 'extends = "no-such-base.toml"\n')
+        proc = parcours("validate", bad)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertIn("no-such-base.toml", proc.stderr)
+        self.assertIn(f"{bad}:1:", proc.stderr)
+
+    def test_bad_command_line_values(self):
+        for args, needle in ((["--replications", "abc"], "--replications"),
+                             (["--replications", "0"], "--replications"),
+                             (["--threads", "0"], "--threads"),
+                             (["--seed", "-1"], "--seed"),
+                             (["--bogus"], "bogus")):
+            proc = parcours("run", SMALL, "--out", self.dir / "x.h5", *args)
+            self.assert_one_line_error(proc, needle)
+
+    def test_output_folder_that_does_not_exist(self):
+        proc = parcours("run", SMALL, "--out", self.dir / "no" / "x.h5")
+        self.assert_one_line_error(proc, "does not exist")
+
+    def test_unknown_command(self):
+        proc = parcours("rn", SMALL)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("unknown command", proc.stderr)
+
+
+if __name__ == "__main__":
+    PARCOURS = sys.argv.pop(1)
+    unittest.main(verbosity=2)
