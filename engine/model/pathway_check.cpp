@@ -154,8 +154,8 @@ void check_exits(const Model& model, std::vector<PathwayProblem>& problems) {
   }
 }
 
-// (b) Propagates the ages at which people are sent to each service, and flags the services
-// that are only ever asked for at or above their age limit.
+// (b) Propagates the ages at which people are sent to each service, and flags the branches
+// (and orientations) that only ever send people at or above the target's age limit.
 void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems) {
   const std::size_t n = model.services.size();
   std::vector<Interval> requested(n);  // ages at which someone joins the service's list
@@ -237,44 +237,48 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
     }
   }
 
+  // A branch that only ever sends people at or above the target's age limit is dead: they
+  // age out of the target's list at once. Checked per branch, not per service, since the
+  // service may well be entered by others.
+  auto dead = [&](std::size_t target, const Interval& ages) {
+    const Service& svc = model.services[target];
+    return svc.has_age_limit() && !ages.empty() && ages.lo >= svc.age_limit_years;
+  };
+  auto complain = [&](std::string key, const std::string& who, std::size_t target,
+                      double from_age) {
+    const Service& svc = model.services[target];
+    problems.push_back({std::move(key),
+                        who + " sends people to " + quoted(svc.name) + " only at ages >= " +
+                            format_number(from_age) + " years, but its age_limit_years is " +
+                            format_number(svc.age_limit_years) + ": none of them can enter " +
+                            quoted(svc.name)});
+  };
   for (std::size_t s = 0; s < n; ++s) {
-    const Service& target = model.services[s];
-    if (!target.has_age_limit() || requested[s].empty() ||
-        requested[s].lo < target.age_limit_years) {
-      continue;
-    }
-    auto complain = [&](std::string key, const std::string& who, double from_age) {
-      problems.push_back({std::move(key),
-                          who + " sends people to " + quoted(target.name) + " only at ages >= " +
-                              format_number(from_age) + " years, but its age_limit_years is " +
-                              format_number(target.age_limit_years) +
-                              ": no one can ever enter " + quoted(target.name)});
-    };
-    if (model.arrivals.orientation[s] > 0.0) {
-      complain("arrivals.orientation." + key_segment(target.name), "arrivals",
+    if (model.arrivals.orientation[s] > 0.0 && dead(s, arrival_ages)) {
+      complain("arrivals.orientation." + key_segment(model.services[s].name), "arrivals", s,
                arrival_ages.lo);
     }
-    for (std::size_t t = 0; t < n; ++t) {
-      const Service& svc = model.services[t];
-      const Interval occ = occupants(t);
-      const Interval end_ages = stay_end_ages(t, occ);
-      const Interval limit_ages = age_limit_ages(t, occ);
-      for (std::size_t i = 0; i < svc.on_stay_end.size(); ++i) {
-        const Branch& b = svc.on_stay_end[i];
-        if (sends(b) && b.target == s && !end_ages.empty()) {
-          complain(branch_key(model, t, "on_stay_end", i) + ".to",
-                   quoted(svc.name) + " (on_stay_end)", end_ages.lo);
-        }
+  }
+  for (std::size_t t = 0; t < n; ++t) {
+    const Service& svc = model.services[t];
+    const Interval occ = occupants(t);
+    const Interval end_ages = stay_end_ages(t, occ);
+    const Interval limit_ages = age_limit_ages(t, occ);
+    for (std::size_t i = 0; i < svc.on_stay_end.size(); ++i) {
+      const Branch& b = svc.on_stay_end[i];
+      if (sends(b) && dead(b.target, end_ages)) {
+        complain(branch_key(model, t, "on_stay_end", i) + ".to",
+                 quoted(svc.name) + " (on_stay_end)", b.target, end_ages.lo);
       }
-      if (!svc.has_age_limit()) {
-        continue;
-      }
-      for (std::size_t i = 0; i < svc.on_age_limit.size(); ++i) {
-        const Branch& b = svc.on_age_limit[i];
-        if (sends(b) && b.target == s && !limit_ages.empty()) {
-          complain(branch_key(model, t, "on_age_limit", i) + ".to",
-                   quoted(svc.name) + " (on_age_limit)", limit_ages.lo);
-        }
+    }
+    if (!svc.has_age_limit()) {
+      continue;
+    }
+    for (std::size_t i = 0; i < svc.on_age_limit.size(); ++i) {
+      const Branch& b = svc.on_age_limit[i];
+      if (sends(b) && dead(b.target, limit_ages)) {
+        complain(branch_key(model, t, "on_age_limit", i) + ".to",
+                 quoted(svc.name) + " (on_age_limit)", b.target, limit_ages.lo);
       }
     }
   }

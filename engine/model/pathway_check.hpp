@@ -1,5 +1,5 @@
 // Consistency checks of a whole pathway model: every service's occupants can eventually leave
-// the sector, and every service someone is sent to can be entered before its age limit.
+// the sector, and everyone sent somewhere can be admitted before the target's age limit.
 // Problems name the offending setting by its dotted scenario key so io can point into the file.
 #pragma once
 
@@ -20,7 +20,8 @@ struct PathwayProblem {
 };
 
 /// All pathway problems of `model`, most basic first (bad targets, empty age bands, services
-/// with no way out, services no one can enter). Empty when the model is consistent.
+/// with no way out, branches or orientations that only send people at or above the target's
+/// age limit). Empty when the model is consistent.
 /// A service that nothing sends anyone to is not a problem: it is a legitimate policy variant.
 [[nodiscard]] std::vector<PathwayProblem> check_pathways(const Model& model);
 

@@ -90,12 +90,26 @@ TEST(PathwayCheck, MoveAtAgeLimitIntoAYoungerServiceIsReportedAtTheBranchTarget)
   EXPECT_EQ(problems[0].key, "services.IME.on_age_limit[0].to");
   EXPECT_EQ(problems[0].message,
             "\"IME\" (on_age_limit) sends people to \"SESSAD\" only at ages >= 20 years, but its "
-            "age_limit_years is 18: no one can ever enter \"SESSAD\"");
+            "age_limit_years is 18: none of them can enter \"SESSAD\"");
 }
 
-TEST(PathwayCheck, ServiceAlsoReachedAtYoungerAgesIsFine) {
+TEST(PathwayCheck, DeadBranchIsReportedEvenWhenOthersEnterTheTarget) {
   Model m = b1_like();
-  m.services[1].on_age_limit = {to(Action::kMove, 2)};  // IME at 20 -> SESSAD, but arrivals too
+  m.services[1].on_age_limit = {to(Action::kMove, 2)};  // IME at 20 -> SESSAD; arrivals too
+  auto problems = check_pathways(m);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "services.IME.on_age_limit[0].to");
+}
+
+TEST(PathwayCheck, StayEndBranchIsDeadOnlyWhenAllItsAgesAreTooOld) {
+  Model m = b1_like();
+  m.services[0].on_stay_end = {to(Action::kOrient, 1, 0.5), Branch{0.5, Action::kLeave, kNoService}};
+  m.services[0].initial.share_of_places = 1.0;  // ADULT occupants are 20 and older
+  m.services[0].initial.age_years = core::Distribution::uniform(20.0, 60.0);
+  auto problems = check_pathways(m);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "services.ADULT.on_stay_end[0].to");
+  m.services[0].initial.age_years = core::Distribution::uniform(19.0, 60.0);
   EXPECT_TRUE(check_pathways(m).empty());
 }
 
