@@ -71,13 +71,7 @@ std::string format_number(double v) {
   return ec == std::errc{} ? std::string(buf, end) : std::string("?");
 }
 
-std::string in_quotes(std::string_view s) {
-  constexpr std::size_t kMaxShown = 60;
-  std::string out = "\"";
-  out += s.size() > kMaxShown ? std::string(s.substr(0, kMaxShown)) + "..." : std::string(s);
-  out += "\"";
-  return out;
-}
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string join_quoted(const std::vector<std::string>& items) {
   std::string out;
@@ -196,12 +190,14 @@ Where where_of(const toml::source_region& src, const std::string& fallback_file)
 // ---------------------------------------------------------------------------------------------
 // Reading files, extends, overrides
 
-// Moves `over` into `base`: tables merge key by key, anything else replaces. Moving (not
+// Moves `over` into `base`: tables merge key by key, anything else replaces. A distribution
+// (a table with a `law` key) replaces whole, so switching laws never leaves the old law's
+// parameters behind; `--set ...length_of_stay_years.mean=7` (no law) still merges. Moving (not
 // copying) matters: toml++ keeps a node's source position on move and drops it on copy, and
 // errors must point to the file each value came from.
 void merge_into(toml::table& base, toml::table& over) {
   for (auto&& [key, value] : over) {
-    if (toml::table* over_table = value.as_table()) {
+    if (toml::table* over_table = value.as_table(); over_table != nullptr && !over_table->contains("law")) {
       if (toml::node* existing = base.get(key.str()); existing != nullptr && existing->is_table()) {
         merge_into(*existing->as_table(), *over_table);
         continue;
@@ -355,12 +351,21 @@ constexpr NumberRange kProbability{0.0, true, 1.0, true};
 std::string value_text(const toml::node& n) {
   std::ostringstream os;
   switch (n.type()) {
-    case toml::node_type::string:
-      return in_quotes(n.as_string()->get());
+    case toml::node_type::string: {
+      constexpr std::size_t kMaxShown = 60;  // a whole paragraph would drown the message
+      const std::string& v = n.as_string()->get();
+      return in_quotes(v.size() > kMaxShown ? v.substr(0, kMaxShown) + "..." : v);
+    }
     case toml::node_type::integer:
       return std::to_string(n.as_integer()->get());
-    case toml::node_type::floating_point:
-      return format_number(n.as_floating_point()->get());
+    case toml::node_type::floating_point: {
+      // 5.0 stays 5.0, so "got a float (5.0)" reads as the float it is.
+      std::string text = format_number(n.as_floating_point()->get());
+      if (text.find_first_of(".eni") == std::string::npos) {
+        text += ".0";
+      }
+      return text;
+    }
     case toml::node_type::boolean:
       return n.as_boolean()->get() ? "true" : "false";
     case toml::node_type::date:
@@ -409,6 +414,16 @@ std::string type_phrase(const toml::node& n) {
       return "nothing";
   }
   return kind + " (" + value_text(n) + ")";
+}
+
+// Upper bounds this large are guards, not part of what a reader needs to be told.
+constexpr std::int64_t kHugeInteger = std::numeric_limits<int>::max();
+
+std::string integer_range(std::int64_t lo, std::int64_t hi) {
+  if (hi >= kHugeInteger) {
+    return "an integer >= " + std::to_string(lo);
+  }
+  return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
 }
 
 // Reads one scenario's merged table into the public structs. Every error names the key path and
@@ -486,18 +501,16 @@ class Reader {
 
   std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
                        std::int64_t hi) const {
-    std::string expected = "an integer";
-    if (hi == std::numeric_limits<std::int64_t>::max()) {
-      expected += " >= " + std::to_string(lo);
-    } else {
-      expected += " in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-    }
+    const std::string expected = integer_range(lo, hi);
     const auto* i = n.as_integer();
     if (i == nullptr) {
       fail(n, path, "expected " + expected + ", got " + type_phrase(n));
     }
     if (i->get() < lo || i->get() > hi) {
-      fail(n, path, "expected " + expected + ", got " + value_text(n));
+      fail(n, path,
+           "expected " + (i->get() > hi && hi >= kHugeInteger ? "an integer <= " + std::to_string(hi)
+                                                              : expected) +
+               ", got " + value_text(n));
     }
     return i->get();
   }
@@ -556,11 +569,7 @@ class Reader {
                            std::int64_t lo, std::int64_t hi) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
-      fail_missing(t, child_key(path, key),
-                   hi == std::numeric_limits<std::int64_t>::max()
-                       ? "an integer >= " + std::to_string(lo)
-                       : "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                             "]");
+      fail_missing(t, child_key(path, key), integer_range(lo, hi));
     }
     return integer(*n, child_key(path, key), lo, hi);
   }

@@ -180,6 +180,18 @@ TEST_F(ScenarioFiles, ExtendsChainOverridesOneValueAndKeepsTheRest) {
   EXPECT_EQ(s.text.find("extends"), std::string::npos);
 }
 
+TEST_F(ScenarioFiles, ADistributionReplacesTheBaseDistributionWhole) {
+  write("base.toml", kMini);
+  const Scenario s = load_scenario(write(
+      "top.toml", "extends = \"base.toml\"\n[services.IME]\n"
+                  "length_of_stay_years = { law = \"gamma\", shape = 2, scale = 3 }\n"));
+  EXPECT_EQ(s.model.services[0].length_of_stay_years.law, core::Distribution::Law::kGamma);
+  const Scenario t =
+      load_scenario(path_of("base.toml"), {"services.IME.length_of_stay_years.mean=7"});
+  EXPECT_EQ(t.model.services[0].length_of_stay_years.law, core::Distribution::Law::kExponential);
+  EXPECT_EQ(t.model.services[0].length_of_stay_years.a, 7.0);
+}
+
 TEST_F(ScenarioFiles, OverridesChangeValuesAfterExtends) {
   write("base.toml", kMini);
   const std::string top = write("top.toml", "extends = \"base.toml\"\n[run]\nseed = 5\n");
@@ -211,6 +223,431 @@ TEST_F(ScenarioFiles, EffectiveTextReparsesToTheSameScenario) {
   }
   EXPECT_EQ(second.model.services[1].capacity[0],
             static_cast<std::int64_t>(std::round(60000.0 / weight_sum)));
+}
+
+// ---- Errors: one line each, "FILE:LINE:COLUMN: KEY: MESSAGE"
+
+void expect_error(const ScenarioError& e, const std::string& file, int line,
+                  const std::string& key, const std::string& message) {
+  EXPECT_EQ(e.file(), file) << e.what();
+  EXPECT_EQ(e.line(), line) << e.what();
+  EXPECT_EQ(e.key(), key) << e.what();
+  EXPECT_EQ(e.message(), message) << e.what();
+  EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+}
+
+TEST(ScenarioErrorFormat, IsFileLineColumnKeyMessage) {
+  EXPECT_STREQ(ScenarioError("a.toml", 3, 7, "run.seed", "expected x, got y").what(),
+               "a.toml:3:7: run.seed: expected x, got y");
+  EXPECT_STREQ(ScenarioError("a.toml", 0, 0, "", "cannot open").what(), "a.toml: cannot open");
+  EXPECT_STREQ(ScenarioError("a.toml", 0, 0, "k", "two\nlines").what(), "a.toml: k: two lines");
+}
+
+TEST_F(ScenarioFiles, MissingFileSaysItCannotBeOpened) {
+  const std::string path = path_of("nope.toml");
+  try {
+    (void)load_scenario(path);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": cannot open scenario file (No such file or directory)");
+    EXPECT_EQ(e.line(), 0);
+  }
+}
+
+TEST_F(ScenarioFiles, MalformedTomlGivesTheParserPosition) {
+  const ScenarioError e = error_of(kMini + "\n[run]\nseed = = 3\n");
+  EXPECT_EQ(e.file(), path_of("s.toml"));
+  EXPECT_EQ(e.line(), 21);
+  EXPECT_GT(e.column(), 0);
+  EXPECT_EQ(e.key(), "");
+  EXPECT_FALSE(e.message().empty());
+  EXPECT_EQ(std::string(e.what()).rfind(path_of("s.toml") + ":21:", 0), 0u) << e.what();
+}
+
+TEST_F(ScenarioFiles, UnknownTopLevelKeySuggestsTheClosest) {
+  const ScenarioError e = error_of(kMini + "\n[rnu]\nseed = 1\n");
+  expect_error(e, path_of("s.toml"), 20, "rnu", "unknown key \"rnu\"; did you mean \"run\"?");
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInScenarioTable) {
+  const ScenarioError e = error_of(replace(kMini, "horizon_years = 2", "horizon_year = 2"));
+  expect_error(e, path_of("s.toml"), 5, "scenario.horizon_year",
+               "unknown key \"horizon_year\"; did you mean \"horizon_years\"?");
+  EXPECT_EQ(std::string(e.what()),
+            path_of("s.toml") +
+                ":5:1: scenario.horizon_year: unknown key \"horizon_year\"; did you mean "
+                "\"horizon_years\"?");
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInService) {
+  const ScenarioError e = error_of(kMini + "palces_total = 3\n");
+  expect_error(e, path_of("s.toml"), 19, "services.IME.palces_total",
+               "unknown key \"palces_total\"; did you mean \"places_total\"?");
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInBranch) {
+  const ScenarioError e = error_of(
+      kMini + "on_stay_end = [{ probability = 1.0, action = \"leave\", too = \"IME\" }]\n");
+  expect_error(e, path_of("s.toml"), 19, "services.IME.on_stay_end[0].too",
+               "unknown key \"too\"; did you mean \"to\"?");
+  EXPECT_EQ(e.column(), 55);
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInDistribution) {
+  const ScenarioError e =
+      error_of(replace(kMini, "mean = 5 }", "mena = 5 }"));
+  expect_error(e, path_of("s.toml"), 18, "services.IME.length_of_stay_years.mena",
+               "unknown key \"mena\"; did you mean \"mean\"?");
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInFundingFarFromAnyListsTheAcceptedKeys) {
+  const ScenarioError e =
+      error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_jour = 3\n");
+  expect_error(e, path_of("s.toml"), 22, "funding.IME.euros_per_jour",
+               "unknown key \"euros_per_jour\"; accepted keys: \"rule\", \"euros_per_day\"");
+}
+
+TEST_F(ScenarioFiles, WrongTypeSaysWhatWasExpectedAndFound) {
+  expect_error(error_of(replace(kMini, "horizon_years = 2", "horizon_years = \"2\"")),
+               path_of("s.toml"), 5, "scenario.horizon_years",
+               "expected an integer in [1, 1000], got a string (\"2\")");
+  expect_error(error_of(replace(kMini, "name = \"mini\"", "name = 3")), path_of("s.toml"), 3,
+               "scenario.name", "expected a string, got an integer (3)");
+}
+
+TEST_F(ScenarioFiles, FloatWhereAnIntegerIsExpectedIsAnError) {
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5.0, 7]")),
+               path_of("s.toml"), 16, "services.IME.places[0]",
+               "expected an integer >= 0, got a float (5.0)");
+}
+
+TEST_F(ScenarioFiles, IntegerWhereANumberIsExpectedIsAccepted) {
+  const Scenario s = load_scenario(write("s.toml", kMini));
+  EXPECT_EQ(s.model.arrivals.rate_per_year, 10.0);
+  EXPECT_EQ(s.model.services[0].age_limit_years, 20.0);
+}
+
+TEST_F(ScenarioFiles, NegativeCapacityIsOutOfRange) {
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5, -7]")),
+               path_of("s.toml"), 16, "services.IME.places[1]",
+               "expected an integer >= 0, got -7");
+}
+
+TEST_F(ScenarioFiles, ProbabilityAboveOneIsOutOfRange) {
+  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.5, action = \"leave\" }]\n"),
+               path_of("s.toml"), 19, "services.IME.on_stay_end[0].probability",
+               "expected a number in [0, 1], got 1.5");
+}
+
+TEST_F(ScenarioFiles, ZeroHorizonIsOutOfRange) {
+  const ScenarioError e = error_of(replace(kMini, "horizon_years = 2", "horizon_years = 0"));
+  expect_error(e, path_of("s.toml"), 5, "scenario.horizon_years",
+               "expected an integer in [1, 1000], got 0");
+  EXPECT_EQ(e.column(), 17);
+}
+
+TEST_F(ScenarioFiles, NonPositiveMeanIsOutOfRange) {
+  expect_error(error_of(replace(kMini, "mean = 5 }", "mean = 0 }")), path_of("s.toml"), 18,
+               "services.IME.length_of_stay_years.mean", "expected a number > 0, got 0");
+}
+
+TEST_F(ScenarioFiles, NegativeAgesAndDurationsAreRejected) {
+  expect_error(error_of(replace(kMini, "{ law = \"uniform\", min = 3, max = 16 }",
+                                "{ law = \"fixed\", value = -1 }")),
+               path_of("s.toml"), 12, "arrivals.age_years.value",
+               "expected a number >= 0 (ages and durations cannot be negative), got -1");
+  expect_error(error_of(replace(kMini, "min = 3, max = 16", "min = 3, max = 2")),
+               path_of("s.toml"), 12, "arrivals.age_years.max", "expected max > min (3), got 2");
+  expect_error(
+      error_of(replace(kMini, "{ law = \"exponential\", mean = 5 }",
+                       "{ law = \"empirical\", values = [-1, 2], cumulative = [0.5, 1] }")),
+      path_of("s.toml"), 18, "services.IME.length_of_stay_years.values[0]",
+      "expected a number >= 0 (ages and durations cannot be negative), got -1");
+}
+
+TEST_F(ScenarioFiles, EmpiricalTablesMustBeOrdered) {
+  const std::string law = "{ law = \"exponential\", mean = 5 }";
+  expect_error(error_of(replace(kMini, law,
+                                "{ law = \"empirical\", values = [1, 1], cumulative = [0.5, 1] }")),
+               path_of("s.toml"), 18, "services.IME.length_of_stay_years.values[1]",
+               "expected values strictly increasing: a number > 1, got 1");
+  expect_error(error_of(replace(kMini, law,
+                                "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 0.9] }")),
+               path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative[1]",
+               "expected the last cumulative probability to be 1, got 0.9");
+  expect_error(error_of(replace(kMini, law,
+                                "{ law = \"empirical\", values = [1, 2], cumulative = [1] }")),
+               path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative",
+               "expected 2 entries (one per value), got 1");
+  const Scenario s = load_scenario(write(
+      "ok.toml", replace(kMini, law,
+                         "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 1], "
+                         "interpolation = \"steps\" }")));
+  EXPECT_FALSE(s.model.services[0].length_of_stay_years.interpolate);
+  EXPECT_EQ(s.model.services[0].length_of_stay_years.cumulative,
+            (std::vector<double>{0.5, 1.0}));
+}
+
+TEST_F(ScenarioFiles, UnknownLawSuggestsOrListsTheLaws) {
+  expect_error(error_of(replace(kMini, "\"exponential\"", "\"exponental\"")), path_of("s.toml"),
+               18, "services.IME.length_of_stay_years.law",
+               "unknown law \"exponental\"; did you mean \"exponential\"?");
+  expect_error(error_of(replace(kMini, "\"exponential\"", "\"normal\"")), path_of("s.toml"), 18,
+               "services.IME.length_of_stay_years.law",
+               "unknown law \"normal\"; accepted: \"fixed\", \"uniform\", \"exponential\", "
+               "\"lognormal\", \"gamma\", \"weibull\", \"empirical\"");
+}
+
+TEST_F(ScenarioFiles, BranchProbabilitiesMustSumToOne) {
+  const ScenarioError e = error_of(
+      kMini +
+      "on_stay_end = [{ probability = 0.5, action = \"leave\" }, { probability = 0.4, action = "
+      "\"leave\" }]\n");
+  expect_error(e, path_of("s.toml"), 19, "services.IME.on_stay_end",
+               "branch probabilities sum to 0.9, expected 1 (within 1e-9)");
+  EXPECT_EQ(e.column(), 15);
+}
+
+TEST_F(ScenarioFiles, OrientationProbabilitiesMustSumToOne) {
+  expect_error(error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5 }")), path_of("s.toml"),
+               13, "arrivals.orientation",
+               "orientation probabilities sum to 0.5, expected 1 (within 1e-9)");
+}
+
+TEST_F(ScenarioFiles, BranchActionAndTargetAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"lave\" }]\n"),
+               path, 19, "services.IME.on_stay_end[0].action",
+               "unknown action \"lave\"; did you mean \"leave\"?");
+  expect_error(
+      error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"leave\", to = \"IME\" }]\n"),
+      path, 19, "services.IME.on_stay_end[0].to", "\"to\" is not allowed with action \"leave\"");
+  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"orient\" }]\n"),
+               path, 19, "services.IME.on_stay_end[0].to",
+               "missing required key (expected a service name: action \"orient\" needs a "
+               "target)");
+}
+
+TEST_F(ScenarioFiles, TransitionToAnUnknownServiceSuggestsTheClosest) {
+  expect_error(
+      error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IEM\" }]\n"),
+      path_of("s.toml"), 19, "services.IME.on_stay_end[0].to",
+      "unknown service \"IEM\"; did you mean \"IME\"?");
+}
+
+TEST_F(ScenarioFiles, OrientationToAnUnknownServiceIsAnError) {
+  const ScenarioError e =
+      error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5, SESAD = 0.5 }"));
+  expect_error(e, path_of("s.toml"), 13, "arrivals.orientation.SESAD",
+               "unknown service \"SESAD\"; services are: \"IME\"");
+  EXPECT_EQ(e.column(), 28);
+}
+
+TEST_F(ScenarioFiles, OnAgeLimitNeedsAnAgeLimit) {
+  expect_error(error_of(replace(kMini, "age_limit_years = 20",
+                                "on_age_limit = [{ probability = 1.0, action = \"leave\" }]")),
+               path_of("s.toml"), 17, "services.IME.on_age_limit",
+               "on_age_limit needs age_limit_years: without an age limit no stay reaches one");
+}
+
+TEST_F(ScenarioFiles, AgeLimitMustExceedMinAge) {
+  expect_error(error_of(kMini + "min_age_years = 25\n"), path_of("s.toml"), 17,
+               "services.IME.age_limit_years",
+               "expected a number > 25 (greater than min_age_years), got 20");
+}
+
+TEST_F(ScenarioFiles, InitialOccupantsNeedAnAgeLaw) {
+  expect_error(error_of(kMini + "initial = { share_of_places = 0.5 }\n"), path_of("s.toml"), 19,
+               "services.IME.initial.age_years",
+               "missing required key (expected a distribution of ages in years, since "
+               "share_of_places > 0)");
+}
+
+TEST_F(ScenarioFiles, ScenarioSettingsAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(replace(kMini, "horizon_years = 2", "horizon_years = 2\nperiods_per_year = 4")),
+               path, 6, "scenario.periods_per_year", "expected 1 (yearly) or 12 (monthly), got 4");
+  expect_error(error_of(replace(kMini, "start_date = 2025-01-01", "start_date = \"2025-01-01\"")),
+               path, 4, "scenario.start_date",
+               "expected a local date such as 2025-01-01, got a string (\"2025-01-01\")");
+  expect_error(error_of(replace(kMini, "name = \"mini\"\n", "")), path, 2, "scenario.name",
+               "missing required key (expected a string)");
+  expect_error(error_of(kMini + "\n[run]\nreplications = 0\n"), path, 21, "run.replications",
+               "expected an integer >= 1, got 0");
+}
+
+TEST_F(ScenarioFiles, FundingRuleAndServiceAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"global\"\neuros_per_day = 3\n"), path, 21,
+               "funding.IME.rule", "unknown funding rule \"global\"; accepted: \"daily_price\"");
+  expect_error(error_of(kMini + "\n[funding.IMEE]\nrule = \"daily_price\"\neuros_per_day = 3\n"),
+               path, 20, "funding.IMEE", "unknown service \"IMEE\"; did you mean \"IME\"?");
+  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_day = -3\n"),
+               path, 22, "funding.IME.euros_per_day", "expected a number >= 0, got -3");
+}
+
+TEST_F(ScenarioFiles, ServicesMustExist) {
+  const std::string no_services = kMini.substr(0, kMini.find("[services.IME]"));
+  expect_error(error_of(no_services), path_of("s.toml"), 0, "services",
+               "missing required key (expected at least one [services.NAME] table)");
+  expect_error(error_of(no_services + "[services]\n"), path_of("s.toml"), 15, "services",
+               "expected at least one [services.NAME] table, got none");
+}
+
+TEST_F(ScenarioFiles, TerritoryArraysMustHaveOneEntryPerCode) {
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]", "codes = [\"A\", \"B\"]\nnames = [\"a\"]")),
+               path_of("s.toml"), 9, "territories.names",
+               "expected 2 entries (one per territory code), got 1");
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]",
+                                "codes = [\"A\", \"B\"]\nweights = [1, 0]")),
+               path_of("s.toml"), 9, "territories.weights[1]", "expected a number > 0, got 0");
+}
+
+TEST_F(ScenarioFiles, DuplicateTerritoryCodesAreAnError) {
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]", "codes = [\"A\", \"A\"]")),
+               path_of("s.toml"), 8, "territories.codes[1]",
+               "duplicate territory code \"A\" (already at index 0)");
+}
+
+TEST_F(ScenarioFiles, PlacesMustHaveOneEntryPerTerritory) {
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5]")), path_of("s.toml"), 16,
+               "services.IME.places", "expected 2 entries (one per territory), got 1");
+}
+
+TEST_F(ScenarioFiles, PlacesAndPlacesTotalAreExclusive) {
+  expect_error(error_of(kMini + "places_total = 12\n"), path_of("s.toml"), 19,
+               "services.IME.places_total",
+               "give either places (one per territory) or places_total, not both");
+  expect_error(error_of(kMini + "places_min = 1\n"), path_of("s.toml"), 19,
+               "services.IME.places_min", "places_min is only allowed with places_total");
+}
+
+TEST_F(ScenarioFiles, PlacesTotalIsSharedByWeightWithAMinimum) {
+  const Scenario s = load_scenario(write(
+      "s.toml", replace(replace(kMini, "places = [5, 7]", "places_total = 10\nplaces_min = 3"),
+                        "codes = [\"A\", \"B\"]", "codes = [\"A\", \"B\"]\nweights = [1, 9]")));
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{3, 9}));
+}
+
+TEST_F(ScenarioFiles, ExtendingAMissingFilePointsAtTheExtendsKey) {
+  const ScenarioError e = error_of("extends = \"base.toml\"\n" + kMini);
+  expect_error(e, path_of("s.toml"), 1, "extends",
+               "cannot open base scenario \"" + path_of("base.toml") +
+                   "\" (No such file or directory)");
+  EXPECT_EQ(e.column(), 11);
+}
+
+TEST_F(ScenarioFiles, ExtendsCycleIsAnError) {
+  write("a.toml", "extends = \"b.toml\"\n");
+  write("b.toml", "extends = \"a.toml\"\n");
+  try {
+    (void)load_scenario(path_of("a.toml"));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    expect_error(e, path_of("b.toml"), 1, "extends", "extends cycle: a.toml -> b.toml -> a.toml");
+  }
+}
+
+TEST_F(ScenarioFiles, ErrorsPointToTheFileTheValueCameFrom) {
+  write("base.toml", replace(kMini, "mean = 5 }", "mean = -5 }"));
+  const std::string top = write("top.toml", "extends = \"base.toml\"\n\n[run]\nseed = 3\n");
+  try {
+    (void)load_scenario(top);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    expect_error(e, path_of("base.toml"), 18, "services.IME.length_of_stay_years.mean",
+                 "expected a number > 0, got -5");
+  }
+  const std::string top2 = write("top2.toml", "extends = \"base.toml\"\n\n[services.IME]\n"
+                                              "length_of_stay_years = { law = \"gamma\", shape = 0, scale = 1 }\n");
+  try {
+    (void)load_scenario(top2);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    expect_error(e, path_of("top2.toml"), 4, "services.IME.length_of_stay_years.shape",
+                 "expected a number > 0, got 0");
+  }
+}
+
+TEST_F(ScenarioFiles, LoopWithNoLeaveIsAnInconsistentPathway) {
+  const ScenarioError e = error_of(
+      kMini +
+      "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IME\" }]\n"
+      "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"IME\" }]\n");
+  expect_error(e, path_of("s.toml"), 19, "services.IME.on_stay_end",
+               "occupants of \"IME\" can never leave the sector: every path of branches with "
+               "probability > 0 stays within {\"IME\"} and none ends with action \"leave\"");
+}
+
+TEST_F(ScenarioFiles, MoveIntoAServicePastItsAgeLimitIsAnInconsistentPathway) {
+  const ScenarioError e = error_of(
+      kMini +
+      "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"SESSAD\" }]\n\n"
+      "[services.SESSAD]\nplaces = [1, 1]\nage_limit_years = 18\n"
+      "length_of_stay_years = { law = \"exponential\", mean = 5 }\n");
+  expect_error(e, path_of("s.toml"), 19, "services.IME.on_age_limit[0].to",
+               "\"IME\" (on_age_limit) sends people to \"SESSAD\" only at ages >= 20 years, but "
+               "its age_limit_years is 18: none of them can enter \"SESSAD\"");
+  EXPECT_EQ(e.column(), 60);
+}
+
+// ---- Overrides
+
+TEST(ScenarioOverrides, ErrorOnAnOverriddenValueNamesTheOverride) {
+  try {
+    (void)load_scenario(kB1, {"services.IME.places_total=-5"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set services.IME.places_total=-5: services.IME.places_total: expected an "
+                 "integer >= 0, got -5");
+    EXPECT_EQ(e.line(), 0);
+  }
+}
+
+TEST(ScenarioOverrides, PlainStringFallbackIsTypeChecked) {
+  try {
+    (void)load_scenario(kB1, {"scenario.horizon_years=abc"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set scenario.horizon_years=abc: scenario.horizon_years: expected an integer "
+                 "in [1, 1000], got a string (\"abc\")");
+  }
+}
+
+TEST(ScenarioOverrides, MalformedOverrideIsAnError) {
+  for (const std::string bad : {"services.IME.places_total", "=5", " = 5"}) {
+    try {
+      (void)load_scenario(kB1, {bad});
+      FAIL() << bad;
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(e.file(), "--set " + bad);
+      EXPECT_EQ(e.message(),
+                "malformed override: expected KEY=VALUE with a dotted key, e.g. "
+                "services.IME.places_total=60000");
+    }
+  }
+  try {
+    (void)load_scenario(kB1, {"services.IME places=5"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.message().rfind("malformed override: \"services.IME places\" is not a dotted TOML key", 0),
+              0u)
+        << e.what();
+  }
+}
+
+TEST(ScenarioOverrides, UnknownKeyFromAnOverrideNamesTheOverride) {
+  try {
+    (void)load_scenario(kB1, {"services.IME.palces_total=5"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set services.IME.palces_total=5: services.IME.palces_total: unknown key "
+                 "\"palces_total\"; did you mean \"places_total\"?");
+  }
 }
 
 }  // namespace
