@@ -1,5 +1,9 @@
 #include "engine/io/scenario.hpp"
 
+#include "engine/model/pathway_check.hpp"
+
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -14,10 +18,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <toml++/toml.h>
-
-#include "engine/model/pathway_check.hpp"
 
 namespace parcours::io {
 
@@ -197,7 +197,8 @@ Where where_of(const toml::source_region& src, const std::string& fallback_file)
 // errors must point to the file each value came from.
 void merge_into(toml::table& base, toml::table& over) {
   for (auto&& [key, value] : over) {
-    if (toml::table* over_table = value.as_table(); over_table != nullptr && !over_table->contains("law")) {
+    if (toml::table* over_table = value.as_table();
+        over_table != nullptr && !over_table->contains("law")) {
       if (toml::node* existing = base.get(key.str()); existing != nullptr && existing->is_table()) {
         merge_into(*existing->as_table(), *over_table);
         continue;
@@ -459,7 +460,8 @@ class Reader {
     for (auto&& [key, value] : t) {
       if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end()) {
         fail_key(key, child_key(path, key.str()),
-                 "unknown key " + in_quotes(key.str()) + suggestion(key.str(), accepted, "accepted keys"));
+                 "unknown key " + in_quotes(key.str()) +
+                     suggestion(key.str(), accepted, "accepted keys"));
       }
     }
   }
@@ -508,8 +510,9 @@ class Reader {
     }
     if (i->get() < lo || i->get() > hi) {
       fail(n, path,
-           "expected " + (i->get() > hi && hi >= kHugeInteger ? "an integer <= " + std::to_string(hi)
-                                                              : expected) +
+           "expected " +
+               (i->get() > hi && hi >= kHugeInteger ? "an integer <= " + std::to_string(hi)
+                                                    : expected) +
                ", got " + value_text(n));
     }
     return i->get();
@@ -589,7 +592,8 @@ class Reader {
     const std::string s = string(n, path);
     const auto it = std::find(names.begin(), names.end(), s);
     if (it == names.end()) {
-      fail(n, path, "unknown " + std::string(what) + " " + in_quotes(s) + suggestion(s, names, "accepted"));
+      fail(n, path,
+           "unknown " + std::string(what) + " " + in_quotes(s) + suggestion(s, names, "accepted"));
     }
     return static_cast<std::size_t>(it - names.begin());
   }
@@ -605,11 +609,10 @@ enum class Support : std::uint8_t { kAnyReal, kAtLeastZero };
 core::Distribution read_distribution(const Reader& r, const toml::node& n, const std::string& path,
                                      Support support) {
   using Law = core::Distribution::Law;
-  const toml::table& t = r.table(
-      n, path, "a distribution table such as { law = \"exponential\", mean = 5.0 }");
-  static const std::vector<std::string> kLaws = {"fixed",     "uniform", "exponential",
-                                                 "lognormal", "gamma",   "weibull",
-                                                 "empirical"};
+  const toml::table& t =
+      r.table(n, path, "a distribution table such as { law = \"exponential\", mean = 5.0 }");
+  static const std::vector<std::string> kLaws = {"fixed", "uniform", "exponential", "lognormal",
+                                                 "gamma", "weibull", "empirical"};
   const toml::node& law_node = r.required(t, path, "law", "one of " + join_quoted(kLaws));
   const std::size_t law = r.choice(law_node, child_key(path, "law"), kLaws, "law");
 
@@ -659,15 +662,15 @@ core::Distribution read_distribution(const Reader& r, const toml::node& n, const
           r.array(values_node, values_key, "an array of strictly increasing numbers");
       const toml::node& cumulative_node = r.required(
           t, path, "cumulative", "an array of non-decreasing numbers in [0, 1], the last 1");
-      const toml::array& cumulative = r.array(
-          cumulative_node, cumulative_key, "an array of non-decreasing numbers in [0, 1]");
+      const toml::array& cumulative =
+          r.array(cumulative_node, cumulative_key, "an array of non-decreasing numbers in [0, 1]");
       if (values.empty()) {
         r.fail(values_node, values_key, "expected at least one value, got an empty array");
       }
       if (cumulative.size() != values.size()) {
         r.fail(cumulative_node, cumulative_key,
-               "expected " + std::to_string(values.size()) +
-                   " entries (one per value), got " + std::to_string(cumulative.size()));
+               "expected " + std::to_string(values.size()) + " entries (one per value), got " +
+                   std::to_string(cumulative.size()));
       }
       for (std::size_t i = 0; i < values.size(); ++i) {
         const std::string key = item_key(values_key, i);
@@ -694,8 +697,8 @@ core::Distribution read_distribution(const Reader& r, const toml::node& n, const
       }
       d.cumulative.back() = 1.0;
       if (const toml::node* interp = t.get("interpolation")) {
-        d.interpolate = r.choice(*interp, child_key(path, "interpolation"),
-                                 {"linear", "steps"}, "interpolation") == 0;
+        d.interpolate = r.choice(*interp, child_key(path, "interpolation"), {"linear", "steps"},
+                                 "interpolation") == 0;
       }
       break;
     }
@@ -750,7 +753,8 @@ std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& se
     b.probability = r.req_number(t, bpath, "probability", kProbability);
     const toml::node& action_node =
         r.required(t, bpath, "action", "one of " + join_quoted(kActions));
-    const std::size_t action = r.choice(action_node, child_key(bpath, "action"), kActions, "action");
+    const std::size_t action =
+        r.choice(action_node, child_key(bpath, "action"), kActions, "action");
     b.action = static_cast<model::Action>(action);
     const toml::node* to = t.get("to");
     if (b.action == model::Action::kLeave) {
@@ -808,10 +812,9 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
   }
   // Large enough for any sector, small enough that total * weight stays exact in a double.
   constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
-  const std::int64_t places_total = r.integer(*total, child_key(path, "places_total"), 0,
-                                              kMaxPlaces);
-  const std::int64_t places_min =
-      r.opt_integer(t, path, "places_min", 0, kMaxPlaces).value_or(0);
+  const std::int64_t places_total =
+      r.integer(*total, child_key(path, "places_total"), 0, kMaxPlaces);
+  const std::int64_t places_min = r.opt_integer(t, path, "places_min", 0, kMaxPlaces).value_or(0);
   double weight_sum = 0.0;
   for (const auto& territory : territories) {
     weight_sum += territory.weight;
@@ -835,9 +838,9 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   s.capacity = read_capacity(r, t, path, territories);
   s.min_age_years = r.opt_number(t, path, "min_age_years", kNonNegative).value_or(0.0);
   if (const toml::node* limit = t.get("age_limit_years")) {
-    s.age_limit_years = r.number(*limit, child_key(path, "age_limit_years"),
-                                 NumberRange{s.min_age_years, false, kInf, true},
-                                 " (greater than min_age_years)");
+    s.age_limit_years =
+        r.number(*limit, child_key(path, "age_limit_years"),
+                 NumberRange{s.min_age_years, false, kInf, true}, " (greater than min_age_years)");
   }
   s.length_of_stay_years = read_distribution(
       r, r.required(t, path, "length_of_stay_years", "a distribution of durations in years"),
@@ -1058,14 +1061,13 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
     const toml::table& t = r.required_table(root, "", path);
     r.check_keys(t, path, {"rate_per_year", "age_years", "orientation"});
     out.model.arrivals.rate_per_year = r.req_number(t, path, "rate_per_year", kNonNegative);
-    out.model.arrivals.age_years = read_distribution(
-        r, r.required(t, path, "age_years", "a distribution of ages in years"),
-        "arrivals.age_years", Support::kAtLeastZero);
-    const toml::node& orientation_node = r.required(
-        t, path, "orientation", "a table of service name = probability, summing to 1");
-    const toml::table& orientation =
-        r.table(orientation_node, "arrivals.orientation",
-                "a table of service name = probability, summing to 1");
+    out.model.arrivals.age_years =
+        read_distribution(r, r.required(t, path, "age_years", "a distribution of ages in years"),
+                          "arrivals.age_years", Support::kAtLeastZero);
+    const toml::node& orientation_node =
+        r.required(t, path, "orientation", "a table of service name = probability, summing to 1");
+    const toml::table& orientation = r.table(orientation_node, "arrivals.orientation",
+                                             "a table of service name = probability, summing to 1");
     out.model.arrivals.orientation.assign(names.names.size(), 0.0);
     double sum = 0.0;
     for (auto&& [key, value] : orientation) {

@@ -1,13 +1,13 @@
 #include "engine/io/scenario.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace parcours::io {
 namespace {
@@ -74,7 +74,8 @@ class ScenarioFiles : public ::testing::Test {
   fs::path dir_;
 };
 
-[[maybe_unused]] std::string replace(std::string text, const std::string& from, const std::string& to) {
+[[maybe_unused]] std::string replace(std::string text, const std::string& from,
+                                     const std::string& to) {
   const auto pos = text.find(from);
   EXPECT_NE(pos, std::string::npos) << from;
   return text.replace(pos, from.size(), to);
@@ -182,9 +183,10 @@ TEST_F(ScenarioFiles, ExtendsChainOverridesOneValueAndKeepsTheRest) {
 
 TEST_F(ScenarioFiles, ADistributionReplacesTheBaseDistributionWhole) {
   write("base.toml", kMini);
-  const Scenario s = load_scenario(write(
-      "top.toml", "extends = \"base.toml\"\n[services.IME]\n"
-                  "length_of_stay_years = { law = \"gamma\", shape = 2, scale = 3 }\n"));
+  const Scenario s =
+      load_scenario(write("top.toml",
+                          "extends = \"base.toml\"\n[services.IME]\n"
+                          "length_of_stay_years = { law = \"gamma\", shape = 2, scale = 3 }\n"));
   EXPECT_EQ(s.model.services[0].length_of_stay_years.law, core::Distribution::Law::kGamma);
   const Scenario t =
       load_scenario(path_of("base.toml"), {"services.IME.length_of_stay_years.mean=7"});
@@ -195,9 +197,9 @@ TEST_F(ScenarioFiles, ADistributionReplacesTheBaseDistributionWhole) {
 TEST_F(ScenarioFiles, OverridesChangeValuesAfterExtends) {
   write("base.toml", kMini);
   const std::string top = write("top.toml", "extends = \"base.toml\"\n[run]\nseed = 5\n");
-  const Scenario s = load_scenario(
-      top, {"run.seed=9", "scenario.name=plain text", "services.IME.places = [3, 4]",
-            "funding.IME.rule=daily_price", "funding.IME.euros_per_day=100"});
+  const Scenario s =
+      load_scenario(top, {"run.seed=9", "scenario.name=plain text", "services.IME.places = [3, 4]",
+                          "funding.IME.rule=daily_price", "funding.IME.euros_per_day=100"});
   EXPECT_EQ(s.seed, 9u);
   EXPECT_EQ(s.name, "plain text");
   EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{3, 4}));
@@ -227,8 +229,8 @@ TEST_F(ScenarioFiles, EffectiveTextReparsesToTheSameScenario) {
 
 // ---- Errors: one line each, "FILE:LINE:COLUMN: KEY: MESSAGE"
 
-void expect_error(const ScenarioError& e, const std::string& file, int line,
-                  const std::string& key, const std::string& message) {
+void expect_error(const ScenarioError& e, const std::string& file, int line, const std::string& key,
+                  const std::string& message) {
   EXPECT_EQ(e.file(), file) << e.what();
   EXPECT_EQ(e.line(), line) << e.what();
   EXPECT_EQ(e.key(), key) << e.what();
@@ -295,8 +297,7 @@ TEST_F(ScenarioFiles, UnknownKeyInBranch) {
 }
 
 TEST_F(ScenarioFiles, UnknownKeyInDistribution) {
-  const ScenarioError e =
-      error_of(replace(kMini, "mean = 5 }", "mena = 5 }"));
+  const ScenarioError e = error_of(replace(kMini, "mean = 5 }", "mena = 5 }"));
   expect_error(e, path_of("s.toml"), 18, "services.IME.length_of_stay_years.mena",
                "unknown key \"mena\"; did you mean \"mean\"?");
 }
@@ -317,9 +318,8 @@ TEST_F(ScenarioFiles, WrongTypeSaysWhatWasExpectedAndFound) {
 }
 
 TEST_F(ScenarioFiles, FloatWhereAnIntegerIsExpectedIsAnError) {
-  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5.0, 7]")),
-               path_of("s.toml"), 16, "services.IME.places[0]",
-               "expected an integer >= 0, got a float (5.0)");
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5.0, 7]")), path_of("s.toml"),
+               16, "services.IME.places[0]", "expected an integer >= 0, got a float (5.0)");
 }
 
 TEST_F(ScenarioFiles, IntegerWhereANumberIsExpectedIsAccepted) {
@@ -329,9 +329,8 @@ TEST_F(ScenarioFiles, IntegerWhereANumberIsExpectedIsAccepted) {
 }
 
 TEST_F(ScenarioFiles, NegativeCapacityIsOutOfRange) {
-  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5, -7]")),
-               path_of("s.toml"), 16, "services.IME.places[1]",
-               "expected an integer >= 0, got -7");
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = [5, -7]")), path_of("s.toml"),
+               16, "services.IME.places[1]", "expected an integer >= 0, got -7");
 }
 
 TEST_F(ScenarioFiles, ProbabilityAboveOneIsOutOfRange) {
@@ -357,8 +356,8 @@ TEST_F(ScenarioFiles, NegativeAgesAndDurationsAreRejected) {
                                 "{ law = \"fixed\", value = -1 }")),
                path_of("s.toml"), 12, "arrivals.age_years.value",
                "expected a number >= 0 (ages and durations cannot be negative), got -1");
-  expect_error(error_of(replace(kMini, "min = 3, max = 16", "min = 3, max = 2")),
-               path_of("s.toml"), 12, "arrivals.age_years.max", "expected max > min (3), got 2");
+  expect_error(error_of(replace(kMini, "min = 3, max = 16", "min = 3, max = 2")), path_of("s.toml"),
+               12, "arrivals.age_years.max", "expected max > min (3), got 2");
   expect_error(
       error_of(replace(kMini, "{ law = \"exponential\", mean = 5 }",
                        "{ law = \"empirical\", values = [-1, 2], cumulative = [0.5, 1] }")),
@@ -372,26 +371,26 @@ TEST_F(ScenarioFiles, EmpiricalTablesMustBeOrdered) {
                                 "{ law = \"empirical\", values = [1, 1], cumulative = [0.5, 1] }")),
                path_of("s.toml"), 18, "services.IME.length_of_stay_years.values[1]",
                "expected values strictly increasing: a number > 1, got 1");
-  expect_error(error_of(replace(kMini, law,
-                                "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 0.9] }")),
-               path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative[1]",
-               "expected the last cumulative probability to be 1, got 0.9");
-  expect_error(error_of(replace(kMini, law,
-                                "{ law = \"empirical\", values = [1, 2], cumulative = [1] }")),
-               path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative",
-               "expected 2 entries (one per value), got 1");
-  const Scenario s = load_scenario(write(
-      "ok.toml", replace(kMini, law,
-                         "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 1], "
-                         "interpolation = \"steps\" }")));
+  expect_error(
+      error_of(
+          replace(kMini, law, "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 0.9] }")),
+      path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative[1]",
+      "expected the last cumulative probability to be 1, got 0.9");
+  expect_error(
+      error_of(replace(kMini, law, "{ law = \"empirical\", values = [1, 2], cumulative = [1] }")),
+      path_of("s.toml"), 18, "services.IME.length_of_stay_years.cumulative",
+      "expected 2 entries (one per value), got 1");
+  const Scenario s = load_scenario(
+      write("ok.toml", replace(kMini, law,
+                               "{ law = \"empirical\", values = [1, 2], cumulative = [0.5, 1], "
+                               "interpolation = \"steps\" }")));
   EXPECT_FALSE(s.model.services[0].length_of_stay_years.interpolate);
-  EXPECT_EQ(s.model.services[0].length_of_stay_years.cumulative,
-            (std::vector<double>{0.5, 1.0}));
+  EXPECT_EQ(s.model.services[0].length_of_stay_years.cumulative, (std::vector<double>{0.5, 1.0}));
 }
 
 TEST_F(ScenarioFiles, UnknownLawSuggestsOrListsTheLaws) {
-  expect_error(error_of(replace(kMini, "\"exponential\"", "\"exponental\"")), path_of("s.toml"),
-               18, "services.IME.length_of_stay_years.law",
+  expect_error(error_of(replace(kMini, "\"exponential\"", "\"exponental\"")), path_of("s.toml"), 18,
+               "services.IME.length_of_stay_years.law",
                "unknown law \"exponental\"; did you mean \"exponential\"?");
   expect_error(error_of(replace(kMini, "\"exponential\"", "\"normal\"")), path_of("s.toml"), 18,
                "services.IME.length_of_stay_years.law",
@@ -410,15 +409,15 @@ TEST_F(ScenarioFiles, BranchProbabilitiesMustSumToOne) {
 }
 
 TEST_F(ScenarioFiles, OrientationProbabilitiesMustSumToOne) {
-  expect_error(error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5 }")), path_of("s.toml"),
-               13, "arrivals.orientation",
+  expect_error(error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5 }")), path_of("s.toml"), 13,
+               "arrivals.orientation",
                "orientation probabilities sum to 0.5, expected 1 (within 1e-9)");
 }
 
 TEST_F(ScenarioFiles, BranchActionAndTargetAreChecked) {
   const std::string path = path_of("s.toml");
-  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"lave\" }]\n"),
-               path, 19, "services.IME.on_stay_end[0].action",
+  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"lave\" }]\n"), path,
+               19, "services.IME.on_stay_end[0].action",
                "unknown action \"lave\"; did you mean \"leave\"?");
   expect_error(
       error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"leave\", to = \"IME\" }]\n"),
@@ -431,14 +430,14 @@ TEST_F(ScenarioFiles, BranchActionAndTargetAreChecked) {
 
 TEST_F(ScenarioFiles, TransitionToAnUnknownServiceSuggestsTheClosest) {
   expect_error(
-      error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IEM\" }]\n"),
+      error_of(kMini +
+               "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IEM\" }]\n"),
       path_of("s.toml"), 19, "services.IME.on_stay_end[0].to",
       "unknown service \"IEM\"; did you mean \"IME\"?");
 }
 
 TEST_F(ScenarioFiles, OrientationToAnUnknownServiceIsAnError) {
-  const ScenarioError e =
-      error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5, SESAD = 0.5 }"));
+  const ScenarioError e = error_of(replace(kMini, "{ IME = 1.0 }", "{ IME = 0.5, SESAD = 0.5 }"));
   expect_error(e, path_of("s.toml"), 13, "arrivals.orientation.SESAD",
                "unknown service \"SESAD\"; services are: \"IME\"");
   EXPECT_EQ(e.column(), 28);
@@ -466,8 +465,9 @@ TEST_F(ScenarioFiles, InitialOccupantsNeedAnAgeLaw) {
 
 TEST_F(ScenarioFiles, ScenarioSettingsAreChecked) {
   const std::string path = path_of("s.toml");
-  expect_error(error_of(replace(kMini, "horizon_years = 2", "horizon_years = 2\nperiods_per_year = 4")),
-               path, 6, "scenario.periods_per_year", "expected 1 (yearly) or 12 (monthly), got 4");
+  expect_error(
+      error_of(replace(kMini, "horizon_years = 2", "horizon_years = 2\nperiods_per_year = 4")),
+      path, 6, "scenario.periods_per_year", "expected 1 (yearly) or 12 (monthly), got 4");
   expect_error(error_of(replace(kMini, "start_date = 2025-01-01", "start_date = \"2025-01-01\"")),
                path, 4, "scenario.start_date",
                "expected a local date such as 2025-01-01, got a string (\"2025-01-01\")");
@@ -479,8 +479,9 @@ TEST_F(ScenarioFiles, ScenarioSettingsAreChecked) {
 
 TEST_F(ScenarioFiles, FundingRuleAndServiceAreChecked) {
   const std::string path = path_of("s.toml");
-  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"global\"\neuros_per_day = 3\n"), path, 21,
-               "funding.IME.rule", "unknown funding rule \"global\"; accepted: \"daily_price\"");
+  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"global\"\neuros_per_day = 3\n"), path,
+               21, "funding.IME.rule",
+               "unknown funding rule \"global\"; accepted: \"daily_price\"");
   expect_error(error_of(kMini + "\n[funding.IMEE]\nrule = \"daily_price\"\neuros_per_day = 3\n"),
                path, 20, "funding.IMEE", "unknown service \"IMEE\"; did you mean \"IME\"?");
   expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_day = -3\n"),
@@ -496,9 +497,10 @@ TEST_F(ScenarioFiles, ServicesMustExist) {
 }
 
 TEST_F(ScenarioFiles, TerritoryArraysMustHaveOneEntryPerCode) {
-  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]", "codes = [\"A\", \"B\"]\nnames = [\"a\"]")),
-               path_of("s.toml"), 9, "territories.names",
-               "expected 2 entries (one per territory code), got 1");
+  expect_error(
+      error_of(replace(kMini, "codes = [\"A\", \"B\"]", "codes = [\"A\", \"B\"]\nnames = [\"a\"]")),
+      path_of("s.toml"), 9, "territories.names",
+      "expected 2 entries (one per territory code), got 1");
   expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]",
                                 "codes = [\"A\", \"B\"]\nweights = [1, 0]")),
                path_of("s.toml"), 9, "territories.weights[1]", "expected a number > 0, got 0");
@@ -532,9 +534,9 @@ TEST_F(ScenarioFiles, PlacesTotalIsSharedByWeightWithAMinimum) {
 
 TEST_F(ScenarioFiles, ExtendingAMissingFilePointsAtTheExtendsKey) {
   const ScenarioError e = error_of("extends = \"base.toml\"\n" + kMini);
-  expect_error(e, path_of("s.toml"), 1, "extends",
-               "cannot open base scenario \"" + path_of("base.toml") +
-                   "\" (No such file or directory)");
+  expect_error(
+      e, path_of("s.toml"), 1, "extends",
+      "cannot open base scenario \"" + path_of("base.toml") + "\" (No such file or directory)");
   EXPECT_EQ(e.column(), 11);
 }
 
@@ -559,8 +561,10 @@ TEST_F(ScenarioFiles, ErrorsPointToTheFileTheValueCameFrom) {
     expect_error(e, path_of("base.toml"), 18, "services.IME.length_of_stay_years.mean",
                  "expected a number > 0, got -5");
   }
-  const std::string top2 = write("top2.toml", "extends = \"base.toml\"\n\n[services.IME]\n"
-                                              "length_of_stay_years = { law = \"gamma\", shape = 0, scale = 1 }\n");
+  const std::string top2 =
+      write("top2.toml",
+            "extends = \"base.toml\"\n\n[services.IME]\n"
+            "length_of_stay_years = { law = \"gamma\", shape = 0, scale = 1 }\n");
   try {
     (void)load_scenario(top2);
     FAIL();
@@ -571,28 +575,53 @@ TEST_F(ScenarioFiles, ErrorsPointToTheFileTheValueCameFrom) {
 }
 
 TEST_F(ScenarioFiles, LoopWithNoLeaveIsAnInconsistentPathway) {
-  const ScenarioError e = error_of(
-      kMini +
-      "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IME\" }]\n"
-      "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"IME\" }]\n");
+  const ScenarioError e =
+      error_of(kMini +
+               "on_stay_end = [{ probability = 1.0, action = \"orient\", to = \"IME\" }]\n"
+               "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"IME\" }]\n");
   expect_error(e, path_of("s.toml"), 19, "services.IME.on_stay_end",
                "occupants of \"IME\" can never leave the sector: every path of branches with "
                "probability > 0 stays within {\"IME\"} and none ends with action \"leave\"");
 }
 
 TEST_F(ScenarioFiles, MoveIntoAServicePastItsAgeLimitIsAnInconsistentPathway) {
-  const ScenarioError e = error_of(
-      kMini +
-      "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"SESSAD\" }]\n\n"
-      "[services.SESSAD]\nplaces = [1, 1]\nage_limit_years = 18\n"
-      "length_of_stay_years = { law = \"exponential\", mean = 5 }\n");
+  const ScenarioError e =
+      error_of(kMini +
+               "on_age_limit = [{ probability = 1.0, action = \"move\", to = \"SESSAD\" }]\n\n"
+               "[services.SESSAD]\nplaces = [1, 1]\nage_limit_years = 18\n"
+               "length_of_stay_years = { law = \"exponential\", mean = 5 }\n");
   expect_error(e, path_of("s.toml"), 19, "services.IME.on_age_limit[0].to",
                "\"IME\" (on_age_limit) sends people to \"SESSAD\" only at ages >= 20 years, but "
                "its age_limit_years is 18: none of them can enter \"SESSAD\"");
   EXPECT_EQ(e.column(), 60);
 }
 
+TEST_F(ScenarioFiles, PathwayErrorsFindServicesWithQuotedNames) {
+  const ScenarioError e =
+      error_of(replace(kMini, "orientation = { IME = 1.0 }",
+                       "orientation = { IME = 1.0, \"Foyer de vie\" = 0 }") +
+               "\n[services.\"Foyer de vie\"]\nplaces = [1, 1]\n"
+               "length_of_stay_years = { law = \"exponential\", mean = 5 }\n"
+               "on_stay_end = [{ probability = 1.0, action = \"move\", to = \"Foyer de vie\" }]\n");
+  expect_error(e, path_of("s.toml"), 23, "services.\"Foyer de vie\".on_stay_end",
+               "occupants of \"Foyer de vie\" can never leave the sector: every path of branches "
+               "with probability > 0 stays within {\"Foyer de vie\"} and none ends with action "
+               "\"leave\"");
+}
+
 // ---- Overrides
+
+TEST(ScenarioOverrides, B1WithADeadBranchPointsAtTheOverride) {
+  try {
+    (void)load_scenario(
+        kB1, {R"(services.IME.on_age_limit=[{probability=1.0, action="move", to="SESSAD"}])"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.file(),
+              R"(--set services.IME.on_age_limit=[{probability=1.0, action="move", to="SESSAD"}])");
+    EXPECT_EQ(e.key(), "services.IME.on_age_limit[0].to");
+  }
+}
 
 TEST(ScenarioOverrides, ErrorOnAnOverriddenValueNamesTheOverride) {
   try {
@@ -633,7 +662,8 @@ TEST(ScenarioOverrides, MalformedOverrideIsAnError) {
     (void)load_scenario(kB1, {"services.IME places=5"});
     FAIL();
   } catch (const ScenarioError& e) {
-    EXPECT_EQ(e.message().rfind("malformed override: \"services.IME places\" is not a dotted TOML key", 0),
+    EXPECT_EQ(e.message().rfind(
+                  "malformed override: \"services.IME places\" is not a dotted TOML key", 0),
               0u)
         << e.what();
   }

@@ -1,5 +1,9 @@
 #include "engine/model/pathway_check.hpp"
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -8,10 +12,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/reverse_graph.hpp>
 
 namespace parcours::model {
 
@@ -79,10 +79,9 @@ void check_targets(const Model& model, std::vector<PathwayProblem>& problems) {
     check_list(svc.on_age_limit, "on_age_limit");
   }
   if (model.arrivals.orientation.size() != n) {
-    problems.push_back({"arrivals.orientation", "expected one probability per service (" +
-                                                     std::to_string(n) + "), got " +
-                                                     std::to_string(
-                                                         model.arrivals.orientation.size())});
+    problems.push_back({"arrivals.orientation",
+                        "expected one probability per service (" + std::to_string(n) + "), got " +
+                            std::to_string(model.arrivals.orientation.size())});
   }
 }
 
@@ -91,8 +90,7 @@ void check_age_bands(const Model& model, std::vector<PathwayProblem>& problems) 
     const Service& svc = model.services[s];
     if (svc.has_age_limit() && svc.min_age_years >= svc.age_limit_years) {
       problems.push_back({service_key(model, s) + ".age_limit_years",
-                          "empty age band: age_limit_years (" +
-                              format_number(svc.age_limit_years) +
+                          "empty age band: age_limit_years (" + format_number(svc.age_limit_years) +
                               ") must be greater than min_age_years (" +
                               format_number(svc.min_age_years) + "); no one can ever enter " +
                               quoted(svc.name)});
@@ -125,10 +123,9 @@ void check_exits(const Model& model, std::vector<PathwayProblem>& problems) {
 
   std::vector<boost::default_color_type> colour(n + 1, boost::white_color);
   auto reversed = boost::make_reverse_graph(graph);
-  boost::breadth_first_search(
-      reversed, boost::vertex(exit, reversed),
-      boost::color_map(boost::make_iterator_property_map(
-          colour.begin(), boost::get(boost::vertex_index, reversed))));
+  boost::breadth_first_search(reversed, boost::vertex(exit, reversed),
+                              boost::color_map(boost::make_iterator_property_map(
+                                  colour.begin(), boost::get(boost::vertex_index, reversed))));
 
   for (std::size_t s = 0; s < n; ++s) {
     if (colour[s] != boost::white_color) {
@@ -137,10 +134,9 @@ void check_exits(const Model& model, std::vector<PathwayProblem>& problems) {
     // Name the services the occupants cycle through, to make the loop easy to find.
     std::string loop;
     std::vector<boost::default_color_type> seen(n + 1, boost::white_color);
-    boost::breadth_first_search(
-        graph, boost::vertex(s, graph),
-        boost::color_map(boost::make_iterator_property_map(
-            seen.begin(), boost::get(boost::vertex_index, graph))));
+    boost::breadth_first_search(graph, boost::vertex(s, graph),
+                                boost::color_map(boost::make_iterator_property_map(
+                                    seen.begin(), boost::get(boost::vertex_index, graph))));
     for (std::size_t t = 0; t < n; ++t) {
       if (seen[t] != boost::white_color) {
         loop += (loop.empty() ? "" : ", ") + quoted(model.services[t].name);
@@ -247,11 +243,11 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
   auto complain = [&](std::string key, const std::string& who, std::size_t target,
                       double from_age) {
     const Service& svc = model.services[target];
-    problems.push_back({std::move(key),
-                        who + " sends people to " + quoted(svc.name) + " only at ages >= " +
-                            format_number(from_age) + " years, but its age_limit_years is " +
-                            format_number(svc.age_limit_years) + ": none of them can enter " +
-                            quoted(svc.name)});
+    problems.push_back({std::move(key), who + " sends people to " + quoted(svc.name) +
+                                            " only at ages >= " + format_number(from_age) +
+                                            " years, but its age_limit_years is " +
+                                            format_number(svc.age_limit_years) +
+                                            ": none of them can enter " + quoted(svc.name)});
   };
   for (std::size_t s = 0; s < n; ++s) {
     if (model.arrivals.orientation[s] > 0.0 && dead(s, arrival_ages)) {
@@ -288,8 +284,8 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
 
 std::string key_segment(std::string_view name) {
   bool bare = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
   if (bare) {
     return std::string(name);

@@ -3,11 +3,11 @@
 // Problems name the offending setting by its dotted scenario key so io can point into the file.
 #pragma once
 
+#include "engine/model/params.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "engine/model/params.hpp"
 
 namespace parcours::model {
 

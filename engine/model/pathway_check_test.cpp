@@ -1,9 +1,9 @@
 #include "engine/model/pathway_check.hpp"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace parcours::model {
 namespace {
@@ -53,7 +53,8 @@ TEST(PathwayCheck, LoopWithoutLeaveIsReportedForEveryServiceInIt) {
 
 TEST(PathwayCheck, ZeroProbabilityLeaveDoesNotCountAsAnExit) {
   Model m = b1_like();
-  m.services[0].on_stay_end = {to(Action::kOrient, 0, 1.0), Branch{0.0, Action::kLeave, kNoService}};
+  m.services[0].on_stay_end = {to(Action::kOrient, 0, 1.0),
+                               Branch{0.0, Action::kLeave, kNoService}};
   auto problems = check_pathways(m);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].key, "services.ADULT.on_stay_end");
@@ -103,7 +104,8 @@ TEST(PathwayCheck, DeadBranchIsReportedEvenWhenOthersEnterTheTarget) {
 
 TEST(PathwayCheck, StayEndBranchIsDeadOnlyWhenAllItsAgesAreTooOld) {
   Model m = b1_like();
-  m.services[0].on_stay_end = {to(Action::kOrient, 1, 0.5), Branch{0.5, Action::kLeave, kNoService}};
+  m.services[0].on_stay_end = {to(Action::kOrient, 1, 0.5),
+                               Branch{0.5, Action::kLeave, kNoService}};
   m.services[0].initial.share_of_places = 1.0;  // ADULT occupants are 20 and older
   m.services[0].initial.age_years = core::Distribution::uniform(20.0, 60.0);
   auto problems = check_pathways(m);
