@@ -5,10 +5,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <limits>
@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -66,9 +67,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Small text helpers
 
 std::string format_number(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+  std::array<char, 64> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
 }
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -141,7 +142,7 @@ std::string to_toml_string(std::string_view s) {
       out += '\\';
       out += c;
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
+      constexpr std::string_view kHex = "0123456789ABCDEF";
       const auto u = static_cast<unsigned char>(c);
       out += "\\u00";
       out += kHex[u >> 4];
@@ -212,13 +213,13 @@ void merge_into(toml::table& base, toml::table& over) {
 std::optional<std::string> read_text(const fs::path& path, std::string& error) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
-    error = std::strerror(EISDIR);
+    error = std::make_error_code(std::errc::is_a_directory).message();
     return std::nullopt;
   }
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = std::strerror(errno != 0 ? errno : ENOENT);
+    error = std::error_code(errno != 0 ? errno : ENOENT, std::generic_category()).message();
     return std::nullopt;
   }
   std::ostringstream buffer;
@@ -466,8 +467,8 @@ class Reader {
     }
   }
 
-  const toml::table& table(const toml::node& n, const std::string& path,
-                           std::string_view expected = "a table") const {
+  [[nodiscard]] const toml::table& table(const toml::node& n, const std::string& path,
+                                         std::string_view expected = "a table") const {
     const toml::table* t = n.as_table();
     if (t == nullptr) {
       fail(n, path, "expected " + std::string(expected) + ", got " + type_phrase(n));
@@ -475,8 +476,9 @@ class Reader {
     return *t;
   }
 
-  const toml::table& required_table(const toml::table& parent, const std::string& path,
-                                    std::string_view key) const {
+  [[nodiscard]] const toml::table& required_table(const toml::table& parent,
+                                                  const std::string& path,
+                                                  std::string_view key) const {
     const toml::node* n = parent.get(key);
     if (n == nullptr) {
       fail_missing(parent, child_key(path, key), "a table");
@@ -484,8 +486,8 @@ class Reader {
     return table(*n, child_key(path, key));
   }
 
-  const toml::array& array(const toml::node& n, const std::string& path,
-                           const std::string& expected) const {
+  [[nodiscard]] const toml::array& array(const toml::node& n, const std::string& path,
+                                         const std::string& expected) const {
     const toml::array* a = n.as_array();
     if (a == nullptr) {
       fail(n, path, "expected " + expected + ", got " + type_phrase(n));
@@ -493,7 +495,7 @@ class Reader {
     return *a;
   }
 
-  std::string string(const toml::node& n, const std::string& path) const {
+  [[nodiscard]] std::string string(const toml::node& n, const std::string& path) const {
     const auto* s = n.as_string();
     if (s == nullptr) {
       fail(n, path, "expected a string, got " + type_phrase(n));
@@ -501,8 +503,8 @@ class Reader {
     return s->get();
   }
 
-  std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
-                       std::int64_t hi) const {
+  [[nodiscard]] std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
+                                     std::int64_t hi) const {
     const std::string expected = integer_range(lo, hi);
     const auto* i = n.as_integer();
     if (i == nullptr) {
@@ -518,8 +520,8 @@ class Reader {
     return i->get();
   }
 
-  double number(const toml::node& n, const std::string& path, const NumberRange& range,
-                const std::string& why = {}) const {
+  [[nodiscard]] double number(const toml::node& n, const std::string& path,
+                              const NumberRange& range, const std::string& why = {}) const {
     const std::string expected = range.describe() + why;
     double v = 0.0;
     if (const auto* i = n.as_integer()) {
@@ -539,9 +541,10 @@ class Reader {
   }
 
   // Optional-key variants: nullopt when absent.
-  std::optional<std::int64_t> opt_integer(const toml::table& t, const std::string& path,
-                                          std::string_view key, std::int64_t lo,
-                                          std::int64_t hi) const {
+  [[nodiscard]] std::optional<std::int64_t> opt_integer(const toml::table& t,
+                                                        const std::string& path,
+                                                        std::string_view key, std::int64_t lo,
+                                                        std::int64_t hi) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -549,9 +552,9 @@ class Reader {
     return integer(*n, child_key(path, key), lo, hi);
   }
 
-  std::optional<double> opt_number(const toml::table& t, const std::string& path,
-                                   std::string_view key, const NumberRange& range,
-                                   const std::string& why = {}) const {
+  [[nodiscard]] std::optional<double> opt_number(const toml::table& t, const std::string& path,
+                                                 std::string_view key, const NumberRange& range,
+                                                 const std::string& why = {}) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -559,8 +562,9 @@ class Reader {
     return number(*n, child_key(path, key), range, why);
   }
 
-  double req_number(const toml::table& t, const std::string& path, std::string_view key,
-                    const NumberRange& range, const std::string& why = {}) const {
+  [[nodiscard]] double req_number(const toml::table& t, const std::string& path,
+                                  std::string_view key, const NumberRange& range,
+                                  const std::string& why = {}) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       fail_missing(t, child_key(path, key), range.describe() + why);
@@ -568,8 +572,9 @@ class Reader {
     return number(*n, child_key(path, key), range, why);
   }
 
-  std::int64_t req_integer(const toml::table& t, const std::string& path, std::string_view key,
-                           std::int64_t lo, std::int64_t hi) const {
+  [[nodiscard]] std::int64_t req_integer(const toml::table& t, const std::string& path,
+                                         std::string_view key, std::int64_t lo,
+                                         std::int64_t hi) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       fail_missing(t, child_key(path, key), integer_range(lo, hi));
@@ -577,8 +582,9 @@ class Reader {
     return integer(*n, child_key(path, key), lo, hi);
   }
 
-  const toml::node& required(const toml::table& t, const std::string& path, std::string_view key,
-                             const std::string& expected) const {
+  [[nodiscard]] const toml::node& required(const toml::table& t, const std::string& path,
+                                           std::string_view key,
+                                           const std::string& expected) const {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       fail_missing(t, child_key(path, key), expected);
@@ -587,8 +593,9 @@ class Reader {
   }
 
   // One of `names`, with a suggestion for near misses.
-  std::size_t choice(const toml::node& n, const std::string& path,
-                     const std::vector<std::string>& names, std::string_view what) const {
+  [[nodiscard]] std::size_t choice(const toml::node& n, const std::string& path,
+                                   const std::vector<std::string>& names,
+                                   std::string_view what) const {
     const std::string s = string(n, path);
     const auto it = std::find(names.begin(), names.end(), s);
     if (it == names.end()) {
@@ -1098,8 +1105,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
       }
       const toml::table& f = r.table(value, path);
       r.check_keys(f, path, {"rule", "euros_per_day"});
-      r.choice(r.required(f, path, "rule", "\"daily_price\""), child_key(path, "rule"),
-               {"daily_price"}, "funding rule");
+      (void)r.choice(r.required(f, path, "rule", "\"daily_price\""), child_key(path, "rule"),
+                     {"daily_price"}, "funding rule");
       out.funding.daily_price[id] =
           funding::DailyPrice{funding::Euros{r.req_number(f, path, "euros_per_day", kNonNegative)}};
     }

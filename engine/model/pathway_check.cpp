@@ -5,11 +5,13 @@
 #include <boost/graph/reverse_graph.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,9 +22,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string format_number(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+  std::array<char, 64> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
 }
 
 // A closed interval of ages in years; empty when lo > hi. Grows by hull only, so the
@@ -296,7 +298,7 @@ std::string key_segment(std::string_view name) {
       out += '\\';
       out += c;
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
+      constexpr std::string_view kHex = "0123456789ABCDEF";
       const auto u = static_cast<unsigned char>(c);
       out += "\\u00";
       out += kHex[u >> 4];
