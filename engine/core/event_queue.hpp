@@ -20,43 +20,61 @@ struct EventKey {
   friend constexpr auto operator<=>(const EventKey&, const EventKey&) = default;
 };
 
-/// Min-priority queue of events, a 4-ary implicit heap (shallower than a binary heap and its
-/// four children share a cache line or two, which pays with ~10^5 pending events).
-/// Rank and sequence are packed in one word: rank in the top 8 bits, a 56-bit counter below.
-/// Thread-compatible: each replication owns its queue; never share one.
+/// Min-priority queue of events: a calendar of fixed-width time buckets in front of a 4-ary
+/// implicit heap. Events of the current bucket sit in the heap; later ones wait, unsorted, in
+/// their bucket (an O(1) append) until time reaches it. With ~10^5 pending events spread over
+/// years, the heap then holds only a day's worth and stays in cache. Without
+/// configure_buckets() it is a plain 4-ary heap. Either way the order is exactly
+/// (time, rank, seq). Rank and sequence are packed in one word: rank in the top 8 bits, a
+/// 56-bit counter below. Thread-compatible: each replication owns its queue.
 template <class Payload>
 class EventQueue {
  public:
-  void reserve(std::size_t n) { heap_.reserve(n); }
+  /// Buckets [k w, (k + 1) w) for k < count; events from count × w on share one last bucket.
+  /// Precondition: the queue is empty and no event was popped yet.
+  void configure_buckets(double width_days, std::size_t count) {
+    PARCOURS_CHECK(size_ == 0 && current_ == 0, "configure_buckets() on a used queue");
+    PARCOURS_CHECK(width_days > 0.0 && count > 0, "bucket width and count must be positive");
+    inverse_width_ = 1.0 / width_days;
+    buckets_.assign(count, {});
+  }
+
+  void reserve(std::size_t n) { heap_.reserve(n / (buckets_.size() + 1) + 64); }
 
   void push(SimTime at, std::uint8_t rank, Payload payload) {
     PARCOURS_DCHECK(next_seq_ < (std::uint64_t{1} << 56), "event sequence counter overflow");
     Entry e{at.days, (std::uint64_t{rank} << 56) | next_seq_++, std::move(payload)};
-    std::size_t i = heap_.size();
-    heap_.push_back(e);
-    sift_up(i);
+    ++size_;
+    const std::size_t b = bucket_of(e.at);
+    if (b <= current_) {  // the current bucket (or, for a late push, an earlier one)
+      heap_.push_back(std::move(e));
+      sift_up(heap_.size() - 1);
+    } else if (b < buckets_.size()) {
+      buckets_[b].push_back(std::move(e));
+    } else {
+      overflow_.push_back(std::move(e));
+    }
   }
 
   /// Removes and returns the earliest event. Precondition: not empty.
   [[nodiscard]] std::pair<EventKey, Payload> pop() {
-    PARCOURS_CHECK(!heap_.empty(), "pop() on an empty event queue");
+    PARCOURS_CHECK(size_ > 0, "pop() on an empty event queue");
+    if (heap_.empty()) {
+      advance();
+    }
     Entry top = std::move(heap_.front());
     Entry last = std::move(heap_.back());
     heap_.pop_back();
     if (!heap_.empty()) {
-      sift_down(std::move(last));
+      sift_down(std::move(last), 0);
     }
+    --size_;
     return {key_of(top), std::move(top.payload)};
   }
 
-  [[nodiscard]] EventKey peek_key() const {
-    PARCOURS_CHECK(!heap_.empty(), "peek_key() on an empty event queue");
-    return key_of(heap_.front());
-  }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
-  [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }
-
-  [[nodiscard]] std::size_t size() const noexcept { return heap_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
   static constexpr std::size_t kArity = 4;
@@ -76,6 +94,39 @@ class EventQueue {
     return a.at < b.at || (a.at == b.at && a.order < b.order);
   }
 
+  [[nodiscard]] std::size_t bucket_of(double at) const {
+    if (buckets_.empty() || !(at * inverse_width_ < static_cast<double>(buckets_.size()))) {
+      return buckets_.size();  // no buckets, or at/after the last: the overflow
+    }
+    return at > 0.0 ? static_cast<std::size_t>(at * inverse_width_) : 0;
+  }
+
+  // The heap ran dry: move the next non-empty bucket (or the overflow) into it.
+  void advance() {
+    while (current_ < buckets_.size()) {
+      ++current_;
+      std::vector<Entry>& next = current_ < buckets_.size() ? buckets_[current_] : overflow_;
+      if (!next.empty()) {
+        heap_.swap(next);
+        next.clear();
+        next.shrink_to_fit();
+        heapify();
+        return;
+      }
+    }
+    PARCOURS_CHECK(!heap_.empty(), "event queue lost track of its events");
+  }
+
+  void heapify() {
+    if (heap_.size() < 2) {
+      return;
+    }
+    for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) {
+      Entry e = std::move(heap_[i]);
+      sift_down(std::move(e), i);
+    }
+  }
+
   void sift_up(std::size_t i) {
     Entry e = std::move(heap_[i]);
     while (i > 0) {
@@ -89,10 +140,9 @@ class EventQueue {
     heap_[i] = std::move(e);
   }
 
-  // Places `e` starting from the root, moving smaller children up.
-  void sift_down(Entry e) {
+  // Places `e` at hole `i`, moving smaller children up.
+  void sift_down(Entry e, std::size_t i) {
     const std::size_t n = heap_.size();
-    std::size_t i = 0;
     for (;;) {
       std::size_t first = i * kArity + 1;
       if (first >= n) {
@@ -114,7 +164,12 @@ class EventQueue {
     heap_[i] = std::move(e);
   }
 
-  std::vector<Entry> heap_;
+  std::vector<Entry> heap_;                  // the current bucket, a 4-ary min-heap
+  std::vector<std::vector<Entry>> buckets_;  // later buckets, unsorted
+  std::vector<Entry> overflow_;              // at or after the last bucket, unsorted
+  std::size_t current_ = 0;                  // bucket whose events are in heap_
+  double inverse_width_ = 0.0;
+  std::size_t size_ = 0;
   std::uint64_t next_seq_ = 0;
 };
 

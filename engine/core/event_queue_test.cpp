@@ -44,24 +44,64 @@ TEST(EventQueue, PopReturnsTheKeyWithRankAndSequence) {
 }
 
 // Many ties at few distinct times: the order must be exactly (time, rank, seq), which a
-// stable sort of the pushes reproduces.
-TEST(EventQueue, OrderIsTotalAndMatchesASortOfKeys) {
-  EventQueue<int> queue;
+// sort of the pushed keys reproduces. Run with and without buckets, with events before,
+// inside and after the bucketed span, and pushes interleaved with pops.
+void expect_sorted_order(EventQueue<int>& queue) {
   std::vector<EventKey> pushed;
+  std::vector<EventKey> popped;
   std::uint64_t x = 12345;
-  for (int i = 0; i < 5000; ++i) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    const double at = static_cast<double>((x >> 33) % 50);
-    const auto rank = static_cast<std::uint8_t>((x >> 20) % 3);
-    queue.push(SimTime{at}, rank, i);
-    pushed.push_back({SimTime{at}, rank, static_cast<std::uint64_t>(i)});
+  int next = 0;
+  auto push_some = [&](int n, double from) {
+    for (int i = 0; i < n; ++i) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      const double at = from + static_cast<double>((x >> 33) % 60) * 0.5;
+      const auto rank = static_cast<std::uint8_t>((x >> 20) % 3);
+      queue.push(SimTime{at}, rank, next);
+      pushed.push_back({SimTime{at}, rank, static_cast<std::uint64_t>(next++)});
+    }
+  };
+  push_some(3000, -2.0);
+  for (int i = 0; i < 1000; ++i) {
+    auto [key, payload] = queue.pop();
+    ASSERT_EQ(static_cast<std::uint64_t>(payload), key.seq);
+    popped.push_back(key);
+  }
+  push_some(2000, popped.back().at.days + 0.5);  // later than anything popped
+  while (!queue.empty()) {
+    auto [key, payload] = queue.pop();
+    ASSERT_EQ(static_cast<std::uint64_t>(payload), key.seq);
+    popped.push_back(key);
   }
   std::sort(pushed.begin(), pushed.end());
-  for (const auto& expected : pushed) {
-    auto [key, payload] = queue.pop();
-    ASSERT_EQ(key, expected);
-    ASSERT_EQ(static_cast<std::uint64_t>(payload), expected.seq);
+  ASSERT_EQ(popped.size(), pushed.size());
+  for (std::size_t i = 0; i < pushed.size(); ++i) {
+    ASSERT_TRUE(popped[i] == pushed[i])
+        << "at " << i << ": popped (" << popped[i].at.days << ", " << int{popped[i].rank} << ", "
+        << popped[i].seq << "), expected (" << pushed[i].at.days << ", " << int{pushed[i].rank}
+        << ", " << pushed[i].seq << ")";
   }
+}
+
+TEST(EventQueue, OrderIsTotalAndMatchesASortOfKeys) {
+  EventQueue<int> queue;
+  expect_sorted_order(queue);
+}
+
+TEST(EventQueue, BucketedOrderIsTheSameTotalOrder) {
+  EventQueue<int> queue;
+  queue.configure_buckets(/*width_days=*/1.0, /*count=*/20);  // times run to ~60: overflow too
+  expect_sorted_order(queue);
+}
+
+TEST(EventQueue, BucketedQueueAcceptsALatePushIntoAnEarlierBucket) {
+  EventQueue<int> queue;
+  queue.configure_buckets(1.0, 10);
+  queue.push(SimTime{5.5}, 0, 1);
+  queue.push(SimTime{7.5}, 0, 2);
+  EXPECT_EQ(queue.pop().second, 1);
+  queue.push(SimTime{2.0}, 0, 3);  // earlier than the current bucket: still runs first
+  EXPECT_EQ(queue.pop().second, 3);
+  EXPECT_EQ(queue.pop().second, 2);
   EXPECT_TRUE(queue.empty());
 }
 

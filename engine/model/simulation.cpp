@@ -128,7 +128,9 @@ Indicators Simulation::run() {
   }
   expected_people += static_cast<std::size_t>(model_.arrivals.rate_per_year * model_.horizon_years * 1.1);
   people_.reserve(expected_people);
-  queue_.reserve(expected_people / 2);
+  // Day-wide buckets over the horizon keep the queue's heap to about a day of events.
+  queue_.configure_buckets(1.0, static_cast<std::size_t>(horizon) + 1);
+  queue_.reserve(expected_people);
 
   place_initial_occupants();
   for (std::size_t t = 0; t < model_.territories.size(); ++t) {
