@@ -92,6 +92,27 @@ TEST(Simulation, PersonLeavesTheListAtTheAgeLimitUnlessAdmittedFirst) {
   EXPECT_EQ(out.departures[out.flow(1, 0)], 1);
 }
 
+// Cancellation: admission cancels the pending "ages out while waiting" event.
+TEST(Simulation, AdmissionCancelsThePendingAgeOut) {
+  Service a = fixed_service("A", 1, 1.0);
+  a.age_limit_years = 12.0;
+  Model m = one_territory({a}, 4);
+  Simulation sim(m, 1, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  sim.add_scripted_arrival({0.0, 0, 5.0, 0});   // leaves after a year
+  sim.add_scripted_arrival({1.0, 0, 10.5, 0});  // waits; would turn 12 on day 1 + 1.5 years
+  (void)sim.run();
+  EXPECT_TRUE(rec.of(EventKind::kAgedOutWaiting).empty());
+  const auto admits = rec.of(EventKind::kAdmit);
+  ASSERT_EQ(admits.size(), 2U);
+  EXPECT_DOUBLE_EQ(admits[1].at.days, kYear);
+  // The stay is then cut by the age limit, not by the cancelled waiting-list event.
+  const auto leaves = rec.of(EventKind::kLeave);
+  ASSERT_EQ(leaves.size(), 2U);
+  EXPECT_DOUBLE_EQ(leaves[1].at.days, 1.0 + 1.5 * kYear);
+}
+
 TEST(Simulation, StayEndsAtTheAgeLimitWhenThatComesFirst) {
   Service a = fixed_service("A", 1, 10.0);
   a.age_limit_years = 12.0;
