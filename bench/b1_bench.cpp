@@ -1,12 +1,12 @@
 // One replication of model B1 (scenarios/bench/b1-national.toml) on one thread: events per
 // second, and the process's peak resident memory as a counter.
+#include "engine/io/scenario.hpp"
+#include "engine/model/simulation.hpp"
+
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <cstdint>
-
-#include "engine/io/scenario.hpp"
-#include "engine/model/simulation.hpp"
 
 namespace {
 

@@ -1,11 +1,11 @@
 // The "hold" pattern: pop one event, push one later, with a steady number pending.
-#include <benchmark/benchmark.h>
+#include "engine/core/event_queue.hpp"
 
+#include <benchmark/benchmark.h>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/mersenne_twister.hpp>
-#include <cstdint>
 
-#include "engine/core/event_queue.hpp"
+#include <cstdint>
 
 namespace {
 

@@ -1,6 +1,14 @@
 // parcours: the command-line program. `run` simulates a scenario and writes HDF5 results;
 // `validate` checks a scenario without running it. Exit status: 0 success, 1 failure of the
 // system (disk, HDF5), 2 bad input (scenario or command line), 130 interrupted.
+#include "engine/build_info.hpp"
+#include "engine/core/check.hpp"
+#include "engine/io/results_file.hpp"
+#include "engine/io/scenario.hpp"
+#include "engine/run/runner.hpp"
+
+#include <boost/program_options.hpp>
+#include <omp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,15 +25,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-#include <omp.h>
-
-#include "engine/build_info.hpp"
-#include "engine/core/check.hpp"
-#include "engine/io/results_file.hpp"
-#include "engine/io/scenario.hpp"
-#include "engine/run/runner.hpp"
-
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
@@ -36,7 +35,8 @@ constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;
 
 // Set by SIGINT/SIGTERM; replications poll it and stop, and nothing is written.
-std::atomic<bool> g_interrupted{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::atomic<bool> g_interrupted{
+    false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 extern "C" void on_signal(int /*signal*/) { g_interrupted.store(true); }
 
@@ -196,23 +196,26 @@ std::string checked_count(const po::variables_map& vm, const char* name, long mi
     used = 0;
   }
   if (used != text.size() || text.empty() || value < min) {
-    throw UsageError{std::string("run: --") + name + ": expected an integer >= " +
-                     std::to_string(min) + ", got '" + text + "'"};
+    throw UsageError{std::string("run: --") + name +
+                     ": expected an integer >= " + std::to_string(min) + ", got '" + text + "'"};
   }
   return std::to_string(value);
 }
 
 int cmd_validate(const std::vector<std::string>& args) {
-  auto opts = scenario_options("Usage: parcours validate SCENARIO.toml [--set KEY=VALUE]...\n\nOptions");
+  auto opts =
+      scenario_options("Usage: parcours validate SCENARIO.toml [--set KEY=VALUE]...\n\nOptions");
   const auto vm = parse("validate", opts, args);
   if (vm.count("help")) {
     std::cout << opts << "\n";
     return 0;
   }
-  const auto scenario = parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides_of(vm));
-  std::cout << scenario.path << ": valid scenario \"" << scenario.name << "\": "
-            << scenario.model.territories.size() << " territories, " << scenario.model.services.size()
-            << " services, " << scenario.model.horizon_years << " years\n";
+  const auto scenario =
+      parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides_of(vm));
+  std::cout << scenario.path << ": valid scenario \"" << scenario.name
+            << "\": " << scenario.model.territories.size() << " territories, "
+            << scenario.model.services.size() << " services, " << scenario.model.horizon_years
+            << " years\n";
   return 0;
 }
 
@@ -257,7 +260,9 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
     }
     const double years = reps * m.horizon_years;
     const double occupancy =
-        places > 0 ? place_days / (static_cast<double>(places) * parcours::core::kDaysPerYear * years) : 0.0;
+        places > 0
+            ? place_days / (static_cast<double>(places) * parcours::core::kDaysPerYear * years)
+            : 0.0;
     std::printf("%-12s %9lld %9.1f%% %12.0f %13.0f %11.0f %13.0f %16.1f\n",
                 m.services[s].name.c_str(), static_cast<long long>(places), 100.0 * occupancy,
                 waiting / reps, admissions / years, holding / reps, aged_out / years,
@@ -265,7 +270,9 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
   }
   std::printf("%llu events in %.2f s (%.2f M events/s); results in %s\n",
               static_cast<unsigned long long>(results.events), results.wall_seconds,
-              results.wall_seconds > 0 ? static_cast<double>(results.events) / results.wall_seconds / 1e6 : 0.0,
+              results.wall_seconds > 0
+                  ? static_cast<double>(results.events) / results.wall_seconds / 1e6
+                  : 0.0,
               out.c_str());
 }
 
@@ -273,7 +280,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   auto opts = scenario_options(
       "Usage: parcours run SCENARIO.toml --out RESULTS.h5 [--replications N] [--threads T]\n"
       "                    [--seed S] [--set KEY=VALUE]... [--force]\n\nOptions");
-  opts.add_options()  //
+  opts.add_options()                                                                           //
       ("out,o", po::value<std::string>()->value_name("FILE"), "results file to write (HDF5)")  //
       ("replications,n", po::value<std::string>()->value_name("N"),
        "replications to run (default: the scenario's run.replications)")  //
@@ -295,7 +302,8 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   // Fail before a long run, not after it.
   const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
   if (!fs::is_directory(folder)) {
-    throw UsageError{"run: --out " + out.string() + ": folder " + folder.string() + " does not exist"};
+    throw UsageError{"run: --out " + out.string() + ": folder " + folder.string() +
+                     " does not exist"};
   }
   if (fs::exists(out) && !force) {
     throw UsageError{"run: --out " + out.string() + " exists; pass --force to replace it"};
@@ -376,7 +384,8 @@ int main(int argc, char** argv) {
     if (command == "validate") {
       return cmd_validate(rest);
     }
-    throw UsageError{"unknown command '" + command + "'; expected run or validate (see parcours --help)"};
+    throw UsageError{"unknown command '" + command +
+                     "'; expected run or validate (see parcours --help)"};
   } catch (const UsageError& e) {
     std::cerr << "parcours: " << e.message << "\n";
     return kExitBadInput;

@@ -18,11 +18,11 @@ class InvariantError : public std::logic_error {
 
 }  // namespace parcours::core
 
-#define PARCOURS_CHECK(cond, message)                                           \
-  do {                                                                          \
-    if (!(cond)) [[unlikely]] {                                                 \
-      ::parcours::core::fail_check(#cond, (message), __FILE__, __LINE__);       \
-    }                                                                           \
+#define PARCOURS_CHECK(cond, message)                                     \
+  do {                                                                    \
+    if (!(cond)) [[unlikely]] {                                           \
+      ::parcours::core::fail_check(#cond, (message), __FILE__, __LINE__); \
+    }                                                                     \
   } while (false)
 
 #ifdef NDEBUG

@@ -2,10 +2,8 @@
 // Boost.Random (never std:: distributions, whose values differ between standard libraries).
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
+#include "engine/core/check.hpp"
+#include "engine/core/random.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
@@ -13,8 +11,10 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <boost/random/weibull_distribution.hpp>
 
-#include "engine/core/check.hpp"
-#include "engine/core/random.hpp"
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace parcours::core {
 
@@ -49,9 +49,13 @@ struct Distribution {
 
   static Distribution fixed(double v) { return {Law::kFixed, v, 0.0, {}, {}, true}; }
 
-  static Distribution uniform(double lo, double hi) { return {Law::kUniform, lo, hi, {}, {}, true}; }
+  static Distribution uniform(double lo, double hi) {
+    return {Law::kUniform, lo, hi, {}, {}, true};
+  }
 
-  static Distribution exponential(double mean) { return {Law::kExponential, mean, 0.0, {}, {}, true}; }
+  static Distribution exponential(double mean) {
+    return {Law::kExponential, mean, 0.0, {}, {}, true};
+  }
 };
 
 /// The law's name as scenario files spell it ("fixed", "uniform", ...).

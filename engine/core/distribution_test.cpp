@@ -68,10 +68,12 @@ TEST(Distribution, EmpiricalStepsReturnsTableValues) {
 
 // Sample means agree with the analytic means within 5 standard errors (n fixed in advance).
 TEST(Distribution, SampleMeansMatchAnalyticMeans) {
-  const Distribution laws[] = {Distribution::uniform(3, 16), Distribution::exponential(6.5),
+  const Distribution laws[] = {Distribution::uniform(3, 16),
+                               Distribution::exponential(6.5),
                                {Law::kLognormal, 1.0, 0.5, {}, {}, true},
                                {Law::kGamma, 2.0, 3.0, {}, {}, true},
-                               {Law::kWeibull, 1.5, 4.0, {}, {}, true}, empirical(true)};
+                               {Law::kWeibull, 1.5, 4.0, {}, {}, true},
+                               empirical(true)};
   const int n = 200000;
   for (const auto& d : laws) {
     KeyedRng gen(99, 0, Stream::kStayLength);

@@ -2,12 +2,12 @@
 // scheduling order, so a run depends only on its inputs and seed, never on addresses or threads.
 #pragma once
 
+#include "engine/core/check.hpp"
+#include "engine/core/sim_time.hpp"
+
 #include <cstdint>
 #include <utility>
 #include <vector>
-
-#include "engine/core/check.hpp"
-#include "engine/core/sim_time.hpp"
 
 namespace parcours::core {
 

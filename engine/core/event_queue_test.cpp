@@ -125,6 +125,7 @@ TEST(Generations, LazyDeletionSkipsCancelledEventsInTheQueue) {
     std::uint32_t owner;
     std::uint32_t generation;
   };
+
   EventQueue<Ev> queue;
   Generations generations(2);
   queue.push(SimTime{1.0}, 0, {0, generations.current(0)});

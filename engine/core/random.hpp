@@ -10,12 +10,12 @@ namespace parcours::core {
 
 /// What a stream is for. Append-only with explicit values: a new purpose never shifts others.
 enum class Stream : std::uint32_t {
-  kArrivalTimes = 1,      // entity: territory
-  kArrivalPerson = 2,     // entity: arriving person; age and orientation
-  kInitialPerson = 3,     // entity: person present at t = 0; age
-  kStayLength = 4,        // entity: person, occurrence: stay number
-  kStayOutcome = 5,       // entity: person, occurrence: stay number
-  kAgeLimitOutcome = 6,   // entity: person, occurrence: stay number
+  kArrivalTimes = 1,     // entity: territory
+  kArrivalPerson = 2,    // entity: arriving person; age and orientation
+  kInitialPerson = 3,    // entity: person present at t = 0; age
+  kStayLength = 4,       // entity: person, occurrence: stay number
+  kStayOutcome = 5,      // entity: person, occurrence: stay number
+  kAgeLimitOutcome = 6,  // entity: person, occurrence: stay number
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

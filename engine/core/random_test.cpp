@@ -68,7 +68,8 @@ TEST(KeyedRng, NeighbouringStreamsAreUncorrelated) {
     syy += y * y;
   }
   const double cov = sxy / n - (sx / n) * (sy / n);
-  const double corr = cov / std::sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));
+  const double corr =
+      cov / std::sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));
   EXPECT_LT(std::abs(corr), 4.0 / std::sqrt(static_cast<double>(n)));
 }
 

@@ -3,9 +3,9 @@
 // beside it.
 #pragma once
 
-#include <vector>
-
 #include "engine/model/indicators.hpp"
+
+#include <vector>
 
 namespace parcours::funding {
 

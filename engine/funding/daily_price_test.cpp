@@ -1,8 +1,8 @@
 #include "engine/funding/daily_price.hpp"
 
-#include <gtest/gtest.h>
-
 #include "engine/core/check.hpp"
+
+#include <gtest/gtest.h>
 
 namespace parcours::funding {
 namespace {
@@ -24,7 +24,8 @@ TEST(DailyPrice, SpendingIsOccupiedPlaceDaysTimesPriceInEveryCell) {
   ASSERT_EQ(euros.size(), ind.occupied_place_days.size());
   for (int p = 0; p < 2; ++p) {
     for (int t = 0; t < 3; ++t) {
-      EXPECT_DOUBLE_EQ(euros[ind.cell(p, t, 0)], 210.0 * ind.occupied_place_days[ind.cell(p, t, 0)]);
+      EXPECT_DOUBLE_EQ(euros[ind.cell(p, t, 0)],
+                       210.0 * ind.occupied_place_days[ind.cell(p, t, 0)]);
       EXPECT_DOUBLE_EQ(euros[ind.cell(p, t, 1)], 85.0 * ind.occupied_place_days[ind.cell(p, t, 1)]);
     }
   }

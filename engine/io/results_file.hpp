@@ -3,12 +3,12 @@
 // read with their labels. docs/output-format.md documents every dataset.
 #pragma once
 
+#include "engine/io/scenario.hpp"
+#include "engine/run/runner.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
-
-#include "engine/io/scenario.hpp"
-#include "engine/run/runner.hpp"
 
 namespace parcours::io {
 

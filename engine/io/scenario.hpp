@@ -3,14 +3,14 @@
 // live here; docs/scenario-format.md documents every key.
 #pragma once
 
+#include "engine/funding/daily_price.hpp"
+#include "engine/model/params.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "engine/funding/daily_price.hpp"
-#include "engine/model/params.hpp"
 
 namespace parcours::io {
 
@@ -21,9 +21,13 @@ class ScenarioError : public std::runtime_error {
   ScenarioError(std::string file, int line, int column, std::string key, std::string message);
 
   const std::string& file() const noexcept { return file_; }
+
   int line() const noexcept { return line_; }
+
   int column() const noexcept { return column_; }
+
   const std::string& key() const noexcept { return key_; }
+
   const std::string& message() const noexcept { return message_; }
 
  private:
@@ -43,8 +47,8 @@ struct Date {
 
 /// A loaded, validated scenario.
 struct Scenario {
-  std::string path;         // as given
-  std::string text;         // effective scenario as TOML: after `extends` and overrides
+  std::string path;  // as given
+  std::string text;  // effective scenario as TOML: after `extends` and overrides
   std::string name;
   std::string description;
   Date start_date;

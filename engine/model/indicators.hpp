@@ -15,12 +15,12 @@ struct Indicators {
   int services = 0;
 
   // [period][territory][service]
-  std::vector<double> occupied_place_days;      // integral of occupied places over the period
-  std::vector<std::int64_t> admissions;         // entries into a place during the period
-  std::vector<std::int64_t> waiting_end;        // on the waiting list at the period's end
-  std::vector<std::int64_t> holding_end;        // holding this service's place while waiting
-                                                // for the next one (Creton), at the end
-  std::vector<std::int64_t> aged_out_waiting;   // left the list at its age limit, in period
+  std::vector<double> occupied_place_days;     // integral of occupied places over the period
+  std::vector<std::int64_t> admissions;        // entries into a place during the period
+  std::vector<std::int64_t> waiting_end;       // on the waiting list at the period's end
+  std::vector<std::int64_t> holding_end;       // holding this service's place while waiting
+                                               // for the next one (Creton), at the end
+  std::vector<std::int64_t> aged_out_waiting;  // left the list at its age limit, in period
 
   // [period][territory]: people in the sector (in a place, on a list, or oriented and not yet
   // old enough), so present_start + arrivals == present_end + departures.

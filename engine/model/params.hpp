@@ -3,13 +3,13 @@
 // stream of new orientations. io fills it from a scenario file; nothing here knows TOML.
 #pragma once
 
+#include "engine/core/distribution.hpp"
+#include "engine/core/sim_time.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include "engine/core/distribution.hpp"
-#include "engine/core/sim_time.hpp"
 
 namespace parcours::model {
 
@@ -55,10 +55,10 @@ struct InitialOccupancy {
 struct Service {
   std::string name;
   std::vector<std::int64_t> capacity;  // places per territory, >= 0
-  double min_age_years = 0.0;  // people oriented younger join the list on reaching this age
+  double min_age_years = 0.0;          // people oriented younger join the list on reaching this age
   double age_limit_years = std::numeric_limits<double>::infinity();  // stays end at this age
   core::Distribution length_of_stay_years = core::Distribution::exponential(1.0);
-  std::vector<Branch> on_stay_end{Branch{}};  // a stay ends before the age limit
+  std::vector<Branch> on_stay_end{Branch{}};   // a stay ends before the age limit
   std::vector<Branch> on_age_limit{Branch{}};  // a stay reaches the age limit
   InitialOccupancy initial;
 

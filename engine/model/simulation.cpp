@@ -1,12 +1,12 @@
 #include "engine/model/simulation.hpp"
 
-#include <algorithm>
-#include <cmath>
+#include "engine/core/check.hpp"
+#include "engine/core/distribution.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
 
-#include "engine/core/check.hpp"
-#include "engine/core/distribution.hpp"
+#include <algorithm>
+#include <cmath>
 
 namespace parcours::model {
 
@@ -33,10 +33,7 @@ constexpr std::uint64_t kProgressEvery = 1U << 16;
 }  // namespace
 
 Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replication)
-    : model_(model),
-      seed_(seed),
-      replication_(replication),
-      n_services_(model.services.size()) {
+    : model_(model), seed_(seed), replication_(replication), n_services_(model.services.size()) {
   const auto n_territories = model.territories.size();
   PARCOURS_CHECK(n_territories > 0 && n_services_ > 0, "a model needs territories and services");
   cells_.resize(n_territories * n_services_);
@@ -53,9 +50,8 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   }
   for (std::size_t t = 0; t < n_territories; ++t) {
     arrival_streams_.emplace_back(seed, replication, core::Stream::kArrivalTimes, t);
-    arrival_rate_per_day_.push_back(model.arrivals.rate_per_year *
-                                    model.territories[t].weight / weight_sum /
-                                    core::kDaysPerYear);
+    arrival_rate_per_day_.push_back(model.arrivals.rate_per_year * model.territories[t].weight /
+                                    weight_sum / core::kDaysPerYear);
   }
   arrivals_so_far_.assign(n_territories, 0);
   present_.assign(n_territories, 0);
@@ -72,8 +68,9 @@ void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
 }
 
 void Simulation::schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation) {
-  queue_.push(core::SimTime{day}, type == Ev::kPeriodEnd ? kRankPeriodEnd : kRankPerson,
-              Payload{id, ((generation & kGenerationMask) << 3) | static_cast<std::uint32_t>(type)});
+  queue_.push(
+      core::SimTime{day}, type == Ev::kPeriodEnd ? kRankPeriodEnd : kRankPerson,
+      Payload{id, ((generation & kGenerationMask) << 3) | static_cast<std::uint32_t>(type)});
 }
 
 void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceId service) {
@@ -126,7 +123,8 @@ Indicators Simulation::run() {
       expected_people += static_cast<std::size_t>(c);
     }
   }
-  expected_people += static_cast<std::size_t>(model_.arrivals.rate_per_year * model_.horizon_years * 1.1);
+  expected_people +=
+      static_cast<std::size_t>(model_.arrivals.rate_per_year * model_.horizon_years * 1.1);
   people_.reserve(expected_people);
   // Day-wide buckets over the horizon keep the queue's heap to about a day of events.
   queue_.configure_buckets(1.0, static_cast<std::size_t>(horizon) + 1);
@@ -135,8 +133,8 @@ Indicators Simulation::run() {
   place_initial_occupants();
   for (std::size_t t = 0; t < model_.territories.size(); ++t) {
     if (arrival_rate_per_day_[t] > 0.0) {
-      const double gap =
-          boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(arrival_streams_[t]);
+      const double gap = boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
+          arrival_streams_[t]);
       schedule(gap, Ev::kArrival, static_cast<std::uint32_t>(t));
     }
   }
@@ -215,16 +213,17 @@ Indicators Simulation::run() {
 
 void Simulation::on_arrival(double day, TerritoryId t) {
   const std::uint64_t k = arrivals_so_far_[t]++;
-  const double gap =
-      boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(arrival_streams_[t]);
+  const double gap = boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
+      arrival_streams_[t]);
   schedule(day + gap, Ev::kArrival, t);
 
   const auto key = arrival_key(t, k);
   core::KeyedRng gen(seed_, replication_, core::Stream::kArrivalPerson, key);
   const double age = core::sample(gen, model_.arrivals.age_years);
   const double u = core::uniform01(gen) * orientation_cdf_.back();
-  const auto s = static_cast<ServiceId>(
-      std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) - orientation_cdf_.begin());
+  const auto s =
+      static_cast<ServiceId>(std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) -
+                             orientation_cdf_.begin());
   const auto p = new_person(day, age, t, key);
   ++out_.arrivals[out_.flow(period_, t)];
   emit(day, EventKind::kArrival, p, s);

@@ -2,27 +2,27 @@
 // re-orientation and the Creton rule, as a discrete-event simulation over keyed random streams.
 #pragma once
 
-#include <cstdint>
-#include <stdexcept>
-#include <vector>
-
 #include "engine/core/event_queue.hpp"
 #include "engine/core/random.hpp"
 #include "engine/core/sim_time.hpp"
 #include "engine/model/indicators.hpp"
 #include "engine/model/params.hpp"
 
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
 namespace parcours::model {
 
 /// What happened to whom, for observers (tests, fingerprints, traces).
 enum class EventKind : std::uint8_t {
-  kArrival,          // a new orientation enters the sector
-  kJoinList,         // starts waiting for `service`
-  kAdmit,            // enters a place of `service` (not for people present at t = 0)
-  kHold,             // keeps its place of `service` past the age limit, waiting for the next
-  kAgedOutWaiting,   // left `service`'s list at its age limit
-  kLeave,            // left the sector
-  kPeriodEnd,        // end of an indicator period; person is the period index
+  kArrival,         // a new orientation enters the sector
+  kJoinList,        // starts waiting for `service`
+  kAdmit,           // enters a place of `service` (not for people present at t = 0)
+  kHold,            // keeps its place of `service` past the age limit, waiting for the next
+  kAgedOutWaiting,  // left `service`'s list at its age limit
+  kLeave,           // left the sector
+  kPeriodEnd,       // end of an indicator period; person is the period index
 };
 
 struct EventRecord {
@@ -80,20 +80,28 @@ class Simulation {
   [[nodiscard]] Indicators run();
 
  private:
-  enum class Ev : std::uint8_t { kArrival, kScripted, kStayEnd, kAgeLimit, kAgedOut, kEligible, kPeriodEnd };
+  enum class Ev : std::uint8_t {
+    kArrival,
+    kScripted,
+    kStayEnd,
+    kAgeLimit,
+    kAgedOut,
+    kEligible,
+    kPeriodEnd
+  };
 
   struct Payload {
-    std::uint32_t id;    // person, territory (arrivals), script index or period
-    std::uint32_t tag;   // generation << 3 | event type
+    std::uint32_t id;   // person, territory (arrivals), script index or period
+    std::uint32_t tag;  // generation << 3 | event type
   };
 
   struct Person {
     double birth_day;
-    std::uint64_t key;        // stream entity: stable across policies (common random numbers)
+    std::uint64_t key;  // stream entity: stable across policies (common random numbers)
     TerritoryId territory;
-    ServiceId place = kNoService;     // service whose place it occupies
-    ServiceId waiting = kNoService;   // service whose list it is on (or will join)
-    std::uint16_t stays = 0;          // stays begun: the occurrence of stay-keyed streams
+    ServiceId place = kNoService;    // service whose place it occupies
+    ServiceId waiting = kNoService;  // service whose list it is on (or will join)
+    std::uint16_t stays = 0;         // stays begun: the occurrence of stay-keyed streams
   };
 
   struct Cell {  // one (territory, service)
@@ -102,7 +110,7 @@ class Simulation {
     std::int64_t waiting = 0;  // live entries of `queue`
     std::int64_t holding = 0;  // occupants holding this place while waiting elsewhere
     double last_change = 0.0;
-    double place_days = 0.0;   // since the start of the current period
+    double place_days = 0.0;  // since the start of the current period
     std::vector<std::pair<std::uint32_t, std::uint32_t>> queue;  // (person, generation), FIFO
     std::size_t head = 0;
   };
@@ -113,7 +121,11 @@ class Simulation {
   void schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation = 0);
   std::uint32_t new_person(double day, double age_years, TerritoryId t, std::uint64_t key);
   void emit(double day, EventKind kind, std::uint32_t person, ServiceId service);
-  Cell& cell(TerritoryId t, ServiceId s) { return cells_[static_cast<std::size_t>(t) * n_services_ + s]; }
+
+  Cell& cell(TerritoryId t, ServiceId s) {
+    return cells_[static_cast<std::size_t>(t) * n_services_ + s];
+  }
+
   void set_occupied(Cell& c, double day, std::int64_t delta);
 
   void on_arrival(double day, TerritoryId t);
@@ -121,7 +133,8 @@ class Simulation {
   void join_list(double day, std::uint32_t p, ServiceId s);
   void admit(double day, std::uint32_t p, ServiceId s, bool count_admission);
   void free_place(double day, TerritoryId t, ServiceId s);
-  void decide(double day, std::uint32_t p, const std::vector<Branch>& branches, core::Stream purpose);
+  void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
+              core::Stream purpose);
   void depart(double day, std::uint32_t p);
   void on_aged_out(double day, std::uint32_t p, bool queued);
   void on_period_end(int period);
@@ -140,7 +153,7 @@ class Simulation {
   std::vector<double> arrival_rate_per_day_;     // per territory
   std::vector<double> orientation_cdf_;
   std::vector<ScriptedArrival> scripted_;
-  std::vector<std::int64_t> present_;            // per territory
+  std::vector<std::int64_t> present_;  // per territory
   Indicators out_;
   int period_ = 0;
   double now_ = 0.0;

@@ -139,8 +139,8 @@ TEST(Simulation, CretonHolderKeepsItsPlaceUntilAnAdultPlaceFrees) {
   Simulation sim(m, 1, 0);
   Recorder rec;
   sim.set_observer(&rec);
-  sim.add_scripted_arrival({0.0, 0, 19.5, 0});   // person 1: turns 20 on day 182.625
-  sim.add_scripted_arrival({10.0, 0, 8.0, 0});   // person 2: waits for the child place
+  sim.add_scripted_arrival({0.0, 0, 19.5, 0});  // person 1: turns 20 on day 182.625
+  sim.add_scripted_arrival({10.0, 0, 8.0, 0});  // person 2: waits for the child place
   const auto out = sim.run();
 
   const auto holds = rec.of(EventKind::kHold);

@@ -1,12 +1,12 @@
 #include "engine/run/runner.hpp"
 
-#include <chrono>
-#include <exception>
+#include "engine/core/check.hpp"
+#include "engine/model/simulation.hpp"
 
 #include <omp.h>
 
-#include "engine/core/check.hpp"
-#include "engine/model/simulation.hpp"
+#include <chrono>
+#include <exception>
 
 namespace parcours::run {
 

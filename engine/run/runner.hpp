@@ -2,14 +2,14 @@
 // their results in replication order, so output never depends on the number of threads.
 #pragma once
 
+#include "engine/funding/daily_price.hpp"
+#include "engine/model/indicators.hpp"
+#include "engine/model/params.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
-
-#include "engine/funding/daily_price.hpp"
-#include "engine/model/indicators.hpp"
-#include "engine/model/params.hpp"
 
 namespace parcours::run {
 
@@ -24,7 +24,7 @@ class ProgressObserver {
 struct Options {
   std::uint64_t seed = 1;
   int replications = 1;
-  int threads = 1;  // 0: OpenMP's default
+  int threads = 1;                            // 0: OpenMP's default
   const std::atomic<bool>* cancel = nullptr;  // set to stop early; run() then throws Cancelled
   ProgressObserver* progress = nullptr;
 };

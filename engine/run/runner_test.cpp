@@ -1,10 +1,10 @@
 #include "engine/run/runner.hpp"
 
+#include "engine/model/simulation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
-
-#include "engine/model/simulation.hpp"
 
 namespace parcours::run {
 namespace {
@@ -59,7 +59,8 @@ TEST(Runner, ReplicationRIsTheSameWhateverTheRunItIsPartOf) {
   const auto m = small_model();
   const auto three = run(m, kPrices, {.seed = 11, .replications = 3, .threads = 2});
   const auto five = run(m, kPrices, {.seed = 11, .replications = 5, .threads = 2});
-  EXPECT_EQ(three.replications[2].indicators.admissions, five.replications[2].indicators.admissions);
+  EXPECT_EQ(three.replications[2].indicators.admissions,
+            five.replications[2].indicators.admissions);
   EXPECT_NE(five.replications[3].indicators.admissions, five.replications[4].indicators.admissions);
 }
 
@@ -69,15 +70,17 @@ TEST(Runner, SpendingIsOccupiedDaysTimesDailyPrice) {
   const auto& r = results.replications[0];
   for (std::size_t i = 0; i < r.spending_euros.size(); ++i) {
     const int s = static_cast<int>(i % 2);
-    EXPECT_DOUBLE_EQ(r.spending_euros[i], (s == 0 ? 210.0 : 0.0) * r.indicators.occupied_place_days[i]);
+    EXPECT_DOUBLE_EQ(r.spending_euros[i],
+                     (s == 0 ? 210.0 : 0.0) * r.indicators.occupied_place_days[i]);
   }
 }
 
 TEST(Runner, ACancelledRunThrowsAndReturnsNothing) {
   const auto m = small_model();
   std::atomic<bool> cancel{true};
-  EXPECT_THROW((void)run(m, kPrices, {.seed = 3, .replications = 4, .threads = 2, .cancel = &cancel}),
-               Cancelled);
+  EXPECT_THROW(
+      (void)run(m, kPrices, {.seed = 3, .replications = 4, .threads = 2, .cancel = &cancel}),
+      Cancelled);
 }
 
 // A failure inside one replication reaches the caller, from outside the OpenMP region.
