@@ -135,24 +135,7 @@ std::string suggestion(std::string_view got, const std::vector<std::string>& can
   return "; " + std::string(what) + ": " + join_quoted(candidates);
 }
 
-std::string to_toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      constexpr std::string_view kHex = "0123456789ABCDEF";
-      const auto u = static_cast<unsigned char>(c);
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string to_toml_string(std::string_view s) { return model::quoted_string(s); }
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");

@@ -292,8 +292,12 @@ std::string key_segment(std::string_view name) {
   if (bare) {
     return std::string(name);
   }
+  return quoted_string(name);
+}
+
+std::string quoted_string(std::string_view text) {
   std::string out = "\"";
-  for (char c : name) {
+  for (char c : text) {
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;

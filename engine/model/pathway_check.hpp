@@ -29,4 +29,7 @@ struct PathwayProblem {
 /// (A-Z a-z 0-9 _ -), otherwise a quoted TOML basic string.
 [[nodiscard]] std::string key_segment(std::string_view name);
 
+/// `text` as a quoted TOML basic string (quotes, backslashes and control characters escaped).
+[[nodiscard]] std::string quoted_string(std::string_view text);
+
 }  // namespace parcours::model
