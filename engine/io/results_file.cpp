@@ -233,7 +233,9 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     service_names.push_back(service.name);
   }
   file.add_dimension("service", service_names);
-  describe(file, "service", {"service", "", "service name, in the scenario's order"});
+  describe(file, "service",
+           {"service", "",
+            "service name; services are in alphabetical order of name (docs/scenario-format.md)"});
 
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
