@@ -82,11 +82,21 @@ void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceI
 
 std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t,
                                      std::uint64_t key) {
-  PARCOURS_CHECK(people_.size() < kGenerationMask, "too many people for 32-bit ids");
-  auto p = static_cast<std::uint32_t>(people_.size());
-  people_.push_back(Person{day - core::years_to_days(age_years), key, t});
-  generations_.resize(people_.size());
   ++present_[t];
+  const Person person{day - core::years_to_days(age_years), key, t};
+  // Reuse the id of someone who left, most recent first: the live people stay in a compact,
+  // cache-warm block instead of spreading over every id ever given. Generations keep
+  // counting, so events and list entries of the former owner stay stale.
+  if (!free_ids_.empty()) {
+    const std::uint32_t p = free_ids_.back();
+    free_ids_.pop_back();
+    people_[p] = person;
+    return p;
+  }
+  PARCOURS_CHECK(people_.size() < kGenerationMask, "too many people present at once");
+  auto p = static_cast<std::uint32_t>(people_.size());
+  people_.push_back(person);
+  generations_.resize(people_.size());
   return p;
 }
 
@@ -117,14 +127,14 @@ void Simulation::place_initial_occupants() {
 
 Indicators Simulation::run() {
   const double horizon = model_.period_days() * model_.periods();
-  std::size_t expected_people = 0;
+  // Ids are reused, so people present at once (places plus a year of arrivals for the
+  // lists) is the size to plan for; the vector still grows if lists grow longer.
+  std::size_t expected_people = static_cast<std::size_t>(model_.arrivals.rate_per_year);
   for (const auto& service : model_.services) {
     for (auto c : service.capacity) {
       expected_people += static_cast<std::size_t>(c);
     }
   }
-  expected_people +=
-      static_cast<std::size_t>(model_.arrivals.rate_per_year * model_.horizon_years * 1.1);
   people_.reserve(expected_people);
   // Day-wide buckets over the horizon keep the queue's heap to about a day of events.
   queue_.configure_buckets(1.0, static_cast<std::size_t>(horizon) + 1);
@@ -368,6 +378,7 @@ void Simulation::depart(double day, std::uint32_t p) {
   --present_[person.territory];
   ++out_.departures[out_.flow(period_, person.territory)];
   emit(day, EventKind::kLeave, p, kNoService);
+  free_ids_.push_back(p);
 }
 
 // The person reaches the age limit of the service it waits for (`queued`: it was on the list,

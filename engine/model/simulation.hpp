@@ -28,7 +28,7 @@ enum class EventKind : std::uint8_t {
 struct EventRecord {
   core::SimTime at;
   EventKind kind;
-  std::uint32_t person;
+  std::uint32_t person;  // an id, reused for a newcomer once its holder has left
   TerritoryId territory;
   ServiceId service;
 };
@@ -147,6 +147,7 @@ class Simulation {
   core::EventQueue<Payload> queue_;
   core::Generations generations_;
   std::vector<Person> people_;
+  std::vector<std::uint32_t> free_ids_;  // ids of people who left, reused by newcomers
   std::vector<Cell> cells_;
   std::vector<core::KeyedRng> arrival_streams_;  // one per territory
   std::vector<std::uint64_t> arrivals_so_far_;   // per territory: index of the next arrival
