@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git clang-format
+  build-essential cmake ninja-build ccache pkg-config git clang-format clang
   libboost-dev libboost-graph-dev libboost-random-dev libboost-program-options-dev
   libhdf5-dev hdf5-tools
   libtomlplusplus-dev
