@@ -171,7 +171,6 @@ Indicators Simulation::run() {
         (generations_.current(payload.id) & kGenerationMask) != generation) {
       continue;  // cancelled: the person's state changed since this was scheduled
     }
-    now_ = day;
     ++out_.events;
     switch (type) {
       case Ev::kArrival:

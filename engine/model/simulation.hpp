@@ -157,7 +157,6 @@ class Simulation {
   std::vector<std::int64_t> present_;  // per territory
   Indicators out_;
   int period_ = 0;
-  double now_ = 0.0;
   Observer* observer_ = nullptr;
   Monitor* monitor_ = nullptr;
 };
