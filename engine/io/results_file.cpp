@@ -307,16 +307,22 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
         "people who left the service's waiting list on reaching its age limit, during the "
         "period"}},
   };
-  for (const CellCount& count : counts) {
-    file.add_variable(count.name, cell_dims,
-                      stack<std::int64_t>(
-                          results,
-                          [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
-                            return r.indicators.*count.field;
-                          }),
-                      Storage::kChunkedByFirstAxis);
-    describe(file, count.name, count.meta, cell_coordinates);
-  }
+  // One int64 indicator per entry, stacked over replications.
+  const auto add_counts = [&](const auto& entries, const std::vector<std::string>& dims,
+                              const std::string& coordinates) {
+    for (const CellCount& entry : entries) {
+      file.add_variable(
+          entry.name, dims,
+          stack<std::int64_t>(
+              results,
+              [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                return r.indicators.*entry.field;
+              }),
+          Storage::kChunkedByFirstAxis);
+      describe(file, entry.name, entry.meta, coordinates);
+    }
+  };
+  add_counts(counts, cell_dims, cell_coordinates);
 
   file.add_variable(
       "spending", cell_dims,
@@ -350,16 +356,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
         "people in the sector at the end of the period; present_start + arrivals == present_end "
         "+ departures"}},
   };
-  for (const CellCount& flow : flows) {
-    file.add_variable(flow.name, flow_dims,
-                      stack<std::int64_t>(
-                          results,
-                          [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
-                            return r.indicators.*flow.field;
-                          }),
-                      Storage::kChunkedByFirstAxis);
-    describe(file, flow.name, flow.meta, flow_coordinates);
-  }
+  add_counts(flows, flow_dims, flow_coordinates);
 
   // Per replication.
   std::vector<std::int64_t> events;
