@@ -161,10 +161,7 @@ Indicators Simulation::run() {
   std::uint64_t since_report = 0;
   while (!queue_.empty()) {
     const auto [key, payload] = queue_.pop();
-    const double day = key.at.days;
-    if (day > horizon) {
-      break;
-    }
+    const double day = key.at.days;  // never past the horizon: the last period end stops us
     const auto type = static_cast<Ev>(payload.tag & 7U);
     const std::uint32_t generation = payload.tag >> 3;
     if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
@@ -230,13 +227,15 @@ void Simulation::on_arrival(double day, TerritoryId t) {
   core::KeyedRng gen(seed_, replication_, core::Stream::kArrivalPerson, key);
   const double age = core::sample(gen, model_.arrivals.age_years);
   const double u = core::uniform01(gen) * orientation_cdf_.back();
-  const auto s =
+  // u < cdf.back(), so upper_bound finds a service; min() only guards against rounding.
+  const auto s = std::min<ServiceId>(
       static_cast<ServiceId>(std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) -
-                             orientation_cdf_.begin());
+                             orientation_cdf_.begin()),
+      static_cast<ServiceId>(n_services_ - 1));
   const auto p = new_person(day, age, t, key);
   ++out_.arrivals[out_.flow(period_, t)];
   emit(day, EventKind::kArrival, p, s);
-  orient(day, p, std::min<ServiceId>(s, static_cast<ServiceId>(n_services_ - 1)));
+  orient(day, p, s);
 }
 
 // The person, in no place or holding one, is oriented to `s` in its territory.
