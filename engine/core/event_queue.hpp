@@ -72,6 +72,13 @@ class EventQueue {
     return {key_of(top), std::move(top.payload)};
   }
 
+  /// The payload of the event pop() will return next, when it is already known without
+  /// work (it is in the current bucket); nullptr otherwise. A hint, e.g. for prefetching:
+  /// an event pushed before the next pop() may still come first.
+  [[nodiscard]] const Payload* peek_cheap() const noexcept {
+    return heap_.empty() ? nullptr : &heap_.front().payload;
+  }
+
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
@@ -183,6 +190,9 @@ class Generations {
   void resize(std::size_t owners) { gen_.resize(owners, 0); }
 
   [[nodiscard]] std::uint32_t current(std::uint32_t owner) const { return gen_[owner]; }
+
+  /// Hints the cache that `owner`'s generation will be read soon. Precondition: owner known.
+  void prefetch(std::uint32_t owner) const { __builtin_prefetch(&gen_[owner]); }
 
   /// Invalidates every pending event of `owner`; returns the new generation.
   std::uint32_t cancel_all(std::uint32_t owner) { return ++gen_[owner]; }

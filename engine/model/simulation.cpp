@@ -161,6 +161,12 @@ Indicators Simulation::run() {
   std::uint64_t since_report = 0;
   while (!queue_.empty()) {
     const auto [key, payload] = queue_.pop();
+    // Start fetching the next event's person while this one runs: on a national model the
+    // people array is larger than the cache, and that miss otherwise dominates an event.
+    if (const Payload* next = queue_.peek_cheap(); next != nullptr && next->id < people_.size()) {
+      generations_.prefetch(next->id);
+      __builtin_prefetch(&people_[next->id]);
+    }
     const double day = key.at.days;  // never past the horizon: the last period end stops us
     const auto type = static_cast<Ev>(payload.tag & 7U);
     const std::uint32_t generation = payload.tag >> 3;
@@ -313,10 +319,16 @@ void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
   set_occupied(c, day, -1);
   while (c.waiting > 0) {
     PARCOURS_DCHECK(c.head < c.queue.size(), "waiting count out of step with the queue");
+    if (c.head + 8 < c.queue.size()) {
+      generations_.prefetch(c.queue[c.head + 8].first);  // stale runs are common: read ahead
+    }
     const auto [next, g] = c.queue[c.head++];
-    if (!generations_.is_live(next, g) || people_[next].waiting != s) {
+    // Whoever leaves a list (aged out, gone) has a new generation, so a live entry is enough:
+    // no need to read the person, a cache miss per stale entry on long lists.
+    if (!generations_.is_live(next, g)) {
       continue;  // left the list (aged out) since joining
     }
+    PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
     --c.waiting;
     if (c.head > 4096 && c.head * 2 > c.queue.size()) {
       c.queue.erase(c.queue.begin(), c.queue.begin() + static_cast<std::ptrdiff_t>(c.head));
