@@ -33,7 +33,8 @@ Scenario small_scenario(int periods_per_year = 1) {
   scenario.start_date = Date{2025, 11, 1};
   scenario.seed = 18446744073709551557ULL;  // above INT64_MAX: uint64 must survive
   scenario.replications = 2;
-  scenario.model.territories = {{"75", "Paris", 2.0}, {"2A", "Corse-du-Sud", 1.0}};
+  scenario.model.territories = {model::home_territory("75", "Paris", 2.0),
+                                model::home_territory("2A", "Corse-du-Sud", 1.0)};
   model::Service ime;
   ime.name = "IME";
   ime.capacity = {10, 0};

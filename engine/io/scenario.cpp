@@ -893,7 +893,7 @@ std::vector<model::Territory> read_territories(const Reader& r, const toml::tabl
                    std::to_string(j) + ")");
       }
     }
-    out.push_back({code, code, 1.0});
+    out.push_back(model::home_territory(code, code, 1.0));
   }
   auto same_length = [&](const toml::node& n, const std::string& key) -> const toml::array& {
     const toml::array& a = r.array(n, key, "an array with one entry per territory code");

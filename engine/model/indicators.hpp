@@ -21,6 +21,20 @@ struct Indicators {
   std::vector<std::int64_t> holding_end;       // holding this service's place while waiting
                                                // for the next one (Creton), at the end
   std::vector<std::int64_t> aged_out_waiting;  // left the list at its age limit, in period
+  std::vector<std::int64_t> occupied_end;      // places of the cell occupied at the end
+
+  // [period][home territory][service]: where children from a home territory are at the end,
+  // and the waits of those admitted from a list during the period.
+  std::vector<std::int64_t> away_end;            // in a place in another home territory
+  std::vector<std::int64_t> abroad_end;          // in a place in an abroad territory
+  std::vector<std::int64_t> admitted_from_list;  // admissions after waiting on a list
+  std::vector<double> waited_days;               // sum of those waits, days
+
+  // [period][region][service][month]: waits of children admitted from a list, by home
+  // region, in whole months (kWaitMonths - 1: that many months or more).
+  static constexpr int kWaitMonths = 121;
+  int regions = 0;
+  std::vector<std::int64_t> wait_histogram;
 
   // [period][territory]: people in the sector (in a place, on a list, or oriented and not yet
   // old enough), so present_start + arrivals == present_end + departures.
@@ -31,10 +45,11 @@ struct Indicators {
 
   std::uint64_t events = 0;  // events processed (stale, cancelled ones not counted)
 
-  void resize(int n_periods, int n_territories, int n_services) {
+  void resize(int n_periods, int n_territories, int n_services, int n_regions = 1) {
     periods = n_periods;
     territories = n_territories;
     services = n_services;
+    regions = n_regions;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -42,6 +57,13 @@ struct Indicators {
     waiting_end.assign(cells, 0);
     holding_end.assign(cells, 0);
     aged_out_waiting.assign(cells, 0);
+    occupied_end.assign(cells, 0);
+    away_end.assign(cells, 0);
+    abroad_end.assign(cells, 0);
+    admitted_from_list.assign(cells, 0);
+    waited_days.assign(cells, 0.0);
+    wait_histogram.assign(
+        static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
     present_start.assign(flows, 0);
     arrivals.assign(flows, 0);
     departures.assign(flows, 0);
@@ -50,6 +72,12 @@ struct Indicators {
 
   [[nodiscard]] std::size_t cell(int period, int territory, int service) const {
     return (static_cast<std::size_t>(period) * territories + territory) * services + service;
+  }
+
+  [[nodiscard]] std::size_t wait_bin(int period, int region, int service, int month) const {
+    return ((static_cast<std::size_t>(period) * regions + region) * services + service) *
+               kWaitMonths +
+           month;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {

@@ -9,22 +9,62 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parcours::model {
 
 using ServiceId = std::uint16_t;
 using TerritoryId = std::uint16_t;
+using RegionId = std::uint16_t;
 
 inline constexpr ServiceId kNoService = std::numeric_limits<ServiceId>::max();
+inline constexpr TerritoryId kNoTerritory = std::numeric_limits<TerritoryId>::max();
+inline constexpr RegionId kNoRegion = std::numeric_limits<RegionId>::max();
 
-/// A territory (a département in the France model). `weight` is its share of national
-/// arrivals (and, when a scenario gives a national capacity, of places); weights need not sum
-/// to 1: they are normalised.
+/// A territory: a département in the France model (people live there, arrive there and wait
+/// there), or an out-of-country destination (`abroad`: places only, no arrivals, no list;
+/// e.g. Belgium). `weight` is its share of national arrivals (and, when a scenario gives a
+/// national capacity, of places); weights need not sum to 1: they are normalised. Abroad
+/// territories come after every home territory and have weight 0.
 struct Territory {
   std::string code;
   std::string name;
   double weight = 1.0;
+  RegionId region = 0;  // index into Model::regions; kNoRegion for abroad territories
+  bool abroad = false;
+  // Abroad only: the home territories that may place children there (and, weighted by their
+  // `weight`, the homes of its occupants at t = 0), and the day from which it takes no new
+  // placements (a moratorium; infinity: none).
+  std::vector<TerritoryId> senders;
+  double closed_from_day = std::numeric_limits<double>::infinity();
+};
+
+/// A home territory in region 0: the usual way to build one by hand (tests, generated models).
+inline Territory home_territory(std::string code, std::string name, double weight = 1.0) {
+  Territory t;
+  t.code = std::move(code);
+  t.name = std::move(name);
+  t.weight = weight;
+  return t;
+}
+
+/// A region (an ARS in the France model): a group of home territories, for outputs.
+struct Region {
+  std::string name;
+};
+
+/// Where a child with no free place at home may be placed instead.
+struct PlacementRule {
+  int max_steps = 0;  // home territories at most this many land borders away (0: home only)
+  // Filled by compute_reachable() (territory_graph.hpp) from `borders`, `max_steps` and the
+  // abroad territories: for each home territory, the other territories where its children may
+  // take a free place, in order of preference (fewer steps first, then territory order;
+  // abroad destinations last).
+  std::vector<std::vector<TerritoryId>> reachable;
+  // The reverse: for each territory, the home territories whose lists a freed place there
+  // may serve after its own list, in the same order of preference (from that territory).
+  std::vector<std::vector<TerritoryId>> served_by;
 };
 
 /// What a person does at a decision point.
@@ -54,7 +94,7 @@ struct InitialOccupancy {
 /// A kind of place (IME, SESSAD, an adult service...).
 struct Service {
   std::string name;
-  std::vector<std::int64_t> capacity;  // places per territory, >= 0
+  std::vector<std::int64_t> capacity;  // places per territory (abroad ones too), >= 0
   double min_age_years = 0.0;          // people oriented younger join the list on reaching this age
   double age_limit_years = std::numeric_limits<double>::infinity();  // stays end at this age
   core::Distribution length_of_stay_years = core::Distribution::exponential(1.0);
@@ -74,15 +114,46 @@ struct Arrivals {
   std::vector<double> orientation;  // per service: probability a newcomer is oriented there
 };
 
+/// A calibration target: a published stock the model should reproduce at the end of year 1
+/// (`parcours calibrate`).
+struct CalibrationTarget {
+  enum class Measure : std::uint8_t {
+    kOccupants,  // people in places of `services` (Creton young adults included)
+    kCreton,     // people holding a place of `services` while waiting for the next service
+    kWaiting,    // people on the lists of `services`
+    kAway,       // people in places of `services` in another home territory than theirs
+    kAbroad,     // people in places of `services` in an abroad territory
+  };
+  std::string name;
+  Measure measure = Measure::kOccupants;
+  std::vector<ServiceId> services;
+  double target = 0.0;
+  double tolerance = 0.05;  // relative: |model - target| <= tolerance * target passes
+  std::string source;       // where the target comes from, printed with it
+};
+
 /// The whole model of one scenario.
 struct Model {
-  std::vector<Territory> territories;
+  std::vector<Territory> territories;  // home territories first, then abroad ones
+  std::vector<Region> regions;         // at least one
+  std::vector<std::pair<TerritoryId, TerritoryId>> borders;  // undirected land borders
+  PlacementRule placement;
   std::vector<Service> services;
   Arrivals arrivals;
+  std::vector<CalibrationTarget> calibration;
   int horizon_years = 1;
   int periods_per_year = 1;  // 1: yearly indicators; 12: monthly
 
   [[nodiscard]] int periods() const { return horizon_years * periods_per_year; }
+
+  /// Home territories: those before the first abroad one.
+  [[nodiscard]] std::size_t home_territories() const {
+    std::size_t n = 0;
+    while (n < territories.size() && !territories[n].abroad) {
+      ++n;
+    }
+    return n;
+  }
 
   [[nodiscard]] double period_days() const {
     return core::kDaysPerYear / static_cast<double>(periods_per_year);

@@ -21,7 +21,7 @@ Branch to(Action action, ServiceId target, double p = 1.0) { return {p, action, 
 // B1's shape: IME (limit 20) -> move ADULT at the limit; SESSAD (limit 18) -> 30 % IME.
 Model b1_like() {
   Model m;
-  m.territories = {{"D0", "D0", 1.0}};
+  m.territories = {home_territory("D0", "D0", 1.0)};
   Service adult = make_service("ADULT");
   Service ime = make_service("IME", 20.0);
   ime.on_age_limit = {to(Action::kMove, 0)};

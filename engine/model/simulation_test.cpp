@@ -21,7 +21,7 @@ Service fixed_service(const std::string& name, std::int64_t places, double stay_
 
 Model one_territory(std::vector<Service> services, int years) {
   Model m;
-  m.territories = {{"T0", "Territory 0", 1.0}};
+  m.territories = {home_territory("T0", "Territory 0", 1.0)};
   m.services = std::move(services);
   m.arrivals.rate_per_year = 0.0;
   m.arrivals.orientation.assign(m.services.size(), 0.0);
@@ -211,7 +211,7 @@ TEST(Simulation, PeopleOrientedBelowTheMinimumAgeJoinTheListAtThatAge) {
 
 Model small_congested_model() {
   Model m;
-  m.territories = {{"A", "A", 1.0}, {"B", "B", 3.0}};
+  m.territories = {home_territory("A", "A", 1.0), home_territory("B", "B", 3.0)};
   Service ime;
   ime.name = "IME";
   ime.capacity = {40, 120};

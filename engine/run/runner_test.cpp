@@ -11,7 +11,7 @@ namespace {
 
 model::Model small_model() {
   model::Model m;
-  m.territories = {{"A", "A", 1.0}, {"B", "B", 2.0}};
+  m.territories = {model::home_territory("A", "A", 1.0), model::home_territory("B", "B", 2.0)};
   model::Service ime;
   ime.name = "IME";
   ime.capacity = {30, 60};
