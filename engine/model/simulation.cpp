@@ -55,12 +55,19 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   }
   arrivals_so_far_.assign(n_territories, 0);
   present_.assign(n_territories, 0);
+  away_.assign(n_territories * n_services_, 0);
+  abroad_.assign(n_territories * n_services_, 0);
+  n_regions_ = std::max(1, static_cast<int>(model.regions.size()));
+  for (const auto& territory : model.territories) {
+    region_of_.push_back(territory.region < n_regions_ ? territory.region : RegionId{0});
+  }
   double cumulative = 0.0;
   for (double p : model.arrivals.orientation) {
     cumulative += p;
     orientation_cdf_.push_back(cumulative);
   }
-  out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_));
+  out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
+              n_regions_);
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -83,7 +90,7 @@ void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceI
 std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t,
                                      std::uint64_t key) {
   ++present_[t];
-  const Person person{day - core::years_to_days(age_years), key, t};
+  const Person person{day - core::years_to_days(age_years), key, 0.0F, t};
   // Reuse the id of someone who left, most recent first: the live people stay in a compact,
   // cache-warm block instead of spreading over every id ever given. Generations keep
   // counting, so events and list entries of the former owner stay stale.
@@ -118,8 +125,9 @@ void Simulation::place_initial_occupants() {
                                      static_cast<std::uint64_t>(slot));
         core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
         const double age = core::sample(gen, service.initial.age_years);
-        const auto p = new_person(0.0, age, static_cast<TerritoryId>(t), key);
-        admit(0.0, p, static_cast<ServiceId>(s), /*count_admission=*/false);
+        const auto place_t = static_cast<TerritoryId>(t);
+        const auto p = new_person(0.0, age, home_of_initial(gen, place_t), key);
+        admit(0.0, p, place_t, static_cast<ServiceId>(s), Admission::kInitial);
       }
     }
   }
@@ -260,28 +268,29 @@ void Simulation::orient(double day, std::uint32_t p, ServiceId s) {
 void Simulation::join_list(double day, std::uint32_t p, ServiceId s) {
   Person& person = people_[p];
   const Service& service = model_.services[s];
-  Cell& c = cell(person.territory, s);
   if (service.has_age_limit() &&
       person.birth_day + core::years_to_days(service.age_limit_years) <= day) {
     emit(day, EventKind::kJoinList, p, s);
     on_aged_out(day, p, /*queued=*/false);
     return;
   }
-  if (c.occupied < c.capacity) {
-    PARCOURS_DCHECK(c.waiting == 0, "a free place with people waiting");
+  if (const TerritoryId where = free_place_for(day, p, s); where != kNoTerritory) {
     const ServiceId held = person.place;
-    admit(day, p, s, /*count_admission=*/true);
-    if (held != kNoService) {
-      free_place(day, person.territory, held);  // a Creton move with a place free at once
+    const TerritoryId held_territory = person.place_territory;
+    admit(day, p, where, s, Admission::kImmediate);
+    if (held != kNoService) {  // a Creton move with a place free at once
+      release(day, person.territory, held_territory, held);
     }
     return;
   }
   emit(day, EventKind::kJoinList, p, s);
   const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
+  Cell& c = cell(person.territory, s);
   c.queue.emplace_back(p, g);
   ++c.waiting;
+  person.waiting_since = static_cast<float>(day);
   if (person.place != kNoService) {
-    ++cell(person.territory, person.place).holding;
+    ++cell(person.place_territory, person.place).holding;
     emit(day, EventKind::kHold, p, person.place);
   }
   if (service.has_age_limit()) {
@@ -289,15 +298,69 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s) {
   }
 }
 
-void Simulation::admit(double day, std::uint32_t p, ServiceId s, bool count_admission) {
+// Where `p` can take a place of `s` now: at home if one is free, else the first territory of
+// its placement order with a free place and open to new placements; kNoTerritory if none.
+TerritoryId Simulation::free_place_for(double day, std::uint32_t p, ServiceId s) {
+  const TerritoryId home = people_[p].territory;
+  if (const Cell& c = cell(home, s); c.occupied < c.capacity) {
+    PARCOURS_DCHECK(c.waiting == 0, "a free place with people waiting");
+    return home;
+  }
+  if (!model_.placement.reachable.empty()) {
+    for (const TerritoryId t : model_.placement.reachable[home]) {
+      const Cell& c = cell(t, s);
+      if (c.occupied < c.capacity && model_.territories[t].closed_from_day > day) {
+        return t;
+      }
+    }
+  }
+  return kNoTerritory;
+}
+
+// The home of someone in a place of territory `t` at t = 0: `t` itself, or for an abroad
+// territory one of its senders, drawn by weight from the occupant's own stream.
+TerritoryId Simulation::home_of_initial(core::KeyedRng& gen, TerritoryId t) {
+  const Territory& territory = model_.territories[t];
+  if (!territory.abroad) {
+    return t;
+  }
+  PARCOURS_CHECK(!territory.senders.empty(), "an abroad territory without senders");
+  double total = 0.0;
+  for (const TerritoryId h : territory.senders) {
+    total += model_.territories[h].weight;
+  }
+  double u = core::uniform01(gen) * total;
+  for (const TerritoryId h : territory.senders) {
+    u -= model_.territories[h].weight;
+    if (u < 0.0) {
+      return h;
+    }
+  }
+  return territory.senders.back();  // rounding
+}
+
+void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, Admission how) {
   Person& person = people_[p];
   const Service& service = model_.services[s];
-  set_occupied(cell(person.territory, s), day, +1);
-  if (count_admission) {
-    ++out_.admissions[out_.cell(period_, person.territory, s)];
+  set_occupied(cell(t, s), day, +1);
+  if (how != Admission::kInitial) {
+    ++out_.admissions[out_.cell(period_, t, s)];
     emit(day, EventKind::kAdmit, p, s);
   }
+  if (how == Admission::kFromList) {
+    const double waited = std::max(0.0, day - static_cast<double>(person.waiting_since));
+    const auto i = out_.cell(period_, person.territory, s);
+    ++out_.admitted_from_list[i];
+    out_.waited_days[i] += waited;
+    const int month = std::min(static_cast<int>(waited / (core::kDaysPerYear / 12.0)),
+                               Indicators::kWaitMonths - 1);
+    ++out_.wait_histogram[out_.wait_bin(period_, region_of_[person.territory], s, month)];
+  }
+  if (t != person.territory) {
+    ++(model_.territories[t].abroad ? abroad_ : away_)[person.territory * n_services_ + s];
+  }
   person.place = s;
+  person.place_territory = t;
   person.waiting = kNoService;
   ++person.stays;
   const auto g = generations_.cancel_all(p);
@@ -313,10 +376,28 @@ void Simulation::admit(double day, std::uint32_t p, ServiceId s, bool count_admi
   schedule(end, Ev::kStayEnd, p, g);
 }
 
-// A place of (t, s) frees: the head of its list, if any, takes it at once.
+// A place of (t, s) frees: the head of t's own list takes it; failing that, the head of the
+// list of the first territory that may place children in t (nearest first); else it stays
+// free. An abroad territory under moratorium takes no one.
 void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
-  Cell& c = cell(t, s);
-  set_occupied(c, day, -1);
+  set_occupied(cell(t, s), day, -1);
+  const Territory& territory = model_.territories[t];
+  if (!territory.abroad && serve_list(day, t, t, s)) {
+    return;
+  }
+  if (model_.placement.served_by.empty() || territory.closed_from_day <= day) {
+    return;
+  }
+  for (const TerritoryId home : model_.placement.served_by[t]) {
+    if (serve_list(day, t, home, s)) {
+      return;
+    }
+  }
+}
+
+// The first live entry of (list_t, s)'s list, if any, takes the free place of (place_t, s).
+bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s) {
+  Cell& c = cell(list_t, s);
   while (c.waiting > 0) {
     PARCOURS_DCHECK(c.head < c.queue.size(), "waiting count out of step with the queue");
     if (c.head + 8 < c.queue.size()) {
@@ -334,14 +415,36 @@ void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
       c.queue.erase(c.queue.begin(), c.queue.begin() + static_cast<std::ptrdiff_t>(c.head));
       c.head = 0;
     }
-    const ServiceId held = people_[next].place;
-    admit(day, next, s, /*count_admission=*/true);
+    const Person& person = people_[next];
+    const ServiceId held = person.place;
+    const TerritoryId held_territory = person.place_territory;
+    admit(day, next, place_t, s, Admission::kFromList);
     if (held != kNoService) {
-      --cell(t, held).holding;
-      free_place(day, t, held);
+      --cell(held_territory, held).holding;
+      release(day, list_t, held_territory, held);
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+// Someone from `home` left its place of (t, s): the counts of children placed away from home
+// follow, and the place frees.
+void Simulation::release(double day, TerritoryId home, TerritoryId t, ServiceId s) {
+  if (t != home) {
+    --(model_.territories[t].abroad ? abroad_ : away_)[home * n_services_ + s];
+  }
+  free_place(day, t, s);
+}
+
+// `p` leaves its place (it must have one).
+void Simulation::vacate(double day, std::uint32_t p) {
+  Person& person = people_[p];
+  const ServiceId s = person.place;
+  const TerritoryId t = person.place_territory;
+  person.place = kNoService;
+  person.place_territory = kNoTerritory;
+  release(day, person.territory, t, s);
 }
 
 // A stay ends, or reaches the age limit: draw a branch and carry it out.
@@ -360,17 +463,14 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
       u -= b.probability;
     }
   }
-  const ServiceId from = person.place;
   switch (chosen->action) {
     case Action::kLeave:
-      person.place = kNoService;
-      free_place(day, person.territory, from);
+      vacate(day, p);
       depart(day, p);
       break;
     case Action::kOrient:
-      person.place = kNoService;
       generations_.cancel_all(p);
-      free_place(day, person.territory, from);
+      vacate(day, p);
       orient(day, p, chosen->target);
       break;
     case Action::kMove:
@@ -385,6 +485,7 @@ void Simulation::depart(double day, std::uint32_t p) {
   generations_.cancel_all(p);
   person.waiting = kNoService;
   person.place = kNoService;
+  person.place_territory = kNoTerritory;
   --present_[person.territory];
   ++out_.departures[out_.flow(period_, person.territory)];
   emit(day, EventKind::kLeave, p, kNoService);
@@ -402,13 +503,12 @@ void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   if (queued) {
     --cell(person.territory, s).waiting;
     if (held != kNoService) {
-      --cell(person.territory, held).holding;
+      --cell(person.place_territory, held).holding;
     }
   }
   person.waiting = kNoService;
-  person.place = kNoService;
   if (held != kNoService) {
-    free_place(day, person.territory, held);
+    vacate(day, p);
   }
   depart(day, p);
 }
@@ -425,6 +525,9 @@ void Simulation::on_period_end(int period) {
       out_.occupied_place_days[i] = c.place_days;
       out_.waiting_end[i] = c.waiting;
       out_.holding_end[i] = c.holding;
+      out_.occupied_end[i] = c.occupied;
+      out_.away_end[i] = away_[static_cast<std::size_t>(t) * n_services_ + s];
+      out_.abroad_end[i] = abroad_[static_cast<std::size_t>(t) * n_services_ + s];
       c.place_days = 0.0;
     }
     out_.present_end[out_.flow(period, t)] = present_[t];

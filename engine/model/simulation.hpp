@@ -95,13 +95,15 @@ class Simulation {
     std::uint32_t tag;  // generation << 3 | event type
   };
 
-  struct Person {
+  struct Person {  // 32 bytes: the people array is the hottest memory of a run
     double birth_day;
-    std::uint64_t key;  // stream entity: stable across policies (common random numbers)
-    TerritoryId territory;
-    ServiceId place = kNoService;    // service whose place it occupies
-    ServiceId waiting = kNoService;  // service whose list it is on (or will join)
-    std::uint16_t stays = 0;         // stays begun: the occurrence of stay-keyed streams
+    std::uint64_t key;      // stream entity: stable across policies (common random numbers)
+    float waiting_since;    // day it joined its current list (statistics only)
+    TerritoryId territory;  // home: where it arrived, waits and is counted
+    TerritoryId place_territory = kNoTerritory;  // where its place is (home, away or abroad)
+    ServiceId place = kNoService;                // service whose place it occupies
+    ServiceId waiting = kNoService;              // service whose list it is on (or will join)
+    std::uint16_t stays = 0;  // stays begun: the occurrence of stay-keyed streams
   };
 
   struct Cell {  // one (territory, service)
@@ -131,8 +133,19 @@ class Simulation {
   void on_arrival(double day, TerritoryId t);
   void orient(double day, std::uint32_t p, ServiceId s);
   void join_list(double day, std::uint32_t p, ServiceId s);
-  void admit(double day, std::uint32_t p, ServiceId s, bool count_admission);
+  enum class Admission : std::uint8_t {
+    kInitial,    // in place at t = 0: not counted as an admission
+    kImmediate,  // a place was free when it asked
+    kFromList,   // after waiting on a list: its wait is recorded
+  };
+
+  void admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, Admission how);
+  [[nodiscard]] TerritoryId free_place_for(double day, std::uint32_t p, ServiceId s);
+  [[nodiscard]] TerritoryId home_of_initial(core::KeyedRng& gen, TerritoryId t);
+  bool serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s);
   void free_place(double day, TerritoryId t, ServiceId s);
+  void release(double day, TerritoryId home, TerritoryId t, ServiceId s);
+  void vacate(double day, std::uint32_t p);
   void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
               core::Stream purpose);
   void depart(double day, std::uint32_t p);
@@ -155,6 +168,10 @@ class Simulation {
   std::vector<double> orientation_cdf_;
   std::vector<ScriptedArrival> scripted_;
   std::vector<std::int64_t> present_;  // per territory
+  std::vector<std::int64_t> away_;     // [home territory][service]: in a place elsewhere
+  std::vector<std::int64_t> abroad_;   // [home territory][service]: in a place abroad
+  std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
+  int n_regions_ = 1;
   Indicators out_;
   int period_ = 0;
   Observer* observer_ = nullptr;

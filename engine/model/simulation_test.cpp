@@ -1,5 +1,7 @@
 #include "engine/model/simulation.hpp"
 
+#include "engine/model/territory_graph.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -235,6 +237,86 @@ Model small_congested_model() {
   m.arrivals = {60.0, core::Distribution::uniform(3.0, 16.0), {0.45, 0.55, 0.0}};
   m.horizon_years = 15;
   return m;
+}
+
+// Territories A - B (one border) plus X abroad taking children from A; service S with
+// one place in A and in B, `abroad_places` in X, stays of `stay` years, no age limit.
+Model two_neighbours(std::int64_t abroad_places, double stay, double closed_from_day) {
+  Model m;
+  m.territories = {home_territory("A", "A"), home_territory("B", "B")};
+  m.territories[1].region = 1;
+  Territory x = home_territory("X", "Abroad", 0.0);
+  x.abroad = true;
+  x.region = kNoRegion;
+  x.senders = {0};
+  x.closed_from_day = closed_from_day;
+  m.territories.push_back(x);
+  m.regions = {{"North"}, {"South"}};
+  m.borders = {{0, 1}};
+  m.placement.max_steps = 1;
+  Service s = fixed_service("S", 1, stay);
+  s.capacity = {1, 1, abroad_places};
+  m.services = {s};
+  m.arrivals.orientation = {1.0};
+  m.horizon_years = 3;
+  compute_reachable(m);
+  return m;
+}
+
+TEST(Simulation, WithNoPlaceAtHomeAChildIsPlacedNextDoorAndAFreedPlaceServesNeighbours) {
+  const Model m = two_neighbours(0, 1.0, 1e9);
+  Simulation sim(m, 1, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  sim.add_scripted_arrival({0.0, 0, 8.0, 0});   // A's place
+  sim.add_scripted_arrival({10.0, 0, 8.0, 0});  // A full: B's free place, away from home
+  sim.add_scripted_arrival({20.0, 1, 8.0, 0});  // B's child: both full, waits at home in B
+  const auto out = sim.run();
+  // End of year 0 (day 365.25; the period end runs before the stay end of the same day): A
+  // holds its own child, B holds A's second child.
+  EXPECT_EQ(out.occupied_end[out.cell(0, 0, 0)], 1);
+  EXPECT_EQ(out.occupied_end[out.cell(0, 1, 0)], 1);
+  EXPECT_EQ(out.away_end[out.cell(0, 0, 0)], 1);  // counted at home, A
+  EXPECT_EQ(out.away_end[out.cell(0, 1, 0)], 0);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 1, 0)], 1);
+  // Day 365.25: A's place frees; A's list is empty, so B's waiting child takes it (away).
+  const auto admits = rec.of(EventKind::kAdmit);
+  ASSERT_GE(admits.size(), 3U);
+  EXPECT_EQ(admits[2].person, 2U);
+  EXPECT_DOUBLE_EQ(admits[2].at.days, kYear);
+  EXPECT_EQ(admits[2].territory, 1);  // its home
+  // Its wait, 365.25 - 20 days = 11.3 months, is recorded for its home (B, region South).
+  EXPECT_EQ(out.admitted_from_list[out.cell(1, 1, 0)], 1);
+  EXPECT_DOUBLE_EQ(out.waited_days[out.cell(1, 1, 0)], kYear - 20.0);
+  EXPECT_EQ(out.wait_histogram[out.wait_bin(1, 1, 0, 11)], 1);
+  EXPECT_EQ(out.admitted_from_list[out.cell(0, 0, 0)], 0);  // the others never queued
+}
+
+TEST(Simulation, AbroadPlacesComeLastAndCloseAtTheMoratorium) {
+  const Model m = two_neighbours(2, 10.0, 100.0);
+  Simulation sim(m, 1, 0);
+  sim.add_scripted_arrival({0.0, 0, 8.0, 0});    // A
+  sim.add_scripted_arrival({1.0, 0, 8.0, 0});    // B (a neighbour comes before abroad)
+  sim.add_scripted_arrival({2.0, 0, 8.0, 0});    // X, abroad
+  sim.add_scripted_arrival({200.0, 0, 8.0, 0});  // X has a free place but is closed: waits
+  sim.add_scripted_arrival({201.0, 1, 8.0, 0});  // B's child: X does not take B's children
+  const auto out = sim.run();
+  EXPECT_EQ(out.occupied_end[out.cell(0, 2, 0)], 1);
+  EXPECT_EQ(out.abroad_end[out.cell(0, 0, 0)], 1);
+  EXPECT_EQ(out.away_end[out.cell(0, 0, 0)], 1);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 0, 0)], 1);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 1, 0)], 1);
+  EXPECT_EQ(out.abroad_end[out.cell(0, 1, 0)], 0);
+}
+
+TEST(Simulation, InitialOccupantsAbroadComeFromItsSenders) {
+  Model m = two_neighbours(50, 10.0, 1e9);
+  m.services[0].initial = {1.0, core::Distribution::uniform(6.0, 14.0)};
+  m.services[0].capacity = {0, 0, 50};
+  const auto out = Simulation(m, 1, 0).run();
+  EXPECT_EQ(out.abroad_end[out.cell(0, 0, 0)], 50);  // A is X's only sender
+  EXPECT_EQ(out.present_start[out.flow(0, 0)], 50);
+  EXPECT_EQ(out.present_start[out.flow(0, 2)], 0);  // no one lives abroad
 }
 
 TEST(Simulation, PeopleAreConservedEveryPeriod) {
