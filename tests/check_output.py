@@ -41,6 +41,9 @@ INDICATORS = {
     "present_end": (FLOW, "i", "people"),
 }
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
+# Dimensions besides replication and the period (year or month).
+OTHER_DIMS = ("territory", "service", "region")
+ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
           "arrivals", "departures", "present_end"]
 DAYS_PER_YEAR = 365.25
@@ -84,7 +87,7 @@ def check_h5py(c, period):
         expected = f"{as_str(f.attrs.get('started_at'))}: {as_str(f.attrs.get('command_line'))}"
         c.expect(history == expected, f"history is {history!r}, expected {expected!r}")
 
-        for name in ["replication", period, "territory", "service"]:
+        for name in ("replication", period) + OTHER_DIMS:
             if c.expect(name in f, f"dimension dataset {name!r} missing"):
                 c.expect(h5py.h5ds.is_scale(f[name].id), f"{name!r} is not an HDF5 dimension scale")
 
@@ -127,17 +130,37 @@ def check_labels(c, ds, period):
                  f"{period} labels {ds[period].values} do not follow start date {start}")
     c.expect(bool(ds[period].attrs.get("description")), f"{period} has no description")
 
-    for name in ["territory", "service", "territory_name"]:
+    for name in ["territory", "service", "region", "territory_name", "territory_region"]:
         values = [as_str(v) for v in ds[name].values]
         c.expect(all(isinstance(v, str) for v in values), f"{name} labels are not strings")
-        if name != "territory_name":
+        if name in ds.dims:
             c.expect(len(set(values)) == len(values), f"{name} labels are not unique: {values}")
+    check_regions(c, ds)
 
     per_year = 1 if period == "year" else 12
     c.expect(np.allclose(ds["period_days"].values, DAYS_PER_YEAR / per_year),
              f"period_days {ds['period_days'].values} != {DAYS_PER_YEAR / per_year}")
     c.expect(ds["places"].dims == ("territory", "service"),
              f"places has dims {ds['places'].dims}, expected ('territory', 'service')")
+
+
+def check_regions(c, ds):
+    regions = [as_str(v) for v in ds["region"].values]
+    c.expect(ABROAD not in regions, f"a region is named {ABROAD!r}, the label of abroad territories")
+    of_territory = [as_str(v) for v in ds["territory_region"].values]
+    abroad = ds["territory_abroad"]
+    c.expect(ds["territory_region"].dims == ("territory",) and abroad.dims == ("territory",),
+             "territory_region and territory_abroad must be over [territory]")
+    c.expect(abroad.dtype == np.int8, f"territory_abroad has dtype {abroad.dtype}, expected int8")
+    flags = [int(v) for v in abroad.values]
+    c.expect(set(flags) <= {0, 1}, f"territory_abroad has values other than 0 and 1: {flags}")
+    c.expect(flags == sorted(flags), "abroad territories do not all come after the home ones")
+    for code, region, flag in zip(ds["territory"].values, of_territory, flags):
+        expected = "abroad" if flag else "a region label"
+        c.expect(region == ABROAD if flag else region in regions,
+                 f"territory {as_str(code)} has territory_region {region!r}, expected {expected}")
+    for name in ("region", "territory_region", "territory_abroad"):
+        c.expect(bool(ds[name].attrs.get("description")), f"{name} has no description")
 
 
 def check_indicators(c, ds, period):
@@ -191,10 +214,10 @@ def check_xarray(c):
                                            f"{list(ds.dims)}"):
             return None
         period = periods[0]
-        for dim in ("replication", period, "territory", "service"):
+        for dim in ("replication", period) + OTHER_DIMS:
             c.expect(dim in ds.coords and ds[dim].dims == (dim,),
                      f"dimension {dim!r} has no coordinate of its labels")
-        missing = [d for d in ds.dims if d not in ("replication", period, "territory", "service")]
+        missing = [d for d in ds.dims if d not in ("replication", period) + OTHER_DIMS]
         c.expect(not missing, f"unexpected dimensions {missing} (phony dims: a scale not attached?)")
         if c.failures:
             return period

@@ -48,6 +48,22 @@ std::vector<std::int32_t> period_labels(const Scenario& scenario) {
   return labels;
 }
 
+// The label of the region axis: Model::regions, or one region, "all", when the model declares
+// none (every home territory then has region 0).
+std::vector<std::string> region_names(const model::Model& model) {
+  if (model.regions.empty()) {
+    return {"all"};
+  }
+  std::vector<std::string> names;
+  for (const model::Region& region : model.regions) {
+    names.push_back(region.name);
+  }
+  return names;
+}
+
+// What territory_region says of an abroad territory, which belongs to no region.
+constexpr const char* kAbroadLabel = "abroad";
+
 // Concatenates one [period][territory](service) array of every replication.
 template <class T, class Get>
 std::vector<T> stack(const run::Results& results, Get get) {
@@ -133,6 +149,20 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(names.insert(service.name).second,
                    "service name " + service.name + " appears twice");
   }
+  const std::vector<std::string> regions = region_names(model);
+  std::set<std::string> region_labels;
+  for (const std::string& region : regions) {
+    PARCOURS_CHECK(region_labels.insert(region).second, "region name " + region + " appears twice");
+    // territory_region names abroad territories "abroad": a region of that name would be
+    // indistinguishable from them.
+    PARCOURS_CHECK(region != kAbroadLabel, "region name " + region + " is reserved");
+  }
+  for (const model::Territory& territory : model.territories) {
+    PARCOURS_CHECK(territory.abroad || territory.region < regions.size(),
+                   "home territory " + territory.code + " has region " +
+                       std::to_string(territory.region) + ", but there are " +
+                       std::to_string(regions.size()) + " regions");
+  }
   for (const model::Service& service : model.services) {
     PARCOURS_CHECK(service.capacity.size() == model.territories.size(),
                    "service " + service.name + " has a capacity for " +
@@ -146,7 +176,7 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     const model::Indicators& ind = replication.indicators;
     const std::string which = "replication " + std::to_string(r);
     PARCOURS_CHECK(ind.periods == model.periods() && ind.territories == territories &&
-                       ind.services == services,
+                       ind.services == services && ind.regions == static_cast<int>(regions.size()),
                    which + " has indicators for another model's shape");
     PARCOURS_CHECK(ind.occupied_place_days.size() == cells && ind.admissions.size() == cells &&
                        ind.waiting_end.size() == cells && ind.holding_end.size() == cells &&
@@ -237,9 +267,32 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
            {"service", "",
             "service name; services are in alphabetical order of name (docs/scenario-format.md)"});
 
+  const std::vector<std::string> regions = region_names(model);
+  file.add_dimension("region", regions);
+  describe(file, "region",
+           {"region", "",
+            "region name (an ARS region in the France model), in the model's order; a region "
+            "groups home territories; abroad territories belong to none"});
+
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
   describe(file, "territory_name", {"territory name", "", "territory name"});
+
+  std::vector<std::string> territory_region;
+  std::vector<std::int8_t> territory_abroad;
+  for (const model::Territory& territory : model.territories) {
+    territory_region.push_back(territory.abroad ? kAbroadLabel : regions[territory.region]);
+    territory_abroad.push_back(territory.abroad ? 1 : 0);
+  }
+  file.add_variable("territory_region", {"territory"}, territory_region);
+  describe(file, "territory_region",
+           {"region of territory", "",
+            "name of the region the territory belongs to; \"abroad\" for an abroad territory"});
+  file.add_variable("territory_abroad", {"territory"}, territory_abroad, Storage::kContiguous);
+  describe(file, "territory_abroad",
+           {"abroad territory", "",
+            "1 for an out-of-country territory (places only: no arrivals, no waiting list), "
+            "0 for a home territory"});
 
   std::vector<std::int64_t> places;
   for (std::size_t t = 0; t < n_territories; ++t) {

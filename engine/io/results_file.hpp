@@ -1,6 +1,6 @@
 // HDF5 results: one file per run, indicators as datasets over labelled dimension scales
-// (replication, year or month, territory, service) that h5py, xarray (h5netcdf) and ncdump
-// read with their labels. docs/output-format.md documents every dataset.
+// (replication, year or month, territory, service, region) that h5py, xarray (h5netcdf) and
+// ncdump read with their labels. docs/output-format.md documents every dataset.
 #pragma once
 
 #include "engine/io/scenario.hpp"

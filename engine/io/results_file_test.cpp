@@ -90,6 +90,94 @@ run::Results small_results(const Scenario& scenario) {
   return results;
 }
 
+// The France model's shape in miniature: two home territories in two regions (listed in the
+// other order than the territories, so that a region is found by Territory::region, not by
+// position) and one abroad territory; services IME and SESSAD; two years; two replications.
+Scenario france_scenario() {
+  Scenario scenario = small_scenario();
+  scenario.name = "france";
+  scenario.description = "two home territories in two regions, one abroad";
+  scenario.start_date = Date{2026, 1, 1};
+  scenario.model.regions = {{"Corse"}, {"Île-de-France"}};
+  model::Territory paris = model::home_territory("75", "Paris");
+  paris.region = 1;
+  model::Territory corse = model::home_territory("2A", "Corse-du-Sud");
+  corse.region = 0;
+  model::Territory belgium = model::home_territory("BE", "Belgique", 0.0);
+  belgium.abroad = true;
+  belgium.region = model::kNoRegion;
+  belgium.senders = {0};
+  scenario.model.territories = {paris, corse, belgium};
+  model::Service ime;
+  ime.name = "IME";
+  ime.capacity = {10, 4, 6};
+  model::Service sessad;
+  sessad.name = "SESSAD";
+  sessad.capacity = {5, 3, 0};
+  scenario.model.services = {ime, sessad};
+  scenario.model.horizon_years = 2;
+  return scenario;
+}
+
+// Cell value of france_results(): distinct digits for replication, period, territory and
+// service, so that every sum in the tests below can be done by hand.
+std::int64_t base(int r, int p, int t, int s) { return 1000 * r + 100 * p + 10 * t + s; }
+
+// Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
+// per-indicator offset, the abroad territory included (even for counts that are zero there in
+// a real run), so the tests can tell that region and national sums leave it out. No one from
+// 2A is admitted to a SESSAD from a list (mean_wait_days must be NaN there), and waits average
+// 10 (t + 1) + s + 0.5 days. wait_histogram: see the comments of the tests that read it.
+run::Results france_results(const Scenario& scenario) {
+  const model::Model& model = scenario.model;
+  run::Results results;
+  for (int r = 0; r < scenario.replications; ++r) {
+    run::ReplicationResult replication;
+    model::Indicators& ind = replication.indicators;
+    ind.resize(model.periods(), 3, 2, /*n_regions=*/2);
+    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
+    for (int p = 0; p < model.periods(); ++p) {
+      for (int t = 0; t < 3; ++t) {
+        for (int s = 0; s < 2; ++s) {
+          const std::size_t c = ind.cell(p, t, s);
+          const std::int64_t b = base(r, p, t, s);
+          ind.occupied_end[c] = b + 1;
+          ind.waiting_end[c] = b + 2;
+          ind.holding_end[c] = b + 3;
+          ind.away_end[c] = b + 4;
+          ind.abroad_end[c] = b + 5;
+          ind.aged_out_waiting[c] = b + 6;
+          ind.admitted_from_list[c] = t == 1 && s == 1 ? 0 : b + 7;
+          ind.waited_days[c] =
+              static_cast<double>(ind.admitted_from_list[c]) * (10.0 * (t + 1) + s + 0.5);
+        }
+        ind.present_start[ind.flow(p, t)] = 5;
+        ind.present_end[ind.flow(p, t)] = 5;
+      }
+    }
+    // Region 0 is Corse, region 1 Île-de-France; service 0 is IME, 1 SESSAD.
+    const auto add = [&ind](int p, int region, int s, int month, std::int64_t n) {
+      ind.wait_histogram[ind.wait_bin(p, region, s, month)] += n;
+    };
+    if (r == 0) {
+      add(0, 1, 0, 0, 1);  // year 0, Île-de-France, IME: months {0, 3, 3, 7, 120+}
+      add(0, 1, 0, 3, 2);
+      add(0, 1, 0, 7, 1);
+      add(0, 1, 0, 120, 1);
+      add(0, 0, 0, 2, 4);  // year 0, Corse, IME: months {2, 2, 2, 2}
+      add(0, 0, 1, 1, 1);  // year 0, Corse, SESSAD: months {1, 5}
+      add(0, 0, 1, 5, 1);
+      add(1, 1, 0, 0, 9);  // year 1, Île-de-France, IME: nine of 0 months, one of 4
+      add(1, 1, 0, 4, 1);
+    } else {
+      add(1, 0, 1, 10, 3);  // year 1, Corse, SESSAD: months {10, 10, 10}; nothing else
+    }
+    ind.events = 10;
+    results.replications.push_back(std::move(replication));
+  }
+  return results;
+}
+
 Provenance small_provenance() {
   Provenance provenance;
   provenance.engine_version = "0.1.0";
@@ -195,6 +283,13 @@ class ResultsFileTest : public ::testing::Test {
   fs::path write(const Scenario& scenario, const std::string& name = "out.h5") {
     const fs::path out = folder_ / name;
     write_results(out, scenario, small_results(scenario), small_provenance(), /*force=*/false);
+    return out;
+  }
+
+  fs::path write_france() {
+    const Scenario scenario = france_scenario();
+    const fs::path out = folder_ / "france.h5";
+    write_results(out, scenario, france_results(scenario), small_provenance(), /*force=*/false);
     return out;
   }
 
@@ -314,6 +409,38 @@ TEST_F(ResultsFileTest, PassesTheOutputCheckerInXarrayH5pyAndNcdump) {
 
 TEST_F(ResultsFileTest, MonthlyFilePassesTheOutputChecker) {
   expect_check_output_passes(write(small_scenario(/*periods_per_year=*/12)));
+}
+
+TEST_F(ResultsFileTest, FranceModelFilePassesTheOutputChecker) {
+  expect_check_output_passes(write_france());
+}
+
+TEST_F(ResultsFileTest, TerritoriesAreLabelledWithTheirRegionOrAbroad) {
+  const Handle file = open_file(write_france());
+  ASSERT_GE(file.get(), 0);
+  EXPECT_EQ(read_strings(file.get(), "region"),
+            (std::vector<std::string>{"Corse", "Île-de-France"}));
+  EXPECT_EQ(read_strings(file.get(), "territory_region"),
+            (std::vector<std::string>{"Île-de-France", "Corse", "abroad"}));
+  EXPECT_EQ(read_numbers<std::int8_t>(file.get(), "territory_abroad", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 0, 1}));
+  const Handle region{H5Dopen2(file.get(), "region", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_scale(region.get()), 0);
+}
+
+TEST_F(ResultsFileTest, AModelWithoutRegionsHasOneRegionAll) {
+  const Handle file = open_file(write(small_scenario()));
+  EXPECT_EQ(read_strings(file.get(), "region"), (std::vector<std::string>{"all"}));
+  EXPECT_EQ(read_strings(file.get(), "territory_region"), (std::vector<std::string>{"all", "all"}));
+}
+
+TEST_F(ResultsFileTest, HomeTerritoryOutsideTheRegionsCreatesNothing) {
+  Scenario scenario = france_scenario();
+  const run::Results results = france_results(scenario);
+  scenario.model.territories[1].region = 2;
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
 }
 
 TEST_F(ResultsFileTest, RefusesToReplaceAFileWithoutForce) {

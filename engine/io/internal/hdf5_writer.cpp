@@ -196,6 +196,11 @@ void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::st
 }
 
 void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::string>& dims,
+                              const std::vector<std::int8_t>& data, Storage storage) {
+  add_numeric(name, dims, H5T_NATIVE_INT8, H5T_STD_I8LE, data.data(), data.size(), storage);
+}
+
+void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::string>& dims,
                               const std::vector<std::string>& data) {
   const std::vector<hsize_t> shape = shape_of(name, dims, data.size());
   const Hid type = utf8_string_type();

@@ -91,6 +91,8 @@ class Hdf5Writer {
   void add_variable(const std::string& name, const std::vector<std::string>& dims,
                     const std::vector<std::int64_t>& data, Storage storage);
   void add_variable(const std::string& name, const std::vector<std::string>& dims,
+                    const std::vector<std::int8_t>& data, Storage storage);
+  void add_variable(const std::string& name, const std::vector<std::string>& dims,
                     const std::vector<std::string>& data);
 
   /// A scalar (dimensionless) variable-length string dataset; any length.
