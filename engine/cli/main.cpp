@@ -5,6 +5,7 @@
 #include "engine/core/check.hpp"
 #include "engine/io/results_file.hpp"
 #include "engine/io/scenario.hpp"
+#include "engine/run/calibration.hpp"
 #include "engine/run/runner.hpp"
 
 #include <boost/program_options.hpp>
@@ -33,6 +34,7 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitOffTarget = 3;  // parcours calibrate: a target outside its tolerance
 constexpr int kExitInterrupted = 130;
 
 // Set by SIGINT/SIGTERM; replications poll it and stop, and nothing is written.
@@ -145,6 +147,7 @@ const char* kMainHelp =
     "Commands:\n"
     "  run SCENARIO.toml --out RESULTS.h5   simulate and write HDF5 results\n"
     "  validate SCENARIO.toml               check a scenario without running it\n"
+    "  calibrate SCENARIO.toml              year-1 stocks against the scenario's targets\n"
     "\n"
     "Options:\n"
     "  -h, --help      this help (parcours COMMAND --help for a command's options)\n"
@@ -187,7 +190,8 @@ std::vector<std::string> overrides_of(const po::variables_map& vm) {
 }
 
 // A positive whole number from the command line, or a UsageError naming the option.
-std::string checked_count(const po::variables_map& vm, const char* name, long min) {
+std::string checked_count(const po::variables_map& vm, const char* name, long min,
+                          const std::string& command = "run") {
   const auto& text = vm[name].as<std::string>();
   std::size_t used = 0;
   long value = 0;
@@ -197,8 +201,8 @@ std::string checked_count(const po::variables_map& vm, const char* name, long mi
     used = 0;
   }
   if (used != text.size() || text.empty() || value < min) {
-    throw UsageError{std::string("run: --") + name +
-                     ": expected an integer >= " + std::to_string(min) + ", got '" + text + "'"};
+    throw UsageError{command + ": --" + name + ": expected an integer >= " + std::to_string(min) +
+                     ", got '" + text + "'"};
   }
   return std::to_string(value);
 }
@@ -275,6 +279,77 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
                   ? static_cast<double>(results.events) / results.wall_seconds / 1e6
                   : 0.0,
               out.c_str());
+}
+
+// Runs the scenario's first year and prints each calibration target against the model's
+// value; exit status 3 when one is outside its tolerance.
+int cmd_calibrate(const std::vector<std::string>& args) {
+  auto opts = scenario_options(
+      "Usage: parcours calibrate SCENARIO.toml [--replications N] [--threads T] [--seed S]\n"
+      "                          [--set KEY=VALUE]...\n\n"
+      "Runs the first year and compares the stocks at its end, averaged over replications,\n"
+      "with the scenario's [[calibration]] targets. Exit status 3 if one misses its\n"
+      "tolerance.\n\nOptions");
+  opts.add_options()  //
+      ("replications,n", po::value<std::string>()->value_name("N"),
+       "replications to average (default: the scenario's run.replications)")      //
+      ("threads,t", po::value<std::string>()->value_name("T"), "OpenMP threads")  //
+      ("seed,s", po::value<std::string>()->value_name("S"),
+       "random seed (default: the scenario's run.seed)");
+  const auto vm = parse("calibrate", opts, args);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  auto overrides = overrides_of(vm);
+  if (vm.count("seed")) {
+    overrides.push_back("run.seed=" + checked_count(vm, "seed", 0, "calibrate"));
+  }
+  if (vm.count("replications")) {
+    overrides.push_back("run.replications=" + checked_count(vm, "replications", 1, "calibrate"));
+  }
+  int threads = 0;
+  if (vm.count("threads")) {
+    threads = std::stoi(checked_count(vm, "threads", 1, "calibrate"));
+  }
+  const auto scenario = parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides);
+  if (scenario.model.calibration.empty()) {
+    throw UsageError{"calibrate: " + scenario.path +
+                     " has no [[calibration]] targets (see docs/scenario-format.md)"};
+  }
+  parcours::model::Model first_year = scenario.model;
+  first_year.horizon_years = 1;
+  parcours::run::Options options;
+  options.seed = scenario.seed;
+  options.replications = scenario.replications;
+  options.threads = threads;
+  options.cancel = &g_interrupted;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const auto results = parcours::run::run(first_year, scenario.funding, options);
+  const auto checked = parcours::run::check_calibration(first_year, results);
+
+  std::printf(
+      "%s: calibration at the end of year 1 (%04d-12-31), mean of %d replication(s), "
+      "seed %llu\n",
+      scenario.name.c_str(), scenario.start_date.year, scenario.replications,
+      static_cast<unsigned long long>(scenario.seed));
+  std::printf("%-34s %-10s %10s %10s %8s %6s  %s\n", "target", "measure", "target", "model", "gap",
+              "tol.", "");
+  int missed = 0;
+  for (const auto& c : checked) {
+    const bool ok = c.passes();
+    missed += ok ? 0 : 1;
+    std::printf("%-34s %-10s %10.0f %10.1f %+7.1f%% %5.1f%%  %s\n", c.target->name.c_str(),
+                parcours::run::measure_name(c.target->measure).c_str(), c.target->target,
+                c.model_value, 100.0 * c.gap, 100.0 * c.target->tolerance, ok ? "ok" : "MISSED");
+  }
+  std::printf("sources:\n");
+  for (const auto& c : checked) {
+    std::printf("  %s: %s\n", c.target->name.c_str(), c.target->source.c_str());
+  }
+  std::printf("%zu of %zu targets within tolerance\n", checked.size() - missed, checked.size());
+  return missed == 0 ? 0 : kExitOffTarget;
 }
 
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
@@ -391,8 +466,11 @@ int main(int argc, char** argv) {
     if (command == "validate") {
       return cmd_validate(rest);
     }
+    if (command == "calibrate") {
+      return cmd_calibrate(rest);
+    }
     throw UsageError{"unknown command '" + command +
-                     "'; expected run or validate (see parcours --help)"};
+                     "'; expected run, validate or calibrate (see parcours --help)"};
   } catch (const UsageError& e) {
     std::cerr << "parcours: " << e.message << "\n";
     return kExitBadInput;
