@@ -1,5 +1,7 @@
 #include "engine/io/scenario.hpp"
 
+#include "engine/io/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -607,6 +609,68 @@ TEST_F(ScenarioFiles, PathwayErrorsFindServicesWithQuotedNames) {
                "occupants of \"Foyer de vie\" can never leave the sector: every path of branches "
                "with probability > 0 stays within {\"Foyer de vie\"} and none ends with action "
                "\"leave\"");
+}
+
+// ---- CSV data files (engine/io/csv.hpp)
+
+TEST(ParseCsv, ReadsQuotedCellsWithCommasQuotesAndLineBreaks) {
+  const CsvTable t = parse_csv(
+      "\xEF\xBB\xBF"
+      "code,name,note\r\n"
+      "01,Ain,\r\n"
+      "\n"
+      "2A,\"Corse-du-Sud, \"\"Ajaccio\"\"\",\"two\nlines\"\n"
+      "75,Île-de-France,x\n",
+      "d.csv");
+  EXPECT_EQ(t.file, "d.csv");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"code", "name", "note"}));
+  EXPECT_EQ(t.header_line, 1);
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"01", "Ain", ""}));
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"2A", "Corse-du-Sud, \"Ajaccio\"", "two\nlines"}));
+  EXPECT_EQ(t.row_lines, (std::vector<int>{2, 4, 6}));
+  EXPECT_EQ(t.cell_starts[1][2].line, 4);
+  EXPECT_EQ(t.cell_starts[1][2].column, 32);
+  EXPECT_EQ(t.cell_starts[2][2].column, 18);  // columns count characters, not bytes
+  EXPECT_EQ(t.column("note"), 2u);
+  EXPECT_EQ(t.column("nope"), std::nullopt);
+}
+
+TEST(ParseCsv, ACellErrorNamesTheFileLineColumnAndColumnName) {
+  const CsvTable t = parse_csv("code,weight\nA,1\nB,x\n", "w.csv");
+  try {
+    t.fail_at(1, 1, "expected a number > 0, got \"x\"");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(), "w.csv:3:3: weight: expected a number > 0, got \"x\"");
+  }
+}
+
+TEST(ParseCsv, MalformedFilesAreErrorsAtTheirPosition) {
+  auto error_of = [](std::string_view text) {
+    try {
+      (void)parse_csv(text, "bad.csv");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "no error for " << text;
+    return std::string();
+  };
+  EXPECT_EQ(error_of("a,b\n1,\"2\n"),
+            "bad.csv:2:3: unterminated quoted field: no closing quote before the end of the file");
+  EXPECT_EQ(error_of("a,b\n1,2\"3\"\n"),
+            "bad.csv:2:4: a quote inside an unquoted field: quote the whole field and write the "
+            "quote twice (\"\")");
+  EXPECT_EQ(error_of("a,b\n\"1\"x,2\n"),
+            "bad.csv:2:4: expected a comma or the end of the line after a closing quote");
+  EXPECT_EQ(error_of("a,b\n1,2\n3\n"),
+            "bad.csv:3:1: expected 2 cells (one per header column), got 1");
+  EXPECT_EQ(error_of("a,b\n1,2,3\n"),
+            "bad.csv:2:5: expected 2 cells (one per header column), got 3");
+  EXPECT_EQ(error_of("a,b,a\n"),
+            "bad.csv:1:5: duplicate column \"a\" in the header (names must be unique)");
+  EXPECT_EQ(error_of("a,,b\n"), "bad.csv:1:3: empty column name in the header");
+  EXPECT_EQ(error_of("\n\r\n"), "bad.csv: empty file: expected a header row of column names");
 }
 
 // ---- Overrides
