@@ -35,6 +35,11 @@ INDICATORS = {
     "creton_end": (CELL, "i", "people"),
     "aged_out_waiting": (CELL, "i", "people"),
     "spending": (CELL, "f", "EUR"),
+    "occupied_end": (CELL, "i", "people"),
+    "away_end": (CELL, "i", "people"),
+    "abroad_end": (CELL, "i", "people"),
+    "admitted_from_list": (CELL, "i", "people"),
+    "mean_wait_days": (CELL, "f", "d"),
     "present_start": (FLOW, "i", "people"),
     "arrivals": (FLOW, "i", "people"),
     "departures": (FLOW, "i", "people"),
@@ -45,7 +50,10 @@ PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 OTHER_DIMS = ("territory", "service", "region")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
-          "arrivals", "departures", "present_end"]
+          "arrivals", "departures", "present_end", "occupied_end", "away_end", "abroad_end",
+          "admitted_from_list"]
+# Counted by home territory: no one lives in an abroad territory, so these are 0 there.
+BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
 DAYS_PER_YEAR = 365.25
 
 
@@ -199,6 +207,18 @@ def check_indicators(c, ds, period):
     c.expect(ok, "occupancy != occupied_place_days / (places * period_days) where places > 0")
     c.expect(bool(occupancy.where(~with_places).isnull().all()),
              "occupancy is not NaN where places == 0")
+
+    admitted = ds["admitted_from_list"]
+    mean_wait = ds["mean_wait_days"]
+    c.expect(bool(mean_wait.where(admitted == 0).isnull().all()),
+             "mean_wait_days is not NaN where admitted_from_list == 0")
+    c.expect(bool((mean_wait.where(admitted > 0) >= 0).where(admitted > 0, True).all()),
+             "mean_wait_days is NaN or negative where admitted_from_list > 0")
+
+    abroad = ds["territory_abroad"] == 1
+    for name in BY_HOME:
+        nonzero = int((ds[name].where(abroad, 0) != 0).sum())
+        c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]

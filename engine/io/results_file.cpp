@@ -180,7 +180,9 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                    which + " has indicators for another model's shape");
     PARCOURS_CHECK(ind.occupied_place_days.size() == cells && ind.admissions.size() == cells &&
                        ind.waiting_end.size() == cells && ind.holding_end.size() == cells &&
-                       ind.aged_out_waiting.size() == cells,
+                       ind.aged_out_waiting.size() == cells && ind.occupied_end.size() == cells &&
+                       ind.away_end.size() == cells && ind.abroad_end.size() == cells &&
+                       ind.admitted_from_list.size() == cells && ind.waited_days.size() == cells,
                    which + ": a [period][territory][service] indicator is missized");
     PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
                        ind.departures.size() == flows && ind.present_end.size() == flows,
@@ -387,6 +389,53 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   describe(file, "spending",
            {"spending", "EUR", "money paid to providers for the period under the funding rules"},
            cell_coordinates);
+
+  // Where people are at the end of the period and how long those admitted from a list waited:
+  // by the territory of the place (occupied_end) or by home territory (the others, zero on
+  // abroad territories, which have no one living there).
+  const std::string home_coordinates =
+      "territory_name territory_region territory_abroad places period_days";
+  const CellCount placements[] = {
+      {"occupied_end",
+       &model::Indicators::occupied_end,
+       {"occupied places at end of period", "people",
+        "people in a place of the service in the territory at the end of the period, Creton "
+        "holders included"}},
+      {"away_end",
+       &model::Indicators::away_end,
+       {"placed in another territory at end of period", "people",
+        "people whose home territory is this one in a place of the service in another home "
+        "territory, at the end of the period"}},
+      {"abroad_end",
+       &model::Indicators::abroad_end,
+       {"placed abroad at end of period", "people",
+        "people whose home territory is this one in a place of the service in an abroad "
+        "territory, at the end of the period"}},
+      {"admitted_from_list",
+       &model::Indicators::admitted_from_list,
+       {"admitted from the waiting list", "people",
+        "people whose home territory is this one admitted to a place of the service (wherever "
+        "it is) after waiting on its list, during the period"}},
+  };
+  add_counts(placements, cell_dims, home_coordinates);
+
+  std::vector<double> mean_wait;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const model::Indicators& ind = replication.indicators;
+    for (std::size_t c = 0; c < ind.waited_days.size(); ++c) {
+      mean_wait.push_back(ind.admitted_from_list[c] > 0
+                              ? ind.waited_days[c] / static_cast<double>(ind.admitted_from_list[c])
+                              : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  // "d", not "days", as for period_days.
+  file.add_variable("mean_wait_days", cell_dims, mean_wait, Storage::kChunkedByFirstAxis);
+  describe(file, "mean_wait_days",
+           {"mean wait of those admitted from the list", "d",
+            "mean time on the service's waiting list, in days, of the people of this home "
+            "territory admitted from it during the period: their summed waits / "
+            "admitted_from_list; NaN where admitted_from_list is 0 (no one admitted)"},
+           home_coordinates);
 
   // Flows of people over [replication, period, territory].
   const std::vector<std::string> flow_dims{"replication", period, "territory"};

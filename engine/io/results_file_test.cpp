@@ -124,9 +124,10 @@ Scenario france_scenario() {
 std::int64_t base(int r, int p, int t, int s) { return 1000 * r + 100 * p + 10 * t + s; }
 
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
-// per-indicator offset, the abroad territory included (even for counts that are zero there in
-// a real run), so the tests can tell that region and national sums leave it out. No one from
-// 2A is admitted to a SESSAD from a list (mean_wait_days must be NaN there), and waits average
+// per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
+// admissions from a list) are zero on the abroad territory, while counts by place (occupied,
+// Creton holders) are not: region and national sums must leave the latter out. No one from 2A
+// is admitted to a SESSAD from a list (mean_wait_days must be NaN there), and waits average
 // 10 (t + 1) + s + 0.5 days. wait_histogram: see the comments of the tests that read it.
 run::Results france_results(const Scenario& scenario) {
   const model::Model& model = scenario.model;
@@ -141,9 +142,13 @@ run::Results france_results(const Scenario& scenario) {
         for (int s = 0; s < 2; ++s) {
           const std::size_t c = ind.cell(p, t, s);
           const std::int64_t b = base(r, p, t, s);
+          const bool abroad = t == 2;
           ind.occupied_end[c] = b + 1;
-          ind.waiting_end[c] = b + 2;
           ind.holding_end[c] = b + 3;
+          if (abroad) {
+            continue;
+          }
+          ind.waiting_end[c] = b + 2;
           ind.away_end[c] = b + 4;
           ind.abroad_end[c] = b + 5;
           ind.aged_out_waiting[c] = b + 6;
@@ -426,6 +431,44 @@ TEST_F(ResultsFileTest, TerritoriesAreLabelledWithTheirRegionOrAbroad) {
             (std::vector<std::int8_t>{0, 0, 1}));
   const Handle region{H5Dopen2(file.get(), "region", H5P_DEFAULT), H5Dclose};
   EXPECT_GT(H5DSis_scale(region.get()), 0);
+}
+
+// Index of [replication][year][territory][service] in a france_scenario() file.
+std::size_t cell(int r, int p, int t, int s) { return ((r * 2 + p) * 3 + t) * 2 + s; }
+
+TEST_F(ResultsFileTest, TerritoryIndicatorsHoldTheReplicationsValues) {
+  const Handle file = open_file(write_france());
+  for (const char* name :
+       {"occupied_end", "away_end", "abroad_end", "admitted_from_list", "mean_wait_days"}) {
+    EXPECT_EQ(shape_of(file.get(), name), (std::vector<hsize_t>{2, 2, 3, 2})) << name;
+    EXPECT_FALSE(string_attribute(file.get(), name, "description").empty()) << name;
+  }
+  const auto occupied = read_numbers<std::int64_t>(file.get(), "occupied_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(occupied[cell(1, 1, 2, 0)], 1121);  // replication 1, year 1, BE, IME: 1120 + 1
+  const auto away = read_numbers<std::int64_t>(file.get(), "away_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(away[cell(0, 1, 1, 1)], 115);  // 100 + 10 + 1, + 4
+  const auto abroad = read_numbers<std::int64_t>(file.get(), "abroad_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(abroad[cell(1, 0, 0, 1)], 1006);  // 1000 + 1, + 5
+  const auto admitted =
+      read_numbers<std::int64_t>(file.get(), "admitted_from_list", H5T_NATIVE_INT64);
+  EXPECT_EQ(admitted[cell(1, 1, 0, 0)], 1107);  // 1000 + 100, + 7
+  EXPECT_EQ(string_attribute(file.get(), "mean_wait_days", "units"), "d");
+}
+
+TEST_F(ResultsFileTest, MeanWaitIsNaNWhereNoOneWasAdmittedFromAList) {
+  const Handle file = open_file(write_france());
+  const auto mean = read_numbers<double>(file.get(), "mean_wait_days", H5T_NATIVE_DOUBLE);
+  // waited_days = admitted * (10 (t + 1) + s + 0.5), so the mean is 10 (t + 1) + s + 0.5.
+  EXPECT_DOUBLE_EQ(mean[cell(0, 0, 0, 0)], 10.5);
+  EXPECT_DOUBLE_EQ(mean[cell(1, 1, 0, 1)], 11.5);
+  EXPECT_DOUBLE_EQ(mean[cell(1, 0, 1, 0)], 20.5);
+  for (int r = 0; r < 2; ++r) {
+    for (int p = 0; p < 2; ++p) {
+      EXPECT_TRUE(std::isnan(mean[cell(r, p, 1, 1)]));  // 2A, SESSAD: none admitted
+      EXPECT_TRUE(std::isnan(mean[cell(r, p, 2, 0)]));  // BE: no list, so never
+      EXPECT_TRUE(std::isnan(mean[cell(r, p, 2, 1)]));
+    }
+  }
 }
 
 TEST_F(ResultsFileTest, AModelWithoutRegionsHasOneRegionAll) {
