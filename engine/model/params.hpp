@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +90,11 @@ struct Branch {
 struct InitialOccupancy {
   double share_of_places = 0.0;  // in [0, 1]; places filled = round(share * capacity)
   core::Distribution age_years = core::Distribution::fixed(0.0);
+  // Already on the home list at t = 0: round(waiting_per_place * capacity) people per home
+  // territory, of these ages, who have waited this long (so the list is in that order).
+  double waiting_per_place = 0.0;  // >= 0
+  core::Distribution waiting_age_years = core::Distribution::fixed(0.0);
+  core::Distribution waited_years = core::Distribution::fixed(0.0);
 };
 
 /// A kind of place (IME, SESSAD, an adult service...).
@@ -101,6 +107,8 @@ struct Service {
   std::vector<Branch> on_stay_end{Branch{}};   // a stay ends before the age limit
   std::vector<Branch> on_age_limit{Branch{}};  // a stay reaches the age limit
   InitialOccupancy initial;
+  // Age of newcomers oriented here, when it differs from the arrivals' common law.
+  std::optional<core::Distribution> arrival_age_years;
 
   [[nodiscard]] bool has_age_limit() const {
     return age_limit_years < std::numeric_limits<double>::infinity();
@@ -109,9 +117,10 @@ struct Service {
 
 /// New orientations: a Poisson process, shared between territories by weight.
 struct Arrivals {
-  double rate_per_year = 0.0;  // national
+  double rate_per_year = 0.0;  // national, in the first year
   core::Distribution age_years = core::Distribution::fixed(0.0);
   std::vector<double> orientation;  // per service: probability a newcomer is oriented there
+  double growth_per_year = 0.0;     // > -1: the rate of year y is rate × (1 + growth)^y
 };
 
 /// A calibration target: a published stock the model should reproduce at the end of year 1

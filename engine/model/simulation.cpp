@@ -24,6 +24,11 @@ constexpr std::uint64_t initial_key(ServiceId s, TerritoryId t, std::uint64_t sl
   return (std::uint64_t{2} << 62) | (std::uint64_t{s} << 48) | (std::uint64_t{t} << 32) | slot;
 }
 
+// People on a list at t = 0 (the top two bits are 0).
+constexpr std::uint64_t initial_waiting_key(ServiceId s, TerritoryId t, std::uint64_t slot) {
+  return (std::uint64_t{s} << 48) | (std::uint64_t{t} << 32) | slot;
+}
+
 constexpr std::uint64_t scripted_key(std::uint64_t index) {
   return (std::uint64_t{3} << 62) | index;
 }
@@ -133,6 +138,75 @@ void Simulation::place_initial_occupants() {
   }
 }
 
+// People already waiting at t = 0, longest wait first in each list.
+void Simulation::place_initial_waiters() {
+  struct Waiter {
+    double since;
+    std::uint64_t key;
+    double age;
+  };
+
+  std::vector<Waiter> waiters;
+  const std::size_t homes = model_.home_territories();
+  for (std::size_t s = 0; s < n_services_; ++s) {
+    const InitialOccupancy& initial = model_.services[s].initial;
+    if (initial.waiting_per_place <= 0.0) {
+      continue;
+    }
+    for (std::size_t t = 0; t < homes; ++t) {
+      const auto n = static_cast<std::int64_t>(std::llround(
+          initial.waiting_per_place * static_cast<double>(model_.services[s].capacity[t])));
+      waiters.clear();
+      for (std::int64_t slot = 0; slot < n; ++slot) {
+        const auto key = initial_waiting_key(static_cast<ServiceId>(s), static_cast<TerritoryId>(t),
+                                             static_cast<std::uint64_t>(slot));
+        core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
+        const double age = core::sample(gen, initial.waiting_age_years);
+        const double since = -core::years_to_days(core::sample(gen, initial.waited_years));
+        waiters.push_back({since, key, age});
+      }
+      std::stable_sort(waiters.begin(), waiters.end(),
+                       [](const Waiter& a, const Waiter& b) { return a.since < b.since; });
+      for (const Waiter& w : waiters) {
+        const auto p = new_person(0.0, w.age, static_cast<TerritoryId>(t), w.key);
+        Person& person = people_[p];
+        person.waiting = static_cast<ServiceId>(s);
+        const double eligible_day =
+            person.birth_day + core::years_to_days(model_.services[s].min_age_years);
+        if (eligible_day > 0.0) {  // too young yet: joins (and starts waiting) at that age
+          schedule(eligible_day, Ev::kEligible, p, generations_.current(p));
+        } else {
+          join_list(0.0, p, static_cast<ServiceId>(s), w.since);
+        }
+      }
+    }
+  }
+}
+
+// Day of territory t's next arrival after `from_day`. With growth the rate is constant within
+// each simulated year, so a gap that crosses a year's end is redrawn from it at the new rate
+// (exact, the exponential law being memoryless).
+double Simulation::next_arrival_day(TerritoryId t, double from_day) {
+  const double growth = model_.arrivals.growth_per_year;
+  if (growth == 0.0) {
+    return from_day + boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
+                          arrival_streams_[t]);
+  }
+  const double horizon = model_.period_days() * model_.periods();
+  double now = from_day;
+  for (;;) {
+    const double year = std::floor(now / core::kDaysPerYear);
+    const double rate = arrival_rate_per_day_[t] * std::pow(1.0 + growth, year);
+    const double next =
+        now + boost::random::exponential_distribution<double>(rate)(arrival_streams_[t]);
+    const double year_end = (year + 1.0) * core::kDaysPerYear;
+    if (next < year_end || year_end > horizon) {
+      return next;
+    }
+    now = year_end;
+  }
+}
+
 Indicators Simulation::run() {
   const double horizon = model_.period_days() * model_.periods();
   // Ids are reused, so people present at once (places plus a year of arrivals for the
@@ -149,11 +223,11 @@ Indicators Simulation::run() {
   queue_.reserve(expected_people);
 
   place_initial_occupants();
+  place_initial_waiters();
   for (std::size_t t = 0; t < model_.territories.size(); ++t) {
     if (arrival_rate_per_day_[t] > 0.0) {
-      const double gap = boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
-          arrival_streams_[t]);
-      schedule(gap, Ev::kArrival, static_cast<std::uint32_t>(t));
+      schedule(next_arrival_day(static_cast<TerritoryId>(t), 0.0), Ev::kArrival,
+               static_cast<std::uint32_t>(t));
     }
   }
   for (std::size_t i = 0; i < scripted_.size(); ++i) {
@@ -233,19 +307,20 @@ Indicators Simulation::run() {
 
 void Simulation::on_arrival(double day, TerritoryId t) {
   const std::uint64_t k = arrivals_so_far_[t]++;
-  const double gap = boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
-      arrival_streams_[t]);
-  schedule(day + gap, Ev::kArrival, t);
+  schedule(next_arrival_day(t, day), Ev::kArrival, t);
 
   const auto key = arrival_key(t, k);
   core::KeyedRng gen(seed_, replication_, core::Stream::kArrivalPerson, key);
-  const double age = core::sample(gen, model_.arrivals.age_years);
+  double age = core::sample(gen, model_.arrivals.age_years);
   const double u = core::uniform01(gen) * orientation_cdf_.back();
   // u < cdf.back(), so upper_bound finds a service; min() only guards against rounding.
   const auto s = std::min<ServiceId>(
       static_cast<ServiceId>(std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) -
                              orientation_cdf_.begin()),
       static_cast<ServiceId>(n_services_ - 1));
+  if (const auto& own_law = model_.services[s].arrival_age_years) {
+    age = core::sample(gen, *own_law);  // drawn after the common law: that draw stays the same
+  }
   const auto p = new_person(day, age, t, key);
   ++out_.arrivals[out_.flow(period_, t)];
   emit(day, EventKind::kArrival, p, s);
@@ -265,7 +340,10 @@ void Simulation::orient(double day, std::uint32_t p, ServiceId s) {
   join_list(day, p, s);
 }
 
-void Simulation::join_list(double day, std::uint32_t p, ServiceId s) {
+void Simulation::join_list(double day, std::uint32_t p, ServiceId s) { join_list(day, p, s, day); }
+
+// As above, for someone who has been waiting since `waiting_since` (<= day).
+void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double waiting_since) {
   Person& person = people_[p];
   const Service& service = model_.services[s];
   if (service.has_age_limit() &&
@@ -288,7 +366,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s) {
   Cell& c = cell(person.territory, s);
   c.queue.emplace_back(p, g);
   ++c.waiting;
-  person.waiting_since = static_cast<float>(day);
+  person.waiting_since = static_cast<float>(waiting_since);
   if (person.place != kNoService) {
     ++cell(person.place_territory, person.place).holding;
     emit(day, EventKind::kHold, p, person.place);

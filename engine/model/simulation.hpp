@@ -133,6 +133,7 @@ class Simulation {
   void on_arrival(double day, TerritoryId t);
   void orient(double day, std::uint32_t p, ServiceId s);
   void join_list(double day, std::uint32_t p, ServiceId s);
+  void join_list(double day, std::uint32_t p, ServiceId s, double waiting_since);
   enum class Admission : std::uint8_t {
     kInitial,    // in place at t = 0: not counted as an admission
     kImmediate,  // a place was free when it asked
@@ -152,6 +153,8 @@ class Simulation {
   void on_aged_out(double day, std::uint32_t p, bool queued);
   void on_period_end(int period);
   void place_initial_occupants();
+  void place_initial_waiters();
+  [[nodiscard]] double next_arrival_day(TerritoryId t, double from_day);
 
   const Model& model_;
   std::uint64_t seed_;

@@ -319,6 +319,82 @@ TEST(Simulation, InitialOccupantsAbroadComeFromItsSenders) {
   EXPECT_EQ(out.present_start[out.flow(0, 2)], 0);  // no one lives abroad
 }
 
+TEST(Simulation, PeopleWaitingAtTimeZeroQueueLongestWaitFirstAndKeepTheirPastWait) {
+  Service a = fixed_service("A", 2, 1.0);
+  a.initial.share_of_places = 1.0;
+  a.initial.age_years = core::Distribution::fixed(10.0);
+  a.initial.waiting_per_place = 1.5;  // 3 people waiting for the 2 places
+  a.initial.waiting_age_years = core::Distribution::fixed(8.0);
+  a.initial.waited_years = core::Distribution::uniform(0.0, 2.0);
+  Model m = one_territory({a}, 3);
+  Simulation sim(m, 5, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  const auto out = sim.run();
+  EXPECT_EQ(out.present_start[out.flow(0, 0)], 5);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 0, 0)], 3);
+  // Both places free on day 365.25 (fixed one-year stays): the first two on the list go in.
+  const auto joins = rec.of(EventKind::kJoinList);
+  const auto admits = rec.of(EventKind::kAdmit);
+  ASSERT_EQ(joins.size(), 3U);
+  ASSERT_GE(admits.size(), 2U);
+  EXPECT_EQ(admits[0].person, joins[0].person);
+  EXPECT_EQ(admits[1].person, joins[1].person);
+  EXPECT_DOUBLE_EQ(admits[0].at.days, kYear);
+  // Each wait is the year since t = 0 plus what it had waited before, in [0, 2) years.
+  const auto i = out.cell(1, 0, 0);
+  EXPECT_EQ(out.admitted_from_list[i], 2);
+  EXPECT_GT(out.waited_days[i], 2 * kYear);
+  EXPECT_LT(out.waited_days[i], 2 * kYear + 2 * 2 * kYear);
+}
+
+TEST(Simulation, ArrivalsGrowByTheYearlyRate) {
+  Service a = fixed_service("A", 0, 1.0);
+  Model m = one_territory({a}, 4);
+  m.arrivals.rate_per_year = 2000.0;
+  m.arrivals.growth_per_year = 0.5;
+  const auto out = Simulation(m, 3, 0).run();
+  double expected = 2000.0;
+  for (int y = 0; y < 4; ++y) {
+    const auto n = static_cast<double>(out.arrivals[out.flow(y, 0)]);
+    // Poisson: within 5 standard deviations (a false alarm about once in 1.7 million runs).
+    EXPECT_NEAR(n, expected, 5.0 * std::sqrt(expected)) << "year " << y;
+    expected *= 1.5;
+  }
+}
+
+TEST(Simulation, NewcomersTakeTheirServicesOwnAgeLaw) {
+  Service a = fixed_service("A", 1000, 5.0);
+  Service b = fixed_service("B", 1000, 5.0);
+  b.min_age_years = 4.0;
+  b.arrival_age_years = core::Distribution::fixed(3.0);  // so B's newcomers wait one year
+  Model m = one_territory({a, b}, 3);
+  m.arrivals.rate_per_year = 50.0;
+  m.arrivals.age_years = core::Distribution::fixed(10.0);
+  m.arrivals.orientation = {0.5, 0.5};
+  Simulation sim(m, 2, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  (void)sim.run();
+  std::vector<double> arrived(200000, -1.0);
+  for (const auto& e : rec.of(EventKind::kArrival)) {
+    arrived[e.person] = e.at.days;
+  }
+  int seen_a = 0;
+  int seen_b = 0;
+  for (const auto& e : rec.of(EventKind::kAdmit)) {
+    if (e.service == 0) {
+      EXPECT_DOUBLE_EQ(e.at.days, arrived[e.person]);  // aged 10: admitted at once
+      ++seen_a;
+    } else {
+      EXPECT_NEAR(e.at.days - arrived[e.person], kYear, 1e-6);  // aged 3, admitted at 4
+      ++seen_b;
+    }
+  }
+  EXPECT_GT(seen_a, 20);
+  EXPECT_GT(seen_b, 20);
+}
+
 TEST(Simulation, PeopleAreConservedEveryPeriod) {
   const Model m = small_congested_model();
   const auto out = Simulation(m, 7, 0).run();
