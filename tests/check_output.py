@@ -45,6 +45,15 @@ INDICATORS = {
     "departures": (FLOW, "i", "people"),
     "present_end": (FLOW, "i", "people"),
 }
+# Sums of territory indicators over the home territories of each region and of the country.
+SUMMED = ["occupied_end", "waiting_end", "creton_end", "away_end", "abroad_end",
+          "aged_out_waiting", "admitted_from_list"]
+REGION = ("region", "service")
+NATIONAL = ("service",)
+for _stem in SUMMED:
+    INDICATORS[f"{_stem}_by_region"] = (REGION, "i", "people")
+    INDICATORS[f"{_stem}_national"] = (NATIONAL, "i", "people")
+INDICATORS["occupied_abroad_national"] = (NATIONAL, "i", "people")
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region")
@@ -54,6 +63,8 @@ COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "presen
           "admitted_from_list"]
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
+COUNTS += [name for name, (_, kind, _) in INDICATORS.items()
+           if kind == "i" and name.endswith(("_by_region", "_national"))]
 DAYS_PER_YEAR = 365.25
 
 
@@ -220,11 +231,33 @@ def check_indicators(c, ds, period):
         nonzero = int((ds[name].where(abroad, 0) != 0).sum())
         c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
 
+    check_sums(c, ds)
+
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
     broken = int((lhs != rhs).sum())
     c.expect(broken == 0,
              f"present_start + arrivals != present_end + departures in {broken} cells")
+
+
+def check_sums(c, ds):
+    region_of = ds["territory_region"].astype(str)
+    home = ds["territory_abroad"] == 0
+    for stem in SUMMED:
+        by_region = ds[f"{stem}_by_region"]
+        for label in ds["region"].values:
+            expected = ds[stem].where(region_of == as_str(label), 0).sum("territory")
+            broken = int((by_region.sel(region=label) != expected).sum())
+            c.expect(broken == 0, f"{stem}_by_region for region {as_str(label)} is not the sum "
+                                  f"of {stem} over its territories in {broken} cells")
+        expected = ds[stem].where(home, 0).sum("territory")
+        broken = int((ds[f"{stem}_national"] != expected).sum())
+        c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over home territories "
+                              f"in {broken} cells")
+    expected = ds["occupied_end"].where(~home, 0).sum("territory")
+    broken = int((ds["occupied_abroad_national"] != expected).sum())
+    c.expect(broken == 0, f"occupied_abroad_national is not the sum of occupied_end over abroad "
+                          f"territories in {broken} cells")
 
 
 def check_xarray(c):

@@ -64,6 +64,61 @@ std::vector<std::string> region_names(const model::Model& model) {
 // What territory_region says of an abroad territory, which belongs to no region.
 constexpr const char* kAbroadLabel = "abroad";
 
+// Groups of territories to sum over: the group of each territory, or kNoGroup to leave it out.
+constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
+
+struct Grouping {
+  std::vector<std::size_t> of_territory;
+  std::size_t groups = 0;
+};
+
+// Home territories by region, home territories as one group (national), abroad territories as
+// one group.
+Grouping by_region(const model::Model& model, std::size_t n_regions) {
+  Grouping grouping{{}, n_regions};
+  for (const model::Territory& territory : model.territories) {
+    grouping.of_territory.push_back(territory.abroad ? kNoGroup : territory.region);
+  }
+  return grouping;
+}
+
+Grouping home_as_one(const model::Model& model) {
+  Grouping grouping{{}, 1};
+  for (const model::Territory& territory : model.territories) {
+    grouping.of_territory.push_back(territory.abroad ? kNoGroup : 0);
+  }
+  return grouping;
+}
+
+Grouping abroad_as_one(const model::Model& model) {
+  Grouping grouping{{}, 1};
+  for (const model::Territory& territory : model.territories) {
+    grouping.of_territory.push_back(territory.abroad ? 0 : kNoGroup);
+  }
+  return grouping;
+}
+
+// Sums a [period][territory][service] count of `ind` over each group: [period][group][service],
+// appended to `out`.
+void append_group_sums(const model::Indicators& ind, const std::vector<std::int64_t>& cells,
+                       const Grouping& grouping, std::vector<std::int64_t>& out) {
+  const auto services = static_cast<std::size_t>(ind.services);
+  const std::size_t first = out.size();
+  out.resize(first + static_cast<std::size_t>(ind.periods) * grouping.groups * services, 0);
+  for (int p = 0; p < ind.periods; ++p) {
+    for (int t = 0; t < ind.territories; ++t) {
+      const std::size_t group = grouping.of_territory[static_cast<std::size_t>(t)];
+      if (group == kNoGroup) {
+        continue;
+      }
+      for (int s = 0; s < ind.services; ++s) {
+        out[first + (static_cast<std::size_t>(p) * grouping.groups + group) * services +
+            static_cast<std::size_t>(s)] += cells[ind.cell(p, t, s)];
+      }
+    }
+  }
+}
+
 // Concatenates one [period][territory](service) array of every replication.
 template <class T, class Get>
 std::vector<T> stack(const run::Results& results, Get get) {
@@ -459,6 +514,76 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
         "+ departures"}},
   };
   add_counts(flows, flow_dims, flow_coordinates);
+
+  // Sums over the home territories of each region and of the country. Counts by place go by
+  // the region of the place, counts by home territory by the home region: the two are the same
+  // thing for a region's own territories, and abroad territories, in no region, are left out
+  // (occupied_abroad_national gives their places).
+  const std::vector<std::string> region_dims{"replication", period, "region", "service"};
+  const std::vector<std::string> national_dims{"replication", period, "service"};
+
+  struct Sum {
+    const char* stem;  // the territory-level indicator summed
+    std::vector<std::int64_t> model::Indicators::*field;
+    const char* long_name;
+    const char* what;  // description of one person counted
+  };
+
+  const Sum sums[] = {
+      {"occupied_end", &model::Indicators::occupied_end, "occupied places at end of period",
+       "people in a place of the service at the end of the period, Creton holders included; by "
+       "the region of the place; places in abroad territories are left out (see "
+       "occupied_abroad_national)"},
+      {"waiting_end", &model::Indicators::waiting_end, "waiting at end of period",
+       "people on the service's waiting lists at the end of the period"},
+      {"creton_end", &model::Indicators::holding_end, "Creton holders at end of period",
+       "people holding a place of this service past its age limit while waiting for a place in "
+       "the next service (the Creton rule), at the end of the period; by the region of the "
+       "place; holders of places in abroad territories are left out (they are in creton_end of "
+       "the abroad territory)"},
+      {"away_end", &model::Indicators::away_end, "placed in another territory at end of period",
+       "people in a place of the service in another home territory than their own (possibly in "
+       "the same region), at the end of the period; by home region"},
+      {"abroad_end", &model::Indicators::abroad_end, "placed abroad at end of period",
+       "people in a place of the service in an abroad territory, at the end of the period; by "
+       "home region"},
+      {"aged_out_waiting", &model::Indicators::aged_out_waiting, "aged out while waiting",
+       "people who left the service's waiting list on reaching its age limit, during the "
+       "period; by home region"},
+      {"admitted_from_list", &model::Indicators::admitted_from_list,
+       "admitted from the waiting list",
+       "people admitted to a place of the service (wherever it is) after waiting on its list, "
+       "during the period; by home region"},
+  };
+  const Grouping regional = by_region(model, regions.size());
+  const Grouping national = home_as_one(model);
+  const auto add_sums = [&](const Sum& sum, const Grouping& grouping, const std::string& name,
+                            const std::vector<std::string>& dims, const std::string& long_name,
+                            const std::string& description) {
+    std::vector<std::int64_t> data;
+    for (const run::ReplicationResult& replication : results.replications) {
+      append_group_sums(replication.indicators, replication.indicators.*sum.field, grouping, data);
+    }
+    file.add_variable(name, dims, data, Storage::kChunkedByFirstAxis);
+    describe(file, name, {long_name, "people", description}, "period_days");
+  };
+  for (const Sum& sum : sums) {
+    add_sums(sum, regional, std::string{sum.stem} + "_by_region", region_dims,
+             std::string{sum.long_name} + ", by region",
+             std::string{sum.what} + "; summed over the home territories of each region (" +
+                 sum.stem + " of the territories whose territory_region is the region)");
+  }
+  for (const Sum& sum : sums) {
+    add_sums(sum, national, std::string{sum.stem} + "_national", national_dims,
+             std::string{sum.long_name} + ", national",
+             std::string{sum.what} + "; summed over all home territories (" + sum.stem +
+                 " of the territories whose territory_abroad is 0)");
+  }
+  add_sums(sums[0], abroad_as_one(model), "occupied_abroad_national", national_dims,
+           "occupied places abroad at end of period",
+           "people in a place of the service in an abroad territory at the end of the period, "
+           "Creton holders included: occupied_end summed over the territories whose "
+           "territory_abroad is 1");
 
   // Per replication.
   std::vector<std::int64_t> events;

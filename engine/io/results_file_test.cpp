@@ -471,6 +471,95 @@ TEST_F(ResultsFileTest, MeanWaitIsNaNWhereNoOneWasAdmittedFromAList) {
   }
 }
 
+// Index of [replication][year][region][service] and of [replication][year][service].
+std::size_t region_cell(int r, int p, int g, int s) { return ((r * 2 + p) * 2 + g) * 2 + s; }
+
+std::size_t national_cell(int r, int p, int s) { return (r * 2 + p) * 2 + s; }
+
+constexpr int kCorse = 0;        // region 0: territory 2A (t = 1)
+constexpr int kIleDeFrance = 1;  // region 1: territory 75 (t = 0)
+
+TEST_F(ResultsFileTest, RegionSumsGoOverTheHomeTerritoriesOfEachRegion) {
+  const Handle file = open_file(write_france());
+  const auto occupied =
+      read_numbers<std::int64_t>(file.get(), "occupied_end_by_region", H5T_NATIVE_INT64);
+  ASSERT_EQ(shape_of(file.get(), "occupied_end_by_region"), (std::vector<hsize_t>{2, 2, 2, 2}));
+  EXPECT_EQ(occupied[region_cell(1, 0, kCorse, 0)], 1011);       // 2A: base 1010, + 1
+  EXPECT_EQ(occupied[region_cell(0, 1, kIleDeFrance, 1)], 102);  // 75: base 101, + 1
+  const auto creton =
+      read_numbers<std::int64_t>(file.get(), "creton_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(creton[region_cell(1, 1, kIleDeFrance, 0)], 1103);  // 75: base 1100, + 3
+  const auto waiting =
+      read_numbers<std::int64_t>(file.get(), "waiting_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[region_cell(0, 0, kCorse, 1)], 13);  // 2A: base 11, + 2
+  const auto away = read_numbers<std::int64_t>(file.get(), "away_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(away[region_cell(1, 1, kCorse, 1)], 1115);  // 2A: base 1111, + 4
+  const auto abroad =
+      read_numbers<std::int64_t>(file.get(), "abroad_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(abroad[region_cell(0, 1, kIleDeFrance, 0)], 105);  // 75: base 100, + 5
+  const auto aged_out =
+      read_numbers<std::int64_t>(file.get(), "aged_out_waiting_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(aged_out[region_cell(1, 0, kCorse, 0)], 1016);  // 2A: base 1010, + 6
+  const auto admitted =
+      read_numbers<std::int64_t>(file.get(), "admitted_from_list_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(admitted[region_cell(0, 0, kCorse, 1)], 0);           // 2A, SESSAD: none
+  EXPECT_EQ(admitted[region_cell(1, 1, kIleDeFrance, 1)], 1108);  // 75: base 1101, + 7
+  EXPECT_EQ(string_attribute(file.get(), "away_end_by_region", "units"), "people");
+}
+
+TEST_F(ResultsFileTest, NationalSumsLeaveAbroadTerritoriesOut) {
+  const Handle file = open_file(write_france());
+  ASSERT_EQ(shape_of(file.get(), "occupied_end_national"), (std::vector<hsize_t>{2, 2, 2}));
+  // 75 + 2A = base(r, p, 0, s) + base(r, p, 1, s) + 2 offset = 2000 r + 200 p + 2 s + 10 + 2
+  // offset; BE (base(r, p, 2, s) + offset) is not in it.
+  const auto occupied =
+      read_numbers<std::int64_t>(file.get(), "occupied_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(occupied[national_cell(1, 1, 0)], 2212);  // 2000 + 200 + 0 + 10 + 2
+  const auto creton =
+      read_numbers<std::int64_t>(file.get(), "creton_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(creton[national_cell(0, 0, 1)], 18);  // 0 + 0 + 2 + 10 + 6: 4 (75) + 14 (2A)
+  const auto waiting =
+      read_numbers<std::int64_t>(file.get(), "waiting_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[national_cell(0, 1, 0)], 214);  // 0 + 200 + 0 + 10 + 4
+  const auto away = read_numbers<std::int64_t>(file.get(), "away_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(away[national_cell(1, 0, 1)], 2020);  // 2000 + 0 + 2 + 10 + 8
+  const auto abroad =
+      read_numbers<std::int64_t>(file.get(), "abroad_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(abroad[national_cell(0, 1, 1)], 222);  // 0 + 200 + 2 + 10 + 10
+  const auto aged_out =
+      read_numbers<std::int64_t>(file.get(), "aged_out_waiting_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(aged_out[national_cell(1, 1, 0)], 2222);  // 2000 + 200 + 0 + 10 + 12
+  const auto admitted =
+      read_numbers<std::int64_t>(file.get(), "admitted_from_list_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(admitted[national_cell(1, 0, 1)], 1008);  // 75 only: base 1001, + 7; 2A admits none
+  // Abroad places on their own: BE's base(r, p, 2, s) + 1.
+  const auto occupied_abroad =
+      read_numbers<std::int64_t>(file.get(), "occupied_abroad_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(occupied_abroad[national_cell(1, 1, 1)], 1122);  // 1000 + 100 + 20 + 1, + 1
+  EXPECT_EQ(occupied_abroad[national_cell(0, 0, 0)], 21);
+}
+
+TEST_F(ResultsFileTest, NationalSumsAreTheSumsOfTheRegions) {
+  const Handle file = open_file(write_france());
+  for (const std::string stem : {"occupied_end", "waiting_end", "creton_end", "away_end",
+                                 "abroad_end", "aged_out_waiting", "admitted_from_list"}) {
+    const auto regional =
+        read_numbers<std::int64_t>(file.get(), (stem + "_by_region").c_str(), H5T_NATIVE_INT64);
+    const auto national =
+        read_numbers<std::int64_t>(file.get(), (stem + "_national").c_str(), H5T_NATIVE_INT64);
+    for (int r = 0; r < 2; ++r) {
+      for (int p = 0; p < 2; ++p) {
+        for (int s = 0; s < 2; ++s) {
+          EXPECT_EQ(
+              national[national_cell(r, p, s)],
+              regional[region_cell(r, p, kCorse, s)] + regional[region_cell(r, p, kIleDeFrance, s)])
+              << stem << " r" << r << " p" << p << " s" << s;
+        }
+      }
+    }
+  }
+}
+
 TEST_F(ResultsFileTest, AModelWithoutRegionsHasOneRegionAll) {
   const Handle file = open_file(write(small_scenario()));
   EXPECT_EQ(read_strings(file.get(), "region"), (std::vector<std::string>{"all"}));
