@@ -1,0 +1,726 @@
+#!/usr/bin/env python3
+"""Writes baseline.toml, the calibrated France baseline, from the territory tables.
+
+Run from anywhere:  /usr/bin/python3 scenarios/france/generate_baseline.py
+It reads data/france/{departements,regions}.csv, derives every parameter the tables do not
+give (the derivations are the named constants below, each with its unit, origin and, where it
+is not a published figure, the label ESTIMATE), writes scenarios/france/baseline.toml next to
+this script and prints what it did: which basis each département's places use, the rescaling
+factors, and the derived flows. docs/model.md ("The France baseline") explains the same
+derivations in prose. Standard library only (Python 3.11).
+
+`domain-facts` below means /work/shared/domain-facts.md, the project's sourced figures; the
+tables' own sources are in data/france/README.md.
+"""
+
+import csv
+import math
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "data" / "france"
+OUT = HERE / "baseline.toml"
+
+# ---------------------------------------------------------------------------------------------
+# Run settings (the brief's choices, not estimates).
+START_DATE = "2025-01-01"
+HORIZON_YEARS = 20
+SEED = 1
+REPLICATIONS = 4  # replications per run; calibration targets are means over them
+
+# ---------------------------------------------------------------------------------------------
+# Child services. Published national figures (not estimates).
+CHILD_SERVICES = ["IME", "SESSAD", "ITEP", "EEAP", "IEM"]
+CSV_COLUMN = {s: s.lower() + "_places" for s in CHILD_SERVICES}
+
+# Installed places 2023, France (FINESS via Handidonnées Grand Est, "Synthèse offre enfant 2023",
+# https://grand-est.handidonnees.fr/page/offre-medico-sociale/synthese-offre-enfant/year_2023).
+# We take them as covering all 101 départements (metropolitan France and the DROM).
+NATIONAL_PLACES_2023 = {"IME": 75199, "SESSAD": 52724, "ITEP": 19461, "EEAP": 5505, "IEM": 7784}
+# National equipment rates 2023, places per 1,000 aged 0-19 (same page): the last fallback.
+NATIONAL_RATE_PER_1000 = {"IME": 4.9, "SESSAD": 3.4, "ITEP": 1.3, "EEAP": 0.4, "IEM": 0.5}
+PLACES_SOURCE = ("FINESS 2023 via Handidonnées Grand Est, Synthèse offre enfant 2023, "
+                 "https://grand-est.handidonnees.fr/page/offre-medico-sociale/"
+                 "synthese-offre-enfant/year_2023")
+
+# Age bands, years. The age limit of 20 is the law's (child ESMS serve people under 20; past it
+# the Creton rule, CASF L.242-4, lets a young adult keep the place while waiting). Minimum ages
+# are the usual authorisations: IME and ITEP from about 6 (DOMAIN.md), the others from birth.
+AGE_LIMIT_YEARS = 20.0
+MIN_AGE_YEARS = {"IME": 6.0, "SESSAD": 0.0, "ITEP": 6.0, "EEAP": 0.0, "IEM": 0.0}
+
+# Realised mean stay, years (admission to leaving the place, Creton holding included); the
+# exponential length-of-stay law of each service is solved so that the model reproduces it.
+MEAN_STAY_YEARS = {
+    # One IME's leavers stayed 5 y 6 m on average (IME de Montfort, 2019 report,
+    # https://www.ahs-fc.fr/rapports/2019/ime-montfort/2/); domain-facts takes 5.5-6 years for
+    # its national exit ESTIMATE. ESTIMATE: the midpoint, 5.75.
+    "IME": 5.75,
+    # ESTIMATE: 4 years, the mean stay in all child ESMS of Midi-Pyrénées in 2006 (INSEE
+    # Midi-Pyrénées n°43, Jan 2009), the only figure found; services and ITEP are known to be
+    # the shorter accompaniments.
+    "SESSAD": 4.0,
+    "ITEP": 4.0,
+    # ESTIMATE: like IME (lasting impairments; polyhandicapped and motor-impaired children
+    # rarely leave before adulthood). No figure found (domain-facts §9.4).
+    "EEAP": 5.75,
+    "IEM": 5.75,
+}
+
+# Share of each establishment's entrants who came from a SESSAD (DREES Dossiers n°28, Bergeron &
+# Eideliman, July 2018, entrants of 2014; domain-facts §1.3). The model sends that share of
+# entrants through SESSAD stay ends (`orient`), the rest arrive as new orientations.
+FROM_SESSAD_SHARE = {"IME": 0.17, "ITEP": 0.09, "EEAP": 0.10, "IEM": 0.24}
+
+# Age at orientation (MDPH notification), years, ONE law for every service (the scenario format
+# has a single national age law). ESTIMATE: no national distribution was found (domain-facts
+# §9.3). Chosen so that the steady-state IME population has about 43 % of users aged 16 or more
+# (CREAHI Aquitaine / DREES ES 2010, Creton included), the only national age figure; the report
+# below prints the share obtained. Orientations under the minimum age wait until it.
+ARRIVAL_AGE_VALUES = [0.0, 3.0, 6.0, 11.0, 16.0, 19.5]
+ARRIVAL_AGE_CUMULATIVE = [0.0, 0.05, 0.16, 0.47, 0.86, 1.0]
+TARGET_IME_SHARE_16_PLUS = 0.43  # checked, not fitted automatically
+
+# Waiting-list growth: the excess of new orientations over exits, people per year. ESTIMATE:
+# children accompanied grew by 35,120 between 2006 and 2022 (DREES ES-Handicap, domain-facts
+# §1.1), about 2,195 a year, while the unmet demand did not visibly shrink; we read that growth
+# as demand in excess of exits that new places absorbed. Capacity is frozen at 2023 in the
+# baseline, so this excess now accumulates on the waiting lists.
+EXCESS_ORIENTATIONS_PER_YEAR = 35120 / 16
+# About 2/3 of those extra children went to services (domain-facts §1.1): SESSAD gets 2/3, the
+# establishments 1/3 in proportion to their places.
+EXCESS_SHARE_SESSAD = 2.0 / 3.0
+
+# What happens at 20, by child service: (probability, action, target).
+# IME: destinations of Creton leavers, DREES Études et Résultats n°390 (2001), via ASH n°2404:
+# 48 % ESAT, 24 % foyer (occupationnel / de vie), 10 % MAS, 5 % ordinary work, 13 % parental
+# home. Work and home leave the sector. `move` is the Creton rule: keep the place until one of
+# the target frees.
+ON_AGE_LIMIT = {
+    "IME": [(0.48, "move", "ESAT"), (0.24, "move", "FOYER"), (0.10, "move", "MAS"),
+            (0.18, "leave", None)],
+    # ESTIMATE: the DREES destinations cover Creton leavers of all child establishments; we
+    # apply them to IEM for lack of an IEM-specific figure.
+    "IEM": [(0.48, "move", "ESAT"), (0.24, "move", "FOYER"), (0.10, "move", "MAS"),
+            (0.18, "leave", None)],
+    # ESTIMATE: polyhandicapped young adults go to MAS (the adult service for polyhandicap),
+    # some to a FAM (counted in FOYER); none to work. No figure found.
+    "EEAP": [(0.90, "move", "MAS"), (0.10, "move", "FOYER")],
+    # ESTIMATE: ITEP young people (behaviour disorders, no intellectual disability as a rule)
+    # leave to training, work or adult psychiatry; the model sends none to adult medico-social
+    # places and so has no Creton in ITEP.
+    "ITEP": [(1.0, "leave", None)],
+    # SESSAD accompany children living at home: at 20 the accompaniment ends (no Creton).
+    "SESSAD": [(1.0, "leave", None)],
+}
+
+# Creton young adults: 8.2 % of IME users at 31/12/2014 (DREES Dossiers n°36, Bessière 2019).
+CRETON_SHARE_IME = 0.082
+# Creton young adults in all child establishments: 6.7 % of their users (same source). Used only
+# as a calibration target, applied to IME + ITEP + EEAP + IEM places (ESTIMATE: the 2014 share
+# applied to 2023 places; DREES' "establishments" may include sensory institutes).
+CRETON_SHARE_ESTABLISHMENTS = 0.067
+CRETON_SOURCE = ("DREES, Les Dossiers de la DREES n°36 (Bessière, June 2019), 31/12/2014, "
+                 "https://drees.solidarites-sante.gouv.fr/etudes-et-statistiques/publications/"
+                 "les-dossiers-de-la-drees/article/les-jeunes-adultes-relevant-de-l-amendement-creton")
+# Ages of Creton young adults at t = 0, years: 2/3 aged 20-21, 6 % aged 25 or more (DREES ER
+# 0946, 2010, via ASH n°2941). Piecewise-linear CDF points after 20; 27 closes the last band
+# (ESTIMATE). The ages matter only for reporting: adult places have no age limit.
+CRETON_AGE_POINTS = [(22.0, 2.0 / 3.0), (25.0, 0.94), (27.0, 1.0)]
+
+# ---------------------------------------------------------------------------------------------
+# Adult services: only the part of adult capacity that frees up for young adults leaving child
+# services is modelled (adults entering from elsewhere are not simulated).
+ADULT_SERVICES = ["ESAT", "FOYER", "MAS"]
+# Published installed places, 2022 (FINESS via Handidonnées ANCREAI, "Offre pour adultes",
+# https://handidonnees.fr/page/offre-medico-sociale/offre-pour-adultes): ESAT 118,902;
+# FOYER = foyer de vie 39,350 + FAM 15,815 + EAM 16,617 + EANM 28,430 (EAM/EANM are the
+# 2020 names of FAM and foyers de vie); MAS 31,200. Used to express the modelled share.
+ADULT_PUBLISHED_PLACES = {"ESAT": 118902, "FOYER": 39350 + 15815 + 16617 + 28430, "MAS": 31200}
+# Yearly exits from adult establishments: 6 % of users in 2006, mean presence over 10 years
+# (DREES Études et Résultats n°641, June 2008, ES 2006). ESTIMATE: the same rate for each adult
+# service, i.e. an exponential stay of mean 1 / 0.06 = 16.7 years.
+ADULT_EXIT_RATE_PER_YEAR = 0.06
+# Share of young adults' demand for adult places that the freed places do not meet, per year.
+# ESTIMATE 0: the Creton stock has been roughly stable since 2010 (about 6,000 in 2010, 5,700
+# in 2014: DREES), so places freeing for young adults are set equal to their demand. A positive
+# value makes the Creton stock grow by that share of the demand each year.
+ADULT_SHORTFALL = 0.0
+
+# ---------------------------------------------------------------------------------------------
+# Belgium (Wallonia): an abroad destination for IME-type children.
+BELGIUM_IME_PLACES = 1300  # ESTIMATE within the published 1,200-1,500 range (below)
+BELGIUM_SOURCE = ("about 1,500 children in 24 conventioned structures (REPSS Autonomie 1.10, 2021, "
+                  "https://evaluation.securite-sociale.fr/home/autonomie/"
+                  "1-10-equipements-et-services-acc.html); about 1,200 (Cour des comptes 2022, via "
+                  "enfancejeunesseinfos.fr); origin IdF 42 %, HdF 32 %, Grand Est 12 %")
+BELGIUM_SENDER_REGIONS = ["Île-de-France", "Hauts-de-France", "Grand Est"]
+
+PLACEMENT_MAX_STEPS = 1  # a child with no free place at home may be placed one border away
+
+# ---------------------------------------------------------------------------------------------
+# Money: equivalent daily prices. The engine pays euros_per_day x occupied place-days, every
+# calendar day counting, so the price below is the published yearly cost per place / 365.25
+# (not the legal prix de journée, which divides by about 207 opening days). 2016 euros unless
+# said; services without a published cost have no funding table (zero spending).
+COST_PER_PLACE_YEAR = {
+    "IME": (39000, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
+    "SESSAD": (17500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros); "
+                      "SESSAD are really paid a dotation globale"),
+    "EEAP": (72500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
+    "MAS": (73500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
+    "ESAT": (14160, "tarif plafond 2023 per authorised place, arrêté du 24 avril 2023 "
+                    "(operating cost only; aide au poste not included)"),
+}
+
+DAYS_PER_YEAR = 365.25
+GRID = 0.01  # years: step of the steady-state age calculation below
+
+
+# =============================================================================================
+# Reading the tables.
+
+def read_csv(name):
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def regional_rates(regions):
+    """Per region and child service: (rate per 1,000, year, how read) where published.
+
+    IME, SESSAD and ITEP rates are columns of regions.csv. EEAP and IEM rates appear only in the
+    `source` text ("EEAP 0.5, IEM 0.7"); a decimal number right after the name is a rate, an
+    integer there is a count of places and is not used.
+    """
+    out = {}
+    for r in regions:
+        rates = {}
+        for s in ["IME", "SESSAD", "ITEP"]:
+            v = r[s.lower() + "_rate_per_1000"]
+            if v:
+                rates[s] = (float(v), r["rates_year"], "column")
+        for s in ["EEAP", "IEM"]:
+            m = re.search(r"\b%s (\d+\.\d+)" % s, r["source"])
+            if m:
+                rates[s] = (float(m.group(1)), r["rates_year"], "source text")
+        out[r["region"]] = rates
+    return out
+
+
+def largest_remainder(values, total):
+    """Integers summing to `total`, each the floor or ceiling of the matching real value."""
+    floors = [math.floor(v) for v in values]
+    rest = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
+    for i in order[:rest]:
+        floors[i] += 1
+    return floors
+
+
+def child_places(deps, rates):
+    """Places per département and child service, and the basis each used.
+
+    Published figure where present; else the regional rate x population 0-19; else the national
+    rate x population 0-19. Then the non-published départements of each service are rescaled by
+    one factor so the national total equals the 2023 national places (published figures, from
+    2014-2025, are kept as published), and rounded by largest remainder.
+    """
+    places, basis, factor = {}, {}, {}
+    for s in CHILD_SERVICES:
+        raw, how = [], []
+        for d in deps:
+            pop = int(d["population_0_19"])
+            cell = d[CSV_COLUMN[s]]
+            if cell != "":
+                raw.append(float(cell))
+                how.append(("published", d["places_year"]))
+            elif s in rates[d["region"]]:
+                rate, year, _ = rates[d["region"]][s]
+                raw.append(rate * pop / 1000.0)
+                how.append(("regional", f"{rate} ‰ ({year})"))
+            else:
+                raw.append(NATIONAL_RATE_PER_1000[s] * pop / 1000.0)
+                how.append(("national", f"{NATIONAL_RATE_PER_1000[s]} ‰ (2023)"))
+        published = sum(v for v, h in zip(raw, how) if h[0] == "published")
+        estimated = sum(v for v, h in zip(raw, how) if h[0] != "published")
+        k = (NATIONAL_PLACES_2023[s] - published) / estimated
+        factor[s] = k
+        scaled = [v if h[0] == "published" else v * k for v, h in zip(raw, how)]
+        # Published cells are integers already; only the estimated ones take the remainder.
+        est_idx = [i for i, h in enumerate(how) if h[0] != "published"]
+        est_int = largest_remainder([scaled[i] for i in est_idx],
+                                    NATIONAL_PLACES_2023[s] - int(published))
+        ints = [int(v) for v in scaled]
+        for i, v in zip(est_idx, est_int):
+            ints[i] = v
+        places[s] = ints
+        basis[s] = how
+    return places, basis, factor
+
+
+# =============================================================================================
+# Steady state of one child service, on an age grid (people per year of age).
+#
+# Entries at age a stay an exponential time of mean m, cut at the age limit L. With S_j the
+# entrants still present at age a_j (entries of cell j added at its start), the stock decays by
+# k = exp(-h/m) per cell: S_j = S_{j-1} k + E_j. Person-years in cell j: S_j m (1 - k); stay
+# ends in cell j: S_j (1 - k); reaching L: S_last k. Waits on lists are ignored (the baseline's
+# lists start empty and grow slowly), so entry age = max(orientation age, minimum age).
+
+N_CELLS = int(round(30.0 / GRID)) + 1
+
+
+def cell(age):
+    return int(round(age / GRID))
+
+
+def cdf_to_cells(values, cumulative):
+    """Mass per grid cell of a piecewise-linear CDF (atom at values[0])."""
+    f = [0.0] * N_CELLS
+    f[cell(values[0])] += cumulative[0]
+    for a0, c0, a1, c1 in zip(values, cumulative, values[1:], cumulative[1:]):
+        i0, i1 = cell(a0), cell(a1)
+        for i in range(i0, i1):
+            f[i] += (c1 - c0) / (i1 - i0)
+    return f
+
+
+def at_least(entries, min_age):
+    """Entries younger than min_age wait and enter at min_age."""
+    i0 = cell(min_age)
+    e = list(entries)
+    e[i0] += sum(e[:i0])
+    for i in range(i0):
+        e[i] = 0.0
+    return e
+
+
+def stay(entries, mean, limit):
+    """Person-years per cell, stay ends per cell and people reaching the limit, per year."""
+    k = math.exp(-GRID / mean)
+    present, ends = [0.0] * N_CELLS, [0.0] * N_CELLS
+    s = 0.0
+    for j in range(cell(limit)):
+        s = s * k + entries[j]
+        present[j] = s * mean * (1.0 - k)
+        ends[j] = s * (1.0 - k)
+    return present, ends, s * k
+
+
+def solve_mean(entries, limit, years_before_limit):
+    """The exponential mean giving `years_before_limit` of presence per entrant (bisection)."""
+    lo, hi = 0.05, 500.0
+    for _ in range(100):
+        mid = math.sqrt(lo * hi)
+        present, _, _ = stay(entries, mid, limit)
+        if sum(present) / sum(entries) < years_before_limit:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+def steady_state():
+    """Flows of the five child services in a steady state with full places.
+
+    Returns per service: exponential mean stay, admissions a year, people reaching 20 a year,
+    the age profile of occupants under 20 (person-years per cell), and SESSAD's stay-end
+    re-orientation probabilities.
+    """
+    arrival = cdf_to_cells(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE)
+    moving = {s: sum(p for p, a, _ in ON_AGE_LIMIT[s] if a == "move") for s in CHILD_SERVICES}
+    res = {}
+
+    # SESSAD first: all its entrants are new orientations.
+    n = NATIONAL_PLACES_2023["SESSAD"]
+    admissions = n / MEAN_STAY_YEARS["SESSAD"]
+    entries = [x * admissions for x in at_least(arrival, MIN_AGE_YEARS["SESSAD"])]
+    mean = solve_mean(entries, AGE_LIMIT_YEARS, MEAN_STAY_YEARS["SESSAD"])
+    present, ends, reach = stay(entries, mean, AGE_LIMIT_YEARS)
+    res["SESSAD"] = dict(mean=mean, admissions=admissions, reach=reach, present=present,
+                         from_sessad=0.0, creton=0.0)
+    sessad_ends = ends
+
+    # Establishments: a share of entrants from SESSAD stay ends (at their ages), the rest new.
+    for s in ["IME", "ITEP", "EEAP", "IEM"]:
+        n = NATIONAL_PLACES_2023[s]
+        admissions = n / MEAN_STAY_YEARS[s]
+        direct = at_least(arrival, MIN_AGE_YEARS[s])
+        via = at_least(sessad_ends, MIN_AGE_YEARS[s])
+        via_total = sum(via)
+        share = FROM_SESSAD_SHARE[s]
+        entries = [admissions * ((1 - share) * d + share * v / via_total)
+                   for d, v in zip(direct, via)]
+        res[s] = dict(admissions=admissions, from_sessad=share * admissions, entries=entries)
+    # The Creton stock of IME fixes the holding time W (years a young adult holds a child place
+    # while waiting for an adult one). It depends on IME's people reaching 20, which depends on
+    # the mean stay solved with the Creton stock: iterate (converges in a few rounds).
+    w = 1.0
+    for _ in range(30):
+        for s in ["IME", "ITEP", "EEAP", "IEM"]:
+            r = res[s]
+            n = NATIONAL_PLACES_2023[s]
+            creton = moving[s] * r.get("reach", 0.0) * w
+            r["mean"] = solve_mean(r["entries"], AGE_LIMIT_YEARS, (n - creton) / r["admissions"])
+            r["present"], _, r["reach"] = stay(r["entries"], r["mean"], AGE_LIMIT_YEARS)
+            r["creton"] = moving[s] * r["reach"] * w
+        w = CRETON_SHARE_IME * NATIONAL_PLACES_2023["IME"] / (moving["IME"] * res["IME"]["reach"])
+    ends_total = sum(sessad_ends)
+    reorient = {s: res[s]["from_sessad"] / ends_total for s in ["IME", "ITEP", "EEAP", "IEM"]}
+    return res, reorient, w, moving
+
+
+# =============================================================================================
+# TOML writing helpers.
+
+def fmt(x, digits=6):
+    """A float for TOML: plain decimal, trailing zeros trimmed, always with a point."""
+    s = f"{x:.{digits}f}".rstrip("0")
+    return s + "0" if s.endswith(".") else s
+
+
+def empirical(values, cumulative):
+    vs = ", ".join(fmt(v, 2) for v in values)
+    cs = ", ".join(fmt(c, 6) for c in cumulative)
+    return f'{{ law = "empirical", values = [{vs}], cumulative = [{cs}] }}'
+
+
+def initial_age_law(service, present_under_limit, over_limit_share):
+    """Occupants' ages at t = 0: the steady-state profile under 20, then Creton ages."""
+    lo = MIN_AGE_YEARS[service]
+    total = sum(present_under_limit)
+    values, cumulative, acc = [lo], [0.0], 0.0
+    for a in range(int(lo) + 1, int(AGE_LIMIT_YEARS) + 1):
+        acc = sum(present_under_limit[:cell(a)]) / total
+        values.append(float(a))
+        cumulative.append(acc * (1.0 - over_limit_share))
+    if over_limit_share > 0:
+        base = 1.0 - over_limit_share
+        for age, c in CRETON_AGE_POINTS:
+            values.append(age)
+            cumulative.append(base + over_limit_share * c)
+    cumulative[-1] = 1.0
+    return empirical(values, cumulative)
+
+
+def branches(rows):
+    parts = []
+    for p, action, target in rows:
+        to = f', to = "{target}"' if target else ""
+        parts.append(f'  {{ probability = {fmt(p)}, action = "{action}"{to} }},')
+    return "[\n" + "\n".join(parts) + "\n]"
+
+
+# =============================================================================================
+
+def main():
+    deps = read_csv("departements.csv")
+    regions = read_csv("regions.csv")
+    rates = regional_rates(regions)
+    codes = [d["code"] for d in deps]
+    pop = [int(d["population_0_19"]) for d in deps]
+    places, basis, factor = child_places(deps, rates)
+
+    ss, reorient, w, moving = steady_state()
+
+    # New orientations a year, by service: admissions not coming from SESSAD, plus the excess.
+    est_places = sum(NATIONAL_PLACES_2023[s] for s in ["IME", "ITEP", "EEAP", "IEM"])
+    excess = {"SESSAD": EXCESS_SHARE_SESSAD * EXCESS_ORIENTATIONS_PER_YEAR}
+    for s in ["IME", "ITEP", "EEAP", "IEM"]:
+        excess[s] = ((1 - EXCESS_SHARE_SESSAD) * EXCESS_ORIENTATIONS_PER_YEAR
+                     * NATIONAL_PLACES_2023[s] / est_places)
+    direct = {s: ss[s]["admissions"] - ss[s]["from_sessad"] + excess[s] for s in CHILD_SERVICES}
+    rate = sum(direct.values())
+    orientation = {s: direct[s] / rate for s in CHILD_SERVICES}
+
+    # Initial occupants aged 20+: those who reached 20 in the last W years, if they can move;
+    # a share `moving` of them holds (the others leave at t = 0, see docs/model.md).
+    over_share = {s: (ss[s]["reach"] * w / NATIONAL_PLACES_2023[s] if moving[s] > 0 else 0.0)
+                  for s in CHILD_SERVICES}
+
+    # Adult demand: young adults a year moving to each adult service, from French child places
+    # and from Belgium (whose young adults wait on their home département's adult lists).
+    be_reach = ss["IME"]["reach"] * BELGIUM_IME_PLACES / NATIONAL_PLACES_2023["IME"]
+    senders = [i for i, d in enumerate(deps) if d["region"] in BELGIUM_SENDER_REGIONS]
+    sender_pop = sum(pop[i] for i in senders)
+    adult_demand_d = {a: [0.0] * len(deps) for a in ADULT_SERVICES}
+    for s in CHILD_SERVICES:
+        per_place = ss[s]["reach"] / NATIONAL_PLACES_2023[s]
+        for p, action, target in ON_AGE_LIMIT[s]:
+            if action != "move":
+                continue
+            for i in range(len(deps)):
+                adult_demand_d[target][i] += p * per_place * places[s][i]
+            if s == "IME":
+                for i in senders:
+                    adult_demand_d[target][i] += p * be_reach * pop[i] / sender_pop
+    adult_mean_stay = 1.0 / ADULT_EXIT_RATE_PER_YEAR
+    adult_places, adult_total = {}, {}
+    for a in ADULT_SERVICES:
+        demand = sum(adult_demand_d[a])
+        adult_total[a] = round(demand * (1 - ADULT_SHORTFALL) * adult_mean_stay)
+        adult_places[a] = largest_remainder(
+            [adult_total[a] * x / demand for x in adult_demand_d[a]], adult_total[a])
+
+    write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, direct, rate,
+               orientation, excess, over_share, adult_places, adult_total, adult_demand_d,
+               senders, be_reach)
+    report(deps, places, basis, factor, ss, reorient, w, moving, direct, rate, orientation,
+           excess, over_share, adult_total, adult_demand_d, be_reach)
+
+
+def share_16_plus(ss, over_share):
+    present = ss["IME"]["present"]
+    under = sum(present)
+    return (1 - over_share["IME"]) * sum(present[cell(16):]) / under + over_share["IME"]
+
+
+def mean_age(present):
+    return sum(i * GRID * x for i, x in enumerate(present)) / sum(present) + GRID / 2
+
+
+def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, direct, rate,
+               orientation, excess, over_share, adult_places, adult_total, adult_demand_d,
+               senders, be_reach):
+    L = []
+    add = L.append
+    add("# The calibrated France baseline: 101 départements, five child services (IME, SESSAD,")
+    add("# ITEP, EEAP, IEM), the adult places that free up for young adults leaving them (ESAT,")
+    add("# FOYER, MAS), Belgium as an abroad destination for IME-type children, 2025-2045.")
+    add("# GENERATED by scenarios/france/generate_baseline.py from data/france/*.csv: edit the")
+    add("# generator, not this file. Derivations: docs/model.md, \"The France baseline\".")
+    add("# Figures marked ESTIMATE are derived, not published (domain-facts convention).")
+    add("")
+    add("# Basis of each département's child places (P = published figure of departements.csv,")
+    add("# with its year; R = regional rate of regions.csv x population 0-19; N = national rate")
+    add("# x population 0-19). R and N cells are rescaled per service so the national totals")
+    add("# equal the 2023 places: factors " +
+        ", ".join(f"{s} {factor[s]:.3f}" for s in CHILD_SERVICES) + ".")
+    add(("#   code  name                           " +
+         "  ".join(f"{s:<6}" for s in CHILD_SERVICES)).rstrip())
+    for i, d in enumerate(deps):
+        cells = []
+        for s in CHILD_SERVICES:
+            kind, detail = basis[s][i]
+            cells.append(f"{'P' + detail[2:] if kind == 'published' else kind[0].upper():<6}")
+        add(f"#   {d['code']:<5} {d['name'][:30]:<30} " + "  ".join(cells).rstrip())
+    add("")
+    add("[scenario]")
+    add('name = "france-baseline"')
+    add('description = "France baseline: 101 départements, IME, SESSAD, ITEP, EEAP, IEM, adult '
+        'places for young adults, Belgium; places of 2023, capacity frozen"')
+    add(f"start_date = {START_DATE}")
+    add(f"horizon_years = {HORIZON_YEARS}")
+    add("")
+    add("[run]")
+    add(f"seed = {SEED}")
+    add(f"replications = {REPLICATIONS}")
+    add("")
+    add("[territories]")
+    add('table = "../../data/france/departements.csv"   # INSEE population 0-19 at 1/1/2023')
+    add('weight_column = "population_0_19"              # new orientations shared by it')
+    add('borders = "../../data/france/travel.csv"       # 239 land borders')
+    add("")
+    add("[placement]")
+    add(f"max_steps = {PLACEMENT_MAX_STEPS}  # no free place at home: a place one land border "
+        "away, nearest first; Belgium last")
+    add("")
+    add("[abroad.BE]")
+    add('name = "Belgique (Wallonie)"')
+    add("# Senders: départements of " + ", ".join(BELGIUM_SENDER_REGIONS) + ",")
+    add("# 86 % of the children's origins (Cour des comptes 2022).")
+    sender_codes = [codes[i] for i in senders]
+    rows = [", ".join(f'"{c}"' for c in sender_codes[j:j + 12])
+            for j in range(0, len(sender_codes), 12)]
+    add("senders = [\n  " + ",\n  ".join(rows) + ",\n]")
+    add("# No closed_from: the baseline has no moratorium (a policy variant sets one).")
+    add(f"places = {{ IME = {BELGIUM_IME_PLACES} }}  # ESTIMATE in the 1,200-1,500 range: "
+        "REPSS 1.10 (~1,500, 2021), Cour des comptes (~1,200, 2022)")
+    add("")
+
+    add("[arrivals]")
+    add(f"# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
+    add(f"# (places / mean stay) less those coming from SESSAD stay ends, plus the excess of")
+    add(f"# orientations over exits ({EXCESS_ORIENTATIONS_PER_YEAR:.0f}/yr, the 2006-2022 growth "
+        "of children accompanied):")
+    for s in CHILD_SERVICES:
+        add(f"#   {s:<6} {direct[s]:8.0f} = {ss[s]['admissions']:.0f} admissions - "
+            f"{ss[s]['from_sessad']:.0f} from SESSAD + {excess[s]:.0f} excess")
+    add(f"rate_per_year = {fmt(rate, 1)}")
+    add("# Age at orientation, years (ESTIMATE, one law for all services; fitted so that about 43 %")
+    add("# of IME users are 16 or older, DREES ES 2010). Those under a minimum age wait for it.")
+    add(f"age_years = {empirical(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE)}")
+    add("# Shares of the rate above (ESTIMATE, derived from the flows above).")
+    add("orientation = { " + ", ".join(f"{s} = {fmt(orientation[s])}" for s in CHILD_SERVICES) +
+        " }")
+    add("")
+
+    descriptions = {
+        "IME": "instituts médico-éducatifs (intellectual disability, autism), 6-20",
+        "SESSAD": "services d'éducation spéciale et de soins à domicile, 0-20",
+        "ITEP": "instituts thérapeutiques, éducatifs et pédagogiques (behaviour), 6-20",
+        "EEAP": "établissements pour enfants polyhandicapés, 0-20",
+        "IEM": "instituts d'éducation motrice, 0-20",
+    }
+    for s in CHILD_SERVICES:
+        r = ss[s]
+        add(f"[services.{s}]")
+        add(f"# {descriptions[s]}. {NATIONAL_PLACES_2023[s]:,} places (2023).")
+        if s != "SESSAD":
+            add(f"min_age_years = {fmt(MIN_AGE_YEARS[s])}" if MIN_AGE_YEARS[s] > 0 else
+                "# no minimum age")
+        add(f"age_limit_years = {fmt(AGE_LIMIT_YEARS)}  # law: child ESMS serve people under 20")
+        add(f"# ESTIMATE: exponential, mean solved so the realised mean stay (Creton holding "
+            f"included)")
+        add(f"# is {MEAN_STAY_YEARS[s]} years; the age limit cuts "
+            f"{r['reach'] / r['admissions']:.0%} of stays at 20.")
+        add(f'length_of_stay_years = {{ law = "exponential", mean = {fmt(r["mean"], 3)} }}')
+        if s == "SESSAD":
+            add("# Stay ends before 20: re-orientation to an establishment (shares solved so that "
+                "17 % of IME,")
+            add("# 9 % of ITEP, 10 % of EEAP and 24 % of IEM entrants come from a SESSAD, DREES "
+                "2014), else leave.")
+            rows = [(reorient[t], "orient", t) for t in ["IME", "ITEP", "EEAP", "IEM"]]
+            rows.append((1.0 - sum(reorient.values()), "leave", None))
+            add(f"on_stay_end = {branches(rows)}")
+        else:
+            add("# Stay ends before 20: leaves the sector (ordinary school, home, other sectors).")
+            add('on_stay_end = [{ probability = 1.0, action = "leave" }]')
+        if s == "IME":
+            add("# At 20: DREES destinations of Creton leavers (ER 390, 2001). `move` keeps the "
+                "place")
+            add("# until an adult place frees (the Creton rule).")
+        else:
+            add("# At 20: see the generator (ESTIMATE unless IME-like).")
+        add(f"on_age_limit = {branches(ON_AGE_LIMIT[s])}")
+        if over_share[s] > 0:
+            add(f"# t = 0: full; ages = the steady-state profile under 20, then "
+                f"{over_share[s]:.1%} aged 20+ (people")
+            add(f"# who reached 20 in the last W = {w:.2f} years); {moving[s]:.0%} of them hold "
+                "their place (Creton),")
+            add(f"# the rest leave at once (ESTIMATE).")
+        else:
+            add("# t = 0: full; ages = the steady-state profile under 20 (ESTIMATE).")
+        law = initial_age_law(s, r["present"], over_share[s])
+        add(f"initial = {{ share_of_places = 1.0, age_years = {law} }}")
+        add("")
+        add(f"[services.{s}.places]")
+        for i, d in enumerate(deps):
+            kind, detail = basis[s][i]
+            if kind == "published":
+                note = f"published {detail}"
+            else:
+                note = f"{kind} rate {detail} x {int(d['population_0_19']):,} x {factor[s]:.3f}"
+            add(f'"{d["code"]}" = {places[s][i]:<6} # {d["name"]}: {note}')
+        add("")
+
+    for a in ADULT_SERVICES:
+        demand = sum(adult_demand_d[a])
+        pub = ADULT_PUBLISHED_PLACES[a]
+        add(f"[services.{a}]")
+        label = {"ESAT": "établissements et services d'aide par le travail",
+                 "FOYER": "foyers de vie, FAM, EAM, EANM",
+                 "MAS": "maisons d'accueil spécialisées"}[a]
+        add(f"# {label}: only the places that free up for young adults leaving child services.")
+        add(f"# ESTIMATE: {demand:,.0f} young adults a year ask for one (IME, IEM, EEAP and "
+            f"Belgium at 20); with")
+        add(f"# exits of {ADULT_EXIT_RATE_PER_YEAR:.0%} a year (mean stay "
+            f"{1 / ADULT_EXIT_RATE_PER_YEAR:.1f} years), {adult_total[a]:,} places free "
+            f"that many a year: {adult_total[a] / pub:.1%}")
+        add(f"# of the {pub:,} published places (2022). Shared by département in proportion to "
+            "that demand.")
+        add(f'length_of_stay_years = {{ law = "exponential", mean = '
+            f'{fmt(1 / ADULT_EXIT_RATE_PER_YEAR, 4)} }}')
+        add('on_stay_end = [{ probability = 1.0, action = "leave" }]')
+        add("# t = 0: full; ages do not matter (no age limit): uniform 20-60.")
+        add('initial = { share_of_places = 1.0, age_years = { law = "uniform", min = 20.0, '
+            'max = 60.0 } }')
+        add("")
+        add(f"[services.{a}.places]")
+        for i, d in enumerate(deps):
+            add(f'"{d["code"]}" = {adult_places[a][i]:<6} # {d["name"]}')
+        add("")
+
+    add("# Money: equivalent daily prices = published cost per place-year / 365.25 (the engine")
+    add("# counts every calendar day of occupancy). ITEP, IEM and FOYER: no published cost found,")
+    add("# so no funding table (zero spending).")
+    for s, (cost, source) in COST_PER_PLACE_YEAR.items():
+        add(f"[funding.{s}]")
+        add('rule = "daily_price"')
+        add(f"euros_per_day = {fmt(cost / DAYS_PER_YEAR, 2)}  # {cost:,} EUR/place/yr: {source}")
+        add("")
+
+    ime_occ = NATIONAL_PLACES_2023["IME"]
+    targets = [(f"children in {s}", "occupants", [s], NATIONAL_PLACES_2023[s],
+                PLACES_SOURCE + "; full occupancy assumed (children wait for every kind of "
+                "place), one child per place")
+               for s in CHILD_SERVICES]
+    targets.append(("Creton young adults in IME", "creton", ["IME"],
+                    round(CRETON_SHARE_IME * ime_occ),
+                    f"{CRETON_SHARE_IME:.1%} of IME users (" + CRETON_SOURCE +
+                    ") x 75,199 IME places 2023"))
+    targets.append(("Creton young adults in child establishments", "creton",
+                     ["IME", "ITEP", "EEAP", "IEM"],
+                     round(CRETON_SHARE_ESTABLISHMENTS * sum(
+                         NATIONAL_PLACES_2023[s] for s in ["IME", "ITEP", "EEAP", "IEM"])),
+                     f"ESTIMATE: {CRETON_SHARE_ESTABLISHMENTS:.1%} of users of child "
+                     "establishments (" + CRETON_SOURCE + ") x 2023 places of IME, ITEP, EEAP, "
+                     "IEM"))
+    targets.append(("children in Belgium", "abroad", ["IME"], BELGIUM_IME_PLACES,
+                    "ESTIMATE in the published range: " + BELGIUM_SOURCE))
+    add("# Calibration: published stocks at the end of year 1 (mean over replications).")
+    for name, measure, services, target, source in targets:
+        add("")
+        add("[[calibration]]")
+        add(f'name = "{name}"')
+        add(f'measure = "{measure}"')
+        add("services = [" + ", ".join(f'"{s}"' for s in services) + "]")
+        add(f"target = {target}")
+        add("tolerance = 0.05")
+        add(f'source = "{source}"')
+    OUT.write_text("\n".join(L) + "\n", encoding="utf-8")
+
+
+def report(deps, places, basis, factor, ss, reorient, w, moving, direct, rate, orientation,
+           excess, over_share, adult_total, adult_demand_d, be_reach):
+    print(f"wrote {OUT}")
+    print("\nPlaces per département: basis counts and rescaling of the non-published ones")
+    for s in CHILD_SERVICES:
+        kinds = [k for k, _ in basis[s]]
+        print(f"  {s:<6} published {kinds.count('published'):3d}, regional "
+              f"{kinds.count('regional'):3d}, national {kinds.count('national'):3d}; "
+              f"factor {factor[s]:.3f}; total {sum(places[s]):,}")
+    print("\nBasis by département (P = published [year], R = regional rate, N = national rate)")
+    for i, d in enumerate(deps):
+        tags = []
+        for s in CHILD_SERVICES:
+            kind, detail = basis[s][i]
+            tags.append(f"{s}={'P' + detail if kind == 'published' else kind[0].upper()}")
+        print(f"  {d['code']:<4} {d['name'][:24]:<24} " + " ".join(tags))
+    print("\nSteady state of the child services (full places, national)")
+    for s in CHILD_SERVICES:
+        r = ss[s]
+        print(f"  {s:<6} exp. mean {r['mean']:6.2f} y; admissions {r['admissions']:7.0f}/y "
+              f"({r['from_sessad']:.0f} from SESSAD); reaching 20 {r['reach']:6.0f}/y "
+              f"({r['reach'] / r['admissions']:.0%} of stays); mean age under 20 "
+              f"{mean_age(r['present']):.1f}; aged 20+ at t=0 {over_share[s]:.1%}")
+    print(f"  IME users aged 16+: {share_16_plus(ss, over_share):.1%} "
+          f"(target {TARGET_IME_SHARE_16_PLUS:.0%})")
+    print(f"  holding time W = {w:.2f} years; Creton at t=0 (after the draw): " + ", ".join(
+        f"{s} {moving[s] * over_share[s] * NATIONAL_PLACES_2023[s]:.0f}"
+        for s in CHILD_SERVICES if moving[s] > 0))
+    print("  SESSAD stay ends re-oriented: " +
+          ", ".join(f"{s} {p:.3f}" for s, p in reorient.items()))
+    print(f"\nNew orientations {rate:.0f}/y: " +
+          ", ".join(f"{s} {direct[s]:.0f} ({orientation[s]:.3f}, excess {excess[s]:.0f})"
+                    for s in CHILD_SERVICES))
+    print(f"\nAdult places freeing for young adults (Belgium adds {be_reach:.0f} reaching 20/y)")
+    for a in ADULT_SERVICES:
+        demand = sum(adult_demand_d[a])
+        print(f"  {a:<6} demand {demand:6.0f}/y -> {adult_total[a]:6,} places = "
+              f"{adult_total[a] / ADULT_PUBLISHED_PLACES[a]:.1%} of {ADULT_PUBLISHED_PLACES[a]:,}")
+
+
+if __name__ == "__main__":
+    main()
