@@ -1,5 +1,6 @@
 #include "engine/io/scenario.hpp"
 
+#include "engine/io/csv.hpp"
 #include "engine/model/pathway_check.hpp"
 
 #include <toml++/toml.h>
@@ -132,6 +133,14 @@ std::string suggestion(std::string_view got, const std::vector<std::string>& can
   if (best_name != nullptr && best <= 2 && best * 2 <= best_name->size()) {
     return "; did you mean " + in_quotes(*best_name) + "?";
   }
+  // A long list (a hundred département codes) would bury the message: show the first ones.
+  constexpr std::size_t kMaxListed = 20;
+  if (candidates.size() > kMaxListed) {
+    const std::vector<std::string> first(
+        candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(kMaxListed));
+    return "; " + std::string(what) + ": " + join_quoted(first) + " and " +
+           std::to_string(candidates.size() - kMaxListed) + " more";
+  }
   return "; " + std::string(what) + ": " + join_quoted(candidates);
 }
 
@@ -174,17 +183,43 @@ Where where_of(const toml::source_region& src, const std::string& fallback_file)
 // ---------------------------------------------------------------------------------------------
 // Reading files, extends, overrides
 
+// Keys that are alternative forms of one setting, by table: when the overriding file sets one
+// form, the base's other forms are dropped, so a child scenario can switch from codes to a
+// territory table, or from places_total to places, instead of getting "not both".
+std::vector<std::vector<std::string_view>> alternative_forms(
+    const std::vector<std::string_view>& path) {
+  if (path.size() == 1 && path[0] == "territories") {
+    return {{"table", "weight_column"}, {"codes", "names", "weights", "regions"}};
+  }
+  if (path.size() == 2 && path[0] == "services") {
+    return {{"places"}, {"places_total", "places_min"}};
+  }
+  return {};
+}
+
 // Moves `over` into `base`: tables merge key by key, anything else replaces. A distribution
 // (a table with a `law` key) replaces whole, so switching laws never leaves the old law's
 // parameters behind; `--set ...length_of_stay_years.mean=7` (no law) still merges. Moving (not
 // copying) matters: toml++ keeps a node's source position on move and drops it on copy, and
-// errors must point to the file each value came from.
-void merge_into(toml::table& base, toml::table& over) {
+// errors must point to the file each value came from. `path` is where both tables sit.
+void merge_into(toml::table& base, toml::table& over, std::vector<std::string_view> path = {}) {
+  const auto forms = alternative_forms(path);
+  for (std::size_t f = 0; f < forms.size(); ++f) {
+    const bool set_here = std::any_of(forms[f].begin(), forms[f].end(),
+                                      [&](std::string_view k) { return over.contains(k); });
+    for (std::size_t g = 0; g < forms.size() && set_here; ++g) {
+      for (std::string_view k : g == f ? std::vector<std::string_view>{} : forms[g]) {
+        base.erase(k);
+      }
+    }
+  }
   for (auto&& [key, value] : over) {
     if (toml::table* over_table = value.as_table();
         over_table != nullptr && !over_table->contains("law")) {
       if (toml::node* existing = base.get(key.str()); existing != nullptr && existing->is_table()) {
-        merge_into(*existing->as_table(), *over_table);
+        path.push_back(key.str());
+        merge_into(*existing->as_table(), *over_table, path);
+        path.pop_back();
         continue;
       }
     }
@@ -864,57 +899,275 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   return s;
 }
 
-std::vector<model::Territory> read_territories(const Reader& r, const toml::table& root) {
+// TerritoryId is 16 bits and its largest value is kept free as a marker.
+constexpr std::size_t kMaxTerritories = std::numeric_limits<model::TerritoryId>::max() - 1;
+
+// A data file named by a scenario value is relative to the folder of the file that sets the
+// value (a base's value to the base's folder), or to the working directory for --set.
+fs::path data_path(const toml::node& n, const std::string& top_file) {
+  const std::string file = where_of(n.source(), top_file).file;
+  const fs::path folder =
+      std::string_view(file).starts_with(kSetPrefix) ? fs::path() : fs::path(file).parent_path();
+  return (folder / fs::path(n.as_string()->get())).lexically_normal();
+}
+
+CsvTable read_data_table(const Reader& r, const toml::node& n, const std::string& key) {
+  const std::string value = r.string(n, key);
+  if (value.empty()) {
+    r.fail(n, key, "expected a non-empty string (the path of a CSV file), got \"\"");
+  }
+  const fs::path path = data_path(n, r.top_file());
+  std::string error;
+  std::optional<std::string> text = read_text(path, error);
+  if (!text) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    r.fail(n, key,
+           "cannot read " + in_quotes(value) + " (resolved to " +
+               (ec ? path : absolute.lexically_normal()).string() + "): " + error);
+  }
+  return parse_csv(*text, path.string());
+}
+
+// The index of a column the file must have; an error at its header line otherwise, suggesting
+// a near name among the columns that are not `required` themselves.
+std::size_t required_column(const CsvTable& csv, const std::string& name, std::string_view why,
+                            const std::vector<std::string>& required) {
+  if (const std::optional<std::size_t> c = csv.column(name)) {
+    return *c;
+  }
+  std::vector<std::string> others;
+  for (const std::string& h : csv.header) {
+    if (std::find(required.begin(), required.end(), h) == required.end()) {
+      others.push_back(h);
+    }
+  }
+  std::string hint = suggestion(name, others, "");
+  if (!hint.starts_with("; did you mean")) {
+    hint = "; the header has: " + join_quoted(csv.header);
+  }
+  throw ScenarioError(csv.file, csv.header_line, 1, name,
+                      "missing column (" + std::string(why) + ")" + hint);
+}
+
+std::optional<double> parse_number(std::string_view s) {
+  double v = 0.0;
+  const char* end = s.data() + s.size();
+  const auto [stop, ec] = std::from_chars(s.data(), end, v);
+  if (ec != std::errc{} || stop != end || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// Home territories, their regions (numbered in order of first appearance) and land borders.
+struct HomeTerritories {
+  std::vector<model::Territory> territories;
+  std::vector<model::Region> regions;
+  std::vector<std::pair<model::TerritoryId, model::TerritoryId>> borders;
+  bool has_borders = false;  // territories.borders is set (even to a file with no rows)
+
+  model::RegionId region(const std::string& name) {
+    for (std::size_t i = 0; i < regions.size(); ++i) {
+      if (regions[i].name == name) {
+        return static_cast<model::RegionId>(i);
+      }
+    }
+    regions.push_back({name});
+    return static_cast<model::RegionId>(regions.size() - 1);
+  }
+
+  [[nodiscard]] std::vector<std::string> codes() const {
+    std::vector<std::string> out;
+    out.reserve(territories.size());
+    for (const auto& t : territories) {
+      out.push_back(t.code);
+    }
+    return out;
+  }
+
+  // The territory with this code, or territories.size().
+  [[nodiscard]] std::size_t find(std::string_view code) const {
+    std::size_t i = 0;
+    while (i < territories.size() && territories[i].code != code) {
+      ++i;
+    }
+    return i;
+  }
+};
+
+void read_territory_codes(const Reader& r, const toml::table& t, HomeTerritories& out) {
   const std::string path = "territories";
-  const toml::table& t = r.required_table(root, "", path);
-  r.check_keys(t, path, {"codes", "names", "weights"});
   const std::string codes_key = "territories.codes";
-  const toml::node& codes_node =
-      r.required(t, path, "codes", "an array of unique non-empty strings");
+  const toml::node& codes_node = r.required(
+      t, path, "codes",
+      "an array of unique non-empty strings, or territories.table (a CSV file of territories)");
   const toml::array& codes = r.array(codes_node, codes_key, "an array of unique non-empty strings");
-  // TerritoryId is 16 bits and its largest value is kept free as a marker.
-  constexpr std::size_t kMaxTerritories = std::numeric_limits<model::TerritoryId>::max() - 1;
   if (codes.empty() || codes.size() > kMaxTerritories) {
     r.fail(codes_node, codes_key,
            "expected between 1 and " + std::to_string(kMaxTerritories) + " codes, got " +
                std::to_string(codes.size()));
   }
-  std::vector<model::Territory> out;
   for (std::size_t i = 0; i < codes.size(); ++i) {
     const std::string key = item_key(codes_key, i);
     std::string code = r.string(codes[i], key);
     if (code.empty()) {
       r.fail(codes[i], key, "expected a non-empty string, got \"\"");
     }
-    for (std::size_t j = 0; j < out.size(); ++j) {
-      if (out[j].code == code) {
-        r.fail(codes[i], key,
-               "duplicate territory code " + in_quotes(code) + " (already at index " +
-                   std::to_string(j) + ")");
-      }
+    if (const std::size_t j = out.find(code); j < out.territories.size()) {
+      r.fail(codes[i], key,
+             "duplicate territory code " + in_quotes(code) + " (already at index " +
+                 std::to_string(j) + ")");
     }
-    out.push_back(model::home_territory(code, code, 1.0));
+    out.territories.push_back(model::home_territory(code, code, 1.0));
   }
-  auto same_length = [&](const toml::node& n, const std::string& key) -> const toml::array& {
-    const toml::array& a = r.array(n, key, "an array with one entry per territory code");
-    if (a.size() != out.size()) {
-      r.fail(n, key,
-             "expected " + std::to_string(out.size()) + " entries (one per territory code), got " +
+  const std::size_t n = out.territories.size();
+  auto same_length = [&](const toml::node& node, const std::string& key) -> const toml::array& {
+    const toml::array& a = r.array(node, key, "an array with one entry per territory code");
+    if (a.size() != n) {
+      r.fail(node, key,
+             "expected " + std::to_string(n) + " entries (one per territory code), got " +
                  std::to_string(a.size()));
     }
     return a;
   };
-  if (const toml::node* n = t.get("names")) {
-    const toml::array& names = same_length(*n, "territories.names");
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i].name = r.string(names[i], item_key("territories.names", i));
+  if (const toml::node* node = t.get("names")) {
+    const toml::array& names = same_length(*node, "territories.names");
+    for (std::size_t i = 0; i < n; ++i) {
+      out.territories[i].name = r.string(names[i], item_key("territories.names", i));
     }
   }
-  if (const toml::node* n = t.get("weights")) {
-    const toml::array& weights = same_length(*n, "territories.weights");
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i].weight = r.number(weights[i], item_key("territories.weights", i), kPositive);
+  if (const toml::node* node = t.get("weights")) {
+    const toml::array& weights = same_length(*node, "territories.weights");
+    for (std::size_t i = 0; i < n; ++i) {
+      out.territories[i].weight =
+          r.number(weights[i], item_key("territories.weights", i), kPositive);
     }
+  }
+  if (const toml::node* node = t.get("regions")) {
+    const toml::array& regions = same_length(*node, "territories.regions");
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string key = item_key("territories.regions", i);
+      const std::string name = r.string(regions[i], key);
+      if (name.empty()) {
+        r.fail(regions[i], key, "expected a non-empty region name, got \"\"");
+      }
+      out.territories[i].region = out.region(name);
+    }
+  } else {
+    out.regions.push_back({"France"});
+  }
+}
+
+void read_territory_table(const Reader& r, const toml::table& t, const toml::node& table_node,
+                          HomeTerritories& out) {
+  const std::string path = "territories";
+  for (const char* key : {"codes", "names", "weights", "regions"}) {
+    if (const toml::node* n = t.get(key)) {
+      r.fail(*n, child_key(path, key),
+             "give either table (a CSV file of territories) or codes (with names, weights, "
+             "regions), not both");
+    }
+  }
+  const toml::node& weight_node =
+      r.required(t, path, "weight_column",
+                 "a string: the column of territories.table holding each territory's weight");
+  const std::string weight_column = r.string(weight_node, "territories.weight_column");
+  if (weight_column.empty()) {
+    r.fail(weight_node, "territories.weight_column",
+           "expected a non-empty string (a column name), got \"\"");
+  }
+  const CsvTable csv = read_data_table(r, table_node, "territories.table");
+  const std::vector<std::string> required = {"code", "name", "region", weight_column};
+  constexpr std::string_view kNeeded = "territories.table needs it";
+  const std::size_t code_col = required_column(csv, "code", kNeeded, required);
+  const std::size_t name_col = required_column(csv, "name", kNeeded, required);
+  const std::size_t region_col = required_column(csv, "region", kNeeded, required);
+  const std::size_t weight_col =
+      required_column(csv, weight_column, "named by territories.weight_column", required);
+  if (csv.rows.empty() || csv.rows.size() > kMaxTerritories) {
+    throw ScenarioError(csv.file, csv.header_line, 1, "",
+                        "expected between 1 and " + std::to_string(kMaxTerritories) +
+                            " territory rows after the header, got " +
+                            std::to_string(csv.rows.size()));
+  }
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    const std::vector<std::string>& row = csv.rows[i];
+    const std::string& code = row[code_col];
+    if (code.empty()) {
+      csv.fail_at(i, code_col, "expected a non-empty territory code, got \"\"");
+    }
+    if (const std::size_t j = out.find(code); j < out.territories.size()) {
+      csv.fail_at(i, code_col,
+                  "duplicate territory code " + in_quotes(code) + " (already on line " +
+                      std::to_string(csv.row_lines[j]) + ")");
+    }
+    const std::optional<double> weight = parse_number(row[weight_col]);
+    if (!weight || !(*weight > 0.0)) {
+      csv.fail_at(i, weight_col, "expected a number > 0, got " + in_quotes(row[weight_col]));
+    }
+    if (row[region_col].empty()) {
+      csv.fail_at(i, region_col, "expected a non-empty region name, got \"\"");
+    }
+    model::Territory territory =
+        model::home_territory(code, row[name_col].empty() ? code : row[name_col], *weight);
+    territory.region = out.region(row[region_col]);
+    out.territories.push_back(std::move(territory));
+  }
+}
+
+void read_borders(const Reader& r, const toml::node& n, HomeTerritories& out) {
+  const CsvTable csv = read_data_table(r, n, "territories.borders");
+  const std::vector<std::string> required = {"code_a", "code_b"};
+  constexpr std::string_view kNeeded = "territories.borders needs it";
+  const std::size_t a_col = required_column(csv, "code_a", kNeeded, required);
+  const std::size_t b_col = required_column(csv, "code_b", kNeeded, required);
+  const std::vector<std::string> codes = out.codes();
+  std::vector<std::pair<model::TerritoryId, model::TerritoryId>> seen;
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    std::array<model::TerritoryId, 2> ends{};
+    for (std::size_t k = 0; k < 2; ++k) {
+      const std::size_t col = k == 0 ? a_col : b_col;
+      const std::string& code = csv.rows[i][col];
+      const std::size_t id = out.find(code);
+      if (id == out.territories.size()) {
+        csv.fail_at(i, col,
+                    "unknown territory code " + in_quotes(code) +
+                        suggestion(code, codes, "territory codes are"));
+      }
+      ends[k] = static_cast<model::TerritoryId>(id);
+    }
+    if (ends[0] == ends[1]) {
+      csv.fail_at(i, b_col,
+                  "a territory cannot border itself (" + in_quotes(csv.rows[i][b_col]) +
+                      " is also code_a)");
+    }
+    const std::pair<model::TerritoryId, model::TerritoryId> pair{std::min(ends[0], ends[1]),
+                                                                 std::max(ends[0], ends[1])};
+    if (std::find(seen.begin(), seen.end(), pair) == seen.end()) {
+      seen.emplace_back(pair);
+    }
+  }
+  out.borders = std::move(seen);
+  out.has_borders = true;
+}
+
+HomeTerritories read_territories(const Reader& r, const toml::table& root) {
+  const std::string path = "territories";
+  const toml::table& t = r.required_table(root, "", path);
+  r.check_keys(t, path,
+               {"codes", "names", "weights", "regions", "table", "weight_column", "borders"});
+  HomeTerritories out;
+  if (const toml::node* table_node = t.get("table")) {
+    read_territory_table(r, t, *table_node, out);
+  } else {
+    if (const toml::node* n = t.get("weight_column")) {
+      r.fail(*n, "territories.weight_column", "weight_column is only allowed with table");
+    }
+    read_territory_codes(r, t, out);
+  }
+  if (const toml::node* n = t.get("borders")) {
+    read_borders(r, *n, out);
   }
   return out;
 }
@@ -1020,7 +1273,10 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
         r.opt_integer(t, "run", "replications", 1, std::numeric_limits<int>::max()).value_or(1));
   }
 
-  out.model.territories = read_territories(r, root);
+  HomeTerritories homes = read_territories(r, root);
+  out.model.territories = std::move(homes.territories);
+  out.model.regions = std::move(homes.regions);
+  out.model.borders = std::move(homes.borders);
 
   // Services are numbered in the order toml++ keeps table keys: byte-wise alphabetical.
   const toml::node* services_node = root.get("services");
@@ -1116,6 +1372,17 @@ Scenario load_scenario(const std::filesystem::path& path,
     apply_override(root, o);
   }
   Scenario scenario = read_scenario(root, display);
+  // Data files are named relative to the file that set them, which the merged text no longer
+  // says: record where they were read from, so the effective text loads from anywhere.
+  if (toml::table* territories = root["territories"].as_table()) {
+    for (std::string_view key : {"table", "borders"}) {
+      if (toml::node* n = territories->get(key); n != nullptr && n->is_string()) {
+        std::error_code abs_ec;
+        const fs::path resolved = fs::absolute(data_path(*n, display), abs_ec).lexically_normal();
+        *n->as_string() = resolved.string();
+      }
+    }
+  }
   std::ostringstream text;
   text << toml::toml_formatter{root};
   scenario.text = text.str();

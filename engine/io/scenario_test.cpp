@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -671,6 +672,240 @@ TEST(ParseCsv, MalformedFilesAreErrorsAtTheirPosition) {
             "bad.csv:1:5: duplicate column \"a\" in the header (names must be unique)");
   EXPECT_EQ(error_of("a,,b\n"), "bad.csv:1:3: empty column name in the header");
   EXPECT_EQ(error_of("\n\r\n"), "bad.csv: empty file: expected a header row of column names");
+}
+
+// ---- Territories from a CSV table, regions, land borders
+
+// kMini with its territories in a CSV table (data/deps.csv, relative to the scenario).
+const std::string kTableMini = R"(# line 1
+[scenario]
+name = "table"
+start_date = 2025-01-01
+horizon_years = 2
+
+[territories]
+table = "data/deps.csv"
+weight_column = "pop"
+
+[arrivals]
+rate_per_year = 10
+age_years = { law = "uniform", min = 3, max = 16 }
+orientation = { IME = 1.0 }
+
+[services.IME]
+places_total = 100
+age_limit_years = 20
+length_of_stay_years = { law = "exponential", mean = 5 }
+)";
+
+const std::string kDeps =
+    "code,name,region,pop,note\n"
+    "01,Ain,Auvergne-Rhône-Alpes,1,\n"
+    "02,Aisne,Hauts-de-France,1,\"rural, north\"\n"
+    "59,,Hauts-de-France,2.5e0,\n";
+
+class TerritoryTables : public ScenarioFiles {
+ protected:
+  // The error loading kTableMini (edited by `edit`) with `deps` as data/deps.csv.
+  ScenarioError table_error(const std::string& deps, const std::string& scenario = kTableMini) {
+    write("data/deps.csv", deps);
+    return error_of(scenario);
+  }
+
+  std::string csv(const std::string& name) const {
+    return (dir_ / name).lexically_normal().string();
+  }
+};
+
+TEST_F(TerritoryTables, RowsBecomeHomeTerritoriesWithRegionsInOrderOfFirstAppearance) {
+  write("data/deps.csv", kDeps);
+  const Scenario s = load_scenario(write("s.toml", kTableMini));
+  const auto& t = s.model.territories;
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].code, "01");
+  EXPECT_EQ(t[0].name, "Ain");
+  EXPECT_EQ(t[1].name, "Aisne");
+  EXPECT_EQ(t[2].name, "59");  // an empty name is the code
+  EXPECT_EQ(t[2].weight, 2.5);
+  EXPECT_EQ(t[0].region, 0);
+  EXPECT_EQ(t[1].region, 1);
+  EXPECT_EQ(t[2].region, 1);
+  EXPECT_FALSE(t[0].abroad);
+  ASSERT_EQ(s.model.regions.size(), 2u);
+  EXPECT_EQ(s.model.regions[0].name, "Auvergne-Rhône-Alpes");
+  EXPECT_EQ(s.model.regions[1].name, "Hauts-de-France");
+  EXPECT_TRUE(s.model.borders.empty());
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{22, 22, 56}));
+}
+
+TEST_F(ScenarioFiles, TheVendoredFranceTablesLoad) {
+  const std::string data = PARCOURS_SOURCE_DIR "/data/france/";
+  const std::string scenario = replace(replace(kMini, "codes = [\"A\", \"B\"]",
+                                               "table = \"" + data +
+                                                   "departements.csv\"\nweight_column = "
+                                                   "\"population_0_19\"\nborders = \"" +
+                                                   data + "travel.csv\""),
+                                       "places = [5, 7]", "places_total = 75199");
+  const Scenario s = load_scenario(write("s.toml", scenario));
+  ASSERT_EQ(s.model.territories.size(), 101u);
+  EXPECT_EQ(s.model.regions.size(), 18u);
+  EXPECT_EQ(s.model.borders.size(), 239u);
+  const auto paris = std::find_if(s.model.territories.begin(), s.model.territories.end(),
+                                  [](const model::Territory& t) { return t.code == "75"; });
+  ASSERT_NE(paris, s.model.territories.end());
+  EXPECT_EQ(s.model.regions[paris->region].name, "Île-de-France");
+
+  write("b.csv", "code_a,code_b\n75,XYZ\n");
+  const ScenarioError e = error_of(replace(scenario, data + "travel.csv", "b.csv"));
+  EXPECT_EQ(e.key(), "code_b");
+  EXPECT_EQ(e.message().rfind("unknown territory code \"XYZ\"; territory codes are: \"01\", ", 0),
+            0u);
+  EXPECT_TRUE(e.message().ends_with(", \"19\", \"2A\" and 81 more")) << e.message();
+}
+
+TEST_F(ScenarioFiles, CodesGetRegionsByNameOrOneRegionFrance) {
+  const Scenario plain = load_scenario(write("s.toml", kMini));
+  ASSERT_EQ(plain.model.regions.size(), 1u);
+  EXPECT_EQ(plain.model.regions[0].name, "France");
+  EXPECT_EQ(plain.model.territories[1].region, 0);
+  const Scenario named = load_scenario(
+      write("r.toml", replace(kMini, "codes = [\"A\", \"B\"]",
+                              "codes = [\"A\", \"B\"]\nregions = [\"Grand Est\", \"Bretagne\"]")));
+  ASSERT_EQ(named.model.regions.size(), 2u);
+  EXPECT_EQ(named.model.regions[1].name, "Bretagne");
+  EXPECT_EQ(named.model.territories[1].region, 1);
+}
+
+TEST_F(TerritoryTables, BordersAreUndirectedPairsWithoutDuplicates) {
+  write("data/deps.csv", kDeps);
+  write("data/borders.csv",
+        "code_a,code_b,minutes\n02,59,80\n59,02,80\n01,02,\"300\"\n02,01,300\n");
+  const Scenario s = load_scenario(
+      write("s.toml", replace(kTableMini, "weight_column = \"pop\"",
+                              "weight_column = \"pop\"\nborders = \"data/borders.csv\"")));
+  using Pair = std::pair<model::TerritoryId, model::TerritoryId>;
+  EXPECT_EQ(s.model.borders, (std::vector<Pair>{{1, 2}, {0, 1}}));
+}
+
+TEST_F(TerritoryTables, DataFilesAreRelativeToTheFileThatNamesThemAndRecordedAbsolute) {
+  write("base/data/deps.csv", kDeps);
+  write("base/base.toml", kTableMini);
+  const std::string top =
+      write("other/top.toml", "extends = \"../base/base.toml\"\n[run]\nseed = 4\n");
+  const Scenario s = load_scenario(top);
+  EXPECT_EQ(s.model.territories.size(), 3u);
+  EXPECT_NE(s.text.find("table = '" + csv("base/data/deps.csv") + "'"), std::string::npos)
+      << s.text;
+  const Scenario again = load_scenario(write("elsewhere/effective.toml", s.text));
+  EXPECT_EQ(again.text, s.text);
+  EXPECT_EQ(again.model.territories.size(), 3u);
+}
+
+TEST_F(TerritoryTables, AChildScenarioCanSwitchFromCodesToATable) {
+  write("data/deps.csv", kDeps);
+  write("base.toml", replace(kMini, "places = [5, 7]", "places_total = 12"));
+  const Scenario s = load_scenario(
+      write("top.toml",
+            "extends = \"base.toml\"\n[territories]\ntable = \"data/deps.csv\"\nweight_column = "
+            "\"pop\"\n[services.IME]\nplaces = [1, 2, 3]\n"));
+  EXPECT_EQ(s.model.territories.size(), 3u);
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST_F(TerritoryTables, AMissingFileIsAnErrorAtTheKeyThatNamesIt) {
+  const ScenarioError e =
+      error_of(replace(kTableMini, "\"data/deps.csv\"", "\"data/../data/nope.csv\""));
+  expect_error(e, path_of("s.toml"), 8, "territories.table",
+               "cannot read \"data/../data/nope.csv\" (resolved to " + csv("data/nope.csv") +
+                   "): No such file or directory");
+  EXPECT_EQ(e.column(), 9);
+}
+
+TEST_F(TerritoryTables, AMissingColumnIsAnErrorAtTheHeaderLine) {
+  const ScenarioError e = table_error("code,name,region,popu\n01,Ain,ARA,1\n");
+  expect_error(e, csv("data/deps.csv"), 1, "pop",
+               "missing column (named by territories.weight_column); did you mean \"popu\"?");
+  EXPECT_EQ(e.column(), 1);
+  expect_error(table_error("\n\ncode,name,pop\n01,Ain,1\n"), csv("data/deps.csv"), 3, "region",
+               "missing column (territories.table needs it); the header has: \"code\", \"name\", "
+               "\"pop\"");
+}
+
+TEST_F(TerritoryTables, ABadNumberIsAnErrorAtItsCell) {
+  const ScenarioError e = table_error(kDeps + "62,Pas-de-Calais,Hauts-de-France,abc,\n");
+  expect_error(e, csv("data/deps.csv"), 5, "pop", "expected a number > 0, got \"abc\"");
+  EXPECT_EQ(e.column(), 34);
+  EXPECT_EQ(std::string(e.what()),
+            csv("data/deps.csv") + ":5:34: pop: expected a number > 0, got \"abc\"");
+  expect_error(table_error(kDeps + "62,Pas-de-Calais,Hauts-de-France,0,\n"), csv("data/deps.csv"),
+               5, "pop", "expected a number > 0, got \"0\"");
+}
+
+TEST_F(TerritoryTables, TableRowsAreChecked) {
+  expect_error(table_error(kDeps + "01,Ain again,X,1,\n"), csv("data/deps.csv"), 5, "code",
+               "duplicate territory code \"01\" (already on line 2)");
+  expect_error(table_error(kDeps + "62,Pas-de-Calais,,1,\n"), csv("data/deps.csv"), 5, "region",
+               "expected a non-empty region name, got \"\"");
+  expect_error(table_error("code,name,region,pop\n"), csv("data/deps.csv"), 1, "",
+               "expected between 1 and 65534 territory rows after the header, got 0");
+  expect_error(table_error(kDeps + "62,Pas-de-Calais\n"), csv("data/deps.csv"), 5, "",
+               "expected 5 cells (one per header column), got 2");
+}
+
+TEST_F(TerritoryTables, TableIsExclusiveWithCodesAndNeedsAWeightColumn) {
+  expect_error(table_error(kDeps, replace(kTableMini, "weight_column = \"pop\"",
+                                          "weight_column = \"pop\"\nweights = [1, 2, 3]")),
+               path_of("s.toml"), 10, "territories.weights",
+               "give either table (a CSV file of territories) or codes (with names, weights, "
+               "regions), not both");
+  expect_error(table_error(kDeps, replace(kTableMini, "weight_column = \"pop\"\n", "")),
+               path_of("s.toml"), 7, "territories.weight_column",
+               "missing required key (expected a string: the column of territories.table "
+               "holding each territory's weight)");
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]",
+                                "codes = [\"A\", \"B\"]\nweight_column = \"pop\"")),
+               path_of("s.toml"), 9, "territories.weight_column",
+               "weight_column is only allowed with table");
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]", "code = [\"A\", \"B\"]")),
+               path_of("s.toml"), 8, "territories.code",
+               "unknown key \"code\"; did you mean \"codes\"?");
+}
+
+TEST_F(ScenarioFiles, RegionsNeedOneNonEmptyNamePerCode) {
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]",
+                                "codes = [\"A\", \"B\"]\nregions = [\"Grand Est\", \"\"]")),
+               path_of("s.toml"), 9, "territories.regions[1]",
+               "expected a non-empty region name, got \"\"");
+}
+
+class Borders : public TerritoryTables {
+ protected:
+  ScenarioError borders_error(const std::string& borders) {
+    write("data/borders.csv", borders);
+    return table_error(kDeps, replace(kTableMini, "weight_column = \"pop\"",
+                                      "weight_column = \"pop\"\nborders = \"data/borders.csv\""));
+  }
+};
+
+TEST_F(Borders, AnUnknownCodeIsAnErrorAtItsCellWithASuggestion) {
+  const ScenarioError e = borders_error("code_a,code_b\n01,02\n02,5O\n");
+  expect_error(e, csv("data/borders.csv"), 3, "code_b",
+               "unknown territory code \"5O\"; did you mean \"59\"?");
+  EXPECT_EQ(e.column(), 4);
+  expect_error(borders_error("code_a,code_b\nXYZ,02\n"), csv("data/borders.csv"), 2, "code_a",
+               "unknown territory code \"XYZ\"; territory codes are: \"01\", \"02\", \"59\"");
+}
+
+TEST_F(Borders, ATerritoryCannotBorderItself) {
+  const ScenarioError e = borders_error("code_a,code_b\n01,02\n59,59\n");
+  expect_error(e, csv("data/borders.csv"), 3, "code_b",
+               "a territory cannot border itself (\"59\" is also code_a)");
+  EXPECT_EQ(e.column(), 4);
+}
+
+TEST_F(Borders, BothCodeColumnsAreRequired) {
+  expect_error(borders_error("code_a,codeb\n01,02\n"), csv("data/borders.csv"), 1, "code_b",
+               "missing column (territories.borders needs it); did you mean \"codeb\"?");
 }
 
 // ---- Overrides
