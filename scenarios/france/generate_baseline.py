@@ -73,14 +73,28 @@ MEAN_STAY_YEARS = {
 # entrants through SESSAD stay ends (`orient`), the rest arrive as new orientations.
 FROM_SESSAD_SHARE = {"IME": 0.17, "ITEP": 0.09, "EEAP": 0.10, "IEM": 0.24}
 
-# Age at orientation (MDPH notification), years, ONE law for every service (the scenario format
-# has a single national age law). ESTIMATE: no national distribution was found (domain-facts
-# §9.3). Chosen so that the steady-state IME population has about 43 % of users aged 16 or more
-# (CREAHI Aquitaine / DREES ES 2010, Creton included), the only national age figure; the report
-# below prints the share obtained. Orientations under the minimum age wait until it.
+# Age at orientation (MDPH notification), years. No national distribution was found
+# (domain-facts §9.3), so both laws are ESTIMATES. The common law (IME, ITEP, EEAP, IEM) is chosen
+# so that the steady-state IME population has about 43 % of users aged 16 or more (CREAHI
+# Aquitaine / DREES ES 2010, Creton included), the only national age figure; the report below
+# prints the share obtained. Orientations under a service's minimum age wait until it.
 ARRIVAL_AGE_VALUES = [0.0, 3.0, 6.0, 11.0, 16.0, 19.5]
-ARRIVAL_AGE_CUMULATIVE = [0.0, 0.05, 0.16, 0.47, 0.86, 1.0]
+ARRIVAL_AGE_CUMULATIVE = [0.0, 0.07, 0.22, 0.58, 0.91, 1.0]
 TARGET_IME_SHARE_16_PLUS = 0.43  # checked, not fitted automatically
+# SESSAD newcomers are younger (ESTIMATE): SESSAD follow young children at home and at school,
+# often after a CAMSP (0-6); 96 % of their 6-16-year-olds are in ordinary school (DREES 2010).
+SESSAD_ARRIVAL_AGE_CUMULATIVE = [0.0, 0.10, 0.35, 0.75, 0.95, 1.0]  # at ARRIVAL_AGE_VALUES
+
+# Waiting lists at t = 0, people. ESTIMATE: about 30,000 children lack a place nationally ("at
+# least 30,000 places missing", Faire-face 2018, extrapolated from a CREAI PACA-Corse survey;
+# between the 24,000 pupils kept in ordinary school for lack of a place, minister 2024, and the
+# ~42,000 open rights not served, a crude upper bound, 2019; Loire-Atlantique's 800 unmet
+# notifications for 366,000 children, 2019, scale to ~35,000). No split by service was found:
+# the same number per place for every child service (the engine puts round(per place x
+# places) on each home list).
+INITIAL_WAITING_TOTAL = 30000
+# Those on a list at t = 0 have waited uniformly between 0 and the wait a newcomer would face
+# (list / admissions, Little's law): ESTIMATE.
 
 # Waiting-list growth: the excess of new orientations over exits, people per year. ESTIMATE:
 # children accompanied grew by 35,120 between 2006 and 2022 (DREES ES-Handicap, domain-facts
@@ -321,53 +335,89 @@ def solve_mean(entries, limit, years_before_limit):
     return math.sqrt(lo * hi)
 
 
-def steady_state():
+def delayed(entries, wait, limit):
+    """Entries shifted by a list wait; those who would reach the limit first age out (lost)."""
+    shift, last = cell(wait), cell(limit)
+    out, lost = [0.0] * N_CELLS, 0.0
+    for i, x in enumerate(entries):
+        if i + shift < last:
+            out[i + shift] += x
+        else:
+            lost += x
+    return out, lost
+
+
+def on_list(joining, wait, limit):
+    """Ages of people on a list: each joiner stays `wait` years (or until the limit)."""
+    width, last = max(1, cell(wait)), cell(limit)
+    out = [0.0] * N_CELLS
+    for i, x in enumerate(joining):
+        if x:
+            for j in range(i, min(i + width, last)):
+                out[j] += x / width
+    return out
+
+
+def steady_state(waiting_per_place):
     """Flows of the five child services in a steady state with full places.
 
-    Returns per service: exponential mean stay, admissions a year, people reaching 20 a year,
-    the age profile of occupants under 20 (person-years per cell), and SESSAD's stay-end
-    re-orientation probabilities.
+    A newcomer joins its list at max(orientation age, minimum age) and is admitted after the
+    list's wait, waiting_per_place x mean stay (Little's law: list / admissions), unless it
+    reaches 20 first (aged out while waiting). Returns per service: the exponential mean stay,
+    admissions a year, people reaching 20 a year, the age profile of occupants under 20
+    (person-years per cell), orientations needed a year, and the list's age profile; plus
+    SESSAD's stay-end re-orientation probabilities and the holding time W.
     """
-    arrival = cdf_to_cells(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE)
-    moving = {s: sum(p for p, a, _ in ON_AGE_LIMIT[s] if a == "move") for s in CHILD_SERVICES}
+    laws = {t: cdf_to_cells(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE) for t in CHILD_SERVICES}
+    laws["SESSAD"] = cdf_to_cells(ARRIVAL_AGE_VALUES, SESSAD_ARRIVAL_AGE_CUMULATIVE)
+    moving = {t: sum(p for p, a, _ in ON_AGE_LIMIT[t] if a == "move") for t in CHILD_SERVICES}
     res = {}
+    for t in CHILD_SERVICES:
+        n = NATIONAL_PLACES_2023[t]
+        res[t] = dict(admissions=n / MEAN_STAY_YEARS[t], wait=waiting_per_place * MEAN_STAY_YEARS[t])
 
     # SESSAD first: all its entrants are new orientations.
-    n = NATIONAL_PLACES_2023["SESSAD"]
-    admissions = n / MEAN_STAY_YEARS["SESSAD"]
-    entries = [x * admissions for x in at_least(arrival, MIN_AGE_YEARS["SESSAD"])]
-    mean = solve_mean(entries, AGE_LIMIT_YEARS, MEAN_STAY_YEARS["SESSAD"])
-    present, ends, reach = stay(entries, mean, AGE_LIMIT_YEARS)
-    res["SESSAD"] = dict(mean=mean, admissions=admissions, reach=reach, present=present,
-                         from_sessad=0.0, creton=0.0)
-    sessad_ends = ends
+    r = res["SESSAD"]
+    join = at_least(laws["SESSAD"], MIN_AGE_YEARS["SESSAD"])
+    shape, lost = delayed(join, r["wait"], AGE_LIMIT_YEARS)
+    r.update(entries=[x * r["admissions"] / (1 - lost) for x in shape],
+             orientations=r["admissions"] / (1 - lost), from_sessad=0.0, via=0.0,
+             aged_out=r["admissions"] * lost / (1 - lost), list_ages=on_list(join, r["wait"],
+                                                                          AGE_LIMIT_YEARS))
+    r["mean"] = solve_mean(r["entries"], AGE_LIMIT_YEARS, MEAN_STAY_YEARS["SESSAD"])
+    r["present"], sessad_ends, r["reach"] = stay(r["entries"], r["mean"], AGE_LIMIT_YEARS)
+    r["creton"] = 0.0
+    ends_total = sum(sessad_ends)
 
     # Establishments: a share of entrants from SESSAD stay ends (at their ages), the rest new.
-    for s in ["IME", "ITEP", "EEAP", "IEM"]:
-        n = NATIONAL_PLACES_2023[s]
-        admissions = n / MEAN_STAY_YEARS[s]
-        direct = at_least(arrival, MIN_AGE_YEARS[s])
-        via = at_least(sessad_ends, MIN_AGE_YEARS[s])
-        via_total = sum(via)
-        share = FROM_SESSAD_SHARE[s]
-        entries = [admissions * ((1 - share) * d + share * v / via_total)
-                   for d, v in zip(direct, via)]
-        res[s] = dict(admissions=admissions, from_sessad=share * admissions, entries=entries)
+    for t in ["IME", "ITEP", "EEAP", "IEM"]:
+        r = res[t]
+        share = FROM_SESSAD_SHARE[t]
+        join_d = at_least(laws[t], MIN_AGE_YEARS[t])
+        join_v = at_least([x / ends_total for x in sessad_ends], MIN_AGE_YEARS[t])
+        shape_d, lost_d = delayed(join_d, r["wait"], AGE_LIMIT_YEARS)
+        shape_v, lost_v = delayed(join_v, r["wait"], AGE_LIMIT_YEARS)
+        direct = (1 - share) * r["admissions"] / (1 - lost_d)
+        via = share * r["admissions"] / (1 - lost_v)
+        r.update(entries=[direct * d + via * v for d, v in zip(shape_d, shape_v)],
+                 orientations=direct, via=via, from_sessad=share * r["admissions"],
+                 aged_out=direct * lost_d + via * lost_v,
+                 list_ages=on_list([direct * d + via * v for d, v in zip(join_d, join_v)],
+                                   r["wait"], AGE_LIMIT_YEARS))
     # The Creton stock of IME fixes the holding time W (years a young adult holds a child place
     # while waiting for an adult one). It depends on IME's people reaching 20, which depends on
     # the mean stay solved with the Creton stock: iterate (converges in a few rounds).
     w = 1.0
     for _ in range(30):
-        for s in ["IME", "ITEP", "EEAP", "IEM"]:
-            r = res[s]
-            n = NATIONAL_PLACES_2023[s]
-            creton = moving[s] * r.get("reach", 0.0) * w
+        for t in ["IME", "ITEP", "EEAP", "IEM"]:
+            r = res[t]
+            n = NATIONAL_PLACES_2023[t]
+            creton = moving[t] * r.get("reach", 0.0) * w
             r["mean"] = solve_mean(r["entries"], AGE_LIMIT_YEARS, (n - creton) / r["admissions"])
             r["present"], _, r["reach"] = stay(r["entries"], r["mean"], AGE_LIMIT_YEARS)
-            r["creton"] = moving[s] * r["reach"] * w
+            r["creton"] = moving[t] * r["reach"] * w
         w = CRETON_SHARE_IME * NATIONAL_PLACES_2023["IME"] / (moving["IME"] * res["IME"]["reach"])
-    ends_total = sum(sessad_ends)
-    reorient = {s: res[s]["from_sessad"] / ends_total for s in ["IME", "ITEP", "EEAP", "IEM"]}
+    reorient = {t: res[t]["via"] / ends_total for t in ["IME", "ITEP", "EEAP", "IEM"]}
     return res, reorient, w, moving
 
 
@@ -386,22 +436,34 @@ def empirical(values, cumulative):
     return f'{{ law = "empirical", values = [{vs}], cumulative = [{cs}] }}'
 
 
-def initial_age_law(service, present_under_limit, over_limit_share):
-    """Occupants' ages at t = 0: the steady-state profile under 20, then Creton ages."""
-    lo = MIN_AGE_YEARS[service]
-    total = sum(present_under_limit)
-    values, cumulative, acc = [lo], [0.0], 0.0
-    for a in range(int(lo) + 1, int(AGE_LIMIT_YEARS) + 1):
-        acc = sum(present_under_limit[:cell(a)]) / total
-        values.append(float(a))
-        cumulative.append(acc * (1.0 - over_limit_share))
-    if over_limit_share > 0:
-        base = 1.0 - over_limit_share
-        for age, c in CRETON_AGE_POINTS:
-            values.append(age)
-            cumulative.append(base + over_limit_share * c)
+def profile_law(profile, lo, hi, tail=()):
+    """Empirical law of a grid profile on [lo, hi), points at whole ages, then `tail` points.
+
+    `tail` is a list of (age, cumulative) continuing past hi; the profile then gets the mass
+    left below the first tail point's cumulative.
+    """
+    total = sum(profile[cell(lo):cell(hi)])
+    head = 1.0 if not tail else tail[0][1]
+    values, cumulative = [lo], [0.0]
+    for a in range(int(math.floor(lo)) + 1, int(math.ceil(hi)) + 1):
+        a = min(float(a), hi)
+        values.append(a)
+        cumulative.append(head * sum(profile[cell(lo):cell(a)]) / total)
+    for age, c in tail[1:]:
+        values.append(age)
+        cumulative.append(c)
     cumulative[-1] = 1.0
     return empirical(values, cumulative)
+
+
+def initial_age_law(service, present_under_limit, over_limit_share):
+    """Occupants' ages at t = 0: the steady-state profile under 20, then Creton ages."""
+    tail = ()
+    if over_limit_share > 0:
+        base = 1.0 - over_limit_share
+        tail = [(AGE_LIMIT_YEARS, base)] + [(age, base + over_limit_share * c)
+                                            for age, c in CRETON_AGE_POINTS]
+    return profile_law(present_under_limit, MIN_AGE_YEARS[service], AGE_LIMIT_YEARS, tail)
 
 
 def branches(rows):
@@ -414,75 +476,86 @@ def branches(rows):
 
 # =============================================================================================
 
-def main():
-    deps = read_csv("departements.csv")
-    regions = read_csv("regions.csv")
-    rates = regional_rates(regions)
-    codes = [d["code"] for d in deps]
+def derive():
+    """Everything the scenario needs, as one dict (printed by report, written by write_toml)."""
+    m = {}
+    m["deps"] = deps = read_csv("departements.csv")
+    rates = regional_rates(read_csv("regions.csv"))
     pop = [int(d["population_0_19"]) for d in deps]
-    places, basis, factor = child_places(deps, rates)
+    m["places"], m["basis"], m["factor"] = places, _, _ = child_places(deps, rates)
 
-    ss, reorient, w, moving = steady_state()
+    m["waiting_per_place"] = INITIAL_WAITING_TOTAL / sum(NATIONAL_PLACES_2023.values())
+    ss, m["reorient"], w, moving = steady_state(m["waiting_per_place"])
+    m["ss"], m["w"], m["moving"] = ss, w, moving
 
-    # New orientations a year, by service: admissions not coming from SESSAD, plus the excess.
+    # New orientations a year, by service: admissions not coming from SESSAD (grossed up for
+    # those who age out while waiting), plus the excess that makes the lists grow.
     est_places = sum(NATIONAL_PLACES_2023[s] for s in ["IME", "ITEP", "EEAP", "IEM"])
     excess = {"SESSAD": EXCESS_SHARE_SESSAD * EXCESS_ORIENTATIONS_PER_YEAR}
     for s in ["IME", "ITEP", "EEAP", "IEM"]:
         excess[s] = ((1 - EXCESS_SHARE_SESSAD) * EXCESS_ORIENTATIONS_PER_YEAR
                      * NATIONAL_PLACES_2023[s] / est_places)
-    direct = {s: ss[s]["admissions"] - ss[s]["from_sessad"] + excess[s] for s in CHILD_SERVICES}
-    rate = sum(direct.values())
-    orientation = {s: direct[s] / rate for s in CHILD_SERVICES}
+    m["excess"] = excess
+    m["direct"] = direct = {s: ss[s]["orientations"] + excess[s] for s in CHILD_SERVICES}
+    m["rate"] = rate = sum(direct.values())
+    m["orientation"] = {s: direct[s] / rate for s in CHILD_SERVICES}
 
     # Initial occupants aged 20+: those who reached 20 in the last W years, if they can move;
     # a share `moving` of them holds (the others leave at t = 0, see docs/model.md).
-    over_share = {s: (ss[s]["reach"] * w / NATIONAL_PLACES_2023[s] if moving[s] > 0 else 0.0)
-                  for s in CHILD_SERVICES}
+    m["over_share"] = {s: (ss[s]["reach"] * w / NATIONAL_PLACES_2023[s] if moving[s] > 0
+                           else 0.0) for s in CHILD_SERVICES}
 
     # Adult demand: young adults a year moving to each adult service, from French child places
     # and from Belgium (whose young adults wait on their home département's adult lists).
-    be_reach = ss["IME"]["reach"] * BELGIUM_IME_PLACES / NATIONAL_PLACES_2023["IME"]
-    senders = [i for i, d in enumerate(deps) if d["region"] in BELGIUM_SENDER_REGIONS]
+    m["be_reach"] = be_reach = ss["IME"]["reach"] * BELGIUM_IME_PLACES / NATIONAL_PLACES_2023["IME"]
+    m["senders"] = senders = [i for i, d in enumerate(deps)
+                              if d["region"] in BELGIUM_SENDER_REGIONS]
     sender_pop = sum(pop[i] for i in senders)
-    adult_demand_d = {a: [0.0] * len(deps) for a in ADULT_SERVICES}
+    demand = {a: [0.0] * len(deps) for a in ADULT_SERVICES}
     for s in CHILD_SERVICES:
         per_place = ss[s]["reach"] / NATIONAL_PLACES_2023[s]
         for p, action, target in ON_AGE_LIMIT[s]:
             if action != "move":
                 continue
             for i in range(len(deps)):
-                adult_demand_d[target][i] += p * per_place * places[s][i]
+                demand[target][i] += p * per_place * places[s][i]
             if s == "IME":
                 for i in senders:
-                    adult_demand_d[target][i] += p * be_reach * pop[i] / sender_pop
-    adult_mean_stay = 1.0 / ADULT_EXIT_RATE_PER_YEAR
-    adult_places, adult_total = {}, {}
+                    demand[target][i] += p * be_reach * pop[i] / sender_pop
+    m["adult_demand"] = {a: sum(demand[a]) for a in ADULT_SERVICES}
+    m["adult_total"], m["adult_places"] = {}, {}
     for a in ADULT_SERVICES:
-        demand = sum(adult_demand_d[a])
-        adult_total[a] = round(demand * (1 - ADULT_SHORTFALL) * adult_mean_stay)
-        adult_places[a] = largest_remainder(
-            [adult_total[a] * x / demand for x in adult_demand_d[a]], adult_total[a])
-
-    write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, direct, rate,
-               orientation, excess, over_share, adult_places, adult_total, adult_demand_d,
-               senders, be_reach)
-    report(deps, places, basis, factor, ss, reorient, w, moving, direct, rate, orientation,
-           excess, over_share, adult_total, adult_demand_d, be_reach)
+        total = round(m["adult_demand"][a] * (1 - ADULT_SHORTFALL) / ADULT_EXIT_RATE_PER_YEAR)
+        m["adult_total"][a] = total
+        m["adult_places"][a] = largest_remainder(
+            [total * x / m["adult_demand"][a] for x in demand[a]], total)
+    return m
 
 
-def share_16_plus(ss, over_share):
-    present = ss["IME"]["present"]
-    under = sum(present)
-    return (1 - over_share["IME"]) * sum(present[cell(16):]) / under + over_share["IME"]
+def share_16_plus(m):
+    present = m["ss"]["IME"]["present"]
+    over = m["over_share"]["IME"]
+    return (1 - over) * sum(present[cell(16):]) / sum(present) + over
 
 
-def mean_age(present):
-    return sum(i * GRID * x for i, x in enumerate(present)) / sum(present) + GRID / 2
+def mean_age(profile):
+    return sum(i * GRID * x for i, x in enumerate(profile)) / sum(profile) + GRID / 2
 
 
-def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, direct, rate,
-               orientation, excess, over_share, adult_places, adult_total, adult_demand_d,
-               senders, be_reach):
+SERVICE_LABEL = {
+    "IME": "instituts médico-éducatifs (intellectual disability, autism), 6-20",
+    "SESSAD": "services d'éducation spéciale et de soins à domicile, 0-20",
+    "ITEP": "instituts thérapeutiques, éducatifs et pédagogiques (behaviour), 6-20",
+    "EEAP": "établissements pour enfants polyhandicapés, 0-20",
+    "IEM": "instituts d'éducation motrice, 0-20",
+    "ESAT": "établissements et services d'aide par le travail",
+    "FOYER": "foyers de vie, FAM, EAM, EANM",
+    "MAS": "maisons d'accueil spécialisées",
+}
+
+
+def write_toml(m):
+    deps, ss, w = m["deps"], m["ss"], m["w"]
     L = []
     add = L.append
     add("# The calibrated France baseline: 101 départements, five child services (IME, SESSAD,")
@@ -496,13 +569,13 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
     add("# with its year; R = regional rate of regions.csv x population 0-19; N = national rate")
     add("# x population 0-19). R and N cells are rescaled per service so the national totals")
     add("# equal the 2023 places: factors " +
-        ", ".join(f"{s} {factor[s]:.3f}" for s in CHILD_SERVICES) + ".")
+        ", ".join(f"{s} {m['factor'][s]:.3f}" for s in CHILD_SERVICES) + ".")
     add(("#   code  name                           " +
          "  ".join(f"{s:<6}" for s in CHILD_SERVICES)).rstrip())
     for i, d in enumerate(deps):
         cells = []
         for s in CHILD_SERVICES:
-            kind, detail = basis[s][i]
+            kind, detail = m["basis"][s][i]
             cells.append(f"{'P' + detail[2:] if kind == 'published' else kind[0].upper():<6}")
         add(f"#   {d['code']:<5} {d['name'][:30]:<30} " + "  ".join(cells).rstrip())
     add("")
@@ -530,7 +603,7 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
     add('name = "Belgique (Wallonie)"')
     add("# Senders: départements of " + ", ".join(BELGIUM_SENDER_REGIONS) + ",")
     add("# 86 % of the children's origins (Cour des comptes 2022).")
-    sender_codes = [codes[i] for i in senders]
+    sender_codes = [deps[i]["code"] for i in m["senders"]]
     rows = [", ".join(f'"{c}"' for c in sender_codes[j:j + 12])
             for j in range(0, len(sender_codes), 12)]
     add("senders = [\n  " + ",\n  ".join(rows) + ",\n]")
@@ -540,49 +613,47 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
     add("")
 
     add("[arrivals]")
-    add(f"# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
-    add(f"# (places / mean stay) less those coming from SESSAD stay ends, plus the excess of")
-    add(f"# orientations over exits ({EXCESS_ORIENTATIONS_PER_YEAR:.0f}/yr, the 2006-2022 growth "
-        "of children accompanied):")
+    add("# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
+    add("# (places / mean stay) not coming from SESSAD stay ends, grossed up for those who reach")
+    add("# 20 while waiting, plus the excess of orientations over exits "
+        f"({EXCESS_ORIENTATIONS_PER_YEAR:.0f}/yr, the 2006-2022")
+    add("# growth of children accompanied, now going to the lists since capacity is frozen):")
     for s in CHILD_SERVICES:
-        add(f"#   {s:<6} {direct[s]:8.0f} = {ss[s]['admissions']:.0f} admissions - "
-            f"{ss[s]['from_sessad']:.0f} from SESSAD + {excess[s]:.0f} excess")
-    add(f"rate_per_year = {fmt(rate, 1)}")
-    add("# Age at orientation, years (ESTIMATE, one law for all services; fitted so that about 43 %")
-    add("# of IME users are 16 or older, DREES ES 2010). Those under a minimum age wait for it.")
+        r = ss[s]
+        add(f"#   {s:<6} {m['direct'][s]:6.0f} = {r['admissions']:.0f} admissions - "
+            f"{r['from_sessad']:.0f} from SESSAD + {r['orientations'] - r['admissions'] + r['from_sessad']:.0f} "
+            f"aged out waiting + {m['excess'][s]:.0f} excess")
+    add(f"rate_per_year = {fmt(m['rate'], 1)}")
+    add("# Age at orientation, years (ESTIMATE; SESSAD has its own, younger law): fitted so that")
+    add("# about 43 % of IME users are 16 or older (DREES ES 2010). Those under a minimum age wait.")
     add(f"age_years = {empirical(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE)}")
     add("# Shares of the rate above (ESTIMATE, derived from the flows above).")
-    add("orientation = { " + ", ".join(f"{s} = {fmt(orientation[s])}" for s in CHILD_SERVICES) +
-        " }")
+    add("orientation = { " +
+        ", ".join(f"{s} = {fmt(m['orientation'][s])}" for s in CHILD_SERVICES) + " }")
     add("")
 
-    descriptions = {
-        "IME": "instituts médico-éducatifs (intellectual disability, autism), 6-20",
-        "SESSAD": "services d'éducation spéciale et de soins à domicile, 0-20",
-        "ITEP": "instituts thérapeutiques, éducatifs et pédagogiques (behaviour), 6-20",
-        "EEAP": "établissements pour enfants polyhandicapés, 0-20",
-        "IEM": "instituts d'éducation motrice, 0-20",
-    }
     for s in CHILD_SERVICES:
         r = ss[s]
         add(f"[services.{s}]")
-        add(f"# {descriptions[s]}. {NATIONAL_PLACES_2023[s]:,} places (2023).")
-        if s != "SESSAD":
-            add(f"min_age_years = {fmt(MIN_AGE_YEARS[s])}" if MIN_AGE_YEARS[s] > 0 else
-                "# no minimum age")
+        add(f"# {SERVICE_LABEL[s]}. {NATIONAL_PLACES_2023[s]:,} places (2023).")
+        if MIN_AGE_YEARS[s] > 0:
+            add(f"min_age_years = {fmt(MIN_AGE_YEARS[s])}")
         add(f"age_limit_years = {fmt(AGE_LIMIT_YEARS)}  # law: child ESMS serve people under 20")
-        add(f"# ESTIMATE: exponential, mean solved so the realised mean stay (Creton holding "
-            f"included)")
-        add(f"# is {MEAN_STAY_YEARS[s]} years; the age limit cuts "
-            f"{r['reach'] / r['admissions']:.0%} of stays at 20.")
+        add("# ESTIMATE: exponential, mean solved so the realised mean stay (Creton holding "
+            "included)")
+        add(f"# is {MEAN_STAY_YEARS[s]} years; the age limit ends "
+            f"{r['reach'] / r['admissions']:.0%} of stays.")
         add(f'length_of_stay_years = {{ law = "exponential", mean = {fmt(r["mean"], 3)} }}')
         if s == "SESSAD":
+            add("# Newcomers' age, years (ESTIMATE: younger than the common law, see the generator).")
+            add(f"arrival_age_years = "
+                f"{empirical(ARRIVAL_AGE_VALUES, SESSAD_ARRIVAL_AGE_CUMULATIVE)}")
             add("# Stay ends before 20: re-orientation to an establishment (shares solved so that "
                 "17 % of IME,")
             add("# 9 % of ITEP, 10 % of EEAP and 24 % of IEM entrants come from a SESSAD, DREES "
                 "2014), else leave.")
-            rows = [(reorient[t], "orient", t) for t in ["IME", "ITEP", "EEAP", "IEM"]]
-            rows.append((1.0 - sum(reorient.values()), "leave", None))
+            rows = [(m["reorient"][t], "orient", t) for t in ["IME", "ITEP", "EEAP", "IEM"]]
+            rows.append((1.0 - sum(m["reorient"].values()), "leave", None))
             add(f"on_stay_end = {branches(rows)}")
         else:
             add("# Stay ends before 20: leaves the sector (ordinary school, home, other sectors).")
@@ -591,55 +662,71 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
             add("# At 20: DREES destinations of Creton leavers (ER 390, 2001). `move` keeps the "
                 "place")
             add("# until an adult place frees (the Creton rule).")
+        elif s == "IEM":
+            add("# At 20: IME's destinations (ESTIMATE: no IEM-specific figure).")
+        elif s == "EEAP":
+            add("# At 20: MAS, some FAM (ESTIMATE: polyhandicap; no figure).")
+        elif s == "ITEP":
+            add("# At 20: leave (ESTIMATE: training, work, adult psychiatry; no Creton modelled).")
         else:
-            add("# At 20: see the generator (ESTIMATE unless IME-like).")
+            add("# At 20: the accompaniment at home ends.")
         add(f"on_age_limit = {branches(ON_AGE_LIMIT[s])}")
-        if over_share[s] > 0:
-            add(f"# t = 0: full; ages = the steady-state profile under 20, then "
-                f"{over_share[s]:.1%} aged 20+ (people")
-            add(f"# who reached 20 in the last W = {w:.2f} years); {moving[s]:.0%} of them hold "
-                "their place (Creton),")
-            add(f"# the rest leave at once (ESTIMATE).")
+        over = m["over_share"][s]
+        if over > 0:
+            add(f"# t = 0: full; ages = the steady-state profile under 20, then {over:.1%} aged "
+                f"20+ (people who")
+            add(f"# reached 20 in the last W = {w:.2f} years); {m['moving'][s]:.0%} of them hold "
+                "their place (Creton), the")
+            add("# rest leave at once. ESTIMATE.")
         else:
             add("# t = 0: full; ages = the steady-state profile under 20 (ESTIMATE).")
-        law = initial_age_law(s, r["present"], over_share[s])
-        add(f"initial = {{ share_of_places = 1.0, age_years = {law} }}")
+        law = initial_age_law(s, r["present"], over)
+        add(f"# On the lists at t = 0: {m['waiting_per_place']:.4f} per place (ESTIMATE: "
+            f"{INITIAL_WAITING_TOTAL:,} children")
+        add(f"# nationally), of the ages of list members in the steady state, having waited up "
+            f"to {r['wait']:.2f} years.")
+        wait_law = profile_law(r["list_ages"], MIN_AGE_YEARS[s], AGE_LIMIT_YEARS)
+        add(f"[services.{s}.initial]")
+        add("share_of_places = 1.0")
+        add(f"age_years = {law}")
+        add(f"waiting_per_place = {fmt(m['waiting_per_place'])}")
+        add(f"waiting_age_years = {wait_law}")
+        add(f'waited_years = {{ law = "uniform", min = 0.0, max = {fmt(r["wait"], 3)} }}')
         add("")
         add(f"[services.{s}.places]")
         for i, d in enumerate(deps):
-            kind, detail = basis[s][i]
+            kind, detail = m["basis"][s][i]
             if kind == "published":
                 note = f"published {detail}"
             else:
-                note = f"{kind} rate {detail} x {int(d['population_0_19']):,} x {factor[s]:.3f}"
-            add(f'"{d["code"]}" = {places[s][i]:<6} # {d["name"]}: {note}')
+                note = (f"{kind} rate {detail} x {int(d['population_0_19']):,} x "
+                        f"{m['factor'][s]:.3f}")
+            add(f'"{d["code"]}" = {m["places"][s][i]:<6} # {d["name"]}: {note}')
         add("")
 
     for a in ADULT_SERVICES:
-        demand = sum(adult_demand_d[a])
-        pub = ADULT_PUBLISHED_PLACES[a]
+        demand, total, pub = m["adult_demand"][a], m["adult_total"][a], ADULT_PUBLISHED_PLACES[a]
         add(f"[services.{a}]")
-        label = {"ESAT": "établissements et services d'aide par le travail",
-                 "FOYER": "foyers de vie, FAM, EAM, EANM",
-                 "MAS": "maisons d'accueil spécialisées"}[a]
-        add(f"# {label}: only the places that free up for young adults leaving child services.")
+        add(f"# {SERVICE_LABEL[a]}: only the places that free up for young adults leaving "
+            "child services.")
         add(f"# ESTIMATE: {demand:,.0f} young adults a year ask for one (IME, IEM, EEAP and "
             f"Belgium at 20); with")
         add(f"# exits of {ADULT_EXIT_RATE_PER_YEAR:.0%} a year (mean stay "
-            f"{1 / ADULT_EXIT_RATE_PER_YEAR:.1f} years), {adult_total[a]:,} places free "
-            f"that many a year: {adult_total[a] / pub:.1%}")
+            f"{1 / ADULT_EXIT_RATE_PER_YEAR:.1f} years), {total:,} places free that many a year: "
+            f"{total / pub:.1%}")
         add(f"# of the {pub:,} published places (2022). Shared by département in proportion to "
             "that demand.")
         add(f'length_of_stay_years = {{ law = "exponential", mean = '
             f'{fmt(1 / ADULT_EXIT_RATE_PER_YEAR, 4)} }}')
         add('on_stay_end = [{ probability = 1.0, action = "leave" }]')
-        add("# t = 0: full; ages do not matter (no age limit): uniform 20-60.")
+        add("# t = 0: full; ages do not matter (no age limit): uniform 20-60. The young adults")
+        add("# waiting for these places at t = 0 are the Creton holders of the child services.")
         add('initial = { share_of_places = 1.0, age_years = { law = "uniform", min = 20.0, '
             'max = 60.0 } }')
         add("")
         add(f"[services.{a}.places]")
         for i, d in enumerate(deps):
-            add(f'"{d["code"]}" = {adult_places[a][i]:<6} # {d["name"]}')
+            add(f'"{d["code"]}" = {m["adult_places"][a][i]:<6} # {d["name"]}')
         add("")
 
     add("# Money: equivalent daily prices = published cost per place-year / 365.25 (the engine")
@@ -651,22 +738,21 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
         add(f"euros_per_day = {fmt(cost / DAYS_PER_YEAR, 2)}  # {cost:,} EUR/place/yr: {source}")
         add("")
 
-    ime_occ = NATIONAL_PLACES_2023["IME"]
+    establishments = ["IME", "ITEP", "EEAP", "IEM"]
     targets = [(f"children in {s}", "occupants", [s], NATIONAL_PLACES_2023[s],
                 PLACES_SOURCE + "; full occupancy assumed (children wait for every kind of "
                 "place), one child per place")
                for s in CHILD_SERVICES]
     targets.append(("Creton young adults in IME", "creton", ["IME"],
-                    round(CRETON_SHARE_IME * ime_occ),
+                    round(CRETON_SHARE_IME * NATIONAL_PLACES_2023["IME"]),
                     f"{CRETON_SHARE_IME:.1%} of IME users (" + CRETON_SOURCE +
                     ") x 75,199 IME places 2023"))
-    targets.append(("Creton young adults in child establishments", "creton",
-                     ["IME", "ITEP", "EEAP", "IEM"],
-                     round(CRETON_SHARE_ESTABLISHMENTS * sum(
-                         NATIONAL_PLACES_2023[s] for s in ["IME", "ITEP", "EEAP", "IEM"])),
-                     f"ESTIMATE: {CRETON_SHARE_ESTABLISHMENTS:.1%} of users of child "
-                     "establishments (" + CRETON_SOURCE + ") x 2023 places of IME, ITEP, EEAP, "
-                     "IEM"))
+    targets.append(("Creton young adults in child establishments", "creton", establishments,
+                    round(CRETON_SHARE_ESTABLISHMENTS *
+                          sum(NATIONAL_PLACES_2023[s] for s in establishments)),
+                    f"ESTIMATE: {CRETON_SHARE_ESTABLISHMENTS:.1%} of users of child "
+                    "establishments (" + CRETON_SOURCE + ") x 2023 places of IME, ITEP, EEAP, "
+                    "IEM"))
     targets.append(("children in Belgium", "abroad", ["IME"], BELGIUM_IME_PLACES,
                     "ESTIMATE in the published range: " + BELGIUM_SOURCE))
     add("# Calibration: published stocks at the end of year 1 (mean over replications).")
@@ -682,44 +768,52 @@ def write_toml(deps, codes, places, basis, factor, ss, reorient, w, moving, dire
     OUT.write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
-def report(deps, places, basis, factor, ss, reorient, w, moving, direct, rate, orientation,
-           excess, over_share, adult_total, adult_demand_d, be_reach):
+def report(m):
+    deps, ss = m["deps"], m["ss"]
     print(f"wrote {OUT}")
     print("\nPlaces per département: basis counts and rescaling of the non-published ones")
     for s in CHILD_SERVICES:
-        kinds = [k for k, _ in basis[s]]
+        kinds = [k for k, _ in m["basis"][s]]
         print(f"  {s:<6} published {kinds.count('published'):3d}, regional "
               f"{kinds.count('regional'):3d}, national {kinds.count('national'):3d}; "
-              f"factor {factor[s]:.3f}; total {sum(places[s]):,}")
+              f"factor {m['factor'][s]:.3f}; total {sum(m['places'][s]):,}")
     print("\nBasis by département (P = published [year], R = regional rate, N = national rate)")
     for i, d in enumerate(deps):
         tags = []
         for s in CHILD_SERVICES:
-            kind, detail = basis[s][i]
+            kind, detail = m["basis"][s][i]
             tags.append(f"{s}={'P' + detail if kind == 'published' else kind[0].upper()}")
         print(f"  {d['code']:<4} {d['name'][:24]:<24} " + " ".join(tags))
-    print("\nSteady state of the child services (full places, national)")
+    print(f"\nSteady state of the child services (full places, national; lists of "
+          f"{m['waiting_per_place']:.4f} per place)")
     for s in CHILD_SERVICES:
         r = ss[s]
-        print(f"  {s:<6} exp. mean {r['mean']:6.2f} y; admissions {r['admissions']:7.0f}/y "
-              f"({r['from_sessad']:.0f} from SESSAD); reaching 20 {r['reach']:6.0f}/y "
-              f"({r['reach'] / r['admissions']:.0%} of stays); mean age under 20 "
-              f"{mean_age(r['present']):.1f}; aged 20+ at t=0 {over_share[s]:.1%}")
-    print(f"  IME users aged 16+: {share_16_plus(ss, over_share):.1%} "
-          f"(target {TARGET_IME_SHARE_16_PLUS:.0%})")
-    print(f"  holding time W = {w:.2f} years; Creton at t=0 (after the draw): " + ", ".join(
-        f"{s} {moving[s] * over_share[s] * NATIONAL_PLACES_2023[s]:.0f}"
-        for s in CHILD_SERVICES if moving[s] > 0))
+        print(f"  {s:<6} exp. mean {r['mean']:5.2f} y; admissions {r['admissions']:6.0f}/y "
+              f"({r['from_sessad']:4.0f} from SESSAD); wait {r['wait']:.2f} y, aged out waiting "
+              f"{r['aged_out']:4.0f}/y; reaching 20 {r['reach']:5.0f}/y "
+              f"({r['reach'] / r['admissions']:.0%}); mean age <20 {mean_age(r['present']):.1f}; "
+              f"20+ at t=0 {m['over_share'][s]:.1%}")
+    print(f"  IME users aged 16+: {share_16_plus(m):.1%} (target {TARGET_IME_SHARE_16_PLUS:.0%})")
+    print(f"  holding time W = {m['w']:.2f} years; Creton at t=0 (after the draw): " + ", ".join(
+        f"{s} {m['moving'][s] * m['over_share'][s] * NATIONAL_PLACES_2023[s]:.0f}"
+        for s in CHILD_SERVICES if m["moving"][s] > 0))
     print("  SESSAD stay ends re-oriented: " +
-          ", ".join(f"{s} {p:.3f}" for s, p in reorient.items()))
-    print(f"\nNew orientations {rate:.0f}/y: " +
-          ", ".join(f"{s} {direct[s]:.0f} ({orientation[s]:.3f}, excess {excess[s]:.0f})"
-                    for s in CHILD_SERVICES))
-    print(f"\nAdult places freeing for young adults (Belgium adds {be_reach:.0f} reaching 20/y)")
+          ", ".join(f"{s} {p:.3f}" for s, p in m["reorient"].items()))
+    print(f"\nNew orientations {m['rate']:.0f}/y: " +
+          ", ".join(f"{s} {m['direct'][s]:.0f} ({m['orientation'][s]:.3f}, excess "
+                    f"{m['excess'][s]:.0f})" for s in CHILD_SERVICES))
+    print(f"\nAdult places freeing for young adults (Belgium adds {m['be_reach']:.0f} reaching "
+          "20/y)")
     for a in ADULT_SERVICES:
-        demand = sum(adult_demand_d[a])
-        print(f"  {a:<6} demand {demand:6.0f}/y -> {adult_total[a]:6,} places = "
-              f"{adult_total[a] / ADULT_PUBLISHED_PLACES[a]:.1%} of {ADULT_PUBLISHED_PLACES[a]:,}")
+        print(f"  {a:<6} demand {m['adult_demand'][a]:6.0f}/y -> {m['adult_total'][a]:6,} places "
+              f"= {m['adult_total'][a] / ADULT_PUBLISHED_PLACES[a]:.1%} of "
+              f"{ADULT_PUBLISHED_PLACES[a]:,}")
+
+
+def main():
+    m = derive()
+    write_toml(m)
+    report(m)
 
 
 if __name__ == "__main__":
