@@ -54,9 +54,17 @@ for _stem in SUMMED:
     INDICATORS[f"{_stem}_by_region"] = (REGION, "i", "people")
     INDICATORS[f"{_stem}_national"] = (NATIONAL, "i", "people")
 INDICATORS["occupied_abroad_national"] = (NATIONAL, "i", "people")
+# Waits of those admitted from a list, by home region, and percentiles read from them:
+# name -> (numerator, denominator) of q.
+WAIT_MONTHS = 121  # bins 0..120; the last one: 120 months or more
+INDICATORS["wait_histogram"] = (REGION + ("wait_months",), "i", "people")
+PERCENTILES = {"wait_p50_months": (1, 2), "wait_p90_months": (9, 10)}
+for _name in PERCENTILES:
+    INDICATORS[_name] = (REGION, "f", "months")
+    INDICATORS[f"{_name}_national"] = (NATIONAL, "f", "months")
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
-OTHER_DIMS = ("territory", "service", "region")
+OTHER_DIMS = ("territory", "service", "region", "wait_months")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
           "arrivals", "departures", "present_end", "occupied_end", "away_end", "abroad_end",
@@ -65,6 +73,7 @@ COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "presen
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
 COUNTS += [name for name, (_, kind, _) in INDICATORS.items()
            if kind == "i" and name.endswith(("_by_region", "_national"))]
+COUNTS.append("wait_histogram")
 DAYS_PER_YEAR = 365.25
 
 
@@ -232,6 +241,7 @@ def check_indicators(c, ds, period):
         c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
 
     check_sums(c, ds)
+    check_waits(c, ds)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -258,6 +268,37 @@ def check_sums(c, ds):
     broken = int((ds["occupied_abroad_national"] != expected).sum())
     c.expect(broken == 0, f"occupied_abroad_national is not the sum of occupied_end over abroad "
                           f"territories in {broken} cells")
+
+
+def percentile(histogram, numerator, denominator):
+    """The smallest month m with cumulative count >= q * total (q = numerator / denominator,
+    compared in integers), over the last axis; NaN where the total is 0."""
+    cumulative = np.cumsum(histogram, axis=-1)
+    total = cumulative[..., -1:]
+    reached = cumulative * denominator >= numerator * total
+    months = np.argmax(reached, axis=-1).astype(float)
+    months[total[..., 0] == 0] = np.nan
+    return months
+
+
+def check_waits(c, ds):
+    months = ds["wait_months"]
+    c.expect(np.array_equal(months.values, np.arange(WAIT_MONTHS)),
+             f"wait_months labels are not 0..{WAIT_MONTHS - 1}")
+    c.expect(months.attrs.get("units") == "months" and bool(months.attrs.get("description")),
+             "wait_months lacks units 'months' or a description")
+    histogram = ds["wait_histogram"]
+    broken = int((histogram.sum("wait_months") != ds["admitted_from_list_by_region"]).sum())
+    c.expect(broken == 0, f"wait_histogram summed over wait_months != admitted_from_list_by_region "
+                          f"in {broken} cells")
+    national = histogram.sum("region")
+    for name, (numerator, denominator) in PERCENTILES.items():
+        for variable, source in ((name, histogram), (f"{name}_national", national)):
+            expected = percentile(source.transpose(..., "wait_months").values, numerator,
+                                  denominator)
+            ok = np.array_equal(ds[variable].values, expected, equal_nan=True)
+            c.expect(ok, f"{variable} is not the q = {numerator}/{denominator} percentile of "
+                         f"wait_histogram{' summed over regions' if source is national else ''}")
 
 
 def check_xarray(c):

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -179,6 +180,30 @@ void sync_to_disk(const fs::path& file) {
 
 namespace internal {
 
+double wait_percentile_months(std::span<const std::int64_t> bins, std::int64_t numerator,
+                              std::int64_t denominator) {
+  PARCOURS_CHECK(0 < numerator && numerator <= denominator,
+                 "a percentile needs 0 < numerator <= denominator");
+  std::int64_t total = 0;
+  for (const std::int64_t n : bins) {
+    total += n;
+  }
+  if (total == 0) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  // In integers, not q * total in floating point, so that a cumulative count equal to
+  // q * total reaches it by construction, whatever q and total.
+  std::int64_t cumulative = 0;
+  for (std::size_t m = 0; m < bins.size(); ++m) {
+    cumulative += bins[m];
+    if (cumulative * denominator >= numerator * total) {
+      return static_cast<double>(m);
+    }
+  }
+  PARCOURS_CHECK(false, "a histogram's cumulative count never reached its total");
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
 void check_results(const Scenario& scenario, const run::Results& results) {
   const model::Model& model = scenario.model;
   PARCOURS_CHECK(model.periods_per_year == 1 || model.periods_per_year == 12,
@@ -239,6 +264,10 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                        ind.away_end.size() == cells && ind.abroad_end.size() == cells &&
                        ind.admitted_from_list.size() == cells && ind.waited_days.size() == cells,
                    which + ": a [period][territory][service] indicator is missized");
+    PARCOURS_CHECK(ind.wait_histogram.size() == static_cast<std::size_t>(model.periods()) *
+                                                    regions.size() * services *
+                                                    model::Indicators::kWaitMonths,
+                   which + ": wait_histogram is missized");
     PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
                        ind.departures.size() == flows && ind.present_end.size() == flows,
                    which + ": a [period][territory] indicator is missized");
@@ -330,6 +359,19 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
            {"region", "",
             "region name (an ARS region in the France model), in the model's order; a region "
             "groups home territories; abroad territories belong to none"});
+
+  std::vector<std::int32_t> wait_months;
+  for (std::int32_t m = 0; m < model::Indicators::kWaitMonths; ++m) {
+    wait_months.push_back(m);
+  }
+  const std::int32_t last_month = wait_months.back();
+  file.add_dimension("wait_months", wait_months);
+  describe(file, "wait_months",
+           {"wait in whole months", "months",
+            "time on a waiting list, in whole months: m counts waits of at least m and less than "
+            "m + 1 months; the last, " +
+                std::to_string(last_month) + ", counts waits of " + std::to_string(last_month) +
+                " months or more"});
 
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
@@ -584,6 +626,90 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
            "people in a place of the service in an abroad territory at the end of the period, "
            "Creton holders included: occupied_end summed over the territories whose "
            "territory_abroad is 1");
+
+  // Waits of those admitted from a list, by home region: the histogram, and percentiles read
+  // from it (the region's, and the country's from the histogram summed over regions).
+  const std::vector<std::string> histogram_dims{"replication", period, "region", "service",
+                                                "wait_months"};
+  file.add_variable(
+      "wait_histogram", histogram_dims,
+      stack<std::int64_t>(results,
+                          [](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                            return r.indicators.wait_histogram;
+                          }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "wait_histogram",
+           {"waits of those admitted from the list", "people",
+            "people of the region's home territories admitted to a place of the service after "
+            "waiting on its list, during the period, by their wait in whole months (wait_months; "
+            "the last bin: " +
+                std::to_string(last_month) +
+                " months or more); summed over wait_months, admitted_from_list_by_region"},
+           "period_days");
+
+  struct Percentile {
+    const char* name;
+    std::int64_t numerator;
+    std::int64_t denominator;
+    const char* long_name;
+  };
+
+  const Percentile percentiles[] = {{"wait_p50_months", 1, 2, "median wait"},
+                                    {"wait_p90_months", 9, 10, "90th percentile of the wait"}};
+  const std::string percentile_rule =
+      "the smallest m such that the people of wait_histogram in bins 0 to m are at least "
+      "q * (all of them), compared exactly; so the q-quantile wait is at least m and less than "
+      "m + 1 months; " +
+      std::to_string(last_month) + " means " + std::to_string(last_month) +
+      " months or more; NaN where no one was admitted from the list";
+  const auto n_months = static_cast<std::size_t>(model::Indicators::kWaitMonths);
+  for (const Percentile& percentile : percentiles) {
+    std::vector<double> by_region_values;  // [replication][period][region][service]
+    std::vector<double> national_values;   // [replication][period][service]
+    const auto value = [&percentile](std::span<const std::int64_t> bins) {
+      return internal::wait_percentile_months(bins, percentile.numerator, percentile.denominator);
+    };
+    for (const run::ReplicationResult& replication : results.replications) {
+      const model::Indicators& ind = replication.indicators;
+      const auto bins_of = [&ind, n_months](int p, int g, int s) {
+        return std::span<const std::int64_t>{&ind.wait_histogram[ind.wait_bin(p, g, s, 0)],
+                                             n_months};
+      };
+      for (int p = 0; p < ind.periods; ++p) {
+        for (int g = 0; g < ind.regions; ++g) {
+          for (int s = 0; s < ind.services; ++s) {
+            by_region_values.push_back(value(bins_of(p, g, s)));
+          }
+        }
+        for (int s = 0; s < ind.services; ++s) {
+          std::vector<std::int64_t> national_bins(n_months, 0);
+          for (int g = 0; g < ind.regions; ++g) {
+            const std::span<const std::int64_t> bins = bins_of(p, g, s);
+            for (std::size_t m = 0; m < n_months; ++m) {
+              national_bins[m] += bins[m];
+            }
+          }
+          national_values.push_back(value(national_bins));
+        }
+      }
+    }
+    const std::string q =
+        std::to_string(percentile.numerator) + "/" + std::to_string(percentile.denominator);
+    file.add_variable(percentile.name, region_dims, by_region_values, Storage::kChunkedByFirstAxis);
+    describe(file, percentile.name,
+             {std::string{percentile.long_name} + ", by region", "months",
+              std::string{percentile.long_name} + " (q = " + q +
+                  ") of those admitted from the list, by home region: " + percentile_rule},
+             "period_days");
+    const std::string national_name = std::string{percentile.name} + "_national";
+    file.add_variable(national_name, national_dims, national_values, Storage::kChunkedByFirstAxis);
+    describe(file, national_name,
+             {std::string{percentile.long_name} + ", national", "months",
+              std::string{percentile.long_name} + " (q = " + q +
+                  ") of those admitted from the list, from wait_histogram summed over regions: " +
+                  percentile_rule},
+             "period_days");
+  }
 
   // Per replication.
   std::vector<std::int64_t> events;

@@ -126,9 +126,9 @@ std::int64_t base(int r, int p, int t, int s) { return 1000 * r + 100 * p + 10 *
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
 // per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
 // admissions from a list) are zero on the abroad territory, while counts by place (occupied,
-// Creton holders) are not: region and national sums must leave the latter out. No one from 2A
-// is admitted to a SESSAD from a list (mean_wait_days must be NaN there), and waits average
-// 10 (t + 1) + s + 0.5 days. wait_histogram: see the comments of the tests that read it.
+// Creton holders) are not: region and national sums must leave the latter out.
+// admitted_from_list is the wait histogram's total for the territory's region (each region has
+// one home territory), and waits average 10 (t + 1) + s + 0.5 days.
 run::Results france_results(const Scenario& scenario) {
   const model::Model& model = scenario.model;
   run::Results results;
@@ -137,30 +137,9 @@ run::Results france_results(const Scenario& scenario) {
     model::Indicators& ind = replication.indicators;
     ind.resize(model.periods(), 3, 2, /*n_regions=*/2);
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
-    for (int p = 0; p < model.periods(); ++p) {
-      for (int t = 0; t < 3; ++t) {
-        for (int s = 0; s < 2; ++s) {
-          const std::size_t c = ind.cell(p, t, s);
-          const std::int64_t b = base(r, p, t, s);
-          const bool abroad = t == 2;
-          ind.occupied_end[c] = b + 1;
-          ind.holding_end[c] = b + 3;
-          if (abroad) {
-            continue;
-          }
-          ind.waiting_end[c] = b + 2;
-          ind.away_end[c] = b + 4;
-          ind.abroad_end[c] = b + 5;
-          ind.aged_out_waiting[c] = b + 6;
-          ind.admitted_from_list[c] = t == 1 && s == 1 ? 0 : b + 7;
-          ind.waited_days[c] =
-              static_cast<double>(ind.admitted_from_list[c]) * (10.0 * (t + 1) + s + 0.5);
-        }
-        ind.present_start[ind.flow(p, t)] = 5;
-        ind.present_end[ind.flow(p, t)] = 5;
-      }
-    }
-    // Region 0 is Corse, region 1 Île-de-France; service 0 is IME, 1 SESSAD.
+
+    // Waits by home region, in months. Region 0 is Corse (2A), region 1 Île-de-France (75);
+    // service 0 is IME, 1 SESSAD. No one from Corse is admitted to a SESSAD from a list.
     const auto add = [&ind](int p, int region, int s, int month, std::int64_t n) {
       ind.wait_histogram[ind.wait_bin(p, region, s, month)] += n;
     };
@@ -170,12 +149,39 @@ run::Results france_results(const Scenario& scenario) {
       add(0, 1, 0, 7, 1);
       add(0, 1, 0, 120, 1);
       add(0, 0, 0, 2, 4);  // year 0, Corse, IME: months {2, 2, 2, 2}
-      add(0, 0, 1, 1, 1);  // year 0, Corse, SESSAD: months {1, 5}
-      add(0, 0, 1, 5, 1);
+      add(0, 1, 1, 1, 1);  // year 0, Île-de-France, SESSAD: months {1, 5}
+      add(0, 1, 1, 5, 1);
       add(1, 1, 0, 0, 9);  // year 1, Île-de-France, IME: nine of 0 months, one of 4
       add(1, 1, 0, 4, 1);
     } else {
-      add(1, 0, 1, 10, 3);  // year 1, Corse, SESSAD: months {10, 10, 10}; nothing else
+      add(1, 1, 1, 10, 3);  // year 1, Île-de-France, SESSAD: months {10, 10, 10}; nothing else
+    }
+
+    for (int p = 0; p < model.periods(); ++p) {
+      for (int t = 0; t < 3; ++t) {
+        for (int s = 0; s < 2; ++s) {
+          const std::size_t c = ind.cell(p, t, s);
+          const std::int64_t b = base(r, p, t, s);
+          ind.occupied_end[c] = b + 1;
+          ind.holding_end[c] = b + 3;
+          const model::Territory& territory = model.territories[static_cast<std::size_t>(t)];
+          if (territory.abroad) {
+            continue;
+          }
+          ind.waiting_end[c] = b + 2;
+          ind.away_end[c] = b + 4;
+          ind.abroad_end[c] = b + 5;
+          ind.aged_out_waiting[c] = b + 6;
+          for (int m = 0; m < model::Indicators::kWaitMonths; ++m) {
+            ind.admitted_from_list[c] +=
+                ind.wait_histogram[ind.wait_bin(p, territory.region, s, m)];
+          }
+          ind.waited_days[c] =
+              static_cast<double>(ind.admitted_from_list[c]) * (10.0 * (t + 1) + s + 0.5);
+        }
+        ind.present_start[ind.flow(p, t)] = 5;
+        ind.present_end[ind.flow(p, t)] = 5;
+      }
     }
     ind.events = 10;
     results.replications.push_back(std::move(replication));
@@ -451,7 +457,9 @@ TEST_F(ResultsFileTest, TerritoryIndicatorsHoldTheReplicationsValues) {
   EXPECT_EQ(abroad[cell(1, 0, 0, 1)], 1006);  // 1000 + 1, + 5
   const auto admitted =
       read_numbers<std::int64_t>(file.get(), "admitted_from_list", H5T_NATIVE_INT64);
-  EXPECT_EQ(admitted[cell(1, 1, 0, 0)], 1107);  // 1000 + 100, + 7
+  EXPECT_EQ(admitted[cell(0, 0, 0, 0)], 5);  // Île-de-France's IME waits in year 0
+  EXPECT_EQ(admitted[cell(0, 0, 1, 0)], 4);  // Corse's
+  EXPECT_EQ(admitted[cell(1, 1, 0, 1)], 3);
   EXPECT_EQ(string_attribute(file.get(), "mean_wait_days", "units"), "d");
 }
 
@@ -461,7 +469,8 @@ TEST_F(ResultsFileTest, MeanWaitIsNaNWhereNoOneWasAdmittedFromAList) {
   // waited_days = admitted * (10 (t + 1) + s + 0.5), so the mean is 10 (t + 1) + s + 0.5.
   EXPECT_DOUBLE_EQ(mean[cell(0, 0, 0, 0)], 10.5);
   EXPECT_DOUBLE_EQ(mean[cell(1, 1, 0, 1)], 11.5);
-  EXPECT_DOUBLE_EQ(mean[cell(1, 0, 1, 0)], 20.5);
+  EXPECT_DOUBLE_EQ(mean[cell(0, 0, 1, 0)], 20.5);
+  EXPECT_TRUE(std::isnan(mean[cell(1, 0, 0, 0)]));  // replication 1, year 0: none admitted
   for (int r = 0; r < 2; ++r) {
     for (int p = 0; p < 2; ++p) {
       EXPECT_TRUE(std::isnan(mean[cell(r, p, 1, 1)]));  // 2A, SESSAD: none admitted
@@ -502,8 +511,8 @@ TEST_F(ResultsFileTest, RegionSumsGoOverTheHomeTerritoriesOfEachRegion) {
   EXPECT_EQ(aged_out[region_cell(1, 0, kCorse, 0)], 1016);  // 2A: base 1010, + 6
   const auto admitted =
       read_numbers<std::int64_t>(file.get(), "admitted_from_list_by_region", H5T_NATIVE_INT64);
-  EXPECT_EQ(admitted[region_cell(0, 0, kCorse, 1)], 0);           // 2A, SESSAD: none
-  EXPECT_EQ(admitted[region_cell(1, 1, kIleDeFrance, 1)], 1108);  // 75: base 1101, + 7
+  EXPECT_EQ(admitted[region_cell(0, 0, kCorse, 1)], 0);        // 2A, SESSAD: none
+  EXPECT_EQ(admitted[region_cell(1, 1, kIleDeFrance, 1)], 3);  // 75: the histogram's total
   EXPECT_EQ(string_attribute(file.get(), "away_end_by_region", "units"), "people");
 }
 
@@ -531,7 +540,7 @@ TEST_F(ResultsFileTest, NationalSumsLeaveAbroadTerritoriesOut) {
   EXPECT_EQ(aged_out[national_cell(1, 1, 0)], 2222);  // 2000 + 200 + 0 + 10 + 12
   const auto admitted =
       read_numbers<std::int64_t>(file.get(), "admitted_from_list_national", H5T_NATIVE_INT64);
-  EXPECT_EQ(admitted[national_cell(1, 0, 1)], 1008);  // 75 only: base 1001, + 7; 2A admits none
+  EXPECT_EQ(admitted[national_cell(0, 0, 0)], 9);  // 5 from 75 + 4 from 2A
   // Abroad places on their own: BE's base(r, p, 2, s) + 1.
   const auto occupied_abroad =
       read_numbers<std::int64_t>(file.get(), "occupied_abroad_national", H5T_NATIVE_INT64);
@@ -558,6 +567,101 @@ TEST_F(ResultsFileTest, NationalSumsAreTheSumsOfTheRegions) {
       }
     }
   }
+}
+
+TEST_F(ResultsFileTest, WaitHistogramIsWrittenWithAWaitMonthsScale) {
+  const Handle file = open_file(write_france());
+  ASSERT_EQ(shape_of(file.get(), "wait_histogram"), (std::vector<hsize_t>{2, 2, 2, 2, 121}));
+  const auto months = read_numbers<std::int32_t>(file.get(), "wait_months", H5T_NATIVE_INT32);
+  ASSERT_EQ(months.size(), 121U);
+  EXPECT_EQ(months.front(), 0);
+  EXPECT_EQ(months.back(), 120);
+  const auto histogram = read_numbers<std::int64_t>(file.get(), "wait_histogram", H5T_NATIVE_INT64);
+  // [replication][year][region][service][month]
+  const auto bin = [](int r, int p, int g, int s, int m) {
+    return region_cell(r, p, g, s) * 121 + m;
+  };
+  EXPECT_EQ(histogram[bin(0, 0, kIleDeFrance, 0, 3)], 2);
+  EXPECT_EQ(histogram[bin(0, 0, kIleDeFrance, 0, 120)], 1);
+  EXPECT_EQ(histogram[bin(1, 1, kIleDeFrance, 1, 10)], 3);
+  EXPECT_EQ(histogram[bin(1, 1, kCorse, 1, 10)], 0);
+  EXPECT_EQ(string_attribute(file.get(), "wait_months", "units"), "months");
+
+  const Handle dataset{H5Dopen2(file.get(), "wait_histogram", H5P_DEFAULT), H5Dclose};
+  const Handle scale{H5Dopen2(file.get(), "wait_months", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_attached(dataset.get(), scale.get(), 4), 0);
+  const Handle plist{H5Dget_create_plist(dataset.get()), H5Pclose};
+  EXPECT_EQ(H5Pget_layout(plist.get()), H5D_CHUNKED);
+  EXPECT_GT(H5Pget_nfilters(plist.get()), 0);  // shuffle and deflate
+}
+
+TEST_F(ResultsFileTest, WaitPercentilesAreReadFromTheRegionsHistograms) {
+  const Handle file = open_file(write_france());
+  const auto p50 = read_numbers<double>(file.get(), "wait_p50_months", H5T_NATIVE_DOUBLE);
+  const auto p90 = read_numbers<double>(file.get(), "wait_p90_months", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(p50.size(), 16U);
+  // Île-de-France, IME, year 0: months {0, 3, 3, 7, 120+}, total 5, cumulative 1, 3, 4, 5.
+  // p50: 0.5 * 5 = 2.5, first reached at month 3 (3); p90: 4.5, first reached at 120 (5).
+  EXPECT_EQ(p50[region_cell(0, 0, kIleDeFrance, 0)], 3.0);
+  EXPECT_EQ(p90[region_cell(0, 0, kIleDeFrance, 0)], 120.0);  // "120 months or more"
+  // Corse, IME, year 0: months {2, 2, 2, 2}: both at 2.
+  EXPECT_EQ(p50[region_cell(0, 0, kCorse, 0)], 2.0);
+  EXPECT_EQ(p90[region_cell(0, 0, kCorse, 0)], 2.0);
+  // Île-de-France, SESSAD, year 0: months {1, 5}. p50: 0.5 * 2 = 1, reached exactly at month 1
+  // (>=, not >); p90: 1.8, reached at 5.
+  EXPECT_EQ(p50[region_cell(0, 0, kIleDeFrance, 1)], 1.0);
+  EXPECT_EQ(p90[region_cell(0, 0, kIleDeFrance, 1)], 5.0);
+  // Île-de-France, IME, year 1: nine of 0 months, one of 4. p90: 0.9 * 10 = 9, reached exactly
+  // at month 0 (>=, not >).
+  EXPECT_EQ(p50[region_cell(0, 1, kIleDeFrance, 0)], 0.0);
+  EXPECT_EQ(p90[region_cell(0, 1, kIleDeFrance, 0)], 0.0);
+  // Replication 1: only Île-de-France, SESSAD, year 1, months {10, 10, 10}.
+  EXPECT_EQ(p50[region_cell(1, 1, kIleDeFrance, 1)], 10.0);
+  EXPECT_EQ(p90[region_cell(1, 1, kIleDeFrance, 1)], 10.0);
+  // No one admitted: NaN.
+  EXPECT_TRUE(std::isnan(p50[region_cell(0, 0, kCorse, 1)]));
+  EXPECT_TRUE(std::isnan(p90[region_cell(0, 1, kCorse, 0)]));
+  EXPECT_TRUE(std::isnan(p50[region_cell(1, 0, kIleDeFrance, 0)]));
+  EXPECT_EQ(string_attribute(file.get(), "wait_p90_months", "units"), "months");
+}
+
+TEST_F(ResultsFileTest, NationalWaitPercentilesAreReadFromTheSummedHistogram) {
+  const Handle file = open_file(write_france());
+  const auto p50 = read_numbers<double>(file.get(), "wait_p50_months_national", H5T_NATIVE_DOUBLE);
+  const auto p90 = read_numbers<double>(file.get(), "wait_p90_months_national", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(p50.size(), 8U);
+  // IME, year 0: {0, 3, 3, 7, 120+} + {2, 2, 2, 2} = {0, 2, 2, 2, 2, 3, 3, 7, 120+}, total 9,
+  // cumulative 1 (month 0), 5 (2), 7 (3), 8 (7), 9 (120). p50: 4.5, reached at month 2, which
+  // neither region's median is; p90: 8.1, reached at 120.
+  EXPECT_EQ(p50[national_cell(0, 0, 0)], 2.0);
+  EXPECT_EQ(p90[national_cell(0, 0, 0)], 120.0);
+  // SESSAD, year 0: Île-de-France's {1, 5} alone.
+  EXPECT_EQ(p50[national_cell(0, 0, 1)], 1.0);
+  EXPECT_EQ(p90[national_cell(0, 0, 1)], 5.0);
+  EXPECT_EQ(p90[national_cell(0, 1, 0)], 0.0);
+  EXPECT_EQ(p50[national_cell(1, 1, 1)], 10.0);
+  EXPECT_TRUE(std::isnan(p50[national_cell(0, 1, 1)]));
+  EXPECT_TRUE(std::isnan(p90[national_cell(1, 0, 0)]));
+}
+
+TEST(WaitPercentile, IsTheFirstMonthWhoseCumulativeCountReachesTheShare) {
+  const std::vector<std::int64_t> bins{2, 0, 3, 5};               // cumulative 2, 2, 5, 10
+  EXPECT_EQ(internal::wait_percentile_months(bins, 1, 10), 0.0);  // 1 of 10: 2 >= 1
+  EXPECT_EQ(internal::wait_percentile_months(bins, 1, 5), 0.0);   // 2 of 10: 2 >= 2, exactly
+  EXPECT_EQ(internal::wait_percentile_months(bins, 1, 2), 2.0);   // 5 of 10: 5 >= 5
+  EXPECT_EQ(internal::wait_percentile_months(bins, 51, 100), 3.0);
+  EXPECT_EQ(internal::wait_percentile_months(bins, 1, 1), 3.0);  // the maximum
+}
+
+TEST(WaitPercentile, IsNaNForAnEmptyHistogram) {
+  const std::vector<std::int64_t> bins(121, 0);
+  EXPECT_TRUE(std::isnan(internal::wait_percentile_months(bins, 1, 2)));
+}
+
+TEST(WaitPercentile, LastBinMeansThatManyMonthsOrMore) {
+  std::vector<std::int64_t> bins(121, 0);
+  bins[120] = 1;
+  EXPECT_EQ(internal::wait_percentile_months(bins, 1, 2), 120.0);
 }
 
 TEST_F(ResultsFileTest, AModelWithoutRegionsHasOneRegionAll) {

@@ -1,14 +1,25 @@
-// The two halves of io::write_results, exposed so tests can inject a failure between them:
-// the layout of a results file, and the atomic replace-by-rename around it.
+// The two halves of io::write_results, exposed so tests can inject a failure between them (the
+// layout of a results file, and the atomic replace-by-rename around it), and the waiting-time
+// percentile the file reports, exposed so tests can pin its edge cases.
 // Defined in engine/io/results_file.cpp.
 #pragma once
 
 #include "engine/io/results_file.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 
 namespace parcours::io::internal {
+
+/// The q-percentile of a histogram of waits in whole months, q = numerator / denominator in
+/// (0, 1]: the smallest month m such that bins[0] + ... + bins[m] >= q * total, compared exactly
+/// (in integers: (bins[0] + ... + bins[m]) * denominator >= numerator * total). NaN when the
+/// total is 0. The last bin holds waits of that many months or more, so a result equal to its
+/// month reads "that many months or more".
+[[nodiscard]] double wait_percentile_months(std::span<const std::int64_t> bins,
+                                            std::int64_t numerator, std::int64_t denominator);
 
 /// Throws core::InvariantError if `results` do not fit `scenario`'s model (sizes, labels).
 void check_results(const Scenario& scenario, const run::Results& results);
