@@ -2,6 +2,7 @@
 
 #include "engine/io/csv.hpp"
 #include "engine/model/pathway_check.hpp"
+#include "engine/model/territory_graph.hpp"
 
 #include <toml++/toml.h>
 
@@ -9,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
@@ -800,38 +802,78 @@ std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& se
   return out;
 }
 
+// Places per home territory (abroad places come from [abroad.CODE]): an array in territory
+// order, a table CODE = places naming every home territory, or a national total shared by
+// weight.
 std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
                                         const std::string& path,
-                                        const std::vector<model::Territory>& territories) {
+                                        const std::vector<model::Territory>& homes,
+                                        const std::vector<std::string>& abroad_codes) {
   const toml::node* places = t.get("places");
   const toml::node* total = t.get("places_total");
   const toml::node* minimum = t.get("places_min");
-  const std::size_t n = territories.size();
+  const std::size_t n = homes.size();
+  const std::string per = abroad_codes.empty() ? "one per territory" : "one per home territory";
   std::vector<std::int64_t> capacity;
   if (places != nullptr && total != nullptr) {
     r.fail(*total, child_key(path, "places_total"),
-           "give either places (one per territory) or places_total, not both");
+           "give either places (" + per + ") or places_total, not both");
   }
   if (places == nullptr && total == nullptr) {
     r.fail_missing(t, child_key(path, "places"),
-                   "either places (an array of integers >= 0, one per territory) or "
-                   "places_total (an integer >= 0)");
+                   "either places (an array of integers >= 0, " + per +
+                       ", or a table of territory code = integer >= 0) or places_total (an "
+                       "integer >= 0)");
   }
+  constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
   if (places != nullptr) {
     if (minimum != nullptr) {
       r.fail(*minimum, child_key(path, "places_min"),
              "places_min is only allowed with places_total");
     }
     const std::string key = child_key(path, "places");
-    const toml::array& a = r.array(*places, key, "an array of integers >= 0, one per territory");
+    if (const toml::table* by_code = places->as_table()) {
+      constexpr std::int64_t kUnset = -1;
+      capacity.assign(n, kUnset);
+      std::vector<std::string> codes;
+      for (const auto& home : homes) {
+        codes.push_back(home.code);
+      }
+      for (auto&& [code, value] : *by_code) {
+        const std::string code_key = child_key(key, code.str());
+        const auto it = std::find(codes.begin(), codes.end(), code.str());
+        if (it == codes.end()) {
+          if (std::find(abroad_codes.begin(), abroad_codes.end(), code.str()) !=
+              abroad_codes.end()) {
+            r.fail_key(code, code_key,
+                       in_quotes(code.str()) + " is an abroad territory: give its places in " +
+                           child_key("abroad", code.str()) + ".places");
+          }
+          r.fail_key(code, code_key,
+                     "unknown territory code " + in_quotes(code.str()) +
+                         suggestion(code.str(), codes, "territory codes are"));
+        }
+        capacity[static_cast<std::size_t>(it - codes.begin())] =
+            r.integer(value, code_key, 0, kMaxInt64);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (capacity[i] == kUnset) {
+          r.fail_missing(*by_code, child_key(key, homes[i].code),
+                         "an integer >= 0: a places table needs every home territory code");
+        }
+      }
+      return capacity;
+    }
+    const toml::array& a = r.array(
+        *places, key,
+        "an array of integers >= 0 (" + per + ") or a table of territory code = integer >= 0");
     if (a.size() != n) {
       r.fail(*places, key,
-             "expected " + std::to_string(n) + " entries (one per territory), got " +
+             "expected " + std::to_string(n) + " entries (" + per + "), got " +
                  std::to_string(a.size()));
     }
     for (std::size_t i = 0; i < n; ++i) {
-      capacity.push_back(
-          r.integer(a[i], item_key(key, i), 0, std::numeric_limits<std::int64_t>::max()));
+      capacity.push_back(r.integer(a[i], item_key(key, i), 0, kMaxInt64));
     }
     return capacity;
   }
@@ -841,10 +883,10 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
       r.integer(*total, child_key(path, "places_total"), 0, kMaxPlaces);
   const std::int64_t places_min = r.opt_integer(t, path, "places_min", 0, kMaxPlaces).value_or(0);
   double weight_sum = 0.0;
-  for (const auto& territory : territories) {
+  for (const auto& territory : homes) {
     weight_sum += territory.weight;
   }
-  for (const auto& territory : territories) {
+  for (const auto& territory : homes) {
     const auto share = static_cast<std::int64_t>(
         std::round(static_cast<double>(places_total) * territory.weight / weight_sum));
     capacity.push_back(std::max(share, places_min));
@@ -854,13 +896,14 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
 
 model::Service read_service(const Reader& r, const ServiceNames& services, const toml::table& t,
                             const std::string& path, std::string name,
-                            const std::vector<model::Territory>& territories) {
+                            const std::vector<model::Territory>& homes,
+                            const std::vector<std::string>& abroad_codes) {
   r.check_keys(t, path,
                {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
                 "length_of_stay_years", "on_stay_end", "on_age_limit", "initial"});
   model::Service s;
   s.name = std::move(name);
-  s.capacity = read_capacity(r, t, path, territories);
+  s.capacity = read_capacity(r, t, path, homes, abroad_codes);
   s.min_age_years = r.opt_number(t, path, "min_age_years", kNonNegative).value_or(0.0);
   if (const toml::node* limit = t.get("age_limit_years")) {
     s.age_limit_years =
@@ -1172,6 +1215,141 @@ HomeTerritories read_territories(const Reader& r, const toml::table& root) {
   return out;
 }
 
+// Days from `from` to `to`, by the calendar (leap years counted).
+double days_between(const Date& from, const toml::date& to) {
+  using std::chrono::day;
+  using std::chrono::month;
+  using std::chrono::sys_days;
+  using std::chrono::year;
+  const sys_days a{year{from.year} / month{static_cast<unsigned>(from.month)} /
+                   day{static_cast<unsigned>(from.day)}};
+  const sys_days b{year{to.year} / month{to.month} / day{to.day}};
+  return static_cast<double>((b - a).count());
+}
+
+// Out-of-country destinations, in alphabetical order of their codes (toml++'s key order), and
+// their places per service.
+struct AbroadTerritories {
+  std::vector<model::Territory> territories;
+  std::vector<std::vector<std::int64_t>> places;  // [abroad][service]
+
+  [[nodiscard]] std::vector<std::string> codes() const {
+    std::vector<std::string> out;
+    for (const auto& t : territories) {
+      out.push_back(t.code);
+    }
+    return out;
+  }
+};
+
+std::vector<model::TerritoryId> read_senders(const Reader& r, const toml::table& a,
+                                             const std::string& path, const HomeTerritories& homes,
+                                             const toml::table& abroad) {
+  const std::string key = child_key(path, "senders");
+  const std::string expected = "a non-empty array of home territory codes";
+  const toml::node& node = r.required(a, path, "senders", expected);
+  const toml::array& list = r.array(node, key, expected);
+  if (list.empty()) {
+    r.fail(node, key, "expected at least one home territory code, got an empty array");
+  }
+  const std::vector<std::string> codes = homes.codes();
+  std::vector<model::TerritoryId> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string ikey = item_key(key, i);
+    const std::string code = r.string(list[i], ikey);
+    const std::size_t id = homes.find(code);
+    if (id == homes.territories.size()) {
+      if (abroad.contains(code)) {
+        r.fail(list[i], ikey,
+               in_quotes(code) +
+                   " is an abroad territory: only home territories send children abroad");
+      }
+      r.fail(list[i], ikey,
+             "unknown home territory code " + in_quotes(code) +
+                 suggestion(code, codes, "territory codes are"));
+    }
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      r.fail(list[i], ikey, "duplicate sender " + in_quotes(code));
+    }
+    out.push_back(static_cast<model::TerritoryId>(id));
+  }
+  return out;
+}
+
+AbroadTerritories read_abroad(const Reader& r, const toml::table& root,
+                              const HomeTerritories& homes, const ServiceNames& services,
+                              const Date& start) {
+  AbroadTerritories out;
+  const toml::node* node = root.get("abroad");
+  if (node == nullptr) {
+    return out;
+  }
+  const toml::table& all = r.table(*node, "abroad", "a table of [abroad.CODE] tables");
+  if (homes.territories.size() + all.size() > kMaxTerritories) {
+    r.fail(*node, "abroad",
+           "expected at most " + std::to_string(kMaxTerritories - homes.territories.size()) +
+               " abroad territories (at most " + std::to_string(kMaxTerritories) +
+               " territories in all), got " + std::to_string(all.size()));
+  }
+  for (auto&& [key, value] : all) {
+    const std::string code(key.str());
+    const std::string path = child_key("abroad", code);
+    if (code.empty()) {
+      r.fail_key(key, path, "expected a non-empty abroad territory code");
+    }
+    if (const std::size_t h = homes.find(code); h < homes.territories.size()) {
+      r.fail_key(key, path,
+                 "abroad code " + in_quotes(code) + " is already a home territory code (" +
+                     homes.territories[h].name + "); abroad codes must differ from home ones");
+    }
+    const toml::table& a = r.table(value, path);
+    r.check_keys(a, path, {"name", "senders", "closed_from", "places"});
+    model::Territory territory;
+    territory.code = code;
+    territory.name = code;
+    territory.weight = 0.0;
+    territory.region = model::kNoRegion;
+    territory.abroad = true;
+    if (const toml::node* n = a.get("name")) {
+      territory.name = r.string(*n, child_key(path, "name"));
+    }
+    territory.senders = read_senders(r, a, path, homes, all);
+    if (const toml::node* n = a.get("closed_from")) {
+      const std::string ckey = child_key(path, "closed_from");
+      const auto* date = n->as_date();
+      if (date == nullptr) {
+        r.fail(*n, ckey, "expected a local date such as 2027-01-01, got " + type_phrase(*n));
+      }
+      territory.closed_from_day = days_between(start, date->get());
+      if (territory.closed_from_day < 0.0) {
+        std::ostringstream start_text;
+        start_text << toml::date{start.year, start.month, start.day};
+        r.fail(*n, ckey,
+               "expected a date on or after scenario.start_date (" + start_text.str() + "), got " +
+                   value_text(*n));
+      }
+    }
+    std::vector<std::int64_t> places(services.names.size(), 0);
+    if (const toml::node* n = a.get("places")) {
+      const std::string pkey = child_key(path, "places");
+      const toml::table& by_service = r.table(*n, pkey, "a table of service name = integer >= 0");
+      for (auto&& [service, count] : by_service) {
+        const std::string skey = child_key(pkey, service.str());
+        const std::size_t id = services.find(service.str());
+        if (id == services.names.size()) {
+          r.fail_key(service, skey,
+                     "unknown service " + in_quotes(service.str()) +
+                         suggestion(service.str(), services.names, "services are"));
+        }
+        places[id] = r.integer(count, skey, 0, std::numeric_limits<std::int64_t>::max());
+      }
+    }
+    out.territories.push_back(std::move(territory));
+    out.places.push_back(std::move(places));
+  }
+  return out;
+}
+
 // Maps a pathway problem's dotted key (as model::key_segment spells it) to the deepest node of
 // the merged document it names, so the error points at the offending line.
 const toml::node* find_key_path(const toml::table& root, std::string_view path) {
@@ -1230,7 +1408,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   Reader r(display);
   r.set_root(root);
   r.check_keys(root, "",
-               {"extends", "scenario", "run", "territories", "arrivals", "services", "funding"});
+               {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals",
+                "services", "funding"});
   Scenario out;
   out.path = display;
 
@@ -1274,9 +1453,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   }
 
   HomeTerritories homes = read_territories(r, root);
-  out.model.territories = std::move(homes.territories);
   out.model.regions = std::move(homes.regions);
-  out.model.borders = std::move(homes.borders);
+  out.model.borders = homes.borders;
 
   // Services are numbered in the order toml++ keeps table keys: byte-wise alphabetical.
   const toml::node* services_node = root.get("services");
@@ -1296,10 +1474,33 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
            "expected fewer than " + std::to_string(model::kNoService) + " services, got " +
                std::to_string(names.names.size()));
   }
+  const AbroadTerritories abroad = read_abroad(r, root, homes, names, out.start_date);
+  const std::vector<std::string> abroad_codes = abroad.codes();
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
-    out.model.services.push_back(read_service(r, names, r.table(value, path), path,
-                                              std::string(key.str()), out.model.territories));
+    model::Service service = read_service(r, names, r.table(value, path), path,
+                                          std::string(key.str()), homes.territories, abroad_codes);
+    for (const auto& places : abroad.places) {
+      service.capacity.push_back(places[out.model.services.size()]);
+    }
+    out.model.services.push_back(std::move(service));
+  }
+  out.model.territories = std::move(homes.territories);
+  out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
+                               abroad.territories.end());
+
+  if (const toml::node* n = root.get("placement")) {
+    const toml::table& t = r.table(*n, "placement");
+    r.check_keys(t, "placement", {"max_steps"});
+    if (const toml::node* steps = t.get("max_steps")) {
+      const auto v = r.integer(*steps, "placement.max_steps", 0, kHugeInteger);
+      if (v > 0 && !homes.has_borders) {
+        r.fail(*steps, "placement.max_steps",
+               "max_steps > 0 needs territories.borders (a CSV file of land borders), which is "
+               "not set");
+      }
+      out.model.placement.max_steps = static_cast<int>(v);
+    }
   }
 
   {
@@ -1356,6 +1557,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
     const model::PathwayProblem& p = problems.front();
     r.fail(*find_key_path(root, p.key), p.key, p.message);
   }
+  model::compute_reachable(out.model);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -906,6 +907,193 @@ TEST_F(Borders, ATerritoryCannotBorderItself) {
 TEST_F(Borders, BothCodeColumnsAreRequired) {
   expect_error(borders_error("code_a,codeb\n01,02\n"), csv("data/borders.csv"), 1, "code_b",
                "missing column (territories.borders needs it); did you mean \"codeb\"?");
+}
+
+// ---- Placement, abroad destinations, places tables
+
+const std::string kFranceMini = PARCOURS_SOURCE_DIR "/tests/scenarios/io-france-mini.toml";
+
+using Ids = std::vector<model::TerritoryId>;
+
+TEST(FranceScenario, AbroadTerritoriesComeAfterHomeOnesInCodeOrder) {
+  const Scenario s = load_scenario(kFranceMini);
+  const auto& t = s.model.territories;
+  ASSERT_EQ(t.size(), 7u);
+  EXPECT_EQ(s.model.home_territories(), 5u);
+  EXPECT_EQ(t[4].code, "75");
+  EXPECT_EQ(t[5].code, "BE");
+  EXPECT_EQ(t[5].name, "Belgique (Wallonie)");
+  EXPECT_TRUE(t[5].abroad);
+  EXPECT_EQ(t[5].weight, 0.0);
+  EXPECT_EQ(t[5].region, model::kNoRegion);
+  EXPECT_EQ(t[5].senders, (Ids{2, 3, 4}));
+  EXPECT_EQ(t[5].closed_from_day, 1155.0);  // 2025-01-01 to 2028-03-01, 2028 a leap year
+  EXPECT_EQ(t[6].code, "CH");
+  EXPECT_EQ(t[6].name, "CH");  // the name defaults to the code
+  EXPECT_EQ(t[6].senders, (Ids{0}));
+  EXPECT_EQ(t[6].closed_from_day, std::numeric_limits<double>::infinity());
+  ASSERT_EQ(s.model.regions.size(), 3u);
+  EXPECT_EQ(s.model.regions[2].name, "Île-de-France");
+  EXPECT_EQ(t[1].region, 1);
+}
+
+TEST(FranceScenario, CapacityHasOneEntryPerHomeTerritoryThenPerAbroadOne) {
+  const Scenario s = load_scenario(kFranceMini);
+  ASSERT_EQ(s.model.services.size(), 3u);
+  EXPECT_EQ(s.model.services[0].name, "IME");
+  EXPECT_EQ(s.model.services[0].capacity,
+            (std::vector<std::int64_t>{671, 907, 3297, 2716, 1400, 1300, 0}));
+  // places_total is shared by weight among home territories only; places_min is not
+  // granted abroad.
+  EXPECT_EQ(s.model.services[1].capacity,
+            (std::vector<std::int64_t>{150, 150, 400, 200, 200, 0, 0}));
+  EXPECT_EQ(s.model.services[2].capacity,
+            (std::vector<std::int64_t>{500, 400, 2000, 1500, 1100, 0, 0}));
+}
+
+TEST(FranceScenario, ReachableTerritoriesAreNearestFirstThenAbroad) {
+  const Scenario s = load_scenario(kFranceMini);
+  using Pair = std::pair<model::TerritoryId, model::TerritoryId>;
+  EXPECT_EQ(s.model.borders, (std::vector<Pair>{{1, 2}, {2, 3}}));
+  EXPECT_EQ(s.model.placement.max_steps, 2);
+  const auto& reachable = s.model.placement.reachable;
+  ASSERT_EQ(reachable.size(), 7u);
+  EXPECT_EQ(reachable[0], (Ids{6}));
+  EXPECT_EQ(reachable[1], (Ids{2, 3}));
+  EXPECT_EQ(reachable[2], (Ids{1, 3, 5}));
+  EXPECT_EQ(reachable[3], (Ids{2, 1, 5}));
+  EXPECT_EQ(reachable[4], (Ids{5}));
+  EXPECT_EQ(s.model.placement.served_by[5], (Ids{2, 3, 4}));
+  EXPECT_EQ(s.model.placement.served_by[6], (Ids{0}));
+}
+
+TEST(FranceScenario, OverridesReachTheNewKeys) {
+  const Scenario s =
+      load_scenario(kFranceMini, {"placement.max_steps=1", "services.IME.places.75=1500",
+                                  "abroad.BE.closed_from=2026-01-01", "abroad.CH.places.ITEP=30"});
+  EXPECT_EQ(s.model.placement.reachable[3], (Ids{2, 5}));
+  EXPECT_EQ(s.model.services[0].capacity[4], 1500);
+  EXPECT_EQ(s.model.territories[5].closed_from_day, 365.0);
+  EXPECT_EQ(s.model.services[1].capacity[6], 30);
+  const Scenario home_only = load_scenario(kFranceMini, {"placement.max_steps=0"});
+  EXPECT_EQ(home_only.model.placement.reachable[1], (Ids{}));
+  EXPECT_EQ(home_only.model.placement.reachable[2], (Ids{5}));
+}
+
+TEST_F(ScenarioFiles, AChildScenarioAddsAndChangesAbroadDestinations) {
+  write("base.toml", kMini + "\n[abroad.BE]\nsenders = [\"A\"]\nplaces = { IME = 3 }\n");
+  const Scenario s = load_scenario(write(
+      "top.toml",
+      "extends = \"base.toml\"\n[abroad.BE]\nclosed_from = 2025-01-02\n[abroad.LU]\nsenders = "
+      "[\"B\"]\n"));
+  ASSERT_EQ(s.model.territories.size(), 4u);
+  EXPECT_EQ(s.model.territories[2].code, "BE");
+  EXPECT_EQ(s.model.territories[2].closed_from_day, 1.0);
+  EXPECT_EQ(s.model.territories[3].code, "LU");
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{5, 7, 3, 0}));
+}
+
+TEST_F(ScenarioFiles, ScenariosWithoutAbroadOrPlacementKeepHomeOnlyPlacement) {
+  const Scenario s = load_scenario(write("s.toml", kMini));
+  EXPECT_EQ(s.model.placement.max_steps, 0);
+  EXPECT_EQ(s.model.placement.reachable, (std::vector<Ids>{{}, {}}));
+  EXPECT_TRUE(s.model.calibration.empty());
+}
+
+TEST_F(ScenarioFiles, PlacesTableNeedsEveryHomeCodeAndNothingElse) {
+  const std::string path = path_of("s.toml");
+  const std::string table = "places = { A = 5, B = 7 }";
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = { A = 5, B = -7 }")), path, 16,
+               "services.IME.places.B", "expected an integer >= 0, got -7");
+  const ScenarioError missing = error_of(replace(kMini, "places = [5, 7]", "places = { A = 5 }"));
+  expect_error(missing, path, 16, "services.IME.places.B",
+               "missing required key (expected an integer >= 0: a places table needs every home "
+               "territory code)");
+  EXPECT_EQ(missing.column(), 10);
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = { A = 5, b = 7 }")), path, 16,
+               "services.IME.places.b", "unknown territory code \"b\"; did you mean \"B\"?");
+  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = { A = 5, B = 7, BE = 1 }") +
+                        "\n[abroad.BE]\nsenders = [\"A\"]\n"),
+               path, 16, "services.IME.places.BE",
+               "\"BE\" is an abroad territory: give its places in abroad.BE.places");
+  const Scenario s = load_scenario(write("ok.toml", replace(kMini, "places = [5, 7]", table)));
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{5, 7}));
+}
+
+TEST_F(ScenarioFiles, MissingCodeInAPlacesTableHeaderPointsAtTheHeader) {
+  expect_error(error_of(replace(kMini, "places = [5, 7]\n", "") + "[services.IME.places]\nA = 1\n"),
+               path_of("s.toml"), 18, "services.IME.places.B",
+               "missing required key (expected an integer >= 0: a places table needs every home "
+               "territory code)");
+}
+
+TEST_F(ScenarioFiles, PlacementStepsNeedBorders) {
+  const ScenarioError e = error_of(kMini + "\n[placement]\nmax_steps = 1\n");
+  expect_error(e, path_of("s.toml"), 21, "placement.max_steps",
+               "max_steps > 0 needs territories.borders (a CSV file of land borders), which is not "
+               "set");
+  EXPECT_EQ(e.column(), 13);
+  expect_error(error_of(kMini + "\n[placement]\nmax_steps = -1\n"), path_of("s.toml"), 21,
+               "placement.max_steps", "expected an integer >= 0, got -1");
+  const Scenario s = load_scenario(write("ok.toml", kMini + "\n[placement]\nmax_steps = 0\n"));
+  EXPECT_EQ(s.model.placement.max_steps, 0);
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInPlacementSuggestsTheClosest) {
+  expect_error(error_of(kMini + "\n[placement]\nmax_step = 1\n"), path_of("s.toml"), 21,
+               "placement.max_step", "unknown key \"max_step\"; did you mean \"max_steps\"?");
+}
+
+const std::string kAbroad = "\n[abroad.BE]\nsenders = [\"A\"]\n";  // lines 20 and 21 after kMini
+
+TEST_F(ScenarioFiles, UnknownKeyInAbroadSuggestsTheClosest) {
+  const ScenarioError e = error_of(kMini + kAbroad + "close_from = 2027-01-01\n");
+  expect_error(e, path_of("s.toml"), 22, "abroad.BE.close_from",
+               "unknown key \"close_from\"; did you mean \"closed_from\"?");
+  EXPECT_EQ(e.column(), 1);
+}
+
+TEST_F(ScenarioFiles, AbroadSendersMustBeHomeCodes) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(kMini + "\n[abroad.BE]\nsenders = [\"A\", \"b\"]\n");
+  expect_error(e, path, 21, "abroad.BE.senders[1]",
+               "unknown home territory code \"b\"; did you mean \"B\"?");
+  EXPECT_EQ(e.column(), 17);
+  expect_error(error_of(kMini + kAbroad + "\n[abroad.LU]\nsenders = [\"BE\"]\n"), path, 24,
+               "abroad.LU.senders[0]",
+               "\"BE\" is an abroad territory: only home territories send children abroad");
+  expect_error(error_of(kMini + "\n[abroad.BE]\nsenders = []\n"), path, 21, "abroad.BE.senders",
+               "expected at least one home territory code, got an empty array");
+  expect_error(error_of(kMini + "\n[abroad.BE]\nplaces = { IME = 1 }\n"), path, 20,
+               "abroad.BE.senders",
+               "missing required key (expected a non-empty array of home territory codes)");
+  expect_error(error_of(kMini + "\n[abroad.BE]\nsenders = [\"A\", \"A\"]\n"), path, 21,
+               "abroad.BE.senders[1]", "duplicate sender \"A\"");
+}
+
+TEST_F(ScenarioFiles, AbroadCodesMustDifferFromHomeCodes) {
+  const ScenarioError e = error_of(kMini + "\n[abroad.B]\nsenders = [\"A\"]\n");
+  expect_error(e, path_of("s.toml"), 20, "abroad.B",
+               "abroad code \"B\" is already a home territory code (B); abroad codes must differ "
+               "from home ones");
+  EXPECT_EQ(e.column(), 9);
+}
+
+TEST_F(ScenarioFiles, AbroadMoratoriumAndPlacesAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kMini + kAbroad + "closed_from = 2024-12-31\n"), path, 22,
+               "abroad.BE.closed_from",
+               "expected a date on or after scenario.start_date (2025-01-01), got 2024-12-31");
+  expect_error(error_of(kMini + kAbroad + "closed_from = \"2027\"\n"), path, 22,
+               "abroad.BE.closed_from",
+               "expected a local date such as 2027-01-01, got a string (\"2027\")");
+  expect_error(error_of(kMini + kAbroad + "places = { IMEE = 3 }\n"), path, 22,
+               "abroad.BE.places.IMEE", "unknown service \"IMEE\"; did you mean \"IME\"?");
+  expect_error(error_of(kMini + kAbroad + "places = { IME = -3 }\n"), path, 22,
+               "abroad.BE.places.IME", "expected an integer >= 0, got -3");
+  const Scenario s =
+      load_scenario(write("ok.toml", kMini + kAbroad + "closed_from = 2025-01-01\n"));
+  EXPECT_EQ(s.model.territories[2].closed_from_day, 0.0);
 }
 
 // ---- Overrides
