@@ -49,12 +49,8 @@ std::vector<std::int32_t> period_labels(const Scenario& scenario) {
   return labels;
 }
 
-// The label of the region axis: Model::regions, or one region, "all", when the model declares
-// none (every home territory then has region 0).
+// The labels of the region axis.
 std::vector<std::string> region_names(const model::Model& model) {
-  if (model.regions.empty()) {
-    return {"all"};
-  }
   std::vector<std::string> names;
   for (const model::Region& region : model.regions) {
     names.push_back(region.name);
@@ -229,6 +225,7 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(names.insert(service.name).second,
                    "service name " + service.name + " appears twice");
   }
+  PARCOURS_CHECK(!model.regions.empty(), "a results file needs at least one region");
   const std::vector<std::string> regions = region_names(model);
   std::set<std::string> region_labels;
   for (const std::string& region : regions) {

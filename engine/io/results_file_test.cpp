@@ -35,6 +35,7 @@ Scenario small_scenario(int periods_per_year = 1) {
   scenario.replications = 2;
   scenario.model.territories = {model::home_territory("75", "Paris", 2.0),
                                 model::home_territory("2A", "Corse-du-Sud", 1.0)};
+  scenario.model.regions = {{"France"}};  // what the scenario reader gives when none is named
   model::Service ime;
   ime.name = "IME";
   ime.capacity = {10, 0};
@@ -664,10 +665,13 @@ TEST(WaitPercentile, LastBinMeansThatManyMonthsOrMore) {
   EXPECT_EQ(internal::wait_percentile_months(bins, 1, 2), 120.0);
 }
 
-TEST_F(ResultsFileTest, AModelWithoutRegionsHasOneRegionAll) {
-  const Handle file = open_file(write(small_scenario()));
-  EXPECT_EQ(read_strings(file.get(), "region"), (std::vector<std::string>{"all"}));
-  EXPECT_EQ(read_strings(file.get(), "territory_region"), (std::vector<std::string>{"all", "all"}));
+TEST_F(ResultsFileTest, AModelWithoutRegionsCreatesNothing) {
+  Scenario scenario = small_scenario();
+  const run::Results results = small_results(scenario);
+  scenario.model.regions.clear();
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
 }
 
 TEST_F(ResultsFileTest, HomeTerritoryOutsideTheRegionsCreatesNothing) {
