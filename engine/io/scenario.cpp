@@ -1350,6 +1350,61 @@ AbroadTerritories read_abroad(const Reader& r, const toml::table& root,
   return out;
 }
 
+// Published stocks `parcours calibrate` compares the model with, in file order.
+std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const toml::table& root,
+                                                       const ServiceNames& services) {
+  std::vector<model::CalibrationTarget> out;
+  const toml::node* node = root.get("calibration");
+  if (node == nullptr) {
+    return out;
+  }
+  const toml::array& list =
+      r.array(*node, "calibration", "an array of tables (one [[calibration]] per target)");
+  // In the order of CalibrationTarget::Measure.
+  static const std::vector<std::string> kMeasures = {"occupants", "creton", "waiting", "away",
+                                                     "abroad"};
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = item_key("calibration", i);
+    const toml::table& t =
+        r.table(list[i], path, "a calibration table (name, measure, services, target, source)");
+    r.check_keys(t, path, {"name", "measure", "services", "target", "tolerance", "source"});
+    model::CalibrationTarget c;
+    auto non_empty_string = [&](std::string_view key, const std::string& expected) {
+      const toml::node& n = r.required(t, path, key, expected);
+      std::string s = r.string(n, child_key(path, key));
+      if (s.empty()) {
+        r.fail(n, child_key(path, key), "expected " + expected + ", got \"\"");
+      }
+      return s;
+    };
+    c.name = non_empty_string("name", "a non-empty string");
+    c.measure = static_cast<model::CalibrationTarget::Measure>(
+        r.choice(r.required(t, path, "measure", "one of " + join_quoted(kMeasures)),
+                 child_key(path, "measure"), kMeasures, "measure"));
+    const std::string skey = child_key(path, "services");
+    const std::string expected = "a non-empty array of service names";
+    const toml::node& services_node = r.required(t, path, "services", expected);
+    const toml::array& names = r.array(services_node, skey, expected);
+    if (names.empty()) {
+      r.fail(services_node, skey, "expected at least one service name, got an empty array");
+    }
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      const model::ServiceId id = service_ref(r, services, names[j], item_key(skey, j));
+      if (std::find(c.services.begin(), c.services.end(), id) != c.services.end()) {
+        r.fail(names[j], item_key(skey, j), "duplicate service " + in_quotes(services.names[id]));
+      }
+      c.services.push_back(id);
+    }
+    c.target = r.req_number(t, path, "target", kPositive);
+    c.tolerance = r.opt_number(t, path, "tolerance", NumberRange{0.0, false, 1.0, true},
+                               " (relative to the target)")
+                      .value_or(c.tolerance);
+    c.source = non_empty_string("source", "a non-empty string (where the target comes from)");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 // Maps a pathway problem's dotted key (as model::key_segment spells it) to the deepest node of
 // the merged document it names, so the error points at the offending line.
 const toml::node* find_key_path(const toml::table& root, std::string_view path) {
@@ -1409,7 +1464,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   r.set_root(root);
   r.check_keys(root, "",
                {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals",
-                "services", "funding"});
+                "services", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -1551,6 +1606,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
           funding::DailyPrice{funding::Euros{r.req_number(f, path, "euros_per_day", kNonNegative)}};
     }
   }
+
+  out.model.calibration = read_calibration(r, root, names);
 
   const std::vector<model::PathwayProblem> problems = model::check_pathways(out.model);
   if (!problems.empty()) {

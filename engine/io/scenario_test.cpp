@@ -1096,6 +1096,70 @@ TEST_F(ScenarioFiles, AbroadMoratoriumAndPlacesAreChecked) {
   EXPECT_EQ(s.model.territories[2].closed_from_day, 0.0);
 }
 
+// ---- Calibration targets
+
+TEST(FranceScenario, CalibrationTargetsAreReadInFileOrder) {
+  const Scenario s = load_scenario(kFranceMini);
+  using Measure = model::CalibrationTarget::Measure;
+  const auto& c = s.model.calibration;
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].name, "children in IME");
+  EXPECT_EQ(c[0].measure, Measure::kOccupants);
+  EXPECT_EQ(c[0].services, (std::vector<model::ServiceId>{0}));
+  EXPECT_EQ(c[0].target, 9000.0);
+  EXPECT_EQ(c[0].tolerance, 0.05);
+  EXPECT_EQ(c[0].source, "made up for the test");
+  EXPECT_EQ(c[1].measure, Measure::kAbroad);
+  EXPECT_EQ(c[1].services, (std::vector<model::ServiceId>{2, 0}));
+  EXPECT_EQ(c[1].tolerance, 0.1);
+}
+
+// kMini plus one calibration target (its table header on line 20).
+std::string with_target(const std::string& extra_line = "",
+                        const std::string& measure = "\"occupants\"") {
+  return kMini + "\n[[calibration]]\nname = \"in IME\"\nmeasure = " + measure +
+         "\nservices = [\"IME\"]\ntarget = 12\nsource = \"s\"\n" + extra_line;
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInCalibrationSuggestsTheClosest) {
+  const ScenarioError e = error_of(with_target("tolerence = 0.1\n"));
+  expect_error(e, path_of("s.toml"), 26, "calibration[0].tolerence",
+               "unknown key \"tolerence\"; did you mean \"tolerance\"?");
+  EXPECT_EQ(e.column(), 1);
+}
+
+TEST_F(ScenarioFiles, UnknownCalibrationMeasureIsAnError) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(with_target("", "\"ocupants\""));
+  expect_error(e, path, 22, "calibration[0].measure",
+               "unknown measure \"ocupants\"; did you mean \"occupants\"?");
+  EXPECT_EQ(e.column(), 11);
+  expect_error(error_of(with_target("", "\"stock\"")), path, 22, "calibration[0].measure",
+               "unknown measure \"stock\"; accepted: \"occupants\", \"creton\", \"waiting\", "
+               "\"away\", \"abroad\"");
+}
+
+TEST_F(ScenarioFiles, CalibrationTargetsAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(replace(with_target(), "[\"IME\"]", "[\"IME\", \"IEM\"]")), path, 23,
+               "calibration[0].services[1]", "unknown service \"IEM\"; did you mean \"IME\"?");
+  expect_error(error_of(replace(with_target(), "[\"IME\"]", "[]")), path, 23,
+               "calibration[0].services", "expected at least one service name, got an empty array");
+  expect_error(error_of(replace(with_target(), "target = 12", "target = 0")), path, 24,
+               "calibration[0].target", "expected a number > 0, got 0");
+  expect_error(error_of(with_target("tolerance = 0\n")), path, 26, "calibration[0].tolerance",
+               "expected a number in (0, 1] (relative to the target), got 0");
+  expect_error(error_of(replace(with_target(), "source = \"s\"\n", "")), path, 20,
+               "calibration[0].source",
+               "missing required key (expected a non-empty string (where the target comes "
+               "from))");
+  expect_error(error_of(replace(with_target(), "source = \"s\"", "source = \"\"")), path, 25,
+               "calibration[0].source",
+               "expected a non-empty string (where the target comes from), got \"\"");
+  expect_error(error_of(kMini + "\n[calibration]\nname = \"x\"\n"), path, 20, "calibration",
+               "expected an array of tables (one [[calibration]] per target), got a table");
+}
+
 // ---- Overrides
 
 TEST(ScenarioOverrides, B1WithADeadBranchPointsAtTheOverride) {
