@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <numeric>
 #include <set>
 #include <span>
 #include <stdexcept>
@@ -60,6 +61,9 @@ std::vector<std::string> region_names(const model::Model& model) {
 
 // What territory_region says of an abroad territory, which belongs to no region.
 constexpr const char* kAbroadLabel = "abroad";
+
+// Bins of a wait histogram: whole months 0 .. kWaitBins - 1, the last one open-ended.
+constexpr auto kWaitBins = static_cast<std::size_t>(model::Indicators::kWaitMonths);
 
 // Groups of territories to sum over: the group of each territory, or kNoGroup to leave it out.
 constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
@@ -357,10 +361,8 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
             "region name (an ARS region in the France model), in the model's order; a region "
             "groups home territories; abroad territories belong to none"});
 
-  std::vector<std::int32_t> wait_months;
-  for (std::int32_t m = 0; m < model::Indicators::kWaitMonths; ++m) {
-    wait_months.push_back(m);
-  }
+  std::vector<std::int32_t> wait_months(kWaitBins);
+  std::iota(wait_months.begin(), wait_months.end(), 0);
   const std::int32_t last_month = wait_months.back();
   file.add_dimension("wait_months", wait_months);
   describe(file, "wait_months",
@@ -659,7 +661,6 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
       "m + 1 months; " +
       std::to_string(last_month) + " means " + std::to_string(last_month) +
       " months or more; NaN where no one was admitted from the list";
-  const auto n_months = static_cast<std::size_t>(model::Indicators::kWaitMonths);
   for (const Percentile& percentile : percentiles) {
     std::vector<double> by_region_values;  // [replication][period][region][service]
     std::vector<double> national_values;   // [replication][period][service]
@@ -668,9 +669,9 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     };
     for (const run::ReplicationResult& replication : results.replications) {
       const model::Indicators& ind = replication.indicators;
-      const auto bins_of = [&ind, n_months](int p, int g, int s) {
+      const auto bins_of = [&ind](int p, int g, int s) {
         return std::span<const std::int64_t>{&ind.wait_histogram[ind.wait_bin(p, g, s, 0)],
-                                             n_months};
+                                             kWaitBins};
       };
       for (int p = 0; p < ind.periods; ++p) {
         for (int g = 0; g < ind.regions; ++g) {
@@ -679,10 +680,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
           }
         }
         for (int s = 0; s < ind.services; ++s) {
-          std::vector<std::int64_t> national_bins(n_months, 0);
+          std::vector<std::int64_t> national_bins(kWaitBins, 0);
           for (int g = 0; g < ind.regions; ++g) {
             const std::span<const std::int64_t> bins = bins_of(p, g, s);
-            for (std::size_t m = 0; m < n_months; ++m) {
+            for (std::size_t m = 0; m < kWaitBins; ++m) {
               national_bins[m] += bins[m];
             }
           }
