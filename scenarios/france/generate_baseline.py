@@ -498,7 +498,10 @@ def derive():
     m["excess"] = excess
     m["direct"] = direct = {s: ss[s]["orientations"] + excess[s] for s in CHILD_SERVICES}
     m["rate"] = rate = sum(direct.values())
-    m["orientation"] = {s: direct[s] / rate for s in CHILD_SERVICES}
+    # Rounded to 6 decimals, the last one taking the rest, so they sum to 1 within 1e-9.
+    m["orientation"] = {s: round(direct[s] / rate, 6) for s in CHILD_SERVICES[:-1]}
+    last = CHILD_SERVICES[-1]
+    m["orientation"][last] = round(1.0 - sum(m["orientation"].values()), 6)
 
     # Initial occupants aged 20+: those who reached 20 in the last W years, if they can move;
     # a share `moving` of them holds (the others leave at t = 0, see docs/model.md).
@@ -652,8 +655,9 @@ def write_toml(m):
                 "17 % of IME,")
             add("# 9 % of ITEP, 10 % of EEAP and 24 % of IEM entrants come from a SESSAD, DREES "
                 "2014), else leave.")
-            rows = [(m["reorient"][t], "orient", t) for t in ["IME", "ITEP", "EEAP", "IEM"]]
-            rows.append((1.0 - sum(m["reorient"].values()), "leave", None))
+            rows = [(round(m["reorient"][t], 6), "orient", t)
+                    for t in ["IME", "ITEP", "EEAP", "IEM"]]
+            rows.append((round(1.0 - sum(p for p, _, _ in rows), 6), "leave", None))
             add(f"on_stay_end = {branches(rows)}")
         else:
             add("# Stay ends before 20: leaves the sector (ordinary school, home, other sectors).")
