@@ -898,9 +898,10 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
                             const std::string& path, std::string name,
                             const std::vector<model::Territory>& homes,
                             const std::vector<std::string>& abroad_codes) {
-  r.check_keys(t, path,
-               {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
-                "length_of_stay_years", "on_stay_end", "on_age_limit", "initial"});
+  r.check_keys(
+      t, path,
+      {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
+       "length_of_stay_years", "on_stay_end", "on_age_limit", "initial", "arrival_age_years"});
   model::Service s;
   s.name = std::move(name);
   s.capacity = read_capacity(r, t, path, homes, abroad_codes);
@@ -926,7 +927,9 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   if (const toml::node* n = t.get("initial")) {
     const std::string ipath = child_key(path, "initial");
     const toml::table& initial = r.table(*n, ipath);
-    r.check_keys(initial, ipath, {"share_of_places", "age_years"});
+    r.check_keys(
+        initial, ipath,
+        {"share_of_places", "age_years", "waiting_per_place", "waiting_age_years", "waited_years"});
     s.initial.share_of_places =
         r.opt_number(initial, ipath, "share_of_places", kProbability).value_or(0.0);
     const toml::node* ages = initial.get("age_years");
@@ -938,6 +941,25 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
       s.initial.age_years =
           read_distribution(r, *ages, child_key(ipath, "age_years"), Support::kAtLeastZero);
     }
+    s.initial.waiting_per_place =
+        r.opt_number(initial, ipath, "waiting_per_place", kNonNegative).value_or(0.0);
+    const toml::node* waiting_ages = initial.get("waiting_age_years");
+    if (waiting_ages == nullptr && s.initial.waiting_per_place > 0.0) {
+      r.fail_missing(initial, child_key(ipath, "waiting_age_years"),
+                     "a distribution of ages in years, since waiting_per_place > 0");
+    }
+    if (waiting_ages != nullptr) {
+      s.initial.waiting_age_years = read_distribution(
+          r, *waiting_ages, child_key(ipath, "waiting_age_years"), Support::kAtLeastZero);
+    }
+    if (const toml::node* waited = initial.get("waited_years")) {
+      s.initial.waited_years =
+          read_distribution(r, *waited, child_key(ipath, "waited_years"), Support::kAtLeastZero);
+    }
+  }
+  if (const toml::node* n = t.get("arrival_age_years")) {
+    s.arrival_age_years =
+        read_distribution(r, *n, child_key(path, "arrival_age_years"), Support::kAtLeastZero);
   }
   return s;
 }
@@ -1561,8 +1583,11 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   {
     const std::string path = "arrivals";
     const toml::table& t = r.required_table(root, "", path);
-    r.check_keys(t, path, {"rate_per_year", "age_years", "orientation"});
+    r.check_keys(t, path, {"rate_per_year", "growth_per_year", "age_years", "orientation"});
     out.model.arrivals.rate_per_year = r.req_number(t, path, "rate_per_year", kNonNegative);
+    out.model.arrivals.growth_per_year =
+        r.opt_number(t, path, "growth_per_year", NumberRange{-1.0, false, kInf, true})
+            .value_or(0.0);
     out.model.arrivals.age_years =
         read_distribution(r, r.required(t, path, "age_years", "a distribution of ages in years"),
                           "arrivals.age_years", Support::kAtLeastZero);

@@ -613,6 +613,53 @@ TEST_F(ScenarioFiles, PathwayErrorsFindServicesWithQuotedNames) {
                "\"leave\"");
 }
 
+TEST_F(ScenarioFiles, ListsAtStartOwnArrivalAgesAndGrowthAreRead) {
+  const Scenario s = load_scenario(write(
+      "s.toml",
+      replace(kMini, "rate_per_year = 10", "rate_per_year = 10\ngrowth_per_year = 0.02") +
+          "arrival_age_years = { law = \"fixed\", value = 7 }\n"
+          "initial = { waiting_per_place = 0.5, waiting_age_years = { law = \"fixed\", value = 9 "
+          "}, waited_years = { law = \"uniform\", min = 0, max = 2 } }\n"));
+  EXPECT_EQ(s.model.arrivals.growth_per_year, 0.02);
+  const model::Service& ime = s.model.services[0];
+  ASSERT_TRUE(ime.arrival_age_years.has_value());
+  EXPECT_EQ(ime.arrival_age_years->a, 7.0);
+  EXPECT_EQ(ime.initial.share_of_places, 0.0);
+  EXPECT_EQ(ime.initial.waiting_per_place, 0.5);
+  EXPECT_EQ(ime.initial.waiting_age_years.a, 9.0);
+  EXPECT_EQ(ime.initial.waited_years.law, core::Distribution::Law::kUniform);
+  EXPECT_EQ(ime.initial.waited_years.b, 2.0);
+  const Scenario plain = load_scenario(write("plain.toml", kMini));
+  EXPECT_EQ(plain.model.arrivals.growth_per_year, 0.0);
+  EXPECT_FALSE(plain.model.services[0].arrival_age_years.has_value());
+  EXPECT_EQ(plain.model.services[0].initial.waiting_per_place, 0.0);
+}
+
+TEST_F(ScenarioFiles, ListsAtStartNeedAnAgeLawAndGrowthStaysAboveMinusOne) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kMini + "initial = { waiting_per_place = 0.5 }\n"), path, 19,
+               "services.IME.initial.waiting_age_years",
+               "missing required key (expected a distribution of ages in years, since "
+               "waiting_per_place > 0)");
+  expect_error(error_of(kMini + "initial = { waiting_per_place = -0.5 }\n"), path, 19,
+               "services.IME.initial.waiting_per_place", "expected a number >= 0, got -0.5");
+  expect_error(
+      error_of(replace(kMini, "rate_per_year = 10", "rate_per_year = 10\ngrowth_per_year = -1")),
+      path, 12, "arrivals.growth_per_year", "expected a number > -1, got -1");
+  expect_error(error_of(kMini + "arrival_age_years = { law = \"fixed\", value = -2 }\n"), path, 19,
+               "services.IME.arrival_age_years.value",
+               "expected a number >= 0 (ages and durations cannot be negative), got -2");
+}
+
+TEST(LoadScenario, TheFranceBaselineLoads) {
+  const Scenario s = load_scenario(PARCOURS_SOURCE_DIR "/scenarios/france/baseline.toml");
+  EXPECT_EQ(s.model.home_territories(), 101u);
+  EXPECT_EQ(s.model.territories.back().code, "BE");
+  EXPECT_EQ(s.model.regions.size(), 18u);
+  EXPECT_EQ(s.model.borders.size(), 239u);
+  EXPECT_FALSE(s.model.calibration.empty());
+}
+
 // ---- CSV data files (engine/io/csv.hpp)
 
 TEST(ParseCsv, ReadsQuotedCellsWithCommasQuotesAndLineBreaks) {
