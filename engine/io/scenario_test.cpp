@@ -1050,8 +1050,10 @@ TEST_F(ScenarioFiles, ScenariosWithoutAbroadOrPlacementKeepHomeOnlyPlacement) {
 TEST_F(ScenarioFiles, PlacesTableNeedsEveryHomeCodeAndNothingElse) {
   const std::string path = path_of("s.toml");
   const std::string table = "places = { A = 5, B = 7 }";
-  expect_error(error_of(replace(kMini, "places = [5, 7]", "places = { A = 5, B = -7 }")), path, 16,
-               "services.IME.places.B", "expected an integer >= 0, got -7");
+  const ScenarioError negative =
+      error_of(replace(kMini, "places = [5, 7]", "places = { A = 5, B = -7 }"));
+  expect_error(negative, path, 16, "services.IME.places.B", "expected an integer >= 0, got -7");
+  EXPECT_EQ(negative.column(), 23);
   const ScenarioError missing = error_of(replace(kMini, "places = [5, 7]", "places = { A = 5 }"));
   expect_error(missing, path, 16, "services.IME.places.B",
                "missing required key (expected an integer >= 0: a places table needs every home "
@@ -1087,8 +1089,10 @@ TEST_F(ScenarioFiles, PlacementStepsNeedBorders) {
 }
 
 TEST_F(ScenarioFiles, UnknownKeyInPlacementSuggestsTheClosest) {
-  expect_error(error_of(kMini + "\n[placement]\nmax_step = 1\n"), path_of("s.toml"), 21,
-               "placement.max_step", "unknown key \"max_step\"; did you mean \"max_steps\"?");
+  const ScenarioError e = error_of(kMini + "\n[placement]\nmax_step = 1\n");
+  expect_error(e, path_of("s.toml"), 21, "placement.max_step",
+               "unknown key \"max_step\"; did you mean \"max_steps\"?");
+  EXPECT_EQ(e.column(), 1);
 }
 
 const std::string kAbroad = "\n[abroad.BE]\nsenders = [\"A\"]\n";  // lines 20 and 21 after kMini
