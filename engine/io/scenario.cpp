@@ -836,6 +836,7 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
       constexpr std::int64_t kUnset = -1;
       capacity.assign(n, kUnset);
       std::vector<std::string> codes;
+      codes.reserve(n);
       for (const auto& home : homes) {
         codes.push_back(home.code);
       }
@@ -1257,6 +1258,7 @@ struct AbroadTerritories {
 
   [[nodiscard]] std::vector<std::string> codes() const {
     std::vector<std::string> out;
+    out.reserve(territories.size());
     for (const auto& t : territories) {
       out.push_back(t.code);
     }
@@ -1383,8 +1385,7 @@ std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const to
   const toml::array& list =
       r.array(*node, "calibration", "an array of tables (one [[calibration]] per target)");
   // In the order of CalibrationTarget::Measure.
-  static const std::vector<std::string> kMeasures = {"occupants", "creton", "waiting", "away",
-                                                     "abroad"};
+  const std::vector<std::string> measures = {"occupants", "creton", "waiting", "away", "abroad"};
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = item_key("calibration", i);
     const toml::table& t =
@@ -1401,8 +1402,8 @@ std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const to
     };
     c.name = non_empty_string("name", "a non-empty string");
     c.measure = static_cast<model::CalibrationTarget::Measure>(
-        r.choice(r.required(t, path, "measure", "one of " + join_quoted(kMeasures)),
-                 child_key(path, "measure"), kMeasures, "measure"));
+        r.choice(r.required(t, path, "measure", "one of " + join_quoted(measures)),
+                 child_key(path, "measure"), measures, "measure"));
     const std::string skey = child_key(path, "services");
     const std::string expected = "a non-empty array of service names";
     const toml::node& services_node = r.required(t, path, "services", expected);
