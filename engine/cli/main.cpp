@@ -334,13 +334,17 @@ int cmd_calibrate(const std::vector<std::string>& args) {
       "seed %llu\n",
       scenario.name.c_str(), scenario.start_date.year, scenario.replications,
       static_cast<unsigned long long>(scenario.seed));
-  std::printf("%-34s %-10s %10s %10s %8s %6s  %s\n", "target", "measure", "target", "model", "gap",
-              "tol.", "");
+  int width = 6;
+  for (const auto& c : checked) {
+    width = std::max(width, static_cast<int>(c.target->name.size()));
+  }
+  std::printf("%-*s %-10s %10s %10s %8s %6s\n", width, "target", "measure", "target", "model",
+              "gap", "tol.");
   int missed = 0;
   for (const auto& c : checked) {
     const bool ok = c.passes();
     missed += ok ? 0 : 1;
-    std::printf("%-34s %-10s %10.0f %10.1f %+7.1f%% %5.1f%%  %s\n", c.target->name.c_str(),
+    std::printf("%-*s %-10s %10.0f %10.1f %+7.1f%% %5.1f%%  %s\n", width, c.target->name.c_str(),
                 parcours::run::measure_name(c.target->measure).c_str(), c.target->target,
                 c.model_value, 100.0 * c.gap, 100.0 * c.target->tolerance, ok ? "ok" : "MISSED");
   }
