@@ -27,7 +27,7 @@ OUT = HERE / "baseline.toml"
 START_DATE = "2025-01-01"
 HORIZON_YEARS = 20
 SEED = 1
-REPLICATIONS = 4  # replications per run; calibration targets are means over them
+REPLICATIONS = 10  # replications per run; calibration targets are means over them
 
 # ---------------------------------------------------------------------------------------------
 # Child services. Published national figures (not estimates).
@@ -418,6 +418,7 @@ def steady_state(waiting_per_place):
             r["creton"] = moving[t] * r["reach"] * w
         w = CRETON_SHARE_IME * NATIONAL_PLACES_2023["IME"] / (moving["IME"] * res["IME"]["reach"])
     reorient = {t: res[t]["via"] / ends_total for t in ["IME", "ITEP", "EEAP", "IEM"]}
+    res["SESSAD"]["stay_ends"] = ends_total
     return res, reorient, w, moving
 
 
@@ -801,7 +802,7 @@ def report(m):
     print(f"  holding time W = {m['w']:.2f} years; Creton at t=0 (after the draw): " + ", ".join(
         f"{s} {m['moving'][s] * m['over_share'][s] * NATIONAL_PLACES_2023[s]:.0f}"
         for s in CHILD_SERVICES if m["moving"][s] > 0))
-    print("  SESSAD stay ends re-oriented: " +
+    print(f"  SESSAD stay ends before 20: {ss['SESSAD']['stay_ends']:.0f}/y, re-oriented: " +
           ", ".join(f"{s} {p:.3f}" for s, p in m["reorient"].items()))
     print(f"\nNew orientations {m['rate']:.0f}/y: " +
           ", ".join(f"{s} {m['direct'][s]:.0f} ({m['orientation'][s]:.3f}, excess "
