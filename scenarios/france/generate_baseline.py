@@ -58,8 +58,9 @@ MEAN_STAY_YEARS = {
     # its national exit ESTIMATE. ESTIMATE: the midpoint, 5.75.
     "IME": 5.75,
     # ESTIMATE: 4 years, the mean stay in all child ESMS of Midi-Pyrénées in 2006 (INSEE
-    # Midi-Pyrénées n°43, Jan 2009), the only figure found; services and ITEP are known to be
-    # the shorter accompaniments.
+    # Midi-Pyrénées n°43, Jan 2009, http://docplayer.fr/68485171-En-2006-enfants-ont-ete-
+    # accueillis-dans.html), the only figure found; services and ITEP are known to be the
+    # shorter accompaniments.
     "SESSAD": 4.0,
     "ITEP": 4.0,
     # ESTIMATE: like IME (lasting impairments; polyhandicapped and motor-impaired children
@@ -69,14 +70,17 @@ MEAN_STAY_YEARS = {
 }
 
 # Share of each establishment's entrants who came from a SESSAD (DREES Dossiers n°28, Bergeron &
-# Eideliman, July 2018, entrants of 2014; domain-facts §1.3). The model sends that share of
-# entrants through SESSAD stay ends (`orient`), the rest arrive as new orientations.
+# Eideliman, July 2018, entrants of 2014, https://123dok.net/article/grande-diversit%C3%A9-
+# parcours-possibles-moment-passage-%C3%A2ge-adulte.wyevo70z; domain-facts §1.3). The model
+# sends that share of entrants through SESSAD stay ends (`orient`), the rest arrive as new
+# orientations.
 FROM_SESSAD_SHARE = {"IME": 0.17, "ITEP": 0.09, "EEAP": 0.10, "IEM": 0.24}
 
 # Age at orientation (MDPH notification), years. No national distribution was found
 # (domain-facts §9.3), so both laws are ESTIMATES. The common law (IME, ITEP, EEAP, IEM) is chosen
 # so that the steady-state IME population has about 43 % of users aged 16 or more (CREAHI
-# Aquitaine / DREES ES 2010, Creton included), the only national age figure; the report below
+# Aquitaine / DREES ES 2010, Creton included, https://ash.tm.fr/hebdo/2830/decryptage/
+# une-marge-de-manoeuvre-tres-etroite-401546.php), the only national age figure; the report below
 # prints the share obtained. Orientations under a service's minimum age wait until it.
 ARRIVAL_AGE_VALUES = [0.0, 3.0, 6.0, 11.0, 16.0, 19.5]
 ARRIVAL_AGE_CUMULATIVE = [0.0, 0.07, 0.22, 0.58, 0.91, 1.0]
@@ -86,20 +90,24 @@ TARGET_IME_SHARE_16_PLUS = 0.43  # checked, not fitted automatically
 SESSAD_ARRIVAL_AGE_CUMULATIVE = [0.0, 0.10, 0.35, 0.75, 0.95, 1.0]  # at ARRIVAL_AGE_VALUES
 
 # Waiting lists at t = 0, people. ESTIMATE: about 30,000 children lack a place nationally ("at
-# least 30,000 places missing", Faire-face 2018, extrapolated from a CREAI PACA-Corse survey;
-# between the 24,000 pupils kept in ordinary school for lack of a place, minister 2024, and the
-# ~42,000 open rights not served, a crude upper bound, 2019; Loire-Atlantique's 800 unmet
-# notifications for 366,000 children, 2019, scale to ~35,000). No split by service was found:
-# the same number per place for every child service (the engine puts round(per place x
-# places) on each home list).
+# least 30,000 places missing", Faire-face 2018, extrapolated from a CREAI PACA-Corse survey,
+# https://faire-face.fr/2018/05/08/manque-30-000-places-enfants-handicapes; between the 24,000
+# pupils kept in ordinary school for lack of a place, minister 2024, https://cafepedagogique.net/
+# 2024/09/17/rapport-de-la-cour-des-comptes-sur-linclusion-scolaire-passer-du-quantitatif-au-
+# qualitatif/, and the ~42,000 open rights not served, a crude upper bound, 2019, domain-facts
+# §1.3; Loire-Atlantique's 800 unmet notifications for 366,000 children, 2019,
+# https://2017-2022.nosdeputes.fr/15/intervention/540399, scale to ~35,000). No split by
+# service was found: the same number per place for every child service (the engine puts
+# round(per place x places) on each home list).
 INITIAL_WAITING_TOTAL = 30000
 # Those on a list at t = 0 have waited uniformly between 0 and the wait a newcomer would face
 # (list / admissions, Little's law): ESTIMATE.
 
 # Waiting-list growth: the excess of new orientations over exits, people per year. ESTIMATE:
-# children accompanied grew by 35,120 between 2006 and 2022 (DREES ES-Handicap, domain-facts
-# §1.1), about 2,195 a year, while the unmet demand did not visibly shrink; we read that growth
-# as demand in excess of exits that new places absorbed. Capacity is frozen at 2023 in the
+# children accompanied grew by 35,120 between 2006 and 2022 (DREES ES-Handicap 2022 via
+# toute-la.veille-acteurs-sante.fr, article 231320; domain-facts §1.1), about 2,195 a year,
+# while the unmet demand did not visibly shrink; we read that growth as demand in excess of
+# exits that new places absorbed. Capacity is frozen at 2023 in the
 # baseline, so this excess now accumulates on the waiting lists.
 EXCESS_ORIENTATIONS_PER_YEAR = 35120 / 16
 # About 2/3 of those extra children went to services (domain-facts §1.1): SESSAD gets 2/3, the
@@ -107,7 +115,9 @@ EXCESS_ORIENTATIONS_PER_YEAR = 35120 / 16
 EXCESS_SHARE_SESSAD = 2.0 / 3.0
 
 # What happens at 20, by child service: (probability, action, target).
-# IME: destinations of Creton leavers, DREES Études et Résultats n°390 (2001), via ASH n°2404:
+# IME: destinations of Creton leavers, DREES Études et Résultats n°390 (2001), via ASH n°2404
+# (https://ash.tm.fr/hebdo/2404/le-social-en-action/et-4-000-jeunes-adultes-relevent-toujours-
+# de-lamendement-creton-396781.php):
 # 48 % ESAT, 24 % foyer (occupationnel / de vie), 10 % MAS, 5 % ordinary work, 13 % parental
 # home. Work and home leave the sector. `move` is the Creton rule: keep the place until one of
 # the target frees.
@@ -137,10 +147,12 @@ CRETON_SHARE_IME = 0.082
 CRETON_SHARE_ESTABLISHMENTS = 0.067
 CRETON_SOURCE = ("DREES, Les Dossiers de la DREES n°36 (Bessière, June 2019), 31/12/2014, "
                  "https://drees.solidarites-sante.gouv.fr/etudes-et-statistiques/publications/"
-                 "les-dossiers-de-la-drees/article/les-jeunes-adultes-relevant-de-l-amendement-creton")
+                 "les-dossiers-de-la-drees/article/"
+                 "les-jeunes-adultes-relevant-de-l-amendement-creton")
 # Ages of Creton young adults at t = 0, years: 2/3 aged 20-21, 6 % aged 25 or more (DREES ER
-# 0946, 2010, via ASH n°2941). Piecewise-linear CDF points after 20; 27 closes the last band
-# (ESTIMATE). The ages matter only for reporting: adult places have no age limit.
+# 0946, 2010, via ASH n°2941; domain-facts §1.1). Piecewise-linear CDF points after 20; 27
+# closes the last band (ESTIMATE). The ages matter only for reporting: adult places have no
+# age limit.
 CRETON_AGE_POINTS = [(22.0, 2.0 / 3.0), (25.0, 0.94), (27.0, 1.0)]
 
 # ---------------------------------------------------------------------------------------------
@@ -150,10 +162,13 @@ ADULT_SERVICES = ["ESAT", "FOYER", "MAS"]
 # Published installed places, 2022 (FINESS via Handidonnées ANCREAI, "Offre pour adultes",
 # https://handidonnees.fr/page/offre-medico-sociale/offre-pour-adultes): ESAT 118,902;
 # FOYER = foyer de vie 39,350 + FAM 15,815 + EAM 16,617 + EANM 28,430 (EAM/EANM are the
-# 2020 names of FAM and foyers de vie); MAS 31,200. Used to express the modelled share.
+# 2020 names of FAM and foyers de vie); MAS 31,200. Used to express the modelled share. (Not in
+# domain-facts, which has only the frozen 119,211 ESAT places of 2013.)
 ADULT_PUBLISHED_PLACES = {"ESAT": 118902, "FOYER": 39350 + 15815 + 16617 + 28430, "MAS": 31200}
 # Yearly exits from adult establishments: 6 % of users in 2006, mean presence over 10 years
-# (DREES Études et Résultats n°641, June 2008, ES 2006). ESTIMATE: the same rate for each adult
+# (DREES Études et Résultats n°641, Mainguené, June 2008, ES 2006, read at https://123dok.net/
+# document/oy8g6orz-etablissements-adultes-handicapes-capacites-accueil-resultats-provisoires-
+# enquete.html; not in domain-facts). ESTIMATE: the same rate for each adult
 # service, i.e. an exponential stay of mean 1 / 0.06 = 16.7 years.
 ADULT_EXIT_RATE_PER_YEAR = 0.06
 # Share of young adults' demand for adult places that the freed places do not meet, per year.
@@ -168,7 +183,9 @@ BELGIUM_IME_PLACES = 1300  # ESTIMATE within the published 1,200-1,500 range (be
 BELGIUM_SOURCE = ("about 1,500 children in 24 conventioned structures (REPSS Autonomie 1.10, 2021, "
                   "https://evaluation.securite-sociale.fr/home/autonomie/"
                   "1-10-equipements-et-services-acc.html); about 1,200 (Cour des comptes 2022, via "
-                  "enfancejeunesseinfos.fr); origin IdF 42 %, HdF 32 %, Grand Est 12 %")
+                  "https://enfancejeunesseinfos.fr/le-manque-de-visibilite-sur-les-enfants-"
+                  "handicapes-confies-a-lase-et-pris-en-charge-en-belgique/amp); origin IdF 42 %, "
+                  "HdF 32 %, Grand Est 12 %")
 BELGIUM_SENDER_REGIONS = ["Île-de-France", "Hauts-de-France", "Grand Est"]
 
 PLACEMENT_MAX_STEPS = 1  # a child with no free place at home may be placed one border away
@@ -179,11 +196,14 @@ PLACEMENT_MAX_STEPS = 1  # a child with no free place at home may be placed one 
 # (not the legal prix de journée, which divides by about 207 opening days). 2016 euros unless
 # said; services without a published cost have no funding table (zero spending).
 COST_PER_PLACE_YEAR = {
+    # CNSA analysis of the 2016 comptes administratifs, via https://faire-face.fr/?p=37037%2F
     "IME": (39000, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
     "SESSAD": (17500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros); "
                       "SESSAD are really paid a dotation globale"),
     "EEAP": (72500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
     "MAS": (73500, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
+    # https://directions.fr/Gerer/financement-tarification/2023/6/Les-nouveaux-tarifs-plafonds-
+    # des-Esat-2058986W
     "ESAT": (14160, "tarif plafond 2023 per authorised place, arrêté du 24 avril 2023 "
                     "(operating cost only; aide au poste not included)"),
 }
@@ -374,7 +394,8 @@ def steady_state(waiting_per_place):
     res = {}
     for t in CHILD_SERVICES:
         n = NATIONAL_PLACES_2023[t]
-        res[t] = dict(admissions=n / MEAN_STAY_YEARS[t], wait=waiting_per_place * MEAN_STAY_YEARS[t])
+        res[t] = dict(admissions=n / MEAN_STAY_YEARS[t],
+                      wait=waiting_per_place * MEAN_STAY_YEARS[t])
 
     # SESSAD first: all its entrants are new orientations.
     r = res["SESSAD"]
@@ -483,7 +504,8 @@ def derive():
     m["deps"] = deps = read_csv("departements.csv")
     rates = regional_rates(read_csv("regions.csv"))
     pop = [int(d["population_0_19"]) for d in deps]
-    m["places"], m["basis"], m["factor"] = places, _, _ = child_places(deps, rates)
+    places, m["basis"], m["factor"] = child_places(deps, rates)
+    m["places"] = places
 
     m["waiting_per_place"] = INITIAL_WAITING_TOTAL / sum(NATIONAL_PLACES_2023.values())
     ss, m["reorient"], w, moving = steady_state(m["waiting_per_place"])
@@ -625,11 +647,13 @@ def write_toml(m):
     for s in CHILD_SERVICES:
         r = ss[s]
         add(f"#   {s:<6} {m['direct'][s]:6.0f} = {r['admissions']:.0f} admissions - "
-            f"{r['from_sessad']:.0f} from SESSAD + {r['orientations'] - r['admissions'] + r['from_sessad']:.0f} "
+            f"{r['from_sessad']:.0f} from SESSAD + "
+            f"{r['orientations'] - r['admissions'] + r['from_sessad']:.0f} "
             f"aged out waiting + {m['excess'][s]:.0f} excess")
     add(f"rate_per_year = {fmt(m['rate'], 1)}")
     add("# Age at orientation, years (ESTIMATE; SESSAD has its own, younger law): fitted so that")
-    add("# about 43 % of IME users are 16 or older (DREES ES 2010). Those under a minimum age wait.")
+    add("# about 43 % of IME users are 16 or older (DREES ES 2010). Those under a minimum age")
+    add("# wait for it.")
     add(f"age_years = {empirical(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE)}")
     add("# Shares of the rate above (ESTIMATE, derived from the flows above).")
     add("orientation = { " +
@@ -649,7 +673,8 @@ def write_toml(m):
             f"{r['reach'] / r['admissions']:.0%} of stays.")
         add(f'length_of_stay_years = {{ law = "exponential", mean = {fmt(r["mean"], 3)} }}')
         if s == "SESSAD":
-            add("# Newcomers' age, years (ESTIMATE: younger than the common law, see the generator).")
+            add("# Newcomers' age, years (ESTIMATE: younger than the common law, see the "
+                "generator).")
             add(f"arrival_age_years = "
                 f"{empirical(ARRIVAL_AGE_VALUES, SESSAD_ARRIVAL_AGE_CUMULATIVE)}")
             add("# Stay ends before 20: re-orientation to an establishment (shares solved so that "
