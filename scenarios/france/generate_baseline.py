@@ -705,9 +705,13 @@ def write_toml(m):
         if over > 0:
             add(f"# t = 0: full; ages = the steady-state profile under 20, then {over:.1%} aged "
                 f"20+ (people who")
-            add(f"# reached 20 in the last W = {w:.2f} years); {m['moving'][s]:.0%} of them hold "
-                "their place (Creton), the")
-            add("# rest leave at once. ESTIMATE.")
+            if m["moving"][s] < 1:
+                add(f"# reached 20 in the last W = {w:.2f} years); {m['moving'][s]:.0%} of them "
+                    "hold their place (Creton), the")
+                add("# rest leave at once. ESTIMATE.")
+            else:
+                add(f"# reached 20 in the last W = {w:.2f} years), all holding their place "
+                    "(Creton). ESTIMATE.")
         else:
             add("# t = 0: full; ages = the steady-state profile under 20 (ESTIMATE).")
         law = initial_age_law(s, r["present"], over)
@@ -737,8 +741,8 @@ def write_toml(m):
     for a in ADULT_SERVICES:
         demand, total, pub = m["adult_demand"][a], m["adult_total"][a], ADULT_PUBLISHED_PLACES[a]
         add(f"[services.{a}]")
-        add(f"# {SERVICE_LABEL[a]}: only the places that free up for young adults leaving "
-            "child services.")
+        add(f"# {SERVICE_LABEL[a]}: only the places that free up for young adults")
+        add("# leaving child services.")
         add(f"# ESTIMATE: {demand:,.0f} young adults a year ask for one (IME, IEM, EEAP and "
             f"Belgium at 20); with")
         add(f"# exits of {ADULT_EXIT_RATE_PER_YEAR:.0%} a year (mean stay "
