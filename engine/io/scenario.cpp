@@ -931,28 +931,25 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
     r.check_keys(
         initial, ipath,
         {"share_of_places", "age_years", "waiting_per_place", "waiting_age_years", "waited_years"});
+    // An age law, required when `count_key` (a number just read) puts people in place.
+    auto ages_for = [&](const char* key, double count, const char* count_key,
+                        core::Distribution& law) {
+      const toml::node* ages = initial.get(key);
+      if (ages == nullptr && count > 0.0) {
+        r.fail_missing(initial, child_key(ipath, key),
+                       std::string("a distribution of ages in years, since ") + count_key + " > 0");
+      }
+      if (ages != nullptr) {
+        law = read_distribution(r, *ages, child_key(ipath, key), Support::kAtLeastZero);
+      }
+    };
     s.initial.share_of_places =
         r.opt_number(initial, ipath, "share_of_places", kProbability).value_or(0.0);
-    const toml::node* ages = initial.get("age_years");
-    if (ages == nullptr && s.initial.share_of_places > 0.0) {
-      r.fail_missing(initial, child_key(ipath, "age_years"),
-                     "a distribution of ages in years, since share_of_places > 0");
-    }
-    if (ages != nullptr) {
-      s.initial.age_years =
-          read_distribution(r, *ages, child_key(ipath, "age_years"), Support::kAtLeastZero);
-    }
+    ages_for("age_years", s.initial.share_of_places, "share_of_places", s.initial.age_years);
     s.initial.waiting_per_place =
         r.opt_number(initial, ipath, "waiting_per_place", kNonNegative).value_or(0.0);
-    const toml::node* waiting_ages = initial.get("waiting_age_years");
-    if (waiting_ages == nullptr && s.initial.waiting_per_place > 0.0) {
-      r.fail_missing(initial, child_key(ipath, "waiting_age_years"),
-                     "a distribution of ages in years, since waiting_per_place > 0");
-    }
-    if (waiting_ages != nullptr) {
-      s.initial.waiting_age_years = read_distribution(
-          r, *waiting_ages, child_key(ipath, "waiting_age_years"), Support::kAtLeastZero);
-    }
+    ages_for("waiting_age_years", s.initial.waiting_per_place, "waiting_per_place",
+             s.initial.waiting_age_years);
     if (const toml::node* waited = initial.get("waited_years")) {
       s.initial.waited_years =
           read_distribution(r, *waited, child_key(ipath, "waited_years"), Support::kAtLeastZero);
