@@ -1023,6 +1023,14 @@ std::optional<double> parse_number(std::string_view s) {
   return v;
 }
 
+// The results file labels abroad territories' region so; a home region cannot take the name.
+constexpr std::string_view kAbroadRegion = "abroad";
+
+std::string region_name_error(const std::string& name) {
+  return name.empty() ? "expected a non-empty region name, got \"\""
+                      : "the region name \"abroad\" is reserved for abroad territories in results";
+}
+
 // Home territories, their regions (numbered in order of first appearance) and land borders.
 struct HomeTerritories {
   std::vector<model::Territory> territories;
@@ -1112,8 +1120,8 @@ void read_territory_codes(const Reader& r, const toml::table& t, HomeTerritories
     for (std::size_t i = 0; i < n; ++i) {
       const std::string key = item_key("territories.regions", i);
       const std::string name = r.string(regions[i], key);
-      if (name.empty()) {
-        r.fail(regions[i], key, "expected a non-empty region name, got \"\"");
+      if (name.empty() || name == kAbroadRegion) {
+        r.fail(regions[i], key, region_name_error(name));
       }
       out.territories[i].region = out.region(name);
     }
@@ -1169,8 +1177,8 @@ void read_territory_table(const Reader& r, const toml::table& t, const toml::nod
     if (!weight || !(*weight > 0.0)) {
       csv.fail_at(i, weight_col, "expected a number > 0, got " + in_quotes(row[weight_col]));
     }
-    if (row[region_col].empty()) {
-      csv.fail_at(i, region_col, "expected a non-empty region name, got \"\"");
+    if (row[region_col].empty() || row[region_col] == kAbroadRegion) {
+      csv.fail_at(i, region_col, region_name_error(row[region_col]));
     }
     model::Territory territory =
         model::home_territory(code, row[name_col].empty() ? code : row[name_col], *weight);

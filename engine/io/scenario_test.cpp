@@ -894,6 +894,9 @@ TEST_F(TerritoryTables, TableRowsAreChecked) {
                "duplicate territory code \"01\" (already on line 2)");
   expect_error(table_error(kDeps + "62,Pas-de-Calais,,1,\n"), csv("data/deps.csv"), 5, "region",
                "expected a non-empty region name, got \"\"");
+  expect_error(table_error(kDeps + "62,Pas-de-Calais,abroad,1,\n"), csv("data/deps.csv"), 5,
+               "region",
+               "the region name \"abroad\" is reserved for abroad territories in results");
   expect_error(table_error("code,name,region,pop\n"), csv("data/deps.csv"), 1, "",
                "expected between 1 and 65534 territory rows after the header, got 0");
   expect_error(table_error(kDeps + "62,Pas-de-Calais\n"), csv("data/deps.csv"), 5, "",
@@ -924,6 +927,10 @@ TEST_F(ScenarioFiles, RegionsNeedOneNonEmptyNamePerCode) {
                                 "codes = [\"A\", \"B\"]\nregions = [\"Grand Est\", \"\"]")),
                path_of("s.toml"), 9, "territories.regions[1]",
                "expected a non-empty region name, got \"\"");
+  expect_error(error_of(replace(kMini, "codes = [\"A\", \"B\"]",
+                                "codes = [\"A\", \"B\"]\nregions = [\"abroad\", \"X\"]")),
+               path_of("s.toml"), 9, "territories.regions[0]",
+               "the region name \"abroad\" is reserved for abroad territories in results");
 }
 
 class Borders : public TerritoryTables {
