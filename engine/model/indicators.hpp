@@ -36,6 +36,12 @@ struct Indicators {
   int regions = 0;
   std::vector<std::int64_t> wait_histogram;
 
+  // [period][home territory][service][interim]: children on the list of `service` at the
+  // period's end, by interim situation (only those holding no place, and only for services
+  // that record one; see Service::interim_shares).
+  int interims = 0;
+  std::vector<std::int64_t> waiting_interim_end;
+
   // [period][territory]: people in the sector (in a place, on a list, or oriented and not yet
   // old enough), so present_start + arrivals == present_end + departures.
   std::vector<std::int64_t> present_start;
@@ -45,11 +51,13 @@ struct Indicators {
 
   std::uint64_t events = 0;  // events processed (stale, cancelled ones not counted)
 
-  void resize(int n_periods, int n_territories, int n_services, int n_regions = 1) {
+  void resize(int n_periods, int n_territories, int n_services, int n_regions = 1,
+              int n_interims = 0) {
     periods = n_periods;
     territories = n_territories;
     services = n_services;
     regions = n_regions;
+    interims = n_interims;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -62,6 +70,7 @@ struct Indicators {
     abroad_end.assign(cells, 0);
     admitted_from_list.assign(cells, 0);
     waited_days.assign(cells, 0.0);
+    waiting_interim_end.assign(cells * static_cast<std::size_t>(n_interims), 0);
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
     present_start.assign(flows, 0);
@@ -78,6 +87,11 @@ struct Indicators {
     return ((static_cast<std::size_t>(period) * regions + region) * services + service) *
                kWaitMonths +
            month;
+  }
+
+  [[nodiscard]] std::size_t interim_cell(int period, int territory, int service,
+                                         int interim) const {
+    return cell(period, territory, service) * static_cast<std::size_t>(interims) + interim;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {

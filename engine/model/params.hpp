@@ -97,6 +97,16 @@ struct InitialOccupancy {
   core::Distribution waited_years = core::Distribution::fixed(0.0);
 };
 
+/// Where a child waiting for a place is meanwhile (ordinary school with AESH hours, another
+/// service, nothing...). Flags say which ones count for the outputs.
+struct InterimSituation {
+  std::string name;
+  bool no_solution = false;      // "sans solution": counted in the children with no solution
+  bool ordinary_school = false;  // in an ordinary school (full or part time)
+};
+
+inline constexpr std::uint8_t kNoInterim = std::numeric_limits<std::uint8_t>::max();
+
 /// A kind of place (IME, SESSAD, an adult service...).
 struct Service {
   std::string name;
@@ -109,6 +119,9 @@ struct Service {
   InitialOccupancy initial;
   // Age of newcomers oriented here, when it differs from the arrivals' common law.
   std::optional<core::Distribution> arrival_age_years;
+  // Interim situation of a child who must wait for a place here (and holds no other place):
+  // one probability per Model::interim, summing to 1; empty: not recorded for this service.
+  std::vector<double> interim_shares;
 
   [[nodiscard]] bool has_age_limit() const {
     return age_limit_years < std::numeric_limits<double>::infinity();
@@ -148,6 +161,7 @@ struct Model {
   std::vector<std::pair<TerritoryId, TerritoryId>> borders;  // undirected land borders
   PlacementRule placement;
   std::vector<Service> services;
+  std::vector<InterimSituation> interim;  // at most 254; empty: none recorded
   Arrivals arrivals;
   std::vector<CalibrationTarget> calibration;
   int horizon_years = 1;
