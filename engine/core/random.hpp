@@ -16,6 +16,7 @@ enum class Stream : std::uint32_t {
   kStayLength = 4,       // entity: person, occurrence: stay number
   kStayOutcome = 5,      // entity: person, occurrence: stay number
   kAgeLimitOutcome = 6,  // entity: person, occurrence: stay number
+  kInterim = 7,          // entity: person, occurrence: stays begun when it joined a list
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

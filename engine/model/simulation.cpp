@@ -63,6 +63,19 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   away_.assign(n_territories * n_services_, 0);
   abroad_.assign(n_territories * n_services_, 0);
   n_regions_ = std::max(1, static_cast<int>(model.regions.size()));
+  const std::size_t n_interims = model.interim.size();
+  PARCOURS_CHECK(n_interims < kNoInterim, "too many interim situations");
+  interim_.assign(n_territories * n_services_ * n_interims, 0);
+  for (const Service& service : model.services) {
+    std::vector<double> cdf;
+    double cumulative = 0.0;
+    for (double share : service.interim_shares) {
+      cumulative += share;
+      cdf.push_back(cumulative);
+    }
+    PARCOURS_CHECK(cdf.empty() || cdf.size() == n_interims, "one interim share per situation");
+    interim_cdf_.push_back(std::move(cdf));
+  }
   for (const auto& territory : model.territories) {
     region_of_.push_back(territory.region < n_regions_ ? territory.region : RegionId{0});
   }
@@ -72,7 +85,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
     orientation_cdf_.push_back(cumulative);
   }
   out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
-              n_regions_);
+              n_regions_, static_cast<int>(n_interims));
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -367,6 +380,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   c.queue.emplace_back(p, g);
   ++c.waiting;
   person.waiting_since = static_cast<float>(waiting_since);
+  begin_interim(p, s);
   if (person.place != kNoService) {
     ++cell(person.place_territory, person.place).holding;
     emit(day, EventKind::kHold, p, person.place);
@@ -493,6 +507,7 @@ bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t,
       c.queue.erase(c.queue.begin(), c.queue.begin() + static_cast<std::ptrdiff_t>(c.head));
       c.head = 0;
     }
+    end_interim(next);
     const Person& person = people_[next];
     const ServiceId held = person.place;
     const TerritoryId held_territory = person.place_territory;
@@ -504,6 +519,34 @@ bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t,
     return true;
   }
   return false;
+}
+
+// A child who queues for `s` without a place draws where it waits meanwhile (from a stream of
+// its own, so the draw is the same under any policy that leaves its path unchanged).
+void Simulation::begin_interim(std::uint32_t p, ServiceId s) {
+  Person& person = people_[p];
+  const std::vector<double>& cdf = interim_cdf_[s];
+  if (cdf.empty() || person.place != kNoService) {
+    return;
+  }
+  core::KeyedRng gen(seed_, replication_, core::Stream::kInterim, person.key, person.stays);
+  const double u = core::uniform01(gen) * cdf.back();
+  const auto i = std::min<std::size_t>(
+      static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()),
+      cdf.size() - 1);
+  person.interim = static_cast<std::uint8_t>(i);
+  ++interim_[(person.territory * n_services_ + s) * cdf.size() + i];
+}
+
+// The child leaves the list it was on (admitted, aged out).
+void Simulation::end_interim(std::uint32_t p) {
+  Person& person = people_[p];
+  if (person.interim == kNoInterim) {
+    return;
+  }
+  const std::size_t n = model_.interim.size();
+  --interim_[(person.territory * n_services_ + person.waiting) * n + person.interim];
+  person.interim = kNoInterim;
 }
 
 // Someone from `home` left its place of (t, s): the counts of children placed away from home
@@ -579,6 +622,7 @@ void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   emit(day, EventKind::kAgedOutWaiting, p, s);
   const ServiceId held = person.place;
   if (queued) {
+    end_interim(p);
     --cell(person.territory, s).waiting;
     if (held != kNoService) {
       --cell(person.place_territory, held).holding;
@@ -606,6 +650,10 @@ void Simulation::on_period_end(int period) {
       out_.occupied_end[i] = c.occupied;
       out_.away_end[i] = away_[static_cast<std::size_t>(t) * n_services_ + s];
       out_.abroad_end[i] = abroad_[static_cast<std::size_t>(t) * n_services_ + s];
+      for (int k = 0; k < out_.interims; ++k) {
+        out_.waiting_interim_end[out_.interim_cell(period, t, static_cast<int>(s), k)] =
+            interim_[(static_cast<std::size_t>(t) * n_services_ + s) * out_.interims + k];
+      }
       c.place_days = 0.0;
     }
     out_.present_end[out_.flow(period, t)] = present_[t];

@@ -103,7 +103,8 @@ class Simulation {
     TerritoryId place_territory = kNoTerritory;  // where its place is (home, away or abroad)
     ServiceId place = kNoService;                // service whose place it occupies
     ServiceId waiting = kNoService;              // service whose list it is on (or will join)
-    std::uint16_t stays = 0;  // stays begun: the occurrence of stay-keyed streams
+    std::uint16_t stays = 0;            // stays begun: the occurrence of stay-keyed streams
+    std::uint8_t interim = kNoInterim;  // situation while on a list without a place
   };
 
   struct Cell {  // one (territory, service)
@@ -147,6 +148,8 @@ class Simulation {
   void free_place(double day, TerritoryId t, ServiceId s);
   void release(double day, TerritoryId home, TerritoryId t, ServiceId s);
   void vacate(double day, std::uint32_t p);
+  void begin_interim(std::uint32_t p, ServiceId s);
+  void end_interim(std::uint32_t p);
   void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
               core::Stream purpose);
   void depart(double day, std::uint32_t p);
@@ -174,6 +177,8 @@ class Simulation {
   std::vector<std::int64_t> away_;     // [home territory][service]: in a place elsewhere
   std::vector<std::int64_t> abroad_;   // [home territory][service]: in a place abroad
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
+  std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
+  std::vector<std::vector<double>> interim_cdf_;  // per service: cumulative interim shares
   int n_regions_ = 1;
   Indicators out_;
   int period_ = 0;

@@ -413,6 +413,40 @@ TEST(Simulation, PeopleAreConservedEveryPeriod) {
   EXPECT_GT(arrivals, 0);
 }
 
+TEST(Simulation, EveryChildWaitingWithoutAPlaceHasOneInterimSituation) {
+  Model m = small_congested_model();
+  m.interim = {{"nothing", true, false}, {"school", false, true}};
+  m.services[0].interim_shares = {0.25, 0.75};  // IME
+  m.services[1].interim_shares = {0.5, 0.5};    // SESSAD; ADULT records none
+  m.arrivals.rate_per_year = 200.0;
+  const auto out = Simulation(m, 7, 0).run();
+  ASSERT_EQ(out.interims, 2);
+  std::int64_t nothing = 0;
+  std::int64_t all = 0;
+  for (int p = 0; p < out.periods; ++p) {
+    for (int t = 0; t < out.territories; ++t) {
+      for (int s = 0; s < out.services; ++s) {
+        const auto by_situation = out.waiting_interim_end[out.interim_cell(p, t, s, 0)] +
+                                  out.waiting_interim_end[out.interim_cell(p, t, s, 1)];
+        // IME and SESSAD waiters hold no place (re-oriented children free theirs first);
+        // adult waiters are Creton holders, and ADULT records no situation anyway.
+        EXPECT_EQ(by_situation, s == 2 ? 0 : out.waiting_end[out.cell(p, t, s)])
+            << "period " << p << " territory " << t << " service " << s;
+        if (s == 0) {
+          nothing += out.waiting_interim_end[out.interim_cell(p, t, s, 0)];
+          all += by_situation;
+        }
+      }
+    }
+  }
+  // The IME waiters of every year-end, pooled: about a quarter with nothing. A child waiting
+  // at several year-ends is counted each time, so the pooled share varies more than a
+  // binomial of that size: allow 15 binomial standard deviations (about 0.07 here).
+  ASSERT_GT(all, 1000);
+  const double n = static_cast<double>(all);
+  EXPECT_NEAR(static_cast<double>(nothing) / n, 0.25, 15.0 * std::sqrt(0.25 * 0.75 / n));
+}
+
 TEST(Simulation, SameSeedAndReplicationGiveIdenticalIndicators) {
   const Model m = small_congested_model();
   const auto a = Simulation(m, 7, 3).run();
