@@ -523,6 +523,14 @@ class Reader {
     return s->get();
   }
 
+  [[nodiscard]] bool boolean(const toml::node& n, const std::string& path) const {
+    const auto* b = n.as_boolean();
+    if (b == nullptr) {
+      fail(n, path, "expected true or false, got " + type_phrase(n));
+    }
+    return b->get();
+  }
+
   [[nodiscard]] std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
                                      std::int64_t hi) const {
     const std::string expected = integer_range(lo, hi);
@@ -760,6 +768,74 @@ void check_sum(const Reader& r, const toml::node& n, const std::string& path, do
   }
 }
 
+// Interim situations of children waiting for a place, in alphabetical order of their names
+// (toml++'s key order, as for services).
+std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::table& root) {
+  std::vector<model::InterimSituation> out;
+  const toml::node* node = root.get("interim");
+  if (node == nullptr) {
+    return out;
+  }
+  const toml::table& all = r.table(*node, "interim", "a table of [interim.NAME] tables");
+  // Model::interim's bound (params.hpp): indices stay below the kNoInterim marker.
+  constexpr std::size_t kMaxInterim = model::kNoInterim - 1;
+  if (all.size() > kMaxInterim) {
+    r.fail(*node, "interim",
+           "expected at most " + std::to_string(kMaxInterim) + " interim situations, got " +
+               std::to_string(all.size()));
+  }
+  for (auto&& [key, value] : all) {
+    const std::string path = child_key("interim", key.str());
+    if (key.str().empty()) {
+      r.fail_key(key, path, "expected a non-empty interim situation name");
+    }
+    const toml::table& t = r.table(value, path);
+    r.check_keys(t, path, {"no_solution", "ordinary_school", "description"});
+    model::InterimSituation situation;
+    situation.name = std::string(key.str());
+    if (const toml::node* n = t.get("no_solution")) {
+      situation.no_solution = r.boolean(*n, child_key(path, "no_solution"));
+    }
+    if (const toml::node* n = t.get("ordinary_school")) {
+      situation.ordinary_school = r.boolean(*n, child_key(path, "ordinary_school"));
+    }
+    if (const toml::node* n = t.get("description")) {
+      (void)r.string(*n, child_key(path, "description"));  // free text for readers only
+    }
+    out.push_back(std::move(situation));
+  }
+  return out;
+}
+
+// services.NAME.interim: one probability per declared situation (left out: 0), summing to 1.
+std::vector<double> read_interim_shares(const Reader& r, const toml::node& n,
+                                        const std::string& path,
+                                        const std::vector<std::string>& situations) {
+  if (situations.empty()) {
+    r.fail(n, path,
+           "interim shares need interim situations, and none is declared (add [interim.NAME] "
+           "tables)");
+  }
+  const std::string expected = "a table of interim situation name = probability, summing to 1";
+  const toml::table& t = r.table(n, path, expected);
+  std::vector<double> shares(situations.size(), 0.0);
+  double sum = 0.0;
+  for (auto&& [key, value] : t) {
+    const std::string key_path = child_key(path, key.str());
+    const auto it = std::find(situations.begin(), situations.end(), key.str());
+    if (it == situations.end()) {
+      r.fail_key(key, key_path,
+                 "unknown interim situation " + in_quotes(key.str()) +
+                     suggestion(key.str(), situations, "interim situations are"));
+    }
+    const double p = r.number(value, key_path, kProbability);
+    shares[static_cast<std::size_t>(it - situations.begin())] = p;
+    sum += p;
+  }
+  check_sum(r, n, path, sum, "interim shares");
+  return shares;
+}
+
 std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
                                          const toml::node& n, const std::string& path) {
   const std::string expected =
@@ -898,11 +974,12 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
 model::Service read_service(const Reader& r, const ServiceNames& services, const toml::table& t,
                             const std::string& path, std::string name,
                             const std::vector<model::Territory>& homes,
-                            const std::vector<std::string>& abroad_codes) {
-  r.check_keys(
-      t, path,
-      {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
-       "length_of_stay_years", "on_stay_end", "on_age_limit", "initial", "arrival_age_years"});
+                            const std::vector<std::string>& abroad_codes,
+                            const std::vector<std::string>& interim_names) {
+  r.check_keys(t, path,
+               {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
+                "length_of_stay_years", "on_stay_end", "on_age_limit", "initial",
+                "arrival_age_years", "interim"});
   model::Service s;
   s.name = std::move(name);
   s.capacity = read_capacity(r, t, path, homes, abroad_codes);
@@ -958,6 +1035,9 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   if (const toml::node* n = t.get("arrival_age_years")) {
     s.arrival_age_years =
         read_distribution(r, *n, child_key(path, "arrival_age_years"), Support::kAtLeastZero);
+  }
+  if (const toml::node* n = t.get("interim")) {
+    s.interim_shares = read_interim_shares(r, *n, child_key(path, "interim"), interim_names);
   }
   return s;
 }
@@ -1492,7 +1572,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   r.set_root(root);
   r.check_keys(root, "",
                {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals",
-                "services", "funding", "calibration"});
+                "services", "interim", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -1559,10 +1639,16 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   }
   const AbroadTerritories abroad = read_abroad(r, root, homes, names, out.start_date);
   const std::vector<std::string> abroad_codes = abroad.codes();
+  out.model.interim = read_interim(r, root);
+  std::vector<std::string> interim_names;
+  for (const auto& situation : out.model.interim) {
+    interim_names.push_back(situation.name);
+  }
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
-    model::Service service = read_service(r, names, r.table(value, path), path,
-                                          std::string(key.str()), homes.territories, abroad_codes);
+    model::Service service =
+        read_service(r, names, r.table(value, path), path, std::string(key.str()),
+                     homes.territories, abroad_codes, interim_names);
     for (const auto& places : abroad.places) {
       service.capacity.push_back(places[out.model.services.size()]);
     }

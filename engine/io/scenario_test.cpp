@@ -1218,6 +1218,121 @@ TEST_F(ScenarioFiles, CalibrationTargetsAreChecked) {
                "expected an array of tables (one [[calibration]] per target), got a table");
 }
 
+// ---- Interim situations while waiting
+
+const std::string kInterimShares =
+    "interim = { nothing = 0.075, school_with_aesh = 0.336, other_service = 0.589 }\n";
+
+// kMini, `shares` as IME's line 19, then three situations declared out of alphabetical order
+// (school_with_aesh on line 21, nothing on 24, other_service on 26).
+std::string with_interim(const std::string& shares = kInterimShares) {
+  return kMini + shares +
+         "\n[interim.school_with_aesh]\nordinary_school = true\n"
+         "description = \"ordinary class with AESH hours\"\n"
+         "[interim.nothing]\nno_solution = true\n[interim.other_service]\n";
+}
+
+TEST_F(ScenarioFiles, InterimSituationsAreNumberedAlphabeticallyWithTheirFlagsAndShares) {
+  const Scenario s = load_scenario(write("s.toml", with_interim()));
+  const auto& interim = s.model.interim;
+  ASSERT_EQ(interim.size(), 3u);
+  EXPECT_EQ(interim[0].name, "nothing");
+  EXPECT_TRUE(interim[0].no_solution);
+  EXPECT_FALSE(interim[0].ordinary_school);
+  EXPECT_EQ(interim[1].name, "other_service");
+  EXPECT_FALSE(interim[1].no_solution);
+  EXPECT_FALSE(interim[1].ordinary_school);
+  EXPECT_EQ(interim[2].name, "school_with_aesh");
+  EXPECT_FALSE(interim[2].no_solution);
+  EXPECT_TRUE(interim[2].ordinary_school);
+  EXPECT_EQ(s.model.services[0].interim_shares, (std::vector<double>{0.075, 0.589, 0.336}));
+}
+
+TEST_F(ScenarioFiles, InterimSharesAreOptionalAndLeftOutSituationsGetZero) {
+  const Scenario none = load_scenario(write("none.toml", with_interim("")));
+  EXPECT_EQ(none.model.interim.size(), 3u);
+  EXPECT_TRUE(none.model.services[0].interim_shares.empty());
+  const Scenario mini = load_scenario(write("mini.toml", kMini));
+  EXPECT_TRUE(mini.model.interim.empty());
+  EXPECT_TRUE(mini.model.services[0].interim_shares.empty());
+  const Scenario some =
+      load_scenario(write("some.toml", with_interim("interim = { nothing = 1 }\n")));
+  EXPECT_EQ(some.model.services[0].interim_shares, (std::vector<double>{1.0, 0.0, 0.0}));
+}
+
+TEST_F(ScenarioFiles, InterimSharesWorkWithExtendsAndOverrides) {
+  write("base.toml", with_interim());
+  const Scenario s =
+      load_scenario(write("top.toml",
+                          "extends = \"base.toml\"\n[services.IME.interim]\nnothing = 0.2\n"
+                          "other_service = 0.464\n"));
+  EXPECT_EQ(s.model.services[0].interim_shares, (std::vector<double>{0.2, 0.464, 0.336}));
+  const Scenario t = load_scenario(
+      path_of("base.toml"),
+      {"services.IME.interim.nothing=0.2", "services.IME.interim.other_service=0.464"});
+  EXPECT_EQ(t.model.services[0].interim_shares, (std::vector<double>{0.2, 0.464, 0.336}));
+  const Scenario u = load_scenario(path_of("base.toml"), {"interim.nothing.no_solution=false"});
+  EXPECT_FALSE(u.model.interim[0].no_solution);
+}
+
+TEST_F(ScenarioFiles, UnknownInterimSituationSuggestsTheClosest) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(with_interim("interim = { nothing = 0.5, school_with_ash = 0.5 }\n"));
+  expect_error(e, path, 19, "services.IME.interim.school_with_ash",
+               "unknown interim situation \"school_with_ash\"; did you mean "
+               "\"school_with_aesh\"?");
+  EXPECT_EQ(e.column(), 28);
+  expect_error(error_of(with_interim("interim = { home = 1 }\n")), path, 19,
+               "services.IME.interim.home",
+               "unknown interim situation \"home\"; interim situations are: \"nothing\", "
+               "\"other_service\", \"school_with_aesh\"");
+}
+
+TEST_F(ScenarioFiles, InterimSharesMustSumToOne) {
+  const ScenarioError e =
+      error_of(with_interim("interim = { nothing = 0.5, other_service = 0.4 }\n"));
+  expect_error(e, path_of("s.toml"), 19, "services.IME.interim",
+               "interim shares sum to 0.9, expected 1 (within 1e-9)");
+  EXPECT_EQ(e.column(), 11);
+  // An override that is not compensated breaks the sum; the table is still the base's.
+  expect_error(error_of(with_interim(), {"services.IME.interim.nothing=0.2"}), path_of("s.toml"),
+               19, "services.IME.interim", "interim shares sum to 1.125, expected 1 (within 1e-9)");
+}
+
+TEST_F(ScenarioFiles, InterimShareOutsideZeroOneIsOutOfRange) {
+  const ScenarioError e =
+      error_of(with_interim("interim = { nothing = 1.5, other_service = -0.5 }\n"));
+  expect_error(e, path_of("s.toml"), 19, "services.IME.interim.nothing",
+               "expected a number in [0, 1], got 1.5");
+  EXPECT_EQ(e.column(), 23);
+  expect_error(error_of(with_interim("interim = { nothing = \"all\" }\n")), path_of("s.toml"), 19,
+               "services.IME.interim.nothing",
+               "expected a number in [0, 1], got a string (\"all\")");
+}
+
+TEST_F(ScenarioFiles, UnknownKeyInInterimSituationSuggestsTheClosest) {
+  const ScenarioError e = error_of(with_interim() + "no_soltion = true\n");
+  expect_error(e, path_of("s.toml"), 27, "interim.other_service.no_soltion",
+               "unknown key \"no_soltion\"; did you mean \"no_solution\"?");
+  EXPECT_EQ(e.column(), 1);
+}
+
+TEST_F(ScenarioFiles, InterimFlagsAreBooleans) {
+  const ScenarioError e = error_of(with_interim() + "ordinary_school = \"yes\"\n");
+  expect_error(e, path_of("s.toml"), 27, "interim.other_service.ordinary_school",
+               "expected true or false, got a string (\"yes\")");
+  EXPECT_EQ(e.column(), 19);
+}
+
+TEST_F(ScenarioFiles, InterimSharesNeedDeclaredSituations) {
+  const ScenarioError e = error_of(kMini + kInterimShares);
+  expect_error(e, path_of("s.toml"), 19, "services.IME.interim",
+               "interim shares need interim situations, and none is declared (add "
+               "[interim.NAME] tables)");
+  EXPECT_EQ(e.column(), 11);
+}
+
 // ---- Overrides
 
 TEST(ScenarioOverrides, B1WithADeadBranchPointsAtTheOverride) {
