@@ -62,9 +62,20 @@ PERCENTILES = {"wait_p50_months": (1, 2), "wait_p90_months": (9, 10)}
 for _name in PERCENTILES:
     INDICATORS[_name] = (REGION, "f", "months")
     INDICATORS[f"{_name}_national"] = (NATIONAL, "f", "months")
+# Written only when the model has interim situations (the `interim` dimension is present).
+INTERIM_INDICATORS = {
+    "waiting_interim_end": (CELL + ("interim",), "i", "people"),
+    "waiting_interim_end_by_region": (REGION + ("interim",), "i", "people"),
+    "waiting_interim_end_national": (NATIONAL + ("interim",), "i", "people"),
+    "no_solution_end": (FLOW, "i", "people"),
+    "no_solution_end_by_region": (("region",), "i", "people"),
+    "no_solution_end_national": ((), "i", "people"),
+}
+INTERIM_FLAGS = ["interim_no_solution", "interim_ordinary_school"]
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months")
+OPTIONAL_DIMS = ("interim",)
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
           "arrivals", "departures", "present_end", "occupied_end", "away_end", "abroad_end",
@@ -119,7 +130,11 @@ def check_h5py(c, period):
             if c.expect(name in f, f"dimension dataset {name!r} missing"):
                 c.expect(h5py.h5ds.is_scale(f[name].id), f"{name!r} is not an HDF5 dimension scale")
 
-        for name, (rest, _, _) in INDICATORS.items():
+        with_interims = "interim" in f
+        if with_interims:
+            c.expect(h5py.h5ds.is_scale(f["interim"].id), "'interim' is not an HDF5 dimension scale")
+        indicators = dict(INDICATORS, **(INTERIM_INDICATORS if with_interims else {}))
+        for name, (rest, _, _) in indicators.items():
             if name not in f:
                 continue  # reported by the xarray checks
             dims = ("replication", period) + rest
@@ -242,6 +257,7 @@ def check_indicators(c, ds, period):
 
     check_sums(c, ds)
     check_waits(c, ds)
+    check_interims(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -268,6 +284,71 @@ def check_sums(c, ds):
     broken = int((ds["occupied_abroad_national"] != expected).sum())
     c.expect(broken == 0, f"occupied_abroad_national is not the sum of occupied_end over abroad "
                           f"territories in {broken} cells")
+
+
+def check_interims(c, ds, period):
+    """The interim-situation datasets: all of them with the `interim` dimension, none without."""
+    names = list(INTERIM_INDICATORS) + INTERIM_FLAGS
+    if "interim" not in ds.dims:
+        present = [name for name in names if name in ds.variables]
+        c.expect(not present, f"{present} written without an 'interim' dimension")
+        return
+    labels = [as_str(v) for v in ds["interim"].values]
+    c.expect(all(isinstance(v, str) for v in labels), "interim labels are not strings")
+    c.expect(len(set(labels)) == len(labels), f"interim labels are not unique: {labels}")
+    c.expect(bool(ds["interim"].attrs.get("description")), "interim has no description")
+    for name in INTERIM_FLAGS:
+        if not c.expect(name in ds.variables, f"coordinate {name!r} missing"):
+            continue
+        flag = ds[name]
+        c.expect(flag.dims == ("interim",), f"{name} has dims {flag.dims}, expected ('interim',)")
+        c.expect(flag.dtype == np.int8, f"{name} has dtype {flag.dtype}, expected int8")
+        c.expect(set(int(v) for v in flag.values) <= {0, 1}, f"{name} has values besides 0 and 1")
+        c.expect(bool(flag.attrs.get("description")), f"{name} has no description")
+    for name, (rest, kind, units) in INTERIM_INDICATORS.items():
+        if not c.expect(name in ds.variables, f"indicator {name!r} missing"):
+            continue
+        var = ds[name]
+        dims = ("replication", period) + rest
+        c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
+        c.expect(var.dtype.kind == kind, f"{name} has dtype {var.dtype}, expected kind {kind!r}")
+        c.expect(var.attrs.get("units") == units,
+                 f"{name} has units {var.attrs.get('units')!r}, expected {units!r}")
+        for key in ("description", "long_name"):
+            c.expect(bool(var.attrs.get(key)), f"{name} has no {key!r} attribute")
+        negative = int((var < 0).sum())
+        c.expect(negative == 0, f"{name} has {negative} negative values")
+    if any(name not in ds.variables for name in names):
+        return
+
+    waiting = ds["waiting_interim_end"]
+    abroad = ds["territory_abroad"] == 1
+    for name in ("waiting_interim_end", "no_solution_end"):
+        nonzero = int((ds[name].where(abroad, 0) != 0).sum())
+        c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
+    # Only children holding no place, and only some services: at most the whole list.
+    above = int((waiting.sum("interim") > ds["waiting_end"]).sum())
+    c.expect(above == 0, f"waiting_interim_end summed over interim > waiting_end in {above} cells")
+
+    no_solution = ds["interim_no_solution"] == 1
+    expected = waiting.where(no_solution, 0).sum(("service", "interim"))
+    broken = int((ds["no_solution_end"] != expected).sum())
+    c.expect(broken == 0, f"no_solution_end is not waiting_interim_end summed over services and "
+                          f"no-solution situations in {broken} cells")
+
+    region_of = ds["territory_region"].astype(str)
+    home = ds["territory_abroad"] == 0
+    for stem in ("waiting_interim_end", "no_solution_end"):
+        by_region = ds[f"{stem}_by_region"]
+        for label in ds["region"].values:
+            expected = ds[stem].where(region_of == as_str(label), 0).sum("territory")
+            broken = int((by_region.sel(region=label) != expected).sum())
+            c.expect(broken == 0, f"{stem}_by_region for region {as_str(label)} is not the sum "
+                                  f"of {stem} over its territories in {broken} cells")
+        expected = ds[stem].where(home, 0).sum("territory")
+        broken = int((ds[f"{stem}_national"] != expected).sum())
+        c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over home territories "
+                              f"in {broken} cells")
 
 
 def percentile(histogram, numerator, denominator):
@@ -311,7 +392,8 @@ def check_xarray(c):
         for dim in ("replication", period) + OTHER_DIMS:
             c.expect(dim in ds.coords and ds[dim].dims == (dim,),
                      f"dimension {dim!r} has no coordinate of its labels")
-        missing = [d for d in ds.dims if d not in ("replication", period) + OTHER_DIMS]
+        missing = [d for d in ds.dims
+                   if d not in ("replication", period) + OTHER_DIMS + OPTIONAL_DIMS]
         c.expect(not missing, f"unexpected dimensions {missing} (phony dims: a scale not attached?)")
         if c.failures:
             return period

@@ -99,22 +99,25 @@ Grouping abroad_as_one(const model::Model& model) {
   return grouping;
 }
 
-// Sums a [period][territory][service] count of `ind` over each group: [period][group][service],
-// appended to `out`.
-void append_group_sums(const model::Indicators& ind, const std::vector<std::int64_t>& cells,
-                       const Grouping& grouping, std::vector<std::int64_t>& out) {
-  const auto services = static_cast<std::size_t>(ind.services);
+// Sums a [period][territory][inner] count over each group of territories:
+// [period][group][inner], appended to `out`. `inner` counts the values of one period and
+// territory: services, services x interim situations, or 1.
+void append_group_sums(std::span<const std::int64_t> cells, std::size_t periods,
+                       std::size_t territories, std::size_t inner, const Grouping& grouping,
+                       std::vector<std::int64_t>& out) {
+  PARCOURS_CHECK(cells.size() == periods * territories * inner,
+                 "a count to sum over territories is missized");
   const std::size_t first = out.size();
-  out.resize(first + static_cast<std::size_t>(ind.periods) * grouping.groups * services, 0);
-  for (int p = 0; p < ind.periods; ++p) {
-    for (int t = 0; t < ind.territories; ++t) {
-      const std::size_t group = grouping.of_territory[static_cast<std::size_t>(t)];
+  out.resize(first + periods * grouping.groups * inner, 0);
+  for (std::size_t p = 0; p < periods; ++p) {
+    for (std::size_t t = 0; t < territories; ++t) {
+      const std::size_t group = grouping.of_territory[t];
       if (group == kNoGroup) {
         continue;
       }
-      for (int s = 0; s < ind.services; ++s) {
-        out[first + (static_cast<std::size_t>(p) * grouping.groups + group) * services +
-            static_cast<std::size_t>(s)] += cells[ind.cell(p, t, s)];
+      for (std::size_t k = 0; k < inner; ++k) {
+        out[first + (p * grouping.groups + group) * inner + k] +=
+            cells[(p * territories + t) * inner + k];
       }
     }
   }
@@ -148,6 +151,105 @@ void describe(Hdf5Writer& file, const std::string& name, const Meta& meta,
     // CF auxiliary coordinates: xarray attaches these to the variable.
     file.set_attribute(name, "coordinates", coordinates);
   }
+}
+
+// Children waiting for a place by interim situation (Model::interim), and those of them with no
+// solution, by home territory, region and country: the datasets after the wait percentiles.
+// Written only when the model has interim situations.
+void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
+                            const run::Results& results, const std::string& period) {
+  const std::size_t n_interims = model.interim.size();
+  const std::vector<std::string> dims{"replication", period, "territory", "service", "interim"};
+  const std::vector<std::string> region_dims{"replication", period, "region", "service", "interim"};
+  const std::vector<std::string> national_dims{"replication", period, "service", "interim"};
+  const std::string interim_coordinates = "interim_no_solution interim_ordinary_school";
+  const std::string what =
+      "children on the service's waiting list at the end of the period, by interim situation "
+      "(where they are meanwhile): only those holding no place, and only for services that "
+      "record it (elsewhere 0)";
+
+  const Grouping regional = by_region(model, model.regions.size());
+  const Grouping national = home_as_one(model);
+  std::vector<std::int64_t> waiting;
+  std::vector<std::int64_t> waiting_by_region;
+  std::vector<std::int64_t> waiting_national;
+  std::vector<std::int64_t> no_solution;  // [replication][period][territory]
+  std::vector<std::int64_t> no_solution_by_region;
+  std::vector<std::int64_t> no_solution_national;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const model::Indicators& ind = replication.indicators;
+    const auto periods = static_cast<std::size_t>(ind.periods);
+    const auto territories = static_cast<std::size_t>(ind.territories);
+    const std::size_t inner = static_cast<std::size_t>(ind.services) * n_interims;
+    waiting.insert(waiting.end(), ind.waiting_interim_end.begin(), ind.waiting_interim_end.end());
+    append_group_sums(ind.waiting_interim_end, periods, territories, inner, regional,
+                      waiting_by_region);
+    append_group_sums(ind.waiting_interim_end, periods, territories, inner, national,
+                      waiting_national);
+    // Each waiting child is on one list and in one situation, so this counts no one twice.
+    std::vector<std::int64_t> without(periods * territories, 0);
+    for (int p = 0; p < ind.periods; ++p) {
+      for (int t = 0; t < ind.territories; ++t) {
+        for (int s = 0; s < ind.services; ++s) {
+          for (std::size_t i = 0; i < n_interims; ++i) {
+            if (model.interim[i].no_solution) {
+              without[ind.flow(p, t)] +=
+                  ind.waiting_interim_end[ind.interim_cell(p, t, s, static_cast<int>(i))];
+            }
+          }
+        }
+      }
+    }
+    no_solution.insert(no_solution.end(), without.begin(), without.end());
+    append_group_sums(without, periods, territories, 1, regional, no_solution_by_region);
+    append_group_sums(without, periods, territories, 1, national, no_solution_national);
+  }
+
+  file.add_variable("waiting_interim_end", dims, waiting, Storage::kChunkedByFirstAxis);
+  describe(file, "waiting_interim_end",
+           {"waiting at end of period by interim situation", "people",
+            what + "; by home territory (0 on abroad territories)"},
+           "territory_name territory_region territory_abroad places " + interim_coordinates +
+               " period_days");
+  file.add_variable("waiting_interim_end_by_region", region_dims, waiting_by_region,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "waiting_interim_end_by_region",
+           {"waiting at end of period by interim situation, by region", "people",
+            what + "; summed over the home territories of each region (waiting_interim_end of "
+                   "the territories whose territory_region is the region)"},
+           interim_coordinates + " period_days");
+  file.add_variable("waiting_interim_end_national", national_dims, waiting_national,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "waiting_interim_end_national",
+           {"waiting at end of period by interim situation, national", "people",
+            what + "; summed over all home territories (waiting_interim_end of the territories "
+                   "whose territory_abroad is 0)"},
+           interim_coordinates + " period_days");
+
+  const std::string without_what =
+      "children waiting with no solution at the end of the period: waiting_interim_end summed "
+      "over services and over the interim situations whose interim_no_solution is 1 (a waiting "
+      "child is on one list only, so no one is counted twice)";
+  file.add_variable("no_solution_end", {"replication", period, "territory"}, no_solution,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "no_solution_end",
+           {"with no solution at end of period", "people",
+            without_what + "; by home territory (0 on abroad territories)"},
+           "territory_name territory_region territory_abroad period_days");
+  file.add_variable("no_solution_end_by_region", {"replication", period, "region"},
+                    no_solution_by_region, Storage::kChunkedByFirstAxis);
+  describe(file, "no_solution_end_by_region",
+           {"with no solution at end of period, by region", "people",
+            without_what + "; summed over the home territories of each region (no_solution_end "
+                           "of the territories whose territory_region is the region)"},
+           "period_days");
+  file.add_variable("no_solution_end_national", {"replication", period}, no_solution_national,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "no_solution_end_national",
+           {"with no solution at end of period, national", "people",
+            without_what + "; summed over all home territories (no_solution_end of the "
+                           "territories whose territory_abroad is 0)"},
+           "period_days");
 }
 
 std::string temporary_name(const fs::path& out) {
@@ -238,6 +340,11 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     // indistinguishable from them.
     PARCOURS_CHECK(region != kAbroadLabel, "region name " + region + " is reserved");
   }
+  std::set<std::string> interim_names;
+  for (const model::InterimSituation& interim : model.interim) {
+    PARCOURS_CHECK(interim_names.insert(interim.name).second,
+                   "interim situation name " + interim.name + " appears twice");
+  }
   for (const model::Territory& territory : model.territories) {
     PARCOURS_CHECK(territory.abroad || territory.region < regions.size(),
                    "home territory " + territory.code + " has region " +
@@ -269,6 +376,10 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                                                     regions.size() * services *
                                                     model::Indicators::kWaitMonths,
                    which + ": wait_histogram is missized");
+    PARCOURS_CHECK(ind.interims == static_cast<int>(model.interim.size()) &&
+                       ind.waiting_interim_end.size() == cells * model.interim.size(),
+                   which + ": waiting_interim_end is not sized for " +
+                       std::to_string(model.interim.size()) + " interim situations");
     PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
                        ind.departures.size() == flows && ind.present_end.size() == flows,
                    which + ": a [period][territory] indicator is missized");
@@ -372,6 +483,19 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                 std::to_string(last_month) + ", counts waits of " + std::to_string(last_month) +
                 " months or more"});
 
+  const bool with_interims = !model.interim.empty();
+  if (with_interims) {
+    std::vector<std::string> interim_names;
+    for (const model::InterimSituation& interim : model.interim) {
+      interim_names.push_back(interim.name);
+    }
+    file.add_dimension("interim", interim_names);
+    describe(file, "interim",
+             {"interim situation", "",
+              "where a child waiting for a place, and holding none, is meanwhile (ordinary "
+              "school, another support, nothing...), in the scenario's order"});
+  }
+
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
   describe(file, "territory_name", {"territory name", "", "territory name"});
@@ -407,6 +531,25 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                     Storage::kContiguous);
   describe(file, "period_days",
            {"period length", "d", "length of each period in days (365.25 / periods per year)"});
+
+  if (with_interims) {
+    std::vector<std::int8_t> no_solution;
+    std::vector<std::int8_t> ordinary_school;
+    for (const model::InterimSituation& interim : model.interim) {
+      no_solution.push_back(interim.no_solution ? 1 : 0);
+      ordinary_school.push_back(interim.ordinary_school ? 1 : 0);
+    }
+    file.add_variable("interim_no_solution", {"interim"}, no_solution, Storage::kContiguous);
+    describe(file, "interim_no_solution",
+             {"no solution", "",
+              "1 for an interim situation counted as no solution (sans solution) in "
+              "no_solution_end, 0 otherwise"});
+    file.add_variable("interim_ordinary_school", {"interim"}, ordinary_school,
+                      Storage::kContiguous);
+    describe(file, "interim_ordinary_school",
+             {"ordinary school", "",
+              "1 for an interim situation in an ordinary school (full or part time), 0 otherwise"});
+  }
 
   // Indicators over [replication, period, territory, service].
   const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
@@ -603,7 +746,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                             const std::string& description) {
     std::vector<std::int64_t> data;
     for (const run::ReplicationResult& replication : results.replications) {
-      append_group_sums(replication.indicators, replication.indicators.*sum.field, grouping, data);
+      const model::Indicators& ind = replication.indicators;
+      append_group_sums(ind.*sum.field, static_cast<std::size_t>(ind.periods),
+                        static_cast<std::size_t>(ind.territories),
+                        static_cast<std::size_t>(ind.services), grouping, data);
     }
     file.add_variable(name, dims, data, Storage::kChunkedByFirstAxis);
     describe(file, name, {long_name, "people", description}, "period_days");
@@ -707,6 +853,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                   ") of those admitted from the list, from wait_histogram summed over regions: " +
                   percentile_rule},
              "period_days");
+  }
+
+  if (with_interims) {
+    add_interim_indicators(file, model, results, period);
   }
 
   // Per replication.

@@ -124,6 +124,30 @@ Scenario france_scenario() {
 // service, so that every sum in the tests below can be done by hand.
 std::int64_t base(int r, int p, int t, int s) { return 1000 * r + 100 * p + 10 * t + s; }
 
+// Interim situations of france_interim_scenario(), in the model's order.
+constexpr int kInterimSchool = 0;  // ordinary school: not "no solution"
+constexpr int kInterimNone = 1;    // at home with nothing: "no solution"
+
+// Waiting children of france_results() by interim situation, on home territories (0 abroad).
+// Fewer than waiting_end (base + 2 >= 2 for IME, >= 3 for SESSAD), as some waiting children hold
+// a place elsewhere.
+std::int64_t interim_school(int p, int s) { return s == 0 ? 1 + p : 1; }
+
+std::int64_t interim_none(int r, int p, int t, int s) {
+  return s == 0 ? 1 + t + 10 * p + 100 * r : 2;
+}
+
+// france_scenario() with two interim situations: the second one is "no solution".
+Scenario france_interim_scenario() {
+  Scenario scenario = france_scenario();
+  scenario.model.interim = {{"ordinary school", /*no_solution=*/false, /*ordinary_school=*/true},
+                            {"at home", /*no_solution=*/true, /*ordinary_school=*/false}};
+  for (model::Service& service : scenario.model.services) {
+    service.interim_shares = {0.5, 0.5};
+  }
+  return scenario;
+}
+
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
 // per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
 // admissions from a list) are zero on the abroad territory, while counts by place (occupied,
@@ -136,7 +160,7 @@ run::Results france_results(const Scenario& scenario) {
   for (int r = 0; r < scenario.replications; ++r) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
-    ind.resize(model.periods(), 3, 2, /*n_regions=*/2);
+    ind.resize(model.periods(), 3, 2, /*n_regions=*/2, static_cast<int>(model.interim.size()));
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
 
     // Waits by home region, in months. Region 0 is Corse (2A), region 1 Île-de-France (75);
@@ -179,6 +203,13 @@ run::Results france_results(const Scenario& scenario) {
           }
           ind.waited_days[c] =
               static_cast<double>(ind.admitted_from_list[c]) * (10.0 * (t + 1) + s + 0.5);
+          if (!model.interim.empty()) {
+            // france_interim_scenario(): kInterimSchool, then kInterimNone (no solution).
+            ind.waiting_interim_end[ind.interim_cell(p, t, s, kInterimSchool)] =
+                interim_school(p, s);
+            ind.waiting_interim_end[ind.interim_cell(p, t, s, kInterimNone)] =
+                interim_none(r, p, t, s);
+          }
         }
         ind.present_start[ind.flow(p, t)] = 5;
         ind.present_end[ind.flow(p, t)] = 5;
@@ -298,8 +329,7 @@ class ResultsFileTest : public ::testing::Test {
     return out;
   }
 
-  fs::path write_france() {
-    const Scenario scenario = france_scenario();
+  fs::path write_france(const Scenario& scenario = france_scenario()) {
     const fs::path out = folder_ / "france.h5";
     write_results(out, scenario, france_results(scenario), small_provenance(), /*force=*/false);
     return out;
@@ -643,6 +673,121 @@ TEST_F(ResultsFileTest, NationalWaitPercentilesAreReadFromTheSummedHistogram) {
   EXPECT_EQ(p50[national_cell(1, 1, 1)], 10.0);
   EXPECT_TRUE(std::isnan(p50[national_cell(0, 1, 1)]));
   EXPECT_TRUE(std::isnan(p90[national_cell(1, 0, 0)]));
+}
+
+// Index of [replication][year][territory][service][interim] and of the region and national
+// sums, in a france_interim_scenario() file.
+std::size_t interim_cell(int r, int p, int t, int s, int i) { return cell(r, p, t, s) * 2 + i; }
+
+std::size_t interim_region_cell(int r, int p, int g, int s, int i) {
+  return region_cell(r, p, g, s) * 2 + i;
+}
+
+std::size_t interim_national_cell(int r, int p, int s, int i) {
+  return national_cell(r, p, s) * 2 + i;
+}
+
+// Index of [replication][year][territory] and [replication][year][region].
+std::size_t flow_cell(int r, int p, int t) { return (r * 2 + p) * 3 + t; }
+
+std::size_t flow_region_cell(int r, int p, int g) { return (r * 2 + p) * 2 + g; }
+
+TEST_F(ResultsFileTest, InterimSituationsAreALabelledScaleWithTheirFlags) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  EXPECT_EQ(read_strings(file.get(), "interim"),
+            (std::vector<std::string>{"ordinary school", "at home"}));
+  const Handle interim{H5Dopen2(file.get(), "interim", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_scale(interim.get()), 0);
+  EXPECT_EQ(read_numbers<std::int8_t>(file.get(), "interim_no_solution", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::int8_t>(file.get(), "interim_ordinary_school", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 0}));
+
+  const Handle waiting{H5Dopen2(file.get(), "waiting_interim_end", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_attached(waiting.get(), interim.get(), 4), 0);
+  const Handle plist{H5Dget_create_plist(waiting.get()), H5Pclose};
+  EXPECT_EQ(H5Pget_layout(plist.get()), H5D_CHUNKED);
+  for (const char* name :
+       {"waiting_interim_end", "waiting_interim_end_by_region", "waiting_interim_end_national",
+        "no_solution_end", "no_solution_end_by_region", "no_solution_end_national"}) {
+    EXPECT_EQ(string_attribute(file.get(), name, "units"), "people") << name;
+    EXPECT_FALSE(string_attribute(file.get(), name, "description").empty()) << name;
+  }
+}
+
+TEST_F(ResultsFileTest, WaitingByInterimSituationIsByHomeTerritory) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "waiting_interim_end"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  const auto waiting =
+      read_numbers<std::int64_t>(file.get(), "waiting_interim_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[interim_cell(1, 1, 1, 0, kInterimNone)], 112);  // 1 + 1 + 10 + 100
+  EXPECT_EQ(waiting[interim_cell(0, 1, 0, 0, kInterimSchool)], 2);  // 1 + 1
+  EXPECT_EQ(waiting[interim_cell(1, 0, 0, 1, kInterimNone)], 2);    // SESSAD: 2
+  EXPECT_EQ(waiting[interim_cell(1, 1, 2, 0, kInterimNone)], 0);    // BE: no list
+}
+
+TEST_F(ResultsFileTest, WaitingByInterimSituationIsSummedByRegionAndNationally) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "waiting_interim_end_by_region"),
+            (std::vector<hsize_t>{2, 2, 2, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "waiting_interim_end_national"),
+            (std::vector<hsize_t>{2, 2, 2, 2}));
+  const auto by_region =
+      read_numbers<std::int64_t>(file.get(), "waiting_interim_end_by_region", H5T_NATIVE_INT64);
+  // One home territory per region: Corse is 2A (t = 1), Île-de-France 75 (t = 0).
+  EXPECT_EQ(by_region[interim_region_cell(1, 1, kCorse, 0, kInterimNone)], 112);       // 1+1+10+100
+  EXPECT_EQ(by_region[interim_region_cell(0, 1, kIleDeFrance, 0, kInterimNone)], 11);  // 1+0+10
+  EXPECT_EQ(by_region[interim_region_cell(1, 0, kCorse, 1, kInterimSchool)], 1);
+  const auto national =
+      read_numbers<std::int64_t>(file.get(), "waiting_interim_end_national", H5T_NATIVE_INT64);
+  // 75 + 2A, IME, no solution: (1 + 0 + 10 p + 100 r) + (1 + 1 + 10 p + 100 r); BE adds 0.
+  EXPECT_EQ(national[interim_national_cell(1, 1, 0, kInterimNone)], 223);  // 111 + 112
+  EXPECT_EQ(national[interim_national_cell(0, 0, 0, kInterimNone)], 3);    // 1 + 2
+  EXPECT_EQ(national[interim_national_cell(0, 1, 0, kInterimSchool)], 4);  // 2 + 2
+  EXPECT_EQ(national[interim_national_cell(1, 0, 1, kInterimNone)], 4);    // SESSAD: 2 + 2
+}
+
+TEST_F(ResultsFileTest, NoSolutionCountsTheFlaggedSituationsOverServices) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "no_solution_end"), (std::vector<hsize_t>{2, 2, 3}));
+  ASSERT_EQ(shape_of(file.get(), "no_solution_end_by_region"), (std::vector<hsize_t>{2, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "no_solution_end_national"), (std::vector<hsize_t>{2, 2}));
+  // IME's (1 + t + 10 p + 100 r) + SESSAD's 2; the ordinary school is not counted.
+  const auto territory =
+      read_numbers<std::int64_t>(file.get(), "no_solution_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(territory[flow_cell(1, 1, 1)], 114);  // 112 + 2
+  EXPECT_EQ(territory[flow_cell(0, 0, 0)], 3);    // 1 + 2
+  EXPECT_EQ(territory[flow_cell(1, 0, 2)], 0);    // BE
+  const auto by_region =
+      read_numbers<std::int64_t>(file.get(), "no_solution_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(by_region[flow_region_cell(1, 1, kCorse)], 114);       // 2A
+  EXPECT_EQ(by_region[flow_region_cell(0, 1, kIleDeFrance)], 13);  // 75: 11 + 2
+  const auto national =
+      read_numbers<std::int64_t>(file.get(), "no_solution_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(national, (std::vector<std::int64_t>{7, 27, 207, 227}));  // 3+4, 13+14, 103+104, ...
+}
+
+TEST_F(ResultsFileTest, FranceModelWithInterimSituationsPassesTheOutputChecker) {
+  expect_check_output_passes(write_france(france_interim_scenario()));
+}
+
+TEST_F(ResultsFileTest, AModelWithoutInterimSituationsWritesNoneOfTheirDatasets) {
+  const Handle file = open_file(write_france());
+  for (const char* name :
+       {"interim", "interim_no_solution", "interim_ordinary_school", "waiting_interim_end",
+        "waiting_interim_end_by_region", "waiting_interim_end_national", "no_solution_end",
+        "no_solution_end_by_region", "no_solution_end_national"}) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+}
+
+TEST_F(ResultsFileTest, InterimIndicatorsOfAnotherModelCreateNothing) {
+  const Scenario scenario = france_interim_scenario();
+  run::Results results = france_results(scenario);
+  results.replications[1].indicators.waiting_interim_end.pop_back();
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
 }
 
 TEST(WaitPercentile, IsTheFirstMonthWhoseCumulativeCountReachesTheShare) {
