@@ -208,6 +208,48 @@ COST_PER_PLACE_YEAR = {
                     "(operating cost only; aide au poste not included)"),
 }
 
+# Where a child waiting for a place is meanwhile (interim situations). The only published
+# split is one département's: Loire-Atlantique 2019, Assemblée nationale commission d'enquête
+# hearing (https://2017-2022.nosdeputes.fr/15/intervention/540399):
+#  - children notified to an IME and waiting: 5-10 % nothing, 60 % kept in school, 30 % in
+#    another IME (so 2.5 % unaccounted for; shares are normalised to sum to 1);
+#  - children notified to a SESSAD without a place: about 30 % nothing, 30 % CMP/CAMSP/PCPE,
+#    30 % private practitioners (normalised the same way).
+# ESTIMATE: those shares taken as national; ITEP, EEAP and IEM take IME's (no figure). Children
+# kept in school are split by the share of disabled pupils with human aid (AESH), 56 % in 2022
+# (Senate debate, https://archive.nossenateurs.fr/intervention/2544435). Adult lists record no
+# situation (their members mostly hold a child place: the Creton rule).
+INTERIM = {  # name: (flags, description)
+    "nothing": ("no_solution = true", "at home with no accompaniment: a child with no solution"),
+    "other_service": ("", "in another ESMS or in CMP / CAMSP / PCPE care meanwhile"),
+    "private_care": ("", "followed by private practitioners (libéral) meanwhile"),
+    "school_with_aesh": ("ordinary_school = true", "ordinary school with AESH hours"),
+    "school_without_aesh": ("ordinary_school = true", "ordinary school without AESH"),
+}
+AESH_SHARE = 0.56
+_IME_WAITING = {"nothing": 0.075, "school": 0.60, "other_service": 0.30}
+_SESSAD_WAITING = {"nothing": 0.30, "other_service": 0.30, "private_care": 0.30}
+
+
+def interim_shares(raw):
+    """Normalised shares by situation name, school split by AESH, rounded to sum to 1."""
+    total = sum(raw.values())
+    out = {}
+    for name, share in raw.items():
+        if name == "school":
+            out["school_with_aesh"] = share * AESH_SHARE / total
+            out["school_without_aesh"] = share * (1.0 - AESH_SHARE) / total
+        else:
+            out[name] = share / total
+    names = sorted(out)
+    rounded = {n: round(out[n], 6) for n in names}
+    rounded[names[-1]] = round(1.0 - sum(rounded[n] for n in names[:-1]), 6)
+    return rounded
+
+
+INTERIM_SHARES = {s: interim_shares(_SESSAD_WAITING if s == "SESSAD" else _IME_WAITING)
+                  for s in CHILD_SERVICES}
+
 DAYS_PER_YEAR = 365.25
 GRID = 0.01  # years: step of the steady-state age calculation below
 
@@ -638,6 +680,13 @@ def write_toml(m):
         "REPSS 1.10 (~1,500, 2021), Cour des comptes (~1,200, 2022)")
     add("")
 
+    add("# Interim situations of children waiting for a place (see the generator's INTERIM: shares")
+    add("# from Loire-Atlantique 2019 taken as national, ESTIMATE).")
+    for name, (flags, description) in INTERIM.items():
+        add(f"[interim.{name}]  # {description}")
+        if flags:
+            add(flags)
+    add("")
     add("[arrivals]")
     add("# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
     add("# (places / mean stay) not coming from SESSAD stay ends, grossed up for those who reach")
@@ -701,6 +750,13 @@ def write_toml(m):
         else:
             add("# At 20: the accompaniment at home ends.")
         add(f"on_age_limit = {branches(ON_AGE_LIMIT[s])}")
+        if s == "SESSAD":
+            add("# Waiting meanwhile: SESSAD-notified children of Loire-Atlantique 2019 (ESTIMATE).")
+        else:
+            add("# Waiting meanwhile: IME-notified children of Loire-Atlantique 2019, school split "
+                "by AESH (ESTIMATE).")
+        add("interim = { " +
+            ", ".join(f"{n} = {fmt(v)}" for n, v in INTERIM_SHARES[s].items()) + " }")
         over = m["over_share"][s]
         if over > 0:
             add(f"# t = 0: full; ages = the steady-state profile under 20, then {over:.1%} aged "
