@@ -206,18 +206,24 @@ def check_regions(c, ds):
         c.expect(bool(ds[name].attrs.get("description")), f"{name} has no description")
 
 
+def check_indicator(c, ds, name, dims, kind, units):
+    """Dims, dtype kind, units and descriptive attributes of one indicator; the variable or
+    None when it is missing."""
+    if not c.expect(name in ds.variables, f"indicator {name!r} missing"):
+        return None
+    var = ds[name]
+    c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
+    c.expect(var.dtype.kind == kind, f"{name} has dtype {var.dtype}, expected kind {kind!r}")
+    c.expect(var.attrs.get("units") == units,
+             f"{name} has units {var.attrs.get('units')!r}, expected {units!r}")
+    for key in ("description", "long_name"):
+        c.expect(bool(var.attrs.get(key)), f"{name} has no {key!r} attribute")
+    return var
+
+
 def check_indicators(c, ds, period):
     for name, (rest, kind, units) in INDICATORS.items():
-        if not c.expect(name in ds.variables, f"indicator {name!r} missing"):
-            continue
-        var = ds[name]
-        dims = ("replication", period) + rest
-        c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
-        c.expect(var.dtype.kind == kind, f"{name} has dtype {var.dtype}, expected kind {kind!r}")
-        c.expect(var.attrs.get("units") == units,
-                 f"{name} has units {var.attrs.get('units')!r}, expected {units!r}")
-        for key in ("description", "long_name"):
-            c.expect(bool(var.attrs.get(key)), f"{name} has no {key!r} attribute")
+        check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
     for name, kind in PER_REPLICATION.items():
         if c.expect(name in ds.variables, f"variable {name!r} missing"):
             c.expect(ds[name].dims == ("replication",), f"{name} is not over [replication]")
@@ -306,16 +312,9 @@ def check_interims(c, ds, period):
         c.expect(set(int(v) for v in flag.values) <= {0, 1}, f"{name} has values besides 0 and 1")
         c.expect(bool(flag.attrs.get("description")), f"{name} has no description")
     for name, (rest, kind, units) in INTERIM_INDICATORS.items():
-        if not c.expect(name in ds.variables, f"indicator {name!r} missing"):
+        var = check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+        if var is None:
             continue
-        var = ds[name]
-        dims = ("replication", period) + rest
-        c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
-        c.expect(var.dtype.kind == kind, f"{name} has dtype {var.dtype}, expected kind {kind!r}")
-        c.expect(var.attrs.get("units") == units,
-                 f"{name} has units {var.attrs.get('units')!r}, expected {units!r}")
-        for key in ("description", "long_name"):
-            c.expect(bool(var.attrs.get(key)), f"{name} has no {key!r} attribute")
         negative = int((var < 0).sum())
         c.expect(negative == 0, f"{name} has {negative} negative values")
     if any(name not in ds.variables for name in names):

@@ -1103,6 +1103,16 @@ std::optional<double> parse_number(std::string_view s) {
   return v;
 }
 
+// The codes of `territories`, in order (for did-you-mean suggestions).
+std::vector<std::string> codes_of(const std::vector<model::Territory>& territories) {
+  std::vector<std::string> out;
+  out.reserve(territories.size());
+  for (const auto& t : territories) {
+    out.push_back(t.code);
+  }
+  return out;
+}
+
 // The results file labels abroad territories' region so; a home region cannot take the name.
 constexpr std::string_view kAbroadRegion = "abroad";
 
@@ -1128,14 +1138,7 @@ struct HomeTerritories {
     return static_cast<model::RegionId>(regions.size() - 1);
   }
 
-  [[nodiscard]] std::vector<std::string> codes() const {
-    std::vector<std::string> out;
-    out.reserve(territories.size());
-    for (const auto& t : territories) {
-      out.push_back(t.code);
-    }
-    return out;
-  }
+  [[nodiscard]] std::vector<std::string> codes() const { return codes_of(territories); }
 
   // The territory with this code, or territories.size().
   [[nodiscard]] std::size_t find(std::string_view code) const {
@@ -1341,14 +1344,7 @@ struct AbroadTerritories {
   std::vector<model::Territory> territories;
   std::vector<std::vector<std::int64_t>> places;  // [abroad][service]
 
-  [[nodiscard]] std::vector<std::string> codes() const {
-    std::vector<std::string> out;
-    out.reserve(territories.size());
-    for (const auto& t : territories) {
-      out.push_back(t.code);
-    }
-    return out;
-  }
+  [[nodiscard]] std::vector<std::string> codes() const { return codes_of(territories); }
 };
 
 std::vector<model::TerritoryId> read_senders(const Reader& r, const toml::table& a,
