@@ -9,6 +9,9 @@ namespace parcours::core {
 /// one) counted from the start date, so year y covers [y * kDaysPerYear, (y + 1) * kDaysPerYear).
 inline constexpr double kDaysPerYear = 365.25;
 
+/// A model month: a twelfth of a model year (monthly periods, waits counted in months).
+inline constexpr double kDaysPerMonth = kDaysPerYear / 12.0;
+
 /// A point in simulated time, in days since the scenario start. Plain value type.
 struct SimTime {
   double days = 0.0;

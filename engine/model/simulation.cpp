@@ -35,6 +35,26 @@ constexpr std::uint64_t scripted_key(std::uint64_t index) {
 
 constexpr std::uint64_t kProgressEvery = 1U << 16;
 
+// Running sums of `shares`: the table that pick() draws from.
+std::vector<double> cumulative(const std::vector<double>& shares) {
+  std::vector<double> out;
+  double sum = 0.0;
+  for (double share : shares) {
+    sum += share;
+    out.push_back(sum);
+  }
+  return out;
+}
+
+// The index drawn by a uniform `u` in [0, 1) from running sums `cdf` (non-empty).
+// u * cdf.back() < cdf.back(), so upper_bound finds an index; min() only guards rounding.
+std::size_t pick(const std::vector<double>& cdf, double u) {
+  const double x = u * cdf.back();
+  return std::min(
+      static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin()),
+      cdf.size() - 1);
+}
+
 }  // namespace
 
 Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replication)
@@ -60,30 +80,19 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   }
   arrivals_so_far_.assign(n_territories, 0);
   present_.assign(n_territories, 0);
-  away_.assign(n_territories * n_services_, 0);
-  abroad_.assign(n_territories * n_services_, 0);
   n_regions_ = std::max(1, static_cast<int>(model.regions.size()));
   const std::size_t n_interims = model.interim.size();
   PARCOURS_CHECK(n_interims < kNoInterim, "too many interim situations");
   interim_.assign(n_territories * n_services_ * n_interims, 0);
   for (const Service& service : model.services) {
-    std::vector<double> cdf;
-    double cumulative = 0.0;
-    for (double share : service.interim_shares) {
-      cumulative += share;
-      cdf.push_back(cumulative);
-    }
-    PARCOURS_CHECK(cdf.empty() || cdf.size() == n_interims, "one interim share per situation");
-    interim_cdf_.push_back(std::move(cdf));
+    PARCOURS_CHECK(service.interim_shares.empty() || service.interim_shares.size() == n_interims,
+                   "one interim share per situation");
+    interim_cdf_.push_back(cumulative(service.interim_shares));
   }
   for (const auto& territory : model.territories) {
     region_of_.push_back(territory.region < n_regions_ ? territory.region : RegionId{0});
   }
-  double cumulative = 0.0;
-  for (double p : model.arrivals.orientation) {
-    cumulative += p;
-    orientation_cdf_.push_back(cumulative);
-  }
+  orientation_cdf_ = cumulative(model.arrivals.orientation);
   out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
               n_regions_, static_cast<int>(n_interims));
 }
@@ -325,12 +334,7 @@ void Simulation::on_arrival(double day, TerritoryId t) {
   const auto key = arrival_key(t, k);
   core::KeyedRng gen(seed_, replication_, core::Stream::kArrivalPerson, key);
   double age = core::sample(gen, model_.arrivals.age_years);
-  const double u = core::uniform01(gen) * orientation_cdf_.back();
-  // u < cdf.back(), so upper_bound finds a service; min() only guards against rounding.
-  const auto s = std::min<ServiceId>(
-      static_cast<ServiceId>(std::upper_bound(orientation_cdf_.begin(), orientation_cdf_.end(), u) -
-                             orientation_cdf_.begin()),
-      static_cast<ServiceId>(n_services_ - 1));
+  const auto s = static_cast<ServiceId>(pick(orientation_cdf_, core::uniform01(gen)));
   if (const auto& own_law = model_.services[s].arrival_age_years) {
     age = core::sample(gen, *own_law);  // drawn after the common law: that draw stays the same
   }
@@ -444,12 +448,12 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
     const auto i = out_.cell(period_, person.territory, s);
     ++out_.admitted_from_list[i];
     out_.waited_days[i] += waited;
-    const int month = std::min(static_cast<int>(waited / (core::kDaysPerYear / 12.0)),
-                               Indicators::kWaitMonths - 1);
+    const int month =
+        std::min(static_cast<int>(waited / core::kDaysPerMonth), Indicators::kWaitMonths - 1);
     ++out_.wait_histogram[out_.wait_bin(period_, region_of_[person.territory], s, month)];
   }
   if (t != person.territory) {
-    ++(model_.territories[t].abroad ? abroad_ : away_)[person.territory * n_services_ + s];
+    ++placed_elsewhere(person.territory, t, s);
   }
   person.place = s;
   person.place_territory = t;
@@ -530,10 +534,7 @@ void Simulation::begin_interim(std::uint32_t p, ServiceId s) {
     return;
   }
   core::KeyedRng gen(seed_, replication_, core::Stream::kInterim, person.key, person.stays);
-  const double u = core::uniform01(gen) * cdf.back();
-  const auto i = std::min<std::size_t>(
-      static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()),
-      cdf.size() - 1);
+  const std::size_t i = pick(cdf, core::uniform01(gen));
   person.interim = static_cast<std::uint8_t>(i);
   ++interim_[(person.territory * n_services_ + s) * cdf.size() + i];
 }
@@ -553,9 +554,15 @@ void Simulation::end_interim(std::uint32_t p) {
 // follow, and the place frees.
 void Simulation::release(double day, TerritoryId home, TerritoryId t, ServiceId s) {
   if (t != home) {
-    --(model_.territories[t].abroad ? abroad_ : away_)[home * n_services_ + s];
+    --placed_elsewhere(home, t, s);
   }
   free_place(day, t, s);
+}
+
+// The count of `home`'s children in places of `s` in territory t (not home): away or abroad.
+std::int64_t& Simulation::placed_elsewhere(TerritoryId home, TerritoryId t, ServiceId s) {
+  Cell& c = cell(home, s);
+  return model_.territories[t].abroad ? c.placed_abroad : c.placed_away;
 }
 
 // `p` leaves its place (it must have one).
@@ -648,8 +655,8 @@ void Simulation::on_period_end(int period) {
       out_.waiting_end[i] = c.waiting;
       out_.holding_end[i] = c.holding;
       out_.occupied_end[i] = c.occupied;
-      out_.away_end[i] = away_[static_cast<std::size_t>(t) * n_services_ + s];
-      out_.abroad_end[i] = abroad_[static_cast<std::size_t>(t) * n_services_ + s];
+      out_.away_end[i] = c.placed_away;
+      out_.abroad_end[i] = c.placed_abroad;
       for (int k = 0; k < out_.interims; ++k) {
         out_.waiting_interim_end[out_.interim_cell(period, t, static_cast<int>(s), k)] =
             interim_[(static_cast<std::size_t>(t) * n_services_ + s) * out_.interims + k];

@@ -114,6 +114,9 @@ class Simulation {
     std::int64_t holding = 0;  // occupants holding this place while waiting elsewhere
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
+    // Children whose home is this cell's territory, in a place of its service elsewhere.
+    std::int64_t placed_away = 0;                                // in another home territory
+    std::int64_t placed_abroad = 0;                              // in an abroad territory
     std::vector<std::pair<std::uint32_t, std::uint32_t>> queue;  // (person, generation), FIFO
     std::size_t head = 0;
   };
@@ -147,6 +150,7 @@ class Simulation {
   bool serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s);
   void free_place(double day, TerritoryId t, ServiceId s);
   void release(double day, TerritoryId home, TerritoryId t, ServiceId s);
+  [[nodiscard]] std::int64_t& placed_elsewhere(TerritoryId home, TerritoryId t, ServiceId s);
   void vacate(double day, std::uint32_t p);
   void begin_interim(std::uint32_t p, ServiceId s);
   void end_interim(std::uint32_t p);
@@ -174,8 +178,6 @@ class Simulation {
   std::vector<double> orientation_cdf_;
   std::vector<ScriptedArrival> scripted_;
   std::vector<std::int64_t> present_;  // per territory
-  std::vector<std::int64_t> away_;     // [home territory][service]: in a place elsewhere
-  std::vector<std::int64_t> abroad_;   // [home territory][service]: in a place abroad
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
   std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
   std::vector<std::vector<double>> interim_cdf_;  // per service: cumulative interim shares
