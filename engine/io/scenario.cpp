@@ -807,6 +807,31 @@ std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::t
   return out;
 }
 
+// A table NAME = probability over `names` (a `noun`: "service", "interim situation"); names
+// left out get 0; the probabilities must sum to 1 (`what` names them in that error).
+std::vector<double> read_shares(const Reader& r, const toml::node& n, const std::string& path,
+                                const std::vector<std::string>& names, const std::string& noun,
+                                std::string_view what) {
+  const toml::table& t =
+      r.table(n, path, "a table of " + noun + " name = probability, summing to 1");
+  std::vector<double> shares(names.size(), 0.0);
+  double sum = 0.0;
+  for (auto&& [key, value] : t) {
+    const std::string key_path = child_key(path, key.str());
+    const auto it = std::find(names.begin(), names.end(), key.str());
+    if (it == names.end()) {
+      r.fail_key(key, key_path,
+                 "unknown " + noun + " " + in_quotes(key.str()) +
+                     suggestion(key.str(), names, noun + "s are"));
+    }
+    const double p = r.number(value, key_path, kProbability);
+    shares[static_cast<std::size_t>(it - names.begin())] = p;
+    sum += p;
+  }
+  check_sum(r, n, path, sum, what);
+  return shares;
+}
+
 // services.NAME.interim: one probability per declared situation (left out: 0), summing to 1.
 std::vector<double> read_interim_shares(const Reader& r, const toml::node& n,
                                         const std::string& path,
@@ -816,24 +841,7 @@ std::vector<double> read_interim_shares(const Reader& r, const toml::node& n,
            "interim shares need interim situations, and none is declared (add [interim.NAME] "
            "tables)");
   }
-  const std::string expected = "a table of interim situation name = probability, summing to 1";
-  const toml::table& t = r.table(n, path, expected);
-  std::vector<double> shares(situations.size(), 0.0);
-  double sum = 0.0;
-  for (auto&& [key, value] : t) {
-    const std::string key_path = child_key(path, key.str());
-    const auto it = std::find(situations.begin(), situations.end(), key.str());
-    if (it == situations.end()) {
-      r.fail_key(key, key_path,
-                 "unknown interim situation " + in_quotes(key.str()) +
-                     suggestion(key.str(), situations, "interim situations are"));
-    }
-    const double p = r.number(value, key_path, kProbability);
-    shares[static_cast<std::size_t>(it - situations.begin())] = p;
-    sum += p;
-  }
-  check_sum(r, n, path, sum, "interim shares");
-  return shares;
+  return read_shares(r, n, path, situations, "interim situation", "interim shares");
 }
 
 std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
@@ -1681,23 +1689,9 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
                           "arrivals.age_years", Support::kAtLeastZero);
     const toml::node& orientation_node =
         r.required(t, path, "orientation", "a table of service name = probability, summing to 1");
-    const toml::table& orientation = r.table(orientation_node, "arrivals.orientation",
-                                             "a table of service name = probability, summing to 1");
-    out.model.arrivals.orientation.assign(names.names.size(), 0.0);
-    double sum = 0.0;
-    for (auto&& [key, value] : orientation) {
-      const std::string key_path = child_key("arrivals.orientation", key.str());
-      const std::size_t id = names.find(key.str());
-      if (id == names.names.size()) {
-        r.fail_key(key, key_path,
-                   "unknown service " + in_quotes(key.str()) +
-                       suggestion(key.str(), names.names, "services are"));
-      }
-      const double p = r.number(value, key_path, kProbability);
-      out.model.arrivals.orientation[id] = p;
-      sum += p;
-    }
-    check_sum(r, orientation_node, "arrivals.orientation", sum, "orientation probabilities");
+    out.model.arrivals.orientation =
+        read_shares(r, orientation_node, "arrivals.orientation", names.names, "service",
+                    "orientation probabilities");
   }
 
   out.funding.daily_price.assign(names.names.size(), funding::DailyPrice{funding::Euros{0.0}});
