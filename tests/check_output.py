@@ -272,10 +272,12 @@ def check_indicators(c, ds, period):
              f"present_start + arrivals != present_end + departures in {broken} cells")
 
 
-def check_sums(c, ds):
+def check_region_and_national_sums(c, ds, stems):
+    """Each STEM_by_region is STEM summed over its region's territories, and STEM_national over
+    every home territory."""
     region_of = ds["territory_region"].astype(str)
     home = ds["territory_abroad"] == 0
-    for stem in SUMMED:
+    for stem in stems:
         by_region = ds[f"{stem}_by_region"]
         for label in ds["region"].values:
             expected = ds[stem].where(region_of == as_str(label), 0).sum("territory")
@@ -286,6 +288,11 @@ def check_sums(c, ds):
         broken = int((ds[f"{stem}_national"] != expected).sum())
         c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over home territories "
                               f"in {broken} cells")
+
+
+def check_sums(c, ds):
+    check_region_and_national_sums(c, ds, SUMMED)
+    home = ds["territory_abroad"] == 0
     expected = ds["occupied_end"].where(~home, 0).sum("territory")
     broken = int((ds["occupied_abroad_national"] != expected).sum())
     c.expect(broken == 0, f"occupied_abroad_national is not the sum of occupied_end over abroad "
@@ -335,19 +342,7 @@ def check_interims(c, ds, period):
     c.expect(broken == 0, f"no_solution_end is not waiting_interim_end summed over services and "
                           f"no-solution situations in {broken} cells")
 
-    region_of = ds["territory_region"].astype(str)
-    home = ds["territory_abroad"] == 0
-    for stem in ("waiting_interim_end", "no_solution_end"):
-        by_region = ds[f"{stem}_by_region"]
-        for label in ds["region"].values:
-            expected = ds[stem].where(region_of == as_str(label), 0).sum("territory")
-            broken = int((by_region.sel(region=label) != expected).sum())
-            c.expect(broken == 0, f"{stem}_by_region for region {as_str(label)} is not the sum "
-                                  f"of {stem} over its territories in {broken} cells")
-        expected = ds[stem].where(home, 0).sum("territory")
-        broken = int((ds[f"{stem}_national"] != expected).sum())
-        c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over home territories "
-                              f"in {broken} cells")
+    check_region_and_national_sums(c, ds, ("waiting_interim_end", "no_solution_end"))
 
 
 def percentile(histogram, numerator, denominator):
