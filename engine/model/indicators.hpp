@@ -4,9 +4,49 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace parcours::model {
+
+/// One spell of one child in one state, for the individual spells table (on request).
+struct Spell {
+  enum class State : std::uint8_t {
+    kTooYoung,  // oriented to `service`, not yet old enough to join its list
+    kWaiting,   // on `service`'s list, holding no place
+    kInPlace,   // in a place of `service` (in `place_territory`)
+    kCreton,    // holding a place of `service` while on `next_service`'s list
+  };
+  enum class End : std::uint8_t {
+    kChanged,  // went on to another state (the child's next spell starts that day)
+    kLeft,     // left the sector at the end of a stay
+    kAgedOut,  // reached the age limit of the service it waited for
+    kDied,
+    kRemoved,  // taken off a list at a review (situation changed)
+    kHorizon,  // still going at the end of the run (censored)
+  };
+  std::uint64_t child = 0;  // the child's stream key: the same child in every policy variant
+  double start_day = 0.0;   // days since the start date (negative: began before it)
+  double end_day = 0.0;
+  std::uint16_t service = std::numeric_limits<std::uint16_t>::max();
+  std::uint16_t next_service = std::numeric_limits<std::uint16_t>::max();  // kCreton only
+  std::uint16_t territory = 0;  // home
+  std::uint16_t place_territory = std::numeric_limits<std::uint16_t>::max();  // kInPlace/kCreton
+  State state = State::kWaiting;
+  End end = End::kHorizon;
+  std::uint8_t attributes = 0;  // Attributes::pack() at the spell's end
+};
+
+/// The sizes of a replication's indicator arrays.
+struct Shape {
+  int periods = 0;
+  int territories = 0;
+  int services = 0;
+  int regions = 1;
+  int interims = 0;
+  int priorities = 1;
+  int impairments = 1;
+};
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
 struct Indicators {
@@ -42,6 +82,27 @@ struct Indicators {
   int interims = 0;
   std::vector<std::int64_t> waiting_interim_end;
 
+  // [period][home territory][service][priority]: children on the list at the period's end, by
+  // priority level (Model::lists.priority); they sum to waiting_end.
+  int priorities = 1;
+  std::vector<std::int64_t> waiting_priority_end;
+
+  // [period][home territory][service]
+  std::vector<std::int64_t> pag_end;            // on the list with a PAG, at the end
+  std::vector<std::int64_t> removed_at_review;  // taken off the list at a review, in period
+  std::vector<std::int64_t> died;  // deaths in period, by the service of their place (else
+                                   // of the list they were on or oriented to)
+  std::vector<std::int64_t> occupants_ase_end;  // in a place (anywhere), under ASE, at the end
+
+  // [period][home territory][service][impairment], at the period's end
+  int impairments = 1;
+  std::vector<std::int64_t> occupants_impairment_end;  // in a place of the service (anywhere)
+  std::vector<std::int64_t> waiting_impairment_end;    // on its list
+
+  // Individual spells, when the run asked for them (Simulation::record_spells), in the order
+  // they ended; spells still going at the horizon end there (End::kHorizon).
+  std::vector<Spell> spells;
+
   // [period][territory]: people in the sector (in a place, on a list, or oriented and not yet
   // old enough), so present_start + arrivals == present_end + departures.
   std::vector<std::int64_t> present_start;
@@ -53,11 +114,22 @@ struct Indicators {
 
   void resize(int n_periods, int n_territories, int n_services, int n_regions = 1,
               int n_interims = 0) {
+    resize(Shape{n_periods, n_territories, n_services, n_regions, n_interims});
+  }
+
+  void resize(const Shape& shape) {
+    const int n_periods = shape.periods;
+    const int n_territories = shape.territories;
+    const int n_services = shape.services;
+    const int n_regions = shape.regions;
+    const int n_interims = shape.interims;
     periods = n_periods;
     territories = n_territories;
     services = n_services;
     regions = n_regions;
     interims = n_interims;
+    priorities = shape.priorities;
+    impairments = shape.impairments;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -71,6 +143,14 @@ struct Indicators {
     admitted_from_list.assign(cells, 0);
     waited_days.assign(cells, 0.0);
     waiting_interim_end.assign(cells * static_cast<std::size_t>(n_interims), 0);
+    waiting_priority_end.assign(cells * static_cast<std::size_t>(priorities), 0);
+    pag_end.assign(cells, 0);
+    removed_at_review.assign(cells, 0);
+    died.assign(cells, 0);
+    occupants_ase_end.assign(cells, 0);
+    occupants_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
+    waiting_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
+    spells.clear();
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
     present_start.assign(flows, 0);
@@ -92,6 +172,16 @@ struct Indicators {
   [[nodiscard]] std::size_t interim_cell(int period, int territory, int service,
                                          int interim) const {
     return cell(period, territory, service) * static_cast<std::size_t>(interims) + interim;
+  }
+
+  [[nodiscard]] std::size_t priority_cell(int period, int territory, int service,
+                                          int priority) const {
+    return cell(period, territory, service) * static_cast<std::size_t>(priorities) + priority;
+  }
+
+  [[nodiscard]] std::size_t impairment_cell(int period, int territory, int service,
+                                            int impairment) const {
+    return cell(period, territory, service) * static_cast<std::size_t>(impairments) + impairment;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {

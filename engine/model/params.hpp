@@ -107,6 +107,89 @@ struct InterimSituation {
 
 inline constexpr std::uint8_t kNoInterim = std::numeric_limits<std::uint8_t>::max();
 
+/// A child's attributes: drawn once when the child enters the model, from the tables of the
+/// service it is first oriented to (or in place or waiting for at t = 0), and kept for life
+/// (`pag` excepted: set by a list review). Packed into one byte of the simulation's person.
+struct Attributes {
+  static constexpr int kMaxImpairments = 8;  // 3 bits
+  static constexpr int kMaxNeedsLevels = 4;  // 2 bits
+  std::uint8_t impairment = 0;  // index into Children::impairments
+  std::uint8_t needs = 0;       // index into Children::needs_levels
+  bool ase = false;             // under a child-protection (ASE) measure
+  bool boy = false;             // sex: true for a boy
+  bool pag = false;             // has a PAG (plan d'accompagnement global)
+
+  [[nodiscard]] constexpr std::uint8_t pack() const {
+    return static_cast<std::uint8_t>((impairment & 7U) | ((needs & 3U) << 3) |
+                                     (ase ? 1U << 5 : 0U) | (boy ? 1U << 6 : 0U) |
+                                     (pag ? 1U << 7 : 0U));
+  }
+
+  [[nodiscard]] static constexpr Attributes unpack(std::uint8_t bits) {
+    return Attributes{static_cast<std::uint8_t>(bits & 7U),
+                      static_cast<std::uint8_t>((bits >> 3) & 3U), ((bits >> 5) & 1U) != 0,
+                      ((bits >> 6) & 1U) != 0, ((bits >> 7) & 1U) != 0};
+  }
+};
+
+/// The categories children are described by, and what depends on them alone.
+struct Children {
+  std::vector<std::string> impairments{"all"};   // main impairment: 1..kMaxImpairments names
+  std::vector<std::string> needs_levels{"all"};  // needs intensity, lowest first: 1..kMaxNeedsLevels
+  // Deaths per person-year by impairment (a constant hazard at every age, in every state);
+  // empty: nobody dies in the model. Otherwise one rate >= 0 per impairment.
+  std::vector<double> mortality_per_year;
+};
+
+/// Who is oriented to a service: the attribute laws of children who enter the model through it.
+struct Profile {
+  std::vector<double> impairment_shares;  // one per Children::impairments, sum 1; empty: all 0
+  std::vector<double> needs_shares;       // one per Children::needs_levels, sum 1; empty: all 0
+  double ase_share = 0.0;                 // probability of a child-protection (ASE) measure
+  double boys_share = 0.5;                // probability of being a boy
+};
+
+/// A priority level of the waiting lists. A child on a list has the first level whose
+/// conditions all hold (unset conditions hold for anyone); the last level has none.
+struct PriorityLevel {
+  std::string name;
+  std::vector<std::uint8_t> needs;        // qualifying needs levels; empty: any
+  std::vector<std::uint8_t> impairments;  // qualifying impairments; empty: any
+  std::optional<bool> ase;                // must (true) or must not (false) be under ASE
+  std::optional<bool> pag;                // must (true) or must not (false) have a PAG
+  double min_age_years = 0.0;             // at least this old (at the join or the review)
+  double min_waited_years = 0.0;          // waited at least this long (idem)
+
+  [[nodiscard]] bool unconditional() const {
+    return needs.empty() && impairments.empty() && !ase && !pag && min_age_years <= 0.0 &&
+           min_waited_years <= 0.0;
+  }
+};
+
+/// A level with no conditions (the last level of every list).
+inline PriorityLevel any_child(std::string name) {
+  PriorityLevel level;
+  level.name = std::move(name);
+  return level;
+}
+
+/// How waiting lists are managed: priority levels, and the periodic active review of the
+/// lists (re-prioritisation, removal of children whose situation changed, PAG for children
+/// left with no solution).
+struct Lists {
+  std::vector<PriorityLevel> priority{any_child("all")};  // highest first; at most 8
+  int review_every_months = 0;     // reviews on months k × this, k >= 1; 0: never
+  double removal_per_review = 0.0;  // [0, 1]: a waiting child holding no place leaves the list
+                                    // (and the sector) at a review with this probability
+  // A child waiting with a no-solution interim situation for at least this long gets a PAG at
+  // the next review: its interim situation becomes `pag_interim` (partial services while it
+  // waits) and the priority conditions on `pag` apply. Infinity: no PAG.
+  double pag_after_years = std::numeric_limits<double>::infinity();
+  std::uint8_t pag_interim = kNoInterim;  // index into Model::interim (set when PAGs exist)
+
+  [[nodiscard]] bool has_reviews() const { return review_every_months > 0; }
+};
+
 /// A kind of place (IME, SESSAD, an adult service...).
 struct Service {
   std::string name;
@@ -122,6 +205,7 @@ struct Service {
   // Interim situation of a child who must wait for a place here (and holds no other place):
   // one probability per Model::interim, summing to 1; empty: not recorded for this service.
   std::vector<double> interim_shares;
+  Profile children;  // attributes of children who enter the model through this service
 
   [[nodiscard]] bool has_age_limit() const {
     return age_limit_years < std::numeric_limits<double>::infinity();
@@ -162,6 +246,8 @@ struct Model {
   PlacementRule placement;
   std::vector<Service> services;
   std::vector<InterimSituation> interim;  // at most 254; empty: none recorded
+  Children children;
+  Lists lists;
   Arrivals arrivals;
   std::vector<CalibrationTarget> calibration;
   int horizon_years = 1;

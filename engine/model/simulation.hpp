@@ -76,6 +76,9 @@ class Simulation {
 
   void set_monitor(Monitor* monitor) { monitor_ = monitor; }
 
+  /// Records every child's spells in Indicators::spells (off by default: it costs memory).
+  void record_spells(bool on) { record_spells_ = on; }
+
   /// Runs to the horizon and returns the indicators. Call once.
   [[nodiscard]] Indicators run();
 
@@ -186,6 +189,7 @@ class Simulation {
   int period_ = 0;
   Observer* observer_ = nullptr;
   Monitor* monitor_ = nullptr;
+  bool record_spells_ = false;
 };
 
 }  // namespace parcours::model

@@ -63,6 +63,7 @@ Results run(const model::Model& model, const funding::Params& funding, const Opt
       const auto t0 = std::chrono::steady_clock::now();
       model::Simulation simulation(model, options.seed, static_cast<std::uint64_t>(r));
       simulation.set_monitor(&monitor);
+      simulation.record_spells(options.spells);
       ReplicationResult& out = results.replications[slot];
       out.indicators = simulation.run();
       out.spending_euros = funding::spending(out.indicators, funding);

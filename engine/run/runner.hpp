@@ -27,6 +27,7 @@ struct Options {
   int threads = 1;                            // 0: OpenMP's default
   const std::atomic<bool>* cancel = nullptr;  // set to stop early; run() then throws Cancelled
   ProgressObserver* progress = nullptr;
+  bool spells = false;  // record each child's spells (Indicators::spells)
 };
 
 struct ReplicationResult {
