@@ -17,6 +17,9 @@ enum class Stream : std::uint32_t {
   kStayOutcome = 5,      // entity: person, occurrence: stay number
   kAgeLimitOutcome = 6,  // entity: person, occurrence: stay number
   kInterim = 7,          // entity: person, occurrence: stays begun when it joined a list
+  kAttributes = 8,       // entity: person; impairment, needs, ASE, sex
+  kListReview = 9,       // entity: person, occurrence: review number; removal at a review
+  kMortality = 10,       // entity: person, occurrence: 4 × stays begun + phase; time to death
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

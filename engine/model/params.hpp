@@ -113,11 +113,11 @@ inline constexpr std::uint8_t kNoInterim = std::numeric_limits<std::uint8_t>::ma
 struct Attributes {
   static constexpr int kMaxImpairments = 8;  // 3 bits
   static constexpr int kMaxNeedsLevels = 4;  // 2 bits
-  std::uint8_t impairment = 0;  // index into Children::impairments
-  std::uint8_t needs = 0;       // index into Children::needs_levels
-  bool ase = false;             // under a child-protection (ASE) measure
-  bool boy = false;             // sex: true for a boy
-  bool pag = false;             // has a PAG (plan d'accompagnement global)
+  std::uint8_t impairment = 0;               // index into Children::impairments
+  std::uint8_t needs = 0;                    // index into Children::needs_levels
+  bool ase = false;                          // under a child-protection (ASE) measure
+  bool boy = false;                          // sex: true for a boy
+  bool pag = false;                          // has a PAG (plan d'accompagnement global)
 
   [[nodiscard]] constexpr std::uint8_t pack() const {
     return static_cast<std::uint8_t>((impairment & 7U) | ((needs & 3U) << 3) |
@@ -134,10 +134,11 @@ struct Attributes {
 
 /// The categories children are described by, and what depends on them alone.
 struct Children {
-  std::vector<std::string> impairments{"all"};   // main impairment: 1..kMaxImpairments names
-  std::vector<std::string> needs_levels{"all"};  // needs intensity, lowest first: 1..kMaxNeedsLevels
-  // Deaths per person-year by impairment (a constant hazard at every age, in every state);
-  // empty: nobody dies in the model. Otherwise one rate >= 0 per impairment.
+  std::vector<std::string> impairments{"all"};  // main impairment: 1..kMaxImpairments names
+  // Needs intensity, lowest first: 1..kMaxNeedsLevels names.
+  std::vector<std::string> needs_levels{"all"};
+  // By impairment, the probability q in [0, 1) of dying within a year, at every age and in
+  // every state (a constant hazard of -ln(1 - q) per year); empty: nobody dies in the model.
   std::vector<double> mortality_per_year;
 };
 
@@ -178,7 +179,7 @@ inline PriorityLevel any_child(std::string name) {
 /// left with no solution).
 struct Lists {
   std::vector<PriorityLevel> priority{any_child("all")};  // highest first; at most 8
-  int review_every_months = 0;     // reviews on months k × this, k >= 1; 0: never
+  int review_every_months = 0;      // reviews on months k × this, k >= 1; 0: never
   double removal_per_review = 0.0;  // [0, 1]: a waiting child holding no place leaves the list
                                     // (and the sector) at a review with this probability
   // A child waiting with a no-solution interim situation for at least this long gets a PAG at

@@ -12,7 +12,9 @@ namespace parcours::model {
 
 namespace {
 
-constexpr std::uint32_t kGenerationMask = (1U << 29) - 1;
+constexpr std::uint32_t kTypeBits = 4;
+constexpr std::uint32_t kTypeMask = (1U << kTypeBits) - 1;
+constexpr std::uint32_t kGenerationMask = (1U << (32 - kTypeBits)) - 1;
 
 // Stream entities of people: stable under policy changes, so that the k-th newcomer of a
 // territory is the same child in a baseline and in a reform (common random numbers).
@@ -93,8 +95,34 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
     region_of_.push_back(territory.region < n_regions_ ? territory.region : RegionId{0});
   }
   orientation_cdf_ = cumulative(model.arrivals.orientation);
-  out_.resize(model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
-              n_regions_, static_cast<int>(n_interims));
+  n_impairments_ = std::max<std::size_t>(1, model.children.impairments.size());
+  PARCOURS_CHECK(n_impairments_ <= Attributes::kMaxImpairments &&
+                     model.children.needs_levels.size() <= Attributes::kMaxNeedsLevels,
+                 "too many impairments or needs levels");
+  for (const Service& service : model.services) {
+    PARCOURS_CHECK(service.children.impairment_shares.empty() ||
+                       service.children.impairment_shares.size() == n_impairments_,
+                   "one impairment share per impairment");
+    impairment_cdf_.push_back(cumulative(service.children.impairment_shares));
+    needs_cdf_.push_back(cumulative(service.children.needs_shares));
+  }
+  n_levels_ = std::max(1, static_cast<int>(model.lists.priority.size()));
+  PARCOURS_CHECK(n_levels_ <= kMaxLevels, "too many priority levels");
+  in_place_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
+  waiting_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
+  in_place_ase_.assign(n_territories * n_services_, 0);
+  if (!model.children.mortality_per_year.empty()) {
+    PARCOURS_CHECK(model.children.mortality_per_year.size() == n_impairments_,
+                   "one mortality rate per impairment");
+    for (const double rate : model.children.mortality_per_year) {
+      // A yearly probability q of dying is a constant hazard of -ln(1 - q) per year.
+      death_rate_per_day_.push_back(-std::log1p(-rate) / core::kDaysPerYear);
+    }
+  }
+  horizon_ = model.period_days() * model.periods();
+  out_.resize(Shape{model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
+                    n_regions_, static_cast<int>(n_interims), n_levels_,
+                    static_cast<int>(n_impairments_)});
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -102,9 +130,12 @@ void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
 }
 
 void Simulation::schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation) {
-  queue_.push(
-      core::SimTime{day}, type == Ev::kPeriodEnd ? kRankPeriodEnd : kRankPerson,
-      Payload{id, ((generation & kGenerationMask) << 3) | static_cast<std::uint32_t>(type)});
+  const std::uint8_t rank = type == Ev::kPeriodEnd ? kRankPeriodEnd
+                            : type == Ev::kReview  ? kRankReview
+                                                   : kRankPerson;
+  queue_.push(core::SimTime{day}, rank,
+              Payload{id, ((generation & kGenerationMask) << kTypeBits) |
+                              static_cast<std::uint32_t>(type)});
 }
 
 void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceId service) {
@@ -114,10 +145,25 @@ void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceI
   }
 }
 
-std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t,
-                                     std::uint64_t key) {
+std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t, std::uint64_t key,
+                                     ServiceId entry_service) {
   ++present_[t];
-  const Person person{day - core::years_to_days(age_years), key, 0.0F, t};
+  Person person{day - core::years_to_days(age_years), key, 0.0F, t};
+  // Attributes come from a stream of their own: adding them moved no other draw.
+  core::KeyedRng gen(seed_, replication_, core::Stream::kAttributes, key);
+  const Profile& profile = model_.services[entry_service].children;
+  Attributes a;
+  const double u_impairment = core::uniform01(gen);
+  const double u_needs = core::uniform01(gen);
+  a.ase = core::uniform01(gen) < profile.ase_share;
+  a.boy = core::uniform01(gen) < profile.boys_share;
+  if (const auto& cdf = impairment_cdf_[entry_service]; !cdf.empty()) {
+    a.impairment = static_cast<std::uint8_t>(pick(cdf, u_impairment));
+  }
+  if (const auto& cdf = needs_cdf_[entry_service]; !cdf.empty()) {
+    a.needs = static_cast<std::uint8_t>(pick(cdf, u_needs));
+  }
+  person.attributes = a.pack();
   // Reuse the id of someone who left, most recent first: the live people stay in a compact,
   // cache-warm block instead of spreading over every id ever given. Generations keep
   // counting, so events and list entries of the former owner stay stale.
@@ -131,6 +177,9 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   auto p = static_cast<std::uint32_t>(people_.size());
   people_.push_back(person);
   generations_.resize(people_.size());
+  if (record_spells_) {
+    spell_of_.resize(people_.size());
+  }
   return p;
 }
 
@@ -153,7 +202,8 @@ void Simulation::place_initial_occupants() {
         core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
         const double age = core::sample(gen, service.initial.age_years);
         const auto place_t = static_cast<TerritoryId>(t);
-        const auto p = new_person(0.0, age, home_of_initial(gen, place_t), key);
+        const auto p =
+            new_person(0.0, age, home_of_initial(gen, place_t), key, static_cast<ServiceId>(s));
         admit(0.0, p, place_t, static_cast<ServiceId>(s), Admission::kInitial);
       }
     }
@@ -190,13 +240,16 @@ void Simulation::place_initial_waiters() {
       std::stable_sort(waiters.begin(), waiters.end(),
                        [](const Waiter& a, const Waiter& b) { return a.since < b.since; });
       for (const Waiter& w : waiters) {
-        const auto p = new_person(0.0, w.age, static_cast<TerritoryId>(t), w.key);
+        const auto p =
+            new_person(0.0, w.age, static_cast<TerritoryId>(t), w.key, static_cast<ServiceId>(s));
         Person& person = people_[p];
         person.waiting = static_cast<ServiceId>(s);
         const double eligible_day =
             person.birth_day + core::years_to_days(model_.services[s].min_age_years);
         if (eligible_day > 0.0) {  // too young yet: joins (and starts waiting) at that age
           schedule(eligible_day, Ev::kEligible, p, generations_.current(p));
+          open_spell(0.0, p, Spell::State::kTooYoung);
+          schedule_death(0.0, p, 2);
         } else {
           join_list(0.0, p, static_cast<ServiceId>(s), w.since);
         }
@@ -258,6 +311,12 @@ Indicators Simulation::run() {
   for (int p = 0; p < model_.periods(); ++p) {
     schedule(model_.period_days() * (p + 1), Ev::kPeriodEnd, static_cast<std::uint32_t>(p));
   }
+  if (model_.lists.has_reviews()) {
+    const double every = core::kDaysPerMonth * model_.lists.review_every_months;
+    for (std::uint32_t k = 1; every * k < horizon; ++k) {
+      schedule(every * k, Ev::kReview, k);
+    }
+  }
   for (std::size_t t = 0; t < present_.size(); ++t) {
     out_.present_start[out_.flow(0, static_cast<int>(t))] = present_[t];
   }
@@ -272,10 +331,10 @@ Indicators Simulation::run() {
       __builtin_prefetch(&people_[next->id]);
     }
     const double day = key.at.days;  // never past the horizon: the last period end stops us
-    const auto type = static_cast<Ev>(payload.tag & 7U);
-    const std::uint32_t generation = payload.tag >> 3;
+    const auto type = static_cast<Ev>(payload.tag & kTypeMask);
+    const std::uint32_t generation = payload.tag >> kTypeBits;
     if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
-        (generations_.current(payload.id) & kGenerationMask) != generation) {
+        type != Ev::kReview && (generations_.current(payload.id) & kGenerationMask) != generation) {
       continue;  // cancelled: the person's state changed since this was scheduled
     }
     ++out_.events;
@@ -285,7 +344,8 @@ Indicators Simulation::run() {
         break;
       case Ev::kScripted: {
         const auto& a = scripted_[payload.id];
-        const auto p = new_person(day, a.age_years, a.territory, scripted_key(payload.id));
+        const auto p =
+            new_person(day, a.age_years, a.territory, scripted_key(payload.id), a.service);
         ++out_.arrivals[out_.flow(period_, a.territory)];
         emit(day, EventKind::kArrival, p, a.service);
         orient(day, p, a.service);
@@ -308,6 +368,12 @@ Indicators Simulation::run() {
       case Ev::kPeriodEnd:
         on_period_end(static_cast<int>(payload.id));
         break;
+      case Ev::kDeath:
+        on_death(day, payload.id);
+        break;
+      case Ev::kReview:
+        on_review(day, payload.id);
+        break;
     }
     if (period_ == model_.periods()) {
       break;  // the horizon: later events, and same-time ones ranked after it, are not run
@@ -324,6 +390,9 @@ Indicators Simulation::run() {
     monitor_->on_progress(since_report);
   }
   PARCOURS_CHECK(period_ == model_.periods(), "run ended before the horizon");
+  for (std::uint32_t p = 0; p < spell_of_.size(); ++p) {
+    close_spell(horizon, p, Spell::End::kHorizon);
+  }
   return std::move(out_);
 }
 
@@ -338,7 +407,7 @@ void Simulation::on_arrival(double day, TerritoryId t) {
   if (const auto& own_law = model_.services[s].arrival_age_years) {
     age = core::sample(gen, *own_law);  // drawn after the common law: that draw stays the same
   }
-  const auto p = new_person(day, age, t, key);
+  const auto p = new_person(day, age, t, key, s);
   ++out_.arrivals[out_.flow(period_, t)];
   emit(day, EventKind::kArrival, p, s);
   orient(day, p, s);
@@ -352,6 +421,10 @@ void Simulation::orient(double day, std::uint32_t p, ServiceId s) {
   const double eligible_day = person.birth_day + core::years_to_days(service.min_age_years);
   if (eligible_day > day) {
     schedule(eligible_day, Ev::kEligible, p, generations_.current(p));
+    if (person.place == kNoService) {
+      open_spell(day, p, Spell::State::kTooYoung);
+    }
+    schedule_death(day, p, 2);
     return;
   }
   join_list(day, p, s);
@@ -381,17 +454,24 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   emit(day, EventKind::kJoinList, p, s);
   const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
   Cell& c = cell(person.territory, s);
-  c.queue.emplace_back(p, g);
-  ++c.waiting;
   person.waiting_since = static_cast<float>(waiting_since);
+  c.lists[static_cast<std::size_t>(level_of(day, person))].entries.emplace_back(p, g);
+  ++c.waiting;
+  const Attributes a = Attributes::unpack(person.attributes);
+  ++waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
+  c.pag += a.pag ? 1 : 0;
   begin_interim(p, s);
   if (person.place != kNoService) {
     ++cell(person.place_territory, person.place).holding;
     emit(day, EventKind::kHold, p, person.place);
+    open_spell(day, p, Spell::State::kCreton);
+  } else {
+    open_spell(std::min(day, waiting_since), p, Spell::State::kWaiting);
   }
   if (service.has_age_limit()) {
     schedule(person.birth_day + core::years_to_days(service.age_limit_years), Ev::kAgedOut, p, g);
   }
+  schedule_death(day, p, 1);
 }
 
 // Where `p` can take a place of `s` now: at home if one is free, else the first territory of
@@ -458,8 +538,15 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   person.place = s;
   person.place_territory = t;
   person.waiting = kNoService;
+  open_spell(day, p, Spell::State::kInPlace);
+  Attributes a = Attributes::unpack(person.attributes);
+  a.pag = false;  // a PAG ends with the admission it was for
+  person.attributes = a.pack();
+  ++in_place_by_impairment_[profile_index(person.territory, s, a.impairment)];
+  in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] += a.ase ? 1 : 0;
   ++person.stays;
   const auto g = generations_.cancel_all(p);
+  schedule_death(day, p, 0);
   core::KeyedRng gen(seed_, replication_, core::Stream::kStayLength, person.key, person.stays);
   const double end = day + core::years_to_days(core::sample(gen, service.length_of_stay_years));
   if (service.has_age_limit()) {
@@ -491,38 +578,89 @@ void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
   }
 }
 
-// The first live entry of (list_t, s)'s list, if any, takes the free place of (place_t, s).
+// The first live entry of (list_t, s)'s list, if any, takes the free place of (place_t, s):
+// the highest priority level first, and in a level the longest wait.
 bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s) {
   Cell& c = cell(list_t, s);
-  while (c.waiting > 0) {
-    PARCOURS_DCHECK(c.head < c.queue.size(), "waiting count out of step with the queue");
-    if (c.head + 8 < c.queue.size()) {
-      generations_.prefetch(c.queue[c.head + 8].first);  // stale runs are common: read ahead
-    }
-    const auto [next, g] = c.queue[c.head++];
-    // Whoever leaves a list (aged out, gone) has a new generation, so a live entry is enough:
-    // no need to read the person, a cache miss per stale entry on long lists.
-    if (!generations_.is_live(next, g)) {
-      continue;  // left the list (aged out) since joining
-    }
-    PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
-    --c.waiting;
-    if (c.head > 4096 && c.head * 2 > c.queue.size()) {
-      c.queue.erase(c.queue.begin(), c.queue.begin() + static_cast<std::ptrdiff_t>(c.head));
-      c.head = 0;
-    }
-    end_interim(next);
-    const Person& person = people_[next];
-    const ServiceId held = person.place;
-    const TerritoryId held_territory = person.place_territory;
-    admit(day, next, place_t, s, Admission::kFromList);
-    if (held != kNoService) {
-      --cell(held_territory, held).holding;
-      release(day, list_t, held_territory, held);
-    }
-    return true;
+  if (c.waiting == 0) {
+    return false;
   }
+  for (int level = 0; level < n_levels_; ++level) {
+    Queue& q = c.lists[static_cast<std::size_t>(level)];
+    while (q.head < q.entries.size()) {
+      if (q.head + 8 < q.entries.size()) {
+        generations_.prefetch(q.entries[q.head + 8].first);  // stale runs are common: read ahead
+      }
+      const auto [next, g] = q.entries[q.head++];
+      // Whoever leaves a list (aged out, gone) has a new generation, so a live entry is enough:
+      // no need to read the person, a cache miss per stale entry on long lists.
+      if (!generations_.is_live(next, g)) {
+        continue;  // left the list (aged out) since joining
+      }
+      PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
+      if (q.head > 4096 && q.head * 2 > q.entries.size()) {
+        q.entries.erase(q.entries.begin(), q.entries.begin() + static_cast<std::ptrdiff_t>(q.head));
+        q.head = 0;
+      }
+      leave_list(next);
+      const Person& person = people_[next];
+      const ServiceId held = person.place;
+      const TerritoryId held_territory = person.place_territory;
+      admit(day, next, place_t, s, Admission::kFromList);
+      if (held != kNoService) {
+        release(day, list_t, held_territory, held);
+      }
+      return true;
+    }
+  }
+  PARCOURS_DCHECK(false, "waiting count out of step with the lists");
   return false;
+}
+
+// `p` leaves the list it is on (admitted, aged out, died, removed): every count of the list's
+// people follows. Its entry goes stale by the caller's change of generation (or is consumed).
+void Simulation::leave_list(std::uint32_t p) {
+  Person& person = people_[p];
+  const ServiceId s = person.waiting;
+  Cell& c = cell(person.territory, s);
+  --c.waiting;
+  const Attributes a = Attributes::unpack(person.attributes);
+  --waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
+  c.pag -= a.pag ? 1 : 0;
+  end_interim(p);
+  if (person.place != kNoService) {
+    --cell(person.place_territory, person.place).holding;
+  }
+}
+
+// Whether a person oriented to a service (person.waiting set) is on its list yet, rather than
+// too young for it: it joins on the day it reaches the minimum age.
+bool Simulation::on_list(double day, const Person& person) const {
+  return person.birth_day + core::years_to_days(model_.services[person.waiting].min_age_years) <=
+         day;
+}
+
+// The priority level of a child on a list, on `day`: the first whose conditions all hold.
+int Simulation::level_of(double day, const Person& person) const {
+  if (n_levels_ == 1) {
+    return 0;
+  }
+  const Attributes a = Attributes::unpack(person.attributes);
+  const auto& levels = model_.lists.priority;
+  const auto has = [](const std::vector<std::uint8_t>& set, std::uint8_t x) {
+    return set.empty() || std::find(set.begin(), set.end(), x) != set.end();
+  };
+  for (int i = 0; i + 1 < n_levels_; ++i) {
+    const PriorityLevel& level = levels[static_cast<std::size_t>(i)];
+    if (has(level.needs, a.needs) && has(level.impairments, a.impairment) &&
+        (!level.ase || *level.ase == a.ase) && (!level.pag || *level.pag == a.pag) &&
+        day - person.birth_day >= core::years_to_days(level.min_age_years) &&
+        day - static_cast<double>(person.waiting_since) >=
+            core::years_to_days(level.min_waited_years)) {
+      return i;
+    }
+  }
+  return n_levels_ - 1;
 }
 
 // A child who queues for `s` without a place draws where it waits meanwhile (from a stream of
@@ -570,6 +708,9 @@ void Simulation::vacate(double day, std::uint32_t p) {
   Person& person = people_[p];
   const ServiceId s = person.place;
   const TerritoryId t = person.place_territory;
+  const Attributes a = Attributes::unpack(person.attributes);
+  --in_place_by_impairment_[profile_index(person.territory, s, a.impairment)];
+  in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] -= a.ase ? 1 : 0;
   person.place = kNoService;
   person.place_territory = kNoTerritory;
   release(day, person.territory, t, s);
@@ -594,7 +735,7 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
   switch (chosen->action) {
     case Action::kLeave:
       vacate(day, p);
-      depart(day, p);
+      depart(day, p, Spell::End::kLeft);
       break;
     case Action::kOrient:
       generations_.cancel_all(p);
@@ -608,8 +749,9 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
   }
 }
 
-void Simulation::depart(double day, std::uint32_t p) {
+void Simulation::depart(double day, std::uint32_t p, Spell::End why) {
   Person& person = people_[p];
+  close_spell(day, p, why);
   generations_.cancel_all(p);
   person.waiting = kNoService;
   person.place = kNoService;
@@ -629,17 +771,142 @@ void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   emit(day, EventKind::kAgedOutWaiting, p, s);
   const ServiceId held = person.place;
   if (queued) {
-    end_interim(p);
-    --cell(person.territory, s).waiting;
-    if (held != kNoService) {
-      --cell(person.place_territory, held).holding;
-    }
+    leave_list(p);
   }
   person.waiting = kNoService;
   if (held != kNoService) {
     vacate(day, p);
   }
-  depart(day, p);
+  depart(day, p, Spell::End::kAgedOut);
+}
+
+// Deaths: with a constant hazard by impairment, the time to death can be drawn afresh at each
+// change of state (the law is memoryless), from a stream keyed by the child and the change
+// (4 × stays + phase: 0 admitted, 1 joined a list, 2 oriented while too young), so it needs no
+// room in the person and stays the same child's draw under any policy.
+void Simulation::schedule_death(double day, std::uint32_t p, int phase) {
+  if (death_rate_per_day_.empty()) {
+    return;
+  }
+  const Person& person = people_[p];
+  const double rate = death_rate_per_day_[Attributes::unpack(person.attributes).impairment];
+  if (rate <= 0.0) {
+    return;
+  }
+  core::KeyedRng gen(seed_, replication_, core::Stream::kMortality, person.key,
+                     std::uint64_t{person.stays} * 4 + static_cast<std::uint64_t>(phase));
+  const double at = day + boost::random::exponential_distribution<double>(rate)(gen);
+  if (at < horizon_) {
+    schedule(at, Ev::kDeath, p, generations_.current(p));
+  }
+}
+
+void Simulation::on_death(double day, std::uint32_t p) {
+  Person& person = people_[p];
+  const ServiceId counted = person.place != kNoService ? person.place : person.waiting;
+  ++out_.died[out_.cell(period_, person.territory, counted)];
+  emit(day, EventKind::kDied, p, counted);
+  if (person.waiting != kNoService && on_list(day, person)) {
+    leave_list(p);
+  }
+  person.waiting = kNoService;
+  if (person.place != kNoService) {
+    vacate(day, p);
+  }
+  depart(day, p, Spell::End::kDied);
+}
+
+// The periodic active review of every list: children holding no place leave the list (and the
+// sector) with probability removal_per_review; children left with no solution long enough get
+// a PAG; then each list is re-sorted by priority level, and by length of wait within a level.
+// Removals free no place, so no admission happens during the walk.
+void Simulation::on_review(double day, std::uint32_t review) {
+  const Lists& lists = model_.lists;
+  const std::size_t homes = model_.home_territories();
+  const double pag_after = core::years_to_days(lists.pag_after_years);
+  for (std::size_t t = 0; t < homes; ++t) {
+    for (std::size_t s = 0; s < n_services_; ++s) {
+      Cell& c = cells_[t * n_services_ + s];
+      if (c.waiting == 0) {
+        continue;
+      }
+      review_scratch_.clear();
+      for (Queue& q : c.lists) {
+        for (std::size_t i = q.head; i < q.entries.size(); ++i) {
+          if (generations_.is_live(q.entries[i].first, q.entries[i].second)) {
+            review_scratch_.push_back(q.entries[i]);
+          }
+        }
+        q.entries.clear();
+        q.head = 0;
+      }
+      std::stable_sort(review_scratch_.begin(), review_scratch_.end(),
+                       [this](const auto& x, const auto& y) {
+                         return people_[x.first].waiting_since < people_[y.first].waiting_since;
+                       });
+      for (const auto& [p, g] : review_scratch_) {
+        Person& person = people_[p];
+        if (person.place == kNoService && lists.removal_per_review > 0.0) {
+          core::KeyedRng gen(seed_, replication_, core::Stream::kListReview, person.key, review);
+          if (core::uniform01(gen) < lists.removal_per_review) {
+            ++out_.removed_at_review[out_.cell(period_, static_cast<int>(t), static_cast<int>(s))];
+            emit(day, EventKind::kRemoved, p, person.waiting);
+            leave_list(p);
+            person.waiting = kNoService;
+            depart(day, p, Spell::End::kRemoved);
+            continue;
+          }
+        }
+        Attributes a = Attributes::unpack(person.attributes);
+        if (!a.pag && person.interim != kNoInterim && model_.interim[person.interim].no_solution &&
+            day - static_cast<double>(person.waiting_since) >= pag_after) {
+          close_spell(day, p, Spell::End::kChanged);  // the waiting spell ends without a PAG
+          a.pag = true;
+          person.attributes = a.pack();
+          ++c.pag;
+          if (lists.pag_interim != kNoInterim) {
+            const std::size_t n = model_.interim.size();
+            --interim_[(t * n_services_ + s) * n + person.interim];
+            person.interim = lists.pag_interim;
+            ++interim_[(t * n_services_ + s) * n + person.interim];
+          }
+          emit(day, EventKind::kPag, p, person.waiting);
+          open_spell(day, p, Spell::State::kWaiting);
+        }
+        c.lists[static_cast<std::size_t>(level_of(day, person))].entries.emplace_back(p, g);
+      }
+    }
+  }
+}
+
+// Spells (when recorded): a person is in at most one open spell; opening a new one ends the
+// current one that day.
+void Simulation::open_spell(double start, std::uint32_t p, Spell::State state) {
+  if (!record_spells_) {
+    return;
+  }
+  close_spell(start, p, Spell::End::kChanged);
+  const Person& person = people_[p];
+  OpenSpell& open = spell_of_[p];
+  open.start = start;
+  open.state = state;
+  open.open = true;
+  open.service = state == Spell::State::kCreton || state == Spell::State::kInPlace ? person.place
+                                                                                   : person.waiting;
+  open.next_service = state == Spell::State::kCreton ? person.waiting : kNoService;
+  open.place_territory = person.place_territory;
+}
+
+void Simulation::close_spell(double day, std::uint32_t p, Spell::End why) {
+  if (!record_spells_ || !spell_of_[p].open) {
+    return;
+  }
+  OpenSpell& open = spell_of_[p];
+  const Person& person = people_[p];
+  open.open = false;
+  out_.spells.push_back(Spell{person.key, open.start, std::max(open.start, day), open.service,
+                              open.next_service, person.territory, open.place_territory, open.state,
+                              why, person.attributes});
 }
 
 void Simulation::on_period_end(int period) {
@@ -657,6 +924,28 @@ void Simulation::on_period_end(int period) {
       out_.occupied_end[i] = c.occupied;
       out_.away_end[i] = c.placed_away;
       out_.abroad_end[i] = c.placed_abroad;
+      const auto ts = static_cast<std::size_t>(t) * n_services_ + s;
+      out_.pag_end[i] = c.pag;
+      out_.occupants_ase_end[i] = in_place_ase_[ts];
+      for (std::size_t k = 0; k < n_impairments_; ++k) {
+        out_.occupants_impairment_end[i * n_impairments_ + k] =
+            in_place_by_impairment_[ts * n_impairments_ + k];
+        out_.waiting_impairment_end[i * n_impairments_ + k] =
+            waiting_by_impairment_[ts * n_impairments_ + k];
+      }
+      if (n_levels_ == 1) {
+        out_.waiting_priority_end[i] = c.waiting;
+      } else {
+        for (int level = 0; level < n_levels_; ++level) {
+          const Queue& q = c.lists[static_cast<std::size_t>(level)];
+          std::int64_t live = 0;
+          for (std::size_t e = q.head; e < q.entries.size(); ++e) {
+            live += generations_.is_live(q.entries[e].first, q.entries[e].second) ? 1 : 0;
+          }
+          out_.waiting_priority_end[out_.priority_cell(period, t, static_cast<int>(s), level)] =
+              live;
+        }
+      }
       for (int k = 0; k < out_.interims; ++k) {
         out_.waiting_interim_end[out_.interim_cell(period, t, static_cast<int>(s), k)] =
             interim_[(static_cast<std::size_t>(t) * n_services_ + s) * out_.interims + k];

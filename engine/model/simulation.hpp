@@ -8,6 +8,7 @@
 #include "engine/model/indicators.hpp"
 #include "engine/model/params.hpp"
 
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -23,6 +24,9 @@ enum class EventKind : std::uint8_t {
   kAgedOutWaiting,  // left `service`'s list at its age limit
   kLeave,           // left the sector
   kPeriodEnd,       // end of an indicator period; person is the period index
+  kDied,            // died (then kLeave)
+  kRemoved,         // taken off `service`'s list at a review (then kLeave)
+  kPag,             // got a PAG while waiting for `service`
 };
 
 struct EventRecord {
@@ -90,12 +94,14 @@ class Simulation {
     kAgeLimit,
     kAgedOut,
     kEligible,
-    kPeriodEnd
+    kPeriodEnd,
+    kDeath,
+    kReview,
   };
 
   struct Payload {
-    std::uint32_t id;   // person, territory (arrivals), script index or period
-    std::uint32_t tag;  // generation << 3 | event type
+    std::uint32_t id;   // person, territory (arrivals), script index, period or review
+    std::uint32_t tag;  // generation << 4 | event type
   };
 
   struct Person {  // 32 bytes: the people array is the hottest memory of a run
@@ -108,27 +114,46 @@ class Simulation {
     ServiceId waiting = kNoService;              // service whose list it is on (or will join)
     std::uint16_t stays = 0;            // stays begun: the occurrence of stay-keyed streams
     std::uint8_t interim = kNoInterim;  // situation while on a list without a place
+    std::uint8_t attributes = 0;        // Attributes::pack()
+  };
+
+  static constexpr int kMaxLevels = 8;  // priority levels of a list
+
+  struct Queue {  // one priority level of a list: (person, generation), FIFO
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
+    std::size_t head = 0;
+  };
+
+  struct OpenSpell {  // the spell a person is in now (when spells are recorded)
+    double start = 0.0;
+    ServiceId service = kNoService;
+    ServiceId next_service = kNoService;
+    TerritoryId place_territory = kNoTerritory;
+    Spell::State state = Spell::State::kWaiting;
+    bool open = false;
   };
 
   struct Cell {  // one (territory, service)
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
-    std::int64_t waiting = 0;  // live entries of `queue`
+    std::int64_t waiting = 0;  // live entries of `lists`
     std::int64_t holding = 0;  // occupants holding this place while waiting elsewhere
+    std::int64_t pag = 0;      // live entries with a PAG
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     // Children whose home is this cell's territory, in a place of its service elsewhere.
-    std::int64_t placed_away = 0;                                // in another home territory
-    std::int64_t placed_abroad = 0;                              // in an abroad territory
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> queue;  // (person, generation), FIFO
-    std::size_t head = 0;
+    std::int64_t placed_away = 0;         // in another home territory
+    std::int64_t placed_abroad = 0;       // in an abroad territory
+    std::array<Queue, kMaxLevels> lists;  // by priority level, highest first
   };
 
   static constexpr std::uint8_t kRankPeriodEnd = 0;
   static constexpr std::uint8_t kRankPerson = 1;
+  static constexpr std::uint8_t kRankReview = 2;  // after the day's person events
 
   void schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation = 0);
-  std::uint32_t new_person(double day, double age_years, TerritoryId t, std::uint64_t key);
+  std::uint32_t new_person(double day, double age_years, TerritoryId t, std::uint64_t key,
+                           ServiceId entry_service);
   void emit(double day, EventKind kind, std::uint32_t person, ServiceId service);
 
   Cell& cell(TerritoryId t, ServiceId s) {
@@ -159,7 +184,20 @@ class Simulation {
   void end_interim(std::uint32_t p);
   void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
               core::Stream purpose);
-  void depart(double day, std::uint32_t p);
+  void depart(double day, std::uint32_t p, Spell::End why);
+  void leave_list(std::uint32_t p);
+  [[nodiscard]] bool on_list(double day, const Person& person) const;
+  [[nodiscard]] int level_of(double day, const Person& person) const;
+  void schedule_death(double day, std::uint32_t p, int phase);
+  void on_death(double day, std::uint32_t p);
+  void on_review(double day, std::uint32_t review);
+  void open_spell(double start, std::uint32_t p, Spell::State state);
+  void close_spell(double day, std::uint32_t p, Spell::End why);
+
+  [[nodiscard]] std::size_t profile_index(TerritoryId t, ServiceId s, int impairment) const {
+    return (static_cast<std::size_t>(t) * n_services_ + s) * n_impairments_ + impairment;
+  }
+
   void on_aged_out(double day, std::uint32_t p, bool queued);
   void on_period_end(int period);
   void place_initial_occupants();
@@ -183,7 +221,19 @@ class Simulation {
   std::vector<std::int64_t> present_;  // per territory
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
   std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
-  std::vector<std::vector<double>> interim_cdf_;  // per service: cumulative interim shares
+  std::vector<std::vector<double>> interim_cdf_;     // per service: cumulative interim shares
+  std::vector<std::vector<double>> impairment_cdf_;  // per service (empty: impairment 0)
+  std::vector<std::vector<double>> needs_cdf_;       // per service (empty: level 0)
+  std::size_t n_impairments_ = 1;
+  int n_levels_ = 1;
+  // [home territory][service][impairment]: in a place (anywhere), on the list
+  std::vector<std::int64_t> in_place_by_impairment_;
+  std::vector<std::int64_t> waiting_by_impairment_;
+  std::vector<std::int64_t> in_place_ase_;  // [home territory][service]
+  std::vector<double> death_rate_per_day_;  // per impairment; empty: no deaths
+  double horizon_ = 0.0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> review_scratch_;
+  std::vector<OpenSpell> spell_of_;  // per person id, when spells are recorded
   int n_regions_ = 1;
   Indicators out_;
   int period_ = 0;
