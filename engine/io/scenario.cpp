@@ -807,15 +807,13 @@ std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::t
   return out;
 }
 
-// A table NAME = probability over `names` (a `noun`: "service", "interim situation"); names
-// left out get 0; the probabilities must sum to 1 (`what` names them in that error).
-std::vector<double> read_shares(const Reader& r, const toml::node& n, const std::string& path,
-                                const std::vector<std::string>& names, const std::string& noun,
-                                std::string_view what) {
-  const toml::table& t =
-      r.table(n, path, "a table of " + noun + " name = probability, summing to 1");
-  std::vector<double> shares(names.size(), 0.0);
-  double sum = 0.0;
+// A table NAME = number over `names` (a `noun`: "service", "impairment"), each in `range`;
+// names left out get 0. `expected` describes the table in a type error.
+std::vector<double> read_by_name(const Reader& r, const toml::node& n, const std::string& path,
+                                 const std::vector<std::string>& names, const std::string& noun,
+                                 const NumberRange& range, const std::string& expected) {
+  const toml::table& t = r.table(n, path, expected);
+  std::vector<double> values(names.size(), 0.0);
   for (auto&& [key, value] : t) {
     const std::string key_path = child_key(path, key.str());
     const auto it = std::find(names.begin(), names.end(), key.str());
@@ -824,8 +822,21 @@ std::vector<double> read_shares(const Reader& r, const toml::node& n, const std:
                  "unknown " + noun + " " + in_quotes(key.str()) +
                      suggestion(key.str(), names, noun + "s are"));
     }
-    const double p = r.number(value, key_path, kProbability);
-    shares[static_cast<std::size_t>(it - names.begin())] = p;
+    values[static_cast<std::size_t>(it - names.begin())] = r.number(value, key_path, range);
+  }
+  return values;
+}
+
+// A table NAME = probability over `names` (a `noun`: "service", "interim situation"); names
+// left out get 0; the probabilities must sum to 1 (`what` names them in that error).
+std::vector<double> read_shares(const Reader& r, const toml::node& n, const std::string& path,
+                                const std::vector<std::string>& names, const std::string& noun,
+                                std::string_view what) {
+  std::vector<double> shares =
+      read_by_name(r, n, path, names, noun, kProbability,
+                   "a table of " + noun + " name = probability, summing to 1");
+  double sum = 0.0;
+  for (const double p : shares) {
     sum += p;
   }
   check_sum(r, n, path, sum, what);
@@ -842,6 +853,241 @@ std::vector<double> read_interim_shares(const Reader& r, const toml::node& n,
            "tables)");
   }
   return read_shares(r, n, path, situations, "interim situation", "interim shares");
+}
+
+// An array of 1..`max` distinct non-empty names of ordered categories (a `noun`: "impairment",
+// "needs level"), kept in the order given.
+std::vector<std::string> read_categories(const Reader& r, const toml::node& n,
+                                         const std::string& path, std::size_t max,
+                                         const std::string& noun) {
+  const toml::array& a =
+      r.array(n, path,
+              "an array of 1 to " + std::to_string(max) + " distinct non-empty " + noun + " names");
+  if (a.empty() || a.size() > max) {
+    r.fail(n, path,
+           "expected between 1 and " + std::to_string(max) + " " + noun + "s, got " +
+               std::to_string(a.size()));
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string key = item_key(path, i);
+    std::string name = r.string(a[i], key);
+    if (name.empty()) {
+      r.fail(a[i], key, "expected a non-empty string, got \"\"");
+    }
+    if (const auto it = std::find(out.begin(), out.end(), name); it != out.end()) {
+      r.fail(a[i], key,
+             "duplicate " + noun + " " + in_quotes(name) + " (already at index " +
+                 std::to_string(it - out.begin()) + ")");
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// [children]: the categories children are described by (model defaults when absent).
+model::Children read_children(const Reader& r, const toml::table& root) {
+  model::Children out;
+  const toml::node* node = root.get("children");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "children";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(t, path, {"impairments", "needs_levels", "mortality_per_year"});
+  if (const toml::node* n = t.get("impairments")) {
+    out.impairments = read_categories(r, *n, child_key(path, "impairments"),
+                                      model::Attributes::kMaxImpairments, "impairment");
+  }
+  if (const toml::node* n = t.get("needs_levels")) {
+    out.needs_levels = read_categories(r, *n, child_key(path, "needs_levels"),
+                                       model::Attributes::kMaxNeedsLevels, "needs level");
+  }
+  if (const toml::node* n = t.get("mortality_per_year")) {
+    // Below 1: a yearly probability of 1 or more is no longer a plausible hazard.
+    constexpr NumberRange kHazard{0.0, true, 1.0, false};
+    out.mortality_per_year =
+        read_by_name(r, *n, child_key(path, "mortality_per_year"), out.impairments, "impairment",
+                     kHazard, "a table of impairment name = deaths per person-year");
+  }
+  return out;
+}
+
+// services.NAME.children: the attribute laws of children who enter the model through it.
+model::Profile read_profile(const Reader& r, const toml::node& n, const std::string& path,
+                            const model::Children& children) {
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path, {"impairment", "needs", "ase_share", "boys_share"});
+  model::Profile p;
+  if (const toml::node* shares = t.get("impairment")) {
+    p.impairment_shares = read_shares(r, *shares, child_key(path, "impairment"),
+                                      children.impairments, "impairment", "impairment shares");
+  }
+  if (const toml::node* shares = t.get("needs")) {
+    p.needs_shares = read_shares(r, *shares, child_key(path, "needs"), children.needs_levels,
+                                 "needs level", "needs shares");
+  }
+  p.ase_share = r.opt_number(t, path, "ase_share", kProbability).value_or(p.ase_share);
+  p.boys_share = r.opt_number(t, path, "boys_share", kProbability).value_or(p.boys_share);
+  return p;
+}
+
+// A priority condition's array of category names (a `noun`), as indices into `names`.
+std::vector<std::uint8_t> read_category_refs(const Reader& r, const toml::node& n,
+                                             const std::string& path,
+                                             const std::vector<std::string>& names,
+                                             const std::string& noun) {
+  const toml::array& a = r.array(n, path, "a non-empty array of " + noun + " names");
+  if (a.empty()) {
+    r.fail(n, path,
+           "expected at least one " + noun +
+               " name, got an empty array (leave the key out to accept any)");
+  }
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string key = item_key(path, i);
+    const std::string name = r.string(a[i], key);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      r.fail(a[i], key,
+             "unknown " + noun + " " + in_quotes(name) + suggestion(name, names, noun + "s are"));
+    }
+    const auto id = static_cast<std::uint8_t>(it - names.begin());
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      r.fail(a[i], key, "duplicate " + noun + " " + in_quotes(name));
+    }
+    out.push_back(id);
+  }
+  return out;
+}
+
+// [[lists.priority]]: the levels, highest first, in file order. `pag_on`: PAGs exist.
+std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::node& n,
+                                                const std::string& path,
+                                                const model::Children& children, bool pag_on) {
+  const toml::array& list =
+      r.array(n, path, "an array of tables (one [[lists.priority]] per level, highest first)");
+  constexpr std::size_t kMaxLevels = 8;  // params.hpp: Lists::priority
+  if (list.empty() || list.size() > kMaxLevels) {
+    r.fail(n, path,
+           "expected between 1 and " + std::to_string(kMaxLevels) + " priority levels, got " +
+               std::to_string(list.size()));
+  }
+  std::vector<model::PriorityLevel> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string lpath = item_key(path, i);
+    const toml::table& t = r.table(list[i], lpath, "a priority level table (name, conditions)");
+    r.check_keys(t, lpath,
+                 {"name", "pag", "ase", "needs", "impairments", "min_age_years", "min_waited_years",
+                  "description"});
+    model::PriorityLevel level;
+    const std::string name_key = child_key(lpath, "name");
+    const toml::node& name_node = r.required(t, lpath, "name", "a non-empty string");
+    level.name = r.string(name_node, name_key);
+    if (level.name.empty()) {
+      r.fail(name_node, name_key, "expected a non-empty string, got \"\"");
+    }
+    for (std::size_t j = 0; j < out.size(); ++j) {
+      if (out[j].name == level.name) {
+        r.fail(name_node, name_key,
+               "duplicate priority level " + in_quotes(level.name) + " (already at index " +
+                   std::to_string(j) + ")");
+      }
+    }
+    if (const toml::node* c = t.get("pag")) {
+      level.pag = r.boolean(*c, child_key(lpath, "pag"));
+    }
+    if (const toml::node* c = t.get("ase")) {
+      level.ase = r.boolean(*c, child_key(lpath, "ase"));
+    }
+    if (const toml::node* c = t.get("needs")) {
+      level.needs = read_category_refs(r, *c, child_key(lpath, "needs"), children.needs_levels,
+                                       "needs level");
+    }
+    if (const toml::node* c = t.get("impairments")) {
+      level.impairments = read_category_refs(r, *c, child_key(lpath, "impairments"),
+                                             children.impairments, "impairment");
+    }
+    level.min_age_years = r.opt_number(t, lpath, "min_age_years", kNonNegative).value_or(0.0);
+    level.min_waited_years = r.opt_number(t, lpath, "min_waited_years", kNonNegative).value_or(0.0);
+    if (const toml::node* c = t.get("description")) {
+      (void)r.string(*c, child_key(lpath, "description"));  // free text for readers only
+    }
+    if (i + 1 == list.size() && !level.unconditional()) {
+      // Point at one condition that holds the level back (the first in the struct's order).
+      const char* condition = !level.needs.empty()         ? "needs"
+                              : !level.impairments.empty() ? "impairments"
+                              : level.ase                  ? "ase"
+                              : level.pag                  ? "pag"
+                              : level.min_age_years > 0.0  ? "min_age_years"
+                                                           : "min_waited_years";
+      r.fail(*t.get(condition), child_key(lpath, condition),
+             "the last priority level must have no condition: it takes every child no other "
+             "level takes");
+    }
+    if (level.pag.value_or(false) && !pag_on) {
+      r.fail(*t.get("pag"), child_key(lpath, "pag"),
+             "pag = true can never match: nobody gets a PAG unless [lists] pag_after_years is "
+             "set");
+    }
+    out.push_back(std::move(level));
+  }
+  return out;
+}
+
+// [lists]: priority levels and the periodic review of the lists (model defaults when absent).
+model::Lists read_lists(const Reader& r, const toml::table& root, const model::Children& children,
+                        const std::vector<std::string>& interim_names) {
+  model::Lists out;
+  const toml::node* node = root.get("lists");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "lists";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(
+      t, path,
+      {"review_every_months", "removal_per_review", "pag_after_years", "pag_interim", "priority"});
+  out.review_every_months =
+      static_cast<int>(r.opt_integer(t, path, "review_every_months", 0, kHugeInteger).value_or(0));
+  if (const toml::node* n = t.get("removal_per_review")) {
+    out.removal_per_review = r.number(*n, child_key(path, "removal_per_review"), kProbability);
+    if (out.removal_per_review > 0.0 && !out.has_reviews()) {
+      r.fail(*n, child_key(path, "removal_per_review"),
+             "removal_per_review > 0 needs review_every_months > 0: children are removed at list "
+             "reviews, and there are none");
+    }
+  }
+  if (const toml::node* n = t.get("pag_after_years")) {
+    out.pag_after_years = r.number(*n, child_key(path, "pag_after_years"), kPositive);
+    if (!out.has_reviews()) {
+      r.fail(*n, child_key(path, "pag_after_years"),
+             "pag_after_years needs review_every_months > 0: PAGs are given at list reviews, and "
+             "there are none");
+    }
+  }
+  const bool pag_on = out.pag_after_years < kInf;
+  const std::string interim_key = child_key(path, "pag_interim");
+  if (const toml::node* n = t.get("pag_interim")) {
+    if (!pag_on) {
+      r.fail(*n, interim_key, "pag_interim is only allowed with pag_after_years");
+    }
+    if (interim_names.empty()) {
+      r.fail(*n, interim_key,
+             "pag_interim needs interim situations, and none is declared (add [interim.NAME] "
+             "tables)");
+    }
+    out.pag_interim =
+        static_cast<std::uint8_t>(r.choice(*n, interim_key, interim_names, "interim situation"));
+  } else if (pag_on && !interim_names.empty()) {
+    r.fail_missing(t, interim_key,
+                   "an interim situation name: where children with a PAG are while they wait, "
+                   "required with pag_after_years when [interim.NAME] situations are declared");
+  }
+  if (const toml::node* n = t.get("priority")) {
+    out.priority = read_priority(r, *n, child_key(path, "priority"), children, pag_on);
+  }
+  return out;
 }
 
 std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
@@ -983,11 +1229,12 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
                             const std::string& path, std::string name,
                             const std::vector<model::Territory>& homes,
                             const std::vector<std::string>& abroad_codes,
-                            const std::vector<std::string>& interim_names) {
+                            const std::vector<std::string>& interim_names,
+                            const model::Children& children) {
   r.check_keys(t, path,
                {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
                 "length_of_stay_years", "on_stay_end", "on_age_limit", "initial",
-                "arrival_age_years", "interim"});
+                "arrival_age_years", "interim", "children"});
   model::Service s;
   s.name = std::move(name);
   s.capacity = read_capacity(r, t, path, homes, abroad_codes);
@@ -1046,6 +1293,9 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   }
   if (const toml::node* n = t.get("interim")) {
     s.interim_shares = read_interim_shares(r, *n, child_key(path, "interim"), interim_names);
+  }
+  if (const toml::node* n = t.get("children")) {
+    s.children = read_profile(r, *n, child_key(path, "children"), children);
   }
   return s;
 }
@@ -1576,7 +1826,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   r.set_root(root);
   r.check_keys(root, "",
                {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals",
-                "services", "interim", "funding", "calibration"});
+                "services", "interim", "children", "lists", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -1648,16 +1898,18 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   for (const auto& situation : out.model.interim) {
     interim_names.push_back(situation.name);
   }
+  out.model.children = read_children(r, root);
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
     model::Service service =
         read_service(r, names, r.table(value, path), path, std::string(key.str()),
-                     homes.territories, abroad_codes, interim_names);
+                     homes.territories, abroad_codes, interim_names, out.model.children);
     for (const auto& places : abroad.places) {
       service.capacity.push_back(places[out.model.services.size()]);
     }
     out.model.services.push_back(std::move(service));
   }
+  out.model.lists = read_lists(r, root, out.model.children, interim_names);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
                                abroad.territories.end());

@@ -1333,6 +1333,375 @@ TEST_F(ScenarioFiles, InterimSharesNeedDeclaredSituations) {
   EXPECT_EQ(e.column(), 11);
 }
 
+// ---- Children's attributes, priority levels and list reviews
+
+// kMini plus every key of [children], [services.IME.children], [lists] and [[lists.priority]],
+// then two interim situations declared out of alphabetical order; line numbers in comments.
+const std::string kChildren = kMini + R"toml(
+[children]
+impairments = ["intellectual", "autism", "polyhandicap"]
+needs_levels = ["moderate", "high", "very_high"]
+mortality_per_year = { polyhandicap = 0.02 }
+
+[services.IME.children]
+impairment = { intellectual = 0.6, autism = 0.3, polyhandicap = 0.1 }
+needs = { moderate = 0.5, high = 0.35, very_high = 0.15 }
+ase_share = 0.131
+boys_share = 0.6
+
+[lists]
+review_every_months = 12
+removal_per_review = 0.02
+pag_after_years = 2.0
+pag_interim = "other_service"
+
+[[lists.priority]]
+name = "P1"
+pag = true
+needs = ["very_high"]
+description = "critical situations (PAG)"
+[[lists.priority]]
+name = "P2"
+impairments = ["polyhandicap", "autism"]
+ase = false
+min_age_years = 12
+min_waited_years = 2
+[[lists.priority]]
+name = "P3"
+
+[interim.waiting_home]
+no_solution = true
+[interim.other_service]
+)toml";
+
+// [children] 20, impairments 21, needs_levels 22, mortality_per_year 23,
+// [services.IME.children] 25, impairment 26, needs 27, ase_share 28, boys_share 29,
+// [lists] 31, review_every_months 32, removal_per_review 33, pag_after_years 34, pag_interim 35,
+// [[lists.priority]] 37 (P1: name 38, pag 39, needs 40, description 41),
+// 42 (P2: name 43, impairments 44, ase 45, min_age_years 46, min_waited_years 47), 48 (P3: 49),
+// [interim.waiting_home] 51, [interim.other_service] 53.
+
+TEST_F(ScenarioFiles, ChildrenCategoriesKeepTheirOrderAndProfilesFollowIt) {
+  const Scenario s = load_scenario(write("s.toml", kChildren));
+  const model::Children& c = s.model.children;
+  EXPECT_EQ(c.impairments, (std::vector<std::string>{"intellectual", "autism", "polyhandicap"}));
+  EXPECT_EQ(c.needs_levels, (std::vector<std::string>{"moderate", "high", "very_high"}));
+  EXPECT_EQ(c.mortality_per_year, (std::vector<double>{0.0, 0.0, 0.02}));
+  const model::Profile& p = s.model.services[0].children;
+  EXPECT_EQ(p.impairment_shares, (std::vector<double>{0.6, 0.3, 0.1}));
+  EXPECT_EQ(p.needs_shares, (std::vector<double>{0.5, 0.35, 0.15}));
+  EXPECT_EQ(p.ase_share, 0.131);
+  EXPECT_EQ(p.boys_share, 0.6);
+}
+
+TEST_F(ScenarioFiles, ListsAndPriorityLevelsAreReadInFileOrder) {
+  const Scenario s = load_scenario(write("s.toml", kChildren));
+  const model::Lists& l = s.model.lists;
+  EXPECT_EQ(l.review_every_months, 12);
+  EXPECT_EQ(l.removal_per_review, 0.02);
+  EXPECT_EQ(l.pag_after_years, 2.0);
+  ASSERT_EQ(s.model.interim.size(), 2u);
+  EXPECT_EQ(l.pag_interim, 0);  // an index into Model::interim: other_service, waiting_home
+  ASSERT_EQ(l.priority.size(), 3u);
+  const model::PriorityLevel& p1 = l.priority[0];
+  EXPECT_EQ(p1.name, "P1");
+  EXPECT_EQ(p1.pag, true);
+  EXPECT_FALSE(p1.ase.has_value());
+  EXPECT_EQ(p1.needs, (std::vector<std::uint8_t>{2}));
+  EXPECT_TRUE(p1.impairments.empty());
+  EXPECT_EQ(p1.min_age_years, 0.0);
+  const model::PriorityLevel& p2 = l.priority[1];
+  EXPECT_EQ(p2.name, "P2");
+  EXPECT_FALSE(p2.pag.has_value());
+  EXPECT_EQ(p2.ase, false);
+  EXPECT_TRUE(p2.needs.empty());
+  EXPECT_EQ(p2.impairments, (std::vector<std::uint8_t>{2, 1}));
+  EXPECT_EQ(p2.min_age_years, 12.0);
+  EXPECT_EQ(p2.min_waited_years, 2.0);
+  EXPECT_EQ(l.priority[2].name, "P3");
+  EXPECT_TRUE(l.priority[2].unconditional());
+}
+
+TEST_F(ScenarioFiles, WithoutTheNewTablesTheModelKeepsItsDefaults) {
+  for (const Scenario& s : {load_scenario(write("s.toml", kMini)), load_scenario(kB1)}) {
+    EXPECT_EQ(s.model.children.impairments, (std::vector<std::string>{"all"}));
+    EXPECT_EQ(s.model.children.needs_levels, (std::vector<std::string>{"all"}));
+    EXPECT_TRUE(s.model.children.mortality_per_year.empty());
+    for (const model::Service& service : s.model.services) {
+      EXPECT_TRUE(service.children.impairment_shares.empty());
+      EXPECT_TRUE(service.children.needs_shares.empty());
+      EXPECT_EQ(service.children.ase_share, 0.0);
+      EXPECT_EQ(service.children.boys_share, 0.5);
+    }
+    const model::Lists& l = s.model.lists;
+    ASSERT_EQ(l.priority.size(), 1u);
+    EXPECT_EQ(l.priority[0].name, "all");
+    EXPECT_TRUE(l.priority[0].unconditional());
+    EXPECT_FALSE(l.has_reviews());
+    EXPECT_EQ(l.removal_per_review, 0.0);
+    EXPECT_EQ(l.pag_after_years, std::numeric_limits<double>::infinity());
+    EXPECT_EQ(l.pag_interim, model::kNoInterim);
+  }
+}
+
+TEST_F(ScenarioFiles, PartialTablesDefaultTheRest) {
+  const Scenario s = load_scenario(write(
+      "s.toml", kMini + "children = { boys_share = 0.7 }\n[children]\nneeds_levels = [\"low\", "
+                        "\"high\"]\n[lists]\nreview_every_months = 6\npag_after_years = 1\n"));
+  EXPECT_EQ(s.model.children.impairments, (std::vector<std::string>{"all"}));
+  EXPECT_EQ(s.model.children.needs_levels, (std::vector<std::string>{"low", "high"}));
+  EXPECT_TRUE(s.model.services[0].children.needs_shares.empty());
+  EXPECT_EQ(s.model.services[0].children.boys_share, 0.7);
+  EXPECT_EQ(s.model.services[0].children.ase_share, 0.0);
+  EXPECT_EQ(s.model.lists.review_every_months, 6);
+  EXPECT_EQ(s.model.lists.pag_after_years, 1.0);
+  // No interim situation declared: PAGs exist, with no interim situation to record.
+  EXPECT_EQ(s.model.lists.pag_interim, model::kNoInterim);
+  ASSERT_EQ(s.model.lists.priority.size(), 1u);
+  EXPECT_EQ(s.model.lists.priority[0].name, "all");
+}
+
+TEST_F(ScenarioFiles, ExtendsMergesChildrenAndReplacesPriorityLevels) {
+  write("base.toml", kChildren);
+  const Scenario s = load_scenario(
+      write("top.toml",
+            "extends = \"base.toml\"\n[children]\nmortality_per_year = { autism = 0.01 }\n"
+            "[[lists.priority]]\nname = \"everyone\"\n"));
+  EXPECT_EQ(s.model.children.impairments,
+            (std::vector<std::string>{"intellectual", "autism", "polyhandicap"}));
+  EXPECT_EQ(s.model.children.mortality_per_year, (std::vector<double>{0.0, 0.01, 0.02}));
+  ASSERT_EQ(s.model.lists.priority.size(), 1u);
+  EXPECT_EQ(s.model.lists.priority[0].name, "everyone");
+  EXPECT_EQ(s.model.lists.review_every_months, 12);  // [lists] merged, only priority replaced
+  EXPECT_EQ(s.model.lists.pag_interim, 0);
+  const Scenario again = load_scenario(write("effective.toml", s.text));
+  EXPECT_EQ(again.model.children.mortality_per_year, s.model.children.mortality_per_year);
+  EXPECT_EQ(again.model.lists.priority.size(), 1u);
+}
+
+TEST_F(ScenarioFiles, OverridesReachListsAndProfiles) {
+  const std::vector<std::string> overrides = {"lists.review_every_months=6",
+                                              "services.IME.children.ase_share=0.2"};
+  const Scenario mini = load_scenario(write("mini.toml", kMini), overrides);
+  EXPECT_EQ(mini.model.lists.review_every_months, 6);
+  EXPECT_EQ(mini.model.services[0].children.ase_share, 0.2);
+  EXPECT_EQ(mini.model.services[0].children.boys_share, 0.5);
+  const Scenario full = load_scenario(write("s.toml", kChildren), overrides);
+  EXPECT_EQ(full.model.lists.review_every_months, 6);
+  EXPECT_EQ(full.model.lists.priority.size(), 3u);
+  EXPECT_EQ(full.model.services[0].children.ase_share, 0.2);
+  EXPECT_EQ(full.model.services[0].children.boys_share, 0.6);
+  const Scenario one_level =
+      load_scenario(path_of("s.toml"), {R"(lists.priority=[{ name = "first come" }])"});
+  ASSERT_EQ(one_level.model.lists.priority.size(), 1u);
+  EXPECT_EQ(one_level.model.lists.priority[0].name, "first come");
+}
+
+TEST_F(ScenarioFiles, UnknownKeysInTheNewTablesSuggestTheClosest) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(replace(kChildren, "needs_levels =", "needs_level =")), path, 22,
+               "children.needs_level",
+               "unknown key \"needs_level\"; did you mean \"needs_levels\"?");
+  expect_error(error_of(replace(kChildren, "boys_share =", "boy_share =")), path, 29,
+               "services.IME.children.boy_share",
+               "unknown key \"boy_share\"; did you mean \"boys_share\"?");
+  expect_error(error_of(replace(kChildren, "review_every_months =", "review_every_month =")), path,
+               32, "lists.review_every_month",
+               "unknown key \"review_every_month\"; did you mean \"review_every_months\"?");
+  const ScenarioError e = error_of(replace(kChildren, "description =", "descripton ="));
+  expect_error(e, path, 41, "lists.priority[0].descripton",
+               "unknown key \"descripton\"; did you mean \"description\"?");
+  EXPECT_EQ(e.column(), 1);
+}
+
+TEST_F(ScenarioFiles, CategoryListsAreBoundedNonEmptyAndDistinct) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(replace(kChildren, R"(["intellectual", "autism", "polyhandicap"])",
+                       R"(["a", "b", "c", "d", "e", "f", "g", "h", "i"])"));
+  expect_error(e, path, 21, "children.impairments", "expected between 1 and 8 impairments, got 9");
+  EXPECT_EQ(e.column(), 15);
+  expect_error(error_of(kMini + "[children]\nimpairments = []\n"), path, 20, "children.impairments",
+               "expected between 1 and 8 impairments, got 0");
+  expect_error(error_of(replace(kChildren, R"(["moderate", "high", "very_high"])",
+                                R"(["a", "b", "c", "d", "e"])")),
+               path, 22, "children.needs_levels", "expected between 1 and 4 needs levels, got 5");
+  expect_error(error_of(replace(kChildren, R"("autism", "polyhandicap"])", R"("", "autism"])")),
+               path, 21, "children.impairments[1]", "expected a non-empty string, got \"\"");
+}
+
+TEST_F(ScenarioFiles, DuplicateCategoryNamesAreAnError) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(replace(kChildren, R"("polyhandicap"])", R"("polyhandicap", "autism"])"));
+  expect_error(e, path, 21, "children.impairments[3]",
+               "duplicate impairment \"autism\" (already at index 1)");
+  EXPECT_EQ(e.column(), 58);
+  expect_error(error_of(replace(kChildren, R"("very_high"])", R"("high"])")), path, 22,
+               "children.needs_levels[2]", "duplicate needs level \"high\" (already at index 1)");
+}
+
+TEST_F(ScenarioFiles, MortalityNamesImpairmentsWithARateBelowOne) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(replace(kChildren, "{ polyhandicap = 0.02 }", "{ polyhandicapp = 0.02 }"));
+  expect_error(e, path, 23, "children.mortality_per_year.polyhandicapp",
+               "unknown impairment \"polyhandicapp\"; did you mean \"polyhandicap\"?");
+  EXPECT_EQ(e.column(), 24);
+  expect_error(error_of(replace(kChildren, "{ polyhandicap = 0.02 }", "{ polyhandicap = 1 }")),
+               path, 23, "children.mortality_per_year.polyhandicap",
+               "expected a number in [0, 1), got 1");
+  expect_error(error_of(replace(kChildren, "{ polyhandicap = 0.02 }", "{ polyhandicap = -0.1 }")),
+               path, 23, "children.mortality_per_year.polyhandicap",
+               "expected a number in [0, 1), got -0.1");
+}
+
+TEST_F(ScenarioFiles, ProfileSharesMustSumToOneOverDeclaredCategories) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kChildren, "autism = 0.3,", "autism = 0.2,"));
+  expect_error(e, path, 26, "services.IME.children.impairment",
+               "impairment shares sum to 0.9, expected 1 (within 1e-9)");
+  EXPECT_EQ(e.column(), 14);
+  expect_error(error_of(replace(kChildren, "autism = 0.3,", "autsim = 0.3,")), path, 26,
+               "services.IME.children.impairment.autsim",
+               "unknown impairment \"autsim\"; did you mean \"autism\"?");
+  const ScenarioError level =
+      error_of(replace(kChildren, "very_high = 0.15 }", "extreme = 0.15 }"));
+  expect_error(level, path, 27, "services.IME.children.needs.extreme",
+               "unknown needs level \"extreme\"; needs levels are: \"moderate\", \"high\", "
+               "\"very_high\"");
+  EXPECT_EQ(level.column(), 40);
+  expect_error(error_of(replace(kChildren, "high = 0.35,", "high = 0.25,")), path, 27,
+               "services.IME.children.needs", "needs shares sum to 0.9, expected 1 (within 1e-9)");
+  expect_error(error_of(replace(kChildren, "ase_share = 0.131", "ase_share = 1.5")), path, 28,
+               "services.IME.children.ase_share", "expected a number in [0, 1], got 1.5");
+  expect_error(error_of(replace(kChildren, "boys_share = 0.6", "boys_share = \"half\"")), path, 29,
+               "services.IME.children.boys_share",
+               "expected a number in [0, 1], got a string (\"half\")");
+}
+
+TEST_F(ScenarioFiles, PriorityConditionsNameDeclaredCategories) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kChildren, R"(["very_high"])", R"(["very_hihg"])"));
+  expect_error(e, path, 40, "lists.priority[0].needs[0]",
+               "unknown needs level \"very_hihg\"; did you mean \"very_high\"?");
+  EXPECT_EQ(e.column(), 10);
+  expect_error(
+      error_of(replace(kChildren, R"(["polyhandicap", "autism"])", R"(["polyhandicap", "deaf"])")),
+      path, 44, "lists.priority[1].impairments[1]",
+      "unknown impairment \"deaf\"; impairments are: \"intellectual\", \"autism\", "
+      "\"polyhandicap\"");
+  expect_error(
+      error_of(replace(kChildren, R"(["polyhandicap", "autism"])", R"(["autism", "autism"])")),
+      path, 44, "lists.priority[1].impairments[1]", "duplicate impairment \"autism\"");
+  expect_error(error_of(replace(kChildren, R"(["very_high"])", "[]")), path, 40,
+               "lists.priority[0].needs",
+               "expected at least one needs level name, got an empty array (leave the key out to "
+               "accept any)");
+  expect_error(error_of(replace(kChildren, "ase = false", "ase = 0")), path, 45,
+               "lists.priority[1].ase", "expected true or false, got an integer (0)");
+  expect_error(error_of(replace(kChildren, "min_age_years = 12", "min_age_years = -1")), path, 46,
+               "lists.priority[1].min_age_years", "expected a number >= 0, got -1");
+}
+
+TEST_F(ScenarioFiles, TheLastPriorityLevelMustHaveNoCondition) {
+  const std::string message =
+      "the last priority level must have no condition: it takes every child no other level takes";
+  const ScenarioError e = error_of(kChildren + "[[lists.priority]]\nname = \"P4\"\nase = true\n");
+  expect_error(e, path_of("s.toml"), 56, "lists.priority[3].ase", message);
+  EXPECT_EQ(e.column(), 7);
+  expect_error(
+      error_of(replace(kChildren, "name = \"P3\"\n", "name = \"P3\"\nmin_waited_years = 1\n")),
+      path_of("s.toml"), 50, "lists.priority[2].min_waited_years", message);
+  // A condition that holds for everyone is no condition.
+  const Scenario s = load_scenario(write(
+      "ok.toml", replace(kChildren, "name = \"P3\"\n", "name = \"P3\"\nmin_age_years = 0\n")));
+  EXPECT_TRUE(s.model.lists.priority[2].unconditional());
+}
+
+TEST_F(ScenarioFiles, PriorityLevelsAreNamedDistinctAndAtMostEight) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kChildren, "name = \"P2\"", "name = \"P1\""));
+  expect_error(e, path, 43, "lists.priority[1].name",
+               "duplicate priority level \"P1\" (already at index 0)");
+  EXPECT_EQ(e.column(), 8);
+  expect_error(error_of(replace(kChildren, "name = \"P2\"\n", "")), path, 42,
+               "lists.priority[1].name", "missing required key (expected a non-empty string)");
+  expect_error(error_of(replace(kChildren, "name = \"P3\"", "name = \"\"")), path, 49,
+               "lists.priority[2].name", "expected a non-empty string, got \"\"");
+  std::string nine;
+  for (int i = 0; i < 9; ++i) {
+    nine += "{ name = \"L" + std::to_string(i) + "\" }" + (i < 8 ? ", " : "");
+  }
+  expect_error(error_of(kMini + "[lists]\npriority = [" + nine + "]\n"), path, 20, "lists.priority",
+               "expected between 1 and 8 priority levels, got 9");
+  expect_error(error_of(kMini + "[lists]\npriority = []\n"), path, 20, "lists.priority",
+               "expected between 1 and 8 priority levels, got 0");
+  expect_error(error_of(kMini + "[lists.priority]\nname = \"P1\"\n"), path, 19, "lists.priority",
+               "expected an array of tables (one [[lists.priority]] per level, highest first), got "
+               "a table");
+}
+
+TEST_F(ScenarioFiles, APagConditionNeedsPags) {
+  const ScenarioError e = error_of(replace(kChildren,
+                                           "pag_after_years = 2.0\npag_interim = "
+                                           "\"other_service\"\n",
+                                           ""));
+  expect_error(e, path_of("s.toml"), 37, "lists.priority[0].pag",
+               "pag = true can never match: nobody gets a PAG unless [lists] pag_after_years is "
+               "set");
+  EXPECT_EQ(e.column(), 7);
+  // pag = false holds for everyone while PAGs are off: allowed.
+  const Scenario s =
+      load_scenario(write("ok.toml", replace(replace(kChildren,
+                                                     "pag_after_years = 2.0\npag_interim = "
+                                                     "\"other_service\"\n",
+                                                     ""),
+                                             "pag = true", "pag = false")));
+  EXPECT_EQ(s.model.lists.priority[0].pag, false);
+}
+
+TEST_F(ScenarioFiles, PagsAndRemovalsNeedReviews) {
+  const std::string path = path_of("s.toml");
+  const std::string no_reviews = replace(kChildren, "review_every_months = 12\n", "");
+  const ScenarioError e = error_of(replace(no_reviews, "removal_per_review = 0.02\n", ""));
+  expect_error(e, path, 32, "lists.pag_after_years",
+               "pag_after_years needs review_every_months > 0: PAGs are given at list reviews, "
+               "and there are none");
+  EXPECT_EQ(e.column(), 19);
+  expect_error(error_of(replace(kChildren, "review_every_months = 12", "review_every_months = 0")),
+               path, 33, "lists.removal_per_review",
+               "removal_per_review > 0 needs review_every_months > 0: children are removed at "
+               "list reviews, and there are none");
+  expect_error(error_of(replace(kChildren, "review_every_months = 12", "review_every_months = -1")),
+               path, 32, "lists.review_every_months", "expected an integer >= 0, got -1");
+  expect_error(error_of(replace(kChildren, "pag_after_years = 2.0", "pag_after_years = 0")), path,
+               34, "lists.pag_after_years", "expected a number > 0, got 0");
+}
+
+TEST_F(ScenarioFiles, PagInterimIsADeclaredSituationRequiredWithPags) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(replace(kChildren, "\"other_service\"\n\n", "\"other_servise\"\n\n"));
+  expect_error(e, path, 35, "lists.pag_interim",
+               "unknown interim situation \"other_servise\"; did you mean \"other_service\"?");
+  EXPECT_EQ(e.column(), 15);
+  const ScenarioError missing =
+      error_of(replace(kChildren, "pag_interim = \"other_service\"\n", ""));
+  expect_error(missing, path, 31, "lists.pag_interim",
+               "missing required key (expected an interim situation name: where children with a "
+               "PAG are while they wait, required with pag_after_years when [interim.NAME] "
+               "situations are declared)");
+  EXPECT_EQ(missing.column(), 1);
+  expect_error(error_of(replace(kChildren, "pag_after_years = 2.0\n", "")), path, 34,
+               "lists.pag_interim", "pag_interim is only allowed with pag_after_years");
+  const std::string no_interim = replace(
+      kChildren, "[interim.waiting_home]\nno_solution = true\n[interim.other_service]\n", "");
+  expect_error(error_of(no_interim), path, 35, "lists.pag_interim",
+               "pag_interim needs interim situations, and none is declared (add [interim.NAME] "
+               "tables)");
+}
+
 // ---- Overrides
 
 TEST(ScenarioOverrides, B1WithADeadBranchPointsAtTheOverride) {
