@@ -346,6 +346,9 @@ Indicators Simulation::run() {
         const auto& a = scripted_[payload.id];
         const auto p =
             new_person(day, a.age_years, a.territory, scripted_key(payload.id), a.service);
+        if (a.attributes) {
+          people_[p].attributes = a.attributes->pack();
+        }
         ++out_.arrivals[out_.flow(period_, a.territory)];
         emit(day, EventKind::kArrival, p, a.service);
         orient(day, p, a.service);

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -64,6 +65,7 @@ struct ScriptedArrival {
   TerritoryId territory = 0;
   double age_years = 0.0;
   ServiceId service = 0;
+  std::optional<Attributes> attributes = std::nullopt;  // unset: drawn from the service profile
 };
 
 /// One replication. Owns its clock, queue, people and streams; thread-compatible, and
