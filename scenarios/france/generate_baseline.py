@@ -250,6 +250,202 @@ def interim_shares(raw):
 INTERIM_SHARES = {s: interim_shares(_SESSAD_WAITING if s == "SESSAD" else _IME_WAITING)
                   for s in CHILD_SERVICES}
 
+# ---------------------------------------------------------------------------------------------
+# Children's attributes: main impairment, needs level, child protection (ASE), sex. Each child
+# draws them once, from the profile of the service it enters the model through (first
+# orientation, or its place or list at t = 0), and keeps them for life; adults leaving child
+# services keep theirs. Profiles are shares of children *entering* (and of the stock at t = 0);
+# the published figures below describe the children present, which we take as the same law.
+IMPAIRMENTS = ["intellectual", "autism", "psychiatric", "polyhandicap", "motor", "sensory",
+               "other"]
+NEEDS_LEVELS = ["moderate", "high", "very_high"]
+
+# SESSAD: main impairment of children present at 31/12/2020, national ANAP-ATIH tableau de bord
+# (1,435 of 1,741 SESSAD; https://handidonnees.fr/page/profil-des-enfants-accompagnes-par-le-
+# medico-social/sessad/year_2020; domain-facts §1.5), % of children, with the model category
+# each is mapped to. "psychiatric" = psychiatric + behaviour/communication disorders; "other" =
+# speech/learning disorders, acquired brain injury, metabolic, other. Under diagnosis and not
+# stated (5.9 %) are left out and the rest renormalised (ESTIMATE: they are taken to have the
+# same law as those stated).
+SESSAD_TDB_2020 = [
+    ("intellectual disability", 24.3, "intellectual"),
+    ("autism spectrum (TSA)", 15.0, "autism"),
+    ("speech and learning disorders", 9.8, "other"),
+    ("behaviour and communication disorders", 8.8, "psychiatric"),
+    ("motor", 8.1, "motor"),
+    ("psychiatric", 7.8, "psychiatric"),
+    ("hearing", 7.6, "sensory"),
+    ("visual", 6.6, "sensory"),
+    ("acquired brain injury", 2.0, "other"),
+    ("polyhandicap", 1.8, "polyhandicap"),
+    ("metabolic", 0.5, "other"),
+    ("other", 1.7, "other"),
+    ("under diagnosis", 1.9, None),
+    ("not stated", 4.0, None),
+]
+# IME: no recent national table (domain-facts §9.5). The tableaux de bord of seven départements
+# give the main impairment (% intellectual / autism / psychiatric) of IME children
+# (Handidonnées ARA, BFC, Bretagne, Nouvelle-Aquitaine pages; domain-facts §1.5). ESTIMATE: their
+# unweighted mean. It agrees with the national ES 2010 (autism 16 %, childhood psychosis ~12 %:
+# DREES via ASH n°2830).
+IME_TDB = [  # (département, year, intellectual, autism, psychiatric)
+    ("Finistère", 2020, 48.8, 22.0, 20.7), ("Yonne", 2020, 65.9, 16.2, 5.8),
+    ("Ain", 2020, 57.6, 19.1, 10.5), ("Allier", 2020, 50.2, 15.1, 22.3),
+    ("Charente", 2020, 56.5, 16.6, 14.0), ("Charente-Maritime", 2021, 71.4, 16.0, 4.0),
+    ("Pyrénées-Atlantiques", 2022, 56.5, 18.6, 4.6),
+]
+# IME polyhandicap, ESTIMATE: 35 % of the ~7,300 polyhandicapped children in child ESMS at end
+# 2001 were in establishments for intellectual disability (DREES, Études et Résultats 2005, via
+# https://informations.handicap.fr/a--1613.php and ASH n°2404), i.e. ~2,560 of ~69,600 IME
+# places (2010): 3.7 %. Motor and sensory main impairments: 1 % each (ESTIMATE: IMEs are
+# authorised for intellectual disability; these children are there for an associated
+# intellectual disability). "other" takes the rest of the départements' tables (speech and
+# learning disorders, other, unstated).
+IME_POLYHANDICAP = round(0.35 * 7300 / 69600, 3)
+IME_MOTOR = 0.01
+IME_SENSORY = 0.01
+# ITEP, EEAP, IEM: no table found. ESTIMATES from what each establishment is authorised for:
+# - ITEP serve children "with psychological difficulties whose expression, notably the
+#   intensity of behaviour disorders, seriously disturbs socialisation and learning, despite
+#   preserved intellectual potential" (décret 2005-11): nearly all psychiatric/behaviour; some
+#   children have a borderline intellectual disability, autism or a learning disorder as main
+#   impairment.
+# - EEAP serve polyhandicapped children; the rest are children with profound intellectual
+#   disability, autism or severe motor impairment whose main impairment is coded otherwise.
+# - IEM serve motor impairments (cerebral palsy, neuromuscular diseases, spina bifida); some
+#   are polyhandicapped (9 % of polyhandicapped children were in establishments for motor
+#   impairment in 2001, DREES 2005: ~660 children, ~8 % of 7,784 IEM places), "other" =
+#   acquired brain injury and metabolic diseases.
+IMPAIRMENT_SHARES_ESTIMATE = {
+    "ITEP": {"psychiatric": 0.85, "intellectual": 0.07, "autism": 0.03, "other": 0.05},
+    "EEAP": {"polyhandicap": 0.85, "intellectual": 0.05, "autism": 0.05, "motor": 0.05},
+    "IEM": {"motor": 0.72, "polyhandicap": 0.08, "intellectual": 0.06, "autism": 0.02,
+            "sensory": 0.02, "other": 0.10},
+    # Adult services: only their occupants at t = 0 draw from these (young adults entering
+    # them come from child services with their own attributes). ESTIMATE: ESAT mostly
+    # intellectual disability and psychiatric disability (the two main impairments of adults
+    # in ESMS, DREES ES 2006, ER n°641); foyers de vie / FAM / EAM / EANM add autism, motor
+    # and polyhandicap; MAS: about half polyhandicapped in 2001 (76 % of ~6,500 polyhandicapped
+    # adults were in MAS, which had ~9,900 places: DREES 2005 via ASH n°2404, MAS 13,400 places
+    # in 2006 = +35 % on 2001, ER n°641), less since MAS grew (31,200 places in 2022) mostly for
+    # autism and psychiatric disability.
+    "ESAT": {"intellectual": 0.68, "psychiatric": 0.20, "autism": 0.03, "motor": 0.03,
+             "sensory": 0.03, "other": 0.03},
+    "FOYER": {"intellectual": 0.45, "psychiatric": 0.20, "autism": 0.12, "polyhandicap": 0.08,
+              "motor": 0.08, "sensory": 0.02, "other": 0.05},
+    "MAS": {"polyhandicap": 0.35, "intellectual": 0.20, "autism": 0.20, "psychiatric": 0.15,
+            "motor": 0.07, "other": 0.03},
+}
+
+# Needs level (moderate / high / very high): no published figure (SERAFIN-PH's needs
+# nomenclature has no national distribution; domain-facts §7, §9.16). ESTIMATES, clearly
+# parameters: "very_high" is a child needing a constant human presence (a vital risk, or
+# behaviour endangering self or others); "high", daily intensive support; "moderate", the rest.
+# Anchor: 8 in 10 polyhandicapped children need technical aid or a human presence to prevent a
+# vital risk (DREES 2005, ES 2001, via ASH n°2404), hence EEAP and MAS very_high 0.70. SESSAD
+# follow children living at home and at school: few very high. ITEP: crises and danger to
+# self or others are a main reason of orientation. Change them to test the P3 priority level.
+NEEDS_SHARES = {
+    "IME": {"moderate": 0.50, "high": 0.35, "very_high": 0.15},
+    "SESSAD": {"moderate": 0.70, "high": 0.25, "very_high": 0.05},
+    "ITEP": {"moderate": 0.45, "high": 0.40, "very_high": 0.15},
+    "EEAP": {"moderate": 0.05, "high": 0.25, "very_high": 0.70},
+    "IEM": {"moderate": 0.35, "high": 0.40, "very_high": 0.25},
+    "ESAT": {"moderate": 0.85, "high": 0.15, "very_high": 0.0},
+    "FOYER": {"moderate": 0.40, "high": 0.40, "very_high": 0.20},
+    "MAS": {"moderate": 0.05, "high": 0.25, "very_high": 0.70},
+}
+
+# Child protection (ASE): share of children under an ASE measure by type of ESMS, Centre-Val de
+# Loire 2020 (Handidonnées CVL; domain-facts §1.5): SESSAD 5.3 %, IME 13.1 %, ITEP 35.9 %,
+# EEAP 1.7 %; all child ESMS of the region 12.3 %. Nationally 15 % (25,400 of 167,310 children,
+# DREES ES 2018, via pourquoidocteur.fr; 15 % again at end 2022, via
+# toute-la.veille-acteurs-sante.fr 231320). IEM: ESTIMATE as SESSAD (children with motor
+# impairments, mostly living with their families). ESTIMATE: the regional shares scaled by one
+# factor so that, weighted by national places, they give the national 15 %. (La Gazette des
+# communes, 2017, gives "a little over 10 %" of ITEP children under child protection,
+# https://www.lagazettedescommunes.com/495966/laccompagnement-en-institutdes-jeunes-incasables-
+# revu/; the measures counted may differ; the regional table is kept because it covers every
+# type of ESMS. DREES 2018: 9 % of all children under a placement, 5 % an educational measure.)
+ASE_SHARE_CVL_2020 = {"IME": 0.131, "SESSAD": 0.053, "ITEP": 0.359, "EEAP": 0.017,
+                      "IEM": 0.053}
+ASE_SHARE_NATIONAL = 0.15
+# Adults: ASE is a measure for minors (and young adults up to 21 under a contrat jeune majeur);
+# initial adult occupants have none. Young adults from child services keep their flag.
+
+# Boys: two children in three in child ESMS (DREES ES 2018 via pourquoidocteur.fr; 65 % in 2014,
+# DREES Dossiers n°28), most in ITEP, near parity in establishments for polyhandicap: 53 % of
+# polyhandicapped children and adults are male (DREES 2005 via ASH n°2404), used for EEAP.
+# ESTIMATE for IME, SESSAD, ITEP and IEM, chosen so that the place-weighted mean is 2/3 (the
+# report prints it). Adults (published): men are 60 % of ESAT workers and 56 % of users of
+# other adult establishments (DREES ES 2006, ER n°641), used for FOYER and MAS.
+BOYS_SHARE = {"IME": 0.62, "SESSAD": 0.70, "ITEP": 0.85, "EEAP": 0.53, "IEM": 0.57,
+              "ESAT": 0.60, "FOYER": 0.56, "MAS": 0.56}
+BOYS_SHARE_TARGET = 2.0 / 3.0  # checked, not fitted automatically
+
+# Deaths per person-year by main impairment (a constant hazard at every age and in every state:
+# in a place, waiting, too young). Only where mortality is far above the general population's
+# (~0.0002 a year at 5-19 in France, which the model ignores as for every child):
+# - polyhandicap, ESTIMATE 0.02: children with cerebral palsy at GMFCS level V survived to 19 in
+#   60 % of cases (southern Sweden, born 1990-2005: Westbom et al., Dev Med Child Neurol 2011;
+#   53(9):808, https://pubmed.ncbi.nlm.nih.gov/21745199/), i.e. -ln(0.6) / 19 = 0.027 a year;
+#   those severely disabled in mobility, manual dexterity and mental ability, 50 % to 20
+#   (Mersey, born 1966-84: Hutton et al., BMJ 1994;309:431), 0.035 a year. Children in EEAP
+#   have survived infancy, the riskiest years, and disability-specific mortality fell by
+#   1.5-2.5 % a year in 1983-2010 (California: Brooks et al., Dev Med Child Neurol 2014;56(11):
+#   1059, https://pubmed.ncbi.nlm.nih.gov/24966011/). 0.02 gives 67 % surviving 20 years. The
+#   French cohort Eval-PLH estimated median survival (Hamouda et al., J Intellect Disabil Res
+#   2024;68(8):985) but its figures could not be read here; in French polyhandicap centres the
+#   133 people who died in 2006-2012 were 21 on average (Rousseau et al., Brain Inj 2015;29:837).
+# - motor, ESTIMATE 0.003: 96 % of all children with cerebral palsy survived to 19 (Westbom
+#   2011), -ln(0.96) / 19 = 0.002; raised for neuromuscular diseases (Duchenne), while the most
+#   severe cerebral palsy is counted in polyhandicap here.
+# - intellectual, ESTIMATE 0.002: pupils with intellectual disabilities in Scotland died at 157
+#   per 100,000 person-years in 2008-2015, 12 times other pupils (Smith et al., J Epidemiol
+#   Community Health 2022;76(6):550); profound and multiple disabilities, counted in
+#   polyhandicap here, weigh much in that rate, but adults (ESAT, FOYER) die more.
+# Others (autism, psychiatric, sensory, other): left out (0).
+# In adult services the yearly exit rate below (6 %, DREES) includes deaths: deaths are taken
+# out of it. In child services the realised stays below include deaths too: the stay-end rate is
+# the solved exit rate less the service's mean mortality (its entrants' profile).
+MORTALITY_PER_YEAR = {"polyhandicap": 0.02, "motor": 0.003, "intellectual": 0.002}
+
+# ---------------------------------------------------------------------------------------------
+# Waiting-list management. No national rule exists (domain-facts §8.5, §9.14). The levels follow
+# the joint management of IME admissions in Pas-de-Calais (seeds/004: priorities decided
+# together, "P1" critical situations, a list "re-examined all the time") and the Réponse
+# accompagnée pour tous (domain-facts §8.4: a PAG "may give priority access to the target
+# orientation"):
+PRIORITY_LEVELS = [  # (name, condition key = value, description)
+    ("P1_critical", ("pag", "true"),
+     "critical situations: children with a PAG (Réponse accompagnée pour tous); "
+     "Pas-de-Calais' P1"),
+    ("P2_child_protection", ("ase", "true"),
+     "children under a child-protection (ASE) measure: the most exposed to a rupture "
+     "(placement breakdowns)"),
+    ("P3_very_high_needs", ("needs", '["very_high"]'),
+     "children with very high needs (constant human presence)"),
+    ("P4_others", None, "every other child, first come first served"),
+]
+# Reviews: ESTIMATE every 6 months. Pas-de-Calais re-examines its list "all the time" and plans
+# the work early in the year to avoid the July-September rush (seeds/004); a PAG is reviewed at
+# least yearly (domain-facts §8.4); most départements do not manage lists jointly, so a national
+# baseline takes two reviews a year, between the practice of the pioneers and the legal minimum.
+REVIEW_EVERY_MONTHS = 6
+# ESTIMATE: at each review 5 % of waiting children holding no place leave the list (moved,
+# found a solution outside the sector, family gave up, a notification lapsed): about one in ten
+# a year. No figure found: lists are "encore peu objectivées" (IGAS 2026) and counts mix
+# children registered on several lists (1,400 names for 1,500 IME places in Seine-Saint-Denis,
+# minister's answer, Assemblée nationale, https://nosdeputes.fr/16/intervention/164323).
+REMOVAL_PER_REVIEW = 0.05
+# PAG: ESTIMATE a child waiting with no solution (interim `nothing`) for a year gets a PAG at the
+# next review: a school year with nothing is the "situation critique" RAPT addresses (a PAG is
+# drawn when known responses are unavailable or the situation risks a rupture, domain-facts
+# §8.4). The PAG gives it partial services meanwhile (interim `other_service`: another ESMS, a
+# PCPE, CMP or CAMSP; the PAG "names the ESMS committed to act without delay") and level P1.
+PAG_AFTER_YEARS = 1.0
+PAG_INTERIM = "other_service"
+
 DAYS_PER_YEAR = 365.25
 GRID = 0.01  # years: step of the steady-state age calculation below
 
@@ -539,6 +735,60 @@ def branches(rows):
 
 
 # =============================================================================================
+# Children's profiles.
+
+def normalised(shares, names):
+    """Shares over `names` (absent ones left out), summing to 1 after rounding to 6 decimals.
+
+    The last non-zero share takes the rounding rest, so the printed decimals sum to 1 exactly.
+    """
+    total = sum(shares.values())
+    out = {n: round(shares[n] / total, 6) for n in names if shares.get(n, 0.0) > 0.0}
+    last = list(out)[-1]
+    out[last] = round(1.0 - sum(v for n, v in out.items() if n != last), 6)
+    return out
+
+
+def ime_tdb_means():
+    """Unweighted means of the départements' IME tables: intellectual, autism, psychiatric."""
+    n = len(IME_TDB)
+    return [sum(row[k] for row in IME_TDB) / n / 100.0 for k in (2, 3, 4)]
+
+
+def profiles():
+    """Per service: impairment shares, needs shares, ASE share, boys' share; the ASE factor."""
+    impairment = {}
+    sessad = {}
+    for _, pct, category in SESSAD_TDB_2020:
+        if category:
+            sessad[category] = sessad.get(category, 0.0) + pct
+    impairment["SESSAD"] = normalised(sessad, IMPAIRMENTS)
+    intellectual, autism, psychiatric = ime_tdb_means()
+    ime = {"intellectual": intellectual, "autism": autism, "psychiatric": psychiatric,
+           "polyhandicap": IME_POLYHANDICAP, "motor": IME_MOTOR, "sensory": IME_SENSORY}
+    ime["other"] = 1.0 - sum(ime.values())
+    impairment["IME"] = normalised(ime, IMPAIRMENTS)
+    for s, shares in IMPAIRMENT_SHARES_ESTIMATE.items():
+        impairment[s] = normalised(shares, IMPAIRMENTS)
+    needs = {s: normalised(shares, NEEDS_LEVELS) for s, shares in NEEDS_SHARES.items()}
+    places = sum(NATIONAL_PLACES_2023.values())
+    regional = sum(NATIONAL_PLACES_2023[s] * ASE_SHARE_CVL_2020[s] for s in CHILD_SERVICES)
+    factor = ASE_SHARE_NATIONAL * places / regional
+    ase = {s: round(ASE_SHARE_CVL_2020[s] * factor, 4) for s in CHILD_SERVICES}
+    ase.update({a: 0.0 for a in ADULT_SERVICES})
+    mortality = {s: sum(share * MORTALITY_PER_YEAR.get(i, 0.0)
+                        for i, share in impairment[s].items())
+                 for s in CHILD_SERVICES + ADULT_SERVICES}
+    return dict(impairment=impairment, needs=needs, ase=ase, ase_factor=factor,
+                boys=dict(BOYS_SHARE), mortality=mortality)
+
+
+def boys_mean():
+    places = sum(NATIONAL_PLACES_2023.values())
+    return sum(NATIONAL_PLACES_2023[s] * BOYS_SHARE[s] for s in CHILD_SERVICES) / places
+
+
+# =============================================================================================
 
 def derive():
     """Everything the scenario needs, as one dict (printed by report, written by write_toml)."""
@@ -550,8 +800,18 @@ def derive():
     m["places"] = places
 
     m["waiting_per_place"] = INITIAL_WAITING_TOTAL / sum(NATIONAL_PLACES_2023.values())
-    ss, m["reorient"], w, moving = steady_state(m["waiting_per_place"])
+    ss, reorient, w, moving = steady_state(m["waiting_per_place"])
     m["ss"], m["w"], m["moving"] = ss, w, moving
+
+    # Deaths are part of the realised stays: the stay-end law keeps the solved exit rate less
+    # the service's mean mortality, and SESSAD's re-orientations are shares of the stay ends
+    # that are not deaths.
+    m["profiles"] = prof = profiles()
+    mu = prof["mortality"]
+    m["stay_mean"] = {s: 1.0 / (1.0 / ss[s]["mean"] - mu[s]) for s in CHILD_SERVICES}
+    alive = 1.0 - mu["SESSAD"] * ss["SESSAD"]["mean"]
+    m["reorient"] = {t: p / alive for t, p in reorient.items()}
+    m["adult_stay_mean"] = {a: 1.0 / (ADULT_EXIT_RATE_PER_YEAR - mu[a]) for a in ADULT_SERVICES}
 
     # New orientations a year, by service: admissions not coming from SESSAD (grossed up for
     # those who age out while waiting), plus the excess that makes the lists grow.
@@ -622,6 +882,112 @@ SERVICE_LABEL = {
 }
 
 
+PROFILE_NOTE = {
+    "IME": "main impairment: mean of seven départements' tableaux de bord 2020-2022 for "
+           "intellectual, autism, psychiatric; polyhandicap {poly} (35 % of ~7,300 "
+           "polyhandicapped children in IME-type establishments in 2001, DREES, over ~69,600 "
+           "IME places); motor, sensory 1 % each; other = the rest (ESTIMATE)",
+    "SESSAD": "main impairment: national tableau de bord 2020 (ANAP-ATIH, 1,435 SESSAD) mapped "
+              "to the seven categories, under diagnosis and unstated (5.9 %) left out",
+    "ITEP": "main impairment ESTIMATE: ITEP serve behaviour disorders with preserved "
+            "intellectual potential (décret 2005-11)",
+    "EEAP": "main impairment ESTIMATE: EEAP serve polyhandicapped children",
+    "IEM": "main impairment ESTIMATE: IEM serve motor impairments; ~8 % polyhandicapped "
+           "(DREES, 2001)",
+    "ESAT": "initial occupants only; main impairment ESTIMATE: mostly intellectual and "
+            "psychiatric disability (DREES ES 2006)",
+    "FOYER": "initial occupants only; main impairment ESTIMATE",
+    "MAS": "initial occupants only; main impairment ESTIMATE: about half polyhandicapped in "
+           "2001 (DREES), less since MAS grew for autism and psychiatric disability",
+}
+
+
+def inline(shares):
+    return "{ " + ", ".join(f"{n} = {fmt(v)}" for n, v in shares.items()) + " }"
+
+
+def write_profile(add, m, s):
+    """The [services.X.children] table: who enters the model through service s."""
+    prof = m["profiles"]
+    note = PROFILE_NOTE[s].replace("{poly}", f"{100 * IME_POLYHANDICAP:.1f} %")
+    words, line = note.split(), "#"
+    for word in words:  # wrap the note at 96 columns
+        if len(line) + 1 + len(word) > 96:
+            add(line)
+            line = "#"
+        line += " " + word
+    add(line + ".")
+    add(f"[services.{s}.children]")
+    add(f"impairment = {inline(prof['impairment'][s])}")
+    add(f"needs = {inline(prof['needs'][s])}  # ESTIMATE: no figure (see the generator)")
+    if s in CHILD_SERVICES:
+        add(f"ase_share = {fmt(prof['ase'][s], 4)}  # Centre-Val de Loire 2020: "
+            f"{ASE_SHARE_CVL_2020[s]:.1%}{' (IEM: ESTIMATE as SESSAD)' if s == 'IEM' else ''}"
+            f" x {prof['ase_factor']:.3f} (national 15 %)")
+    else:
+        add("ase_share = 0.0  # ASE is a measure for minors: initial adult occupants have none")
+    if s in ("EEAP", "ESAT", "FOYER", "MAS"):
+        why = {"EEAP": "53 % of polyhandicapped people are male (DREES, 2001)",
+               "ESAT": "men are 60 % of ESAT workers (DREES ES 2006)",
+               "FOYER": "men are 56 % in adult establishments other than ESAT (DREES ES 2006)",
+               "MAS": "men are 56 % in adult establishments other than ESAT (DREES ES 2006)"}[s]
+        add(f"boys_share = {fmt(BOYS_SHARE[s])}  # {why}")
+    else:
+        add(f"boys_share = {fmt(BOYS_SHARE[s])}  # ESTIMATE: 2/3 boys in child ESMS (DREES 2018),"
+            f" {'most in ITEP' if s == 'ITEP' else 'by service'}")
+
+
+def write_children_and_lists(add):
+    add("# Children's attributes, drawn once from the profile ([services.X.children]) of the "
+        "service a")
+    add("# child enters through, kept for life. Mortality: deaths per person-year, a constant "
+        "hazard at")
+    add("# every age and in every state; only where it is far above the general population's "
+        "(~0.0002 a")
+    add("# year at 5-19). All ESTIMATES from published survival (see the generator's "
+        "MORTALITY_PER_YEAR):")
+    add("#   polyhandicap: cerebral palsy GMFCS V, 60 % survive to 19 (Westbom 2011, Sweden); "
+        "severely")
+    add("#   disabled in all functions, 50 % to 20 (Hutton 1994, Mersey); mortality falling "
+        "since (Brooks")
+    add("#   2014, California): 0.02 (67 % survive 20 years). motor: all cerebral palsy, 96 % "
+        "to 19")
+    add("#   (Westbom 2011), plus neuromuscular diseases: 0.003. intellectual: 157 per 100,000 "
+        "pupil-years")
+    add("#   (Smith 2022, Scotland): 0.002. Others: 0 (close to the general population).")
+    add("[children]")
+    add("impairments = [" + ", ".join(f'"{i}"' for i in IMPAIRMENTS) + "]  # psychiatric = "
+        "psychiatric + behaviour and communication disorders")
+    add("needs_levels = [" + ", ".join(f'"{n}"' for n in NEEDS_LEVELS) + "]  # ESTIMATE: "
+        "very_high = needs a constant human presence")
+    add("mortality_per_year = " + inline({i: MORTALITY_PER_YEAR[i] for i in IMPAIRMENTS
+                                          if i in MORTALITY_PER_YEAR}))
+    add("")
+    add("# Waiting lists (no national rule: domain-facts §8.5). Priority levels after the joint "
+        "management")
+    add("# of IME admissions in Pas-de-Calais (seeds/004: 'P1' critical situations, a list "
+        "re-examined")
+    add("# 'all the time') and the Réponse accompagnée pour tous (a PAG may give priority "
+        "access).")
+    add("[lists]")
+    add(f"review_every_months = {REVIEW_EVERY_MONTHS}  # ESTIMATE: twice a year, between the "
+        "pioneers' constant review and the yearly PAG review")
+    add(f"removal_per_review = {fmt(REMOVAL_PER_REVIEW)}  # ESTIMATE: ~1 in 10 waiting children "
+        "a year leave the list (moved, other solution, gave up)")
+    add(f"pag_after_years = {fmt(PAG_AFTER_YEARS)}  # ESTIMATE: a school year with no solution "
+        "makes a critical situation (RAPT)")
+    add(f'pag_interim = "{PAG_INTERIM}"  # the PAG brings partial services meanwhile '
+        "(another ESMS, PCPE, CMP, CAMSP)")
+    for name, condition, description in PRIORITY_LEVELS:
+        add("")
+        add("[[lists.priority]]")
+        add(f'name = "{name}"')
+        if condition:
+            add(f"{condition[0]} = {condition[1]}")
+        add(f'description = "{description}"')
+    add("")
+
+
 def write_toml(m):
     deps, ss, w = m["deps"], m["ss"], m["w"]
     L = []
@@ -687,6 +1053,7 @@ def write_toml(m):
         if flags:
             add(flags)
     add("")
+    write_children_and_lists(add)
     add("[arrivals]")
     add("# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
     add("# (places / mean stay) not coming from SESSAD stay ends, grossed up for those who reach")
@@ -716,11 +1083,15 @@ def write_toml(m):
         if MIN_AGE_YEARS[s] > 0:
             add(f"min_age_years = {fmt(MIN_AGE_YEARS[s])}")
         add(f"age_limit_years = {fmt(AGE_LIMIT_YEARS)}  # law: child ESMS serve people under 20")
-        add("# ESTIMATE: exponential, mean solved so the realised mean stay (Creton holding "
+        add("# ESTIMATE: exponential; exit rate solved so the realised mean stay (Creton holding "
             "included)")
-        add(f"# is {MEAN_STAY_YEARS[s]} years; the age limit ends "
+        add(f"# is {MEAN_STAY_YEARS[s]} years: 1 / {r['mean']:.3f} a year; the age limit ends "
             f"{r['reach'] / r['admissions']:.0%} of stays.")
-        add(f'length_of_stay_years = {{ law = "exponential", mean = {fmt(r["mean"], 3)} }}')
+        add(f"# Deaths are among those exits: the stay-end rate is that less the service's mean "
+            f"mortality,")
+        add(f"# {m['profiles']['mortality'][s]:.5f} a year (its children's profile).")
+        add(f'length_of_stay_years = {{ law = "exponential", mean = '
+            f'{fmt(m["stay_mean"][s], 3)} }}')
         if s == "SESSAD":
             add("# Newcomers' age, years (ESTIMATE: younger than the common law, see the "
                 "generator).")
@@ -757,6 +1128,7 @@ def write_toml(m):
                 "by AESH (ESTIMATE).")
         add("interim = { " +
             ", ".join(f"{n} = {fmt(v)}" for n, v in INTERIM_SHARES[s].items()) + " }")
+        write_profile(add, m, s)
         over = m["over_share"][s]
         if over > 0:
             add(f"# t = 0: full; ages = the steady-state profile under 20, then {over:.1%} aged "
@@ -806,13 +1178,17 @@ def write_toml(m):
             f"{total / pub:.1%}")
         add(f"# of the {pub:,} published places (2022). Shared by département in proportion to "
             "that demand.")
+        add(f"# Deaths are among those exits: the stay-end rate is "
+            f"{ADULT_EXIT_RATE_PER_YEAR:.0%} less the mean mortality of the")
+        add(f"# occupants' profile, {m['profiles']['mortality'][a]:.5f} a year.")
         add(f'length_of_stay_years = {{ law = "exponential", mean = '
-            f'{fmt(1 / ADULT_EXIT_RATE_PER_YEAR, 4)} }}')
+            f'{fmt(m["adult_stay_mean"][a], 4)} }}')
         add('on_stay_end = [{ probability = 1.0, action = "leave" }]')
         add("# t = 0: full; ages do not matter (no age limit): uniform 20-60. The young adults")
         add("# waiting for these places at t = 0 are the Creton holders of the child services.")
         add('initial = { share_of_places = 1.0, age_years = { law = "uniform", min = 20.0, '
             'max = 60.0 } }')
+        write_profile(add, m, a)
         add("")
         add(f"[services.{a}.places]")
         for i, d in enumerate(deps):
@@ -900,10 +1276,25 @@ def report(m):
               f"{ADULT_PUBLISHED_PLACES[a]:,}")
 
 
+def report_profiles(m):
+    prof = m["profiles"]
+    print("\nChildren's profiles (impairment shares; mortality a year; ASE; boys)")
+    for s in CHILD_SERVICES + ADULT_SERVICES:
+        shares = ", ".join(f"{n} {v:.3f}" for n, v in prof["impairment"][s].items())
+        print(f"  {s:<6} {shares}; mortality {prof['mortality'][s]:.5f}; "
+              f"ASE {prof['ase'][s]:.3f}; boys {BOYS_SHARE[s]:.2f}")
+    print(f"  ASE factor on the Centre-Val de Loire shares: {prof['ase_factor']:.3f}; boys, "
+          f"place-weighted: {boys_mean():.1%} (target {BOYS_SHARE_TARGET:.1%})")
+    print("  stay-end means net of deaths: " + ", ".join(
+        f"{s} {m['ss'][s]['mean']:.3f} -> {m['stay_mean'][s]:.3f}" for s in CHILD_SERVICES) +
+          "; adults " + ", ".join(f"{a} {m['adult_stay_mean'][a]:.3f}" for a in ADULT_SERVICES))
+
+
 def main():
     m = derive()
     write_toml(m)
     report(m)
+    report_profiles(m)
 
 
 if __name__ == "__main__":
