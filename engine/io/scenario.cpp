@@ -964,7 +964,8 @@ std::vector<std::uint8_t> read_category_refs(const Reader& r, const toml::node& 
 // [[lists.priority]]: the levels, highest first, in file order. `pag_on`: PAGs exist.
 std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::node& n,
                                                 const std::string& path,
-                                                const model::Children& children, bool pag_on) {
+                                                const model::Children& children,
+                                                const ServiceNames& services, bool pag_on) {
   const toml::array& list =
       r.array(n, path, "an array of tables (one [[lists.priority]] per level, highest first)");
   constexpr std::size_t kMaxLevels = 8;  // params.hpp: Lists::priority
@@ -978,8 +979,8 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
     const std::string lpath = item_key(path, i);
     const toml::table& t = r.table(list[i], lpath, "a priority level table (name, conditions)");
     r.check_keys(t, lpath,
-                 {"name", "pag", "ase", "needs", "impairments", "min_age_years", "min_waited_years",
-                  "description"});
+                 {"name", "services", "pag", "ase", "needs", "impairments", "min_age_years",
+                  "min_waited_years", "description"});
     model::PriorityLevel level;
     const std::string name_key = child_key(lpath, "name");
     const toml::node& name_node = r.required(t, lpath, "name", "a non-empty string");
@@ -992,6 +993,22 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
         r.fail(name_node, name_key,
                "duplicate priority level " + in_quotes(level.name) + " (already at index " +
                    std::to_string(j) + ")");
+      }
+    }
+    if (const toml::node* c = t.get("services")) {
+      const std::string key = child_key(lpath, "services");
+      const toml::array& a = r.array(*c, key, "a non-empty array of service names");
+      if (a.empty()) {
+        r.fail(*c, key,
+               "expected at least one service name, got an empty array (leave the key out for "
+               "every list)");
+      }
+      for (std::size_t j = 0; j < a.size(); ++j) {
+        const model::ServiceId id = service_ref(r, services, a[j], item_key(key, j));
+        if (std::find(level.services.begin(), level.services.end(), id) != level.services.end()) {
+          r.fail(a[j], item_key(key, j), "duplicate service " + in_quotes(services.names[id]));
+        }
+        level.services.push_back(id);
       }
     }
     if (const toml::node* c = t.get("pag")) {
@@ -1015,7 +1032,8 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
     }
     if (i + 1 == list.size() && !level.unconditional()) {
       // Point at one condition that holds the level back (the first in the struct's order).
-      const char* condition = !level.needs.empty()         ? "needs"
+      const char* condition = !level.services.empty()      ? "services"
+                              : !level.needs.empty()       ? "needs"
                               : !level.impairments.empty() ? "impairments"
                               : level.ase                  ? "ase"
                               : level.pag                  ? "pag"
@@ -1037,6 +1055,7 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
 
 // [lists]: priority levels and the periodic review of the lists (model defaults when absent).
 model::Lists read_lists(const Reader& r, const toml::table& root, const model::Children& children,
+                        const ServiceNames& services,
                         const std::vector<std::string>& interim_names) {
   model::Lists out;
   const toml::node* node = root.get("lists");
@@ -1085,7 +1104,7 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
                    "required with pag_after_years when [interim.NAME] situations are declared");
   }
   if (const toml::node* n = t.get("priority")) {
-    out.priority = read_priority(r, *n, child_key(path, "priority"), children, pag_on);
+    out.priority = read_priority(r, *n, child_key(path, "priority"), children, services, pag_on);
   }
   return out;
 }
@@ -1909,7 +1928,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
     }
     out.model.services.push_back(std::move(service));
   }
-  out.model.lists = read_lists(r, root, out.model.children, interim_names);
+  out.model.lists = read_lists(r, root, out.model.children, names, interim_names);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
                                abroad.territories.end());

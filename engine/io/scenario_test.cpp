@@ -1642,6 +1642,21 @@ TEST_F(ScenarioFiles, PriorityLevelsAreNamedDistinctAndAtMostEight) {
                "a table");
 }
 
+TEST_F(ScenarioFiles, APriorityLevelMayApplyToSomeListsOnly) {
+  const Scenario s = load_scenario(write(
+      "s.toml", replace(kChildren, "name = \"P2\"\n", "name = \"P2\"\nservices = [\"IME\"]\n")));
+  EXPECT_EQ(s.model.lists.priority[1].services, (std::vector<std::uint16_t>{0}));
+  EXPECT_TRUE(s.model.lists.priority[0].services.empty());
+  const std::string path = path_of("s.toml");
+  expect_error(
+      error_of(replace(kChildren, "name = \"P2\"\n", "name = \"P2\"\nservices = [\"IMEE\"]\n")),
+      path, 44, "lists.priority[1].services[0]", "unknown service \"IMEE\"; did you mean \"IME\"?");
+  expect_error(
+      error_of(replace(kChildren, "name = \"P3\"\n", "name = \"P3\"\nservices = [\"IME\"]\n")),
+      path, 50, "lists.priority[2].services",
+      "the last priority level must have no condition: it takes every child no other level takes");
+}
+
 TEST_F(ScenarioFiles, APagConditionNeedsPags) {
   const ScenarioError e = error_of(replace(kChildren,
                                            "pag_after_years = 2.0\npag_interim = "

@@ -110,6 +110,30 @@ TEST(Priority, AHigherLevelIsAdmittedBeforeALongerWait) {
   EXPECT_EQ(out.waiting_priority_end[out.priority_cell(0, 0, 0, 1)], 1);
 }
 
+TEST(Priority, ALevelForOtherListsIsSkipped) {
+  Model m = one_list(1, 1.0, 3);
+  Service other;
+  other.name = "OTHER";
+  other.capacity = {0};
+  m.services.push_back(other);
+  m.arrivals.orientation = {1.0, 0.0};
+  m.children.needs_levels = {"moderate", "very_high"};
+  PriorityLevel urgent = any_child("urgent");
+  urgent.needs = {1};
+  urgent.services = {1};  // only on OTHER's list
+  m.lists.priority = {urgent, any_child("others")};
+  Simulation sim(m, 1, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  sim.add_scripted_arrival({10.0, 0, 8.0, 0, with_needs(0)});
+  sim.add_scripted_arrival({20.0, 0, 8.0, 0, with_needs(1)});
+  const auto out = sim.run();
+  const auto admits = rec.of(EventKind::kAdmit);
+  ASSERT_FALSE(admits.empty());
+  EXPECT_EQ(admits[0].person, 1U);  // first come, first served on S's list
+  EXPECT_EQ(out.waiting_priority_end[out.priority_cell(0, 0, 0, 0)], 0);
+}
+
 TEST(Priority, AReviewRePrioritisesByAgeAndWithoutOneTheListStaysAsJoined) {
   for (const int review : {0, 6}) {
     Model m = one_list(1, 300.0 / kYear, 1);

@@ -156,14 +156,15 @@ struct PriorityLevel {
   std::string name;
   std::vector<std::uint8_t> needs;        // qualifying needs levels; empty: any
   std::vector<std::uint8_t> impairments;  // qualifying impairments; empty: any
+  std::vector<std::uint16_t> services;    // the lists (by ServiceId) it applies to; empty: all
   std::optional<bool> ase;                // must (true) or must not (false) be under ASE
   std::optional<bool> pag;                // must (true) or must not (false) have a PAG
   double min_age_years = 0.0;             // at least this old (at the join or the review)
   double min_waited_years = 0.0;          // waited at least this long (idem)
 
   [[nodiscard]] bool unconditional() const {
-    return needs.empty() && impairments.empty() && !ase && !pag && min_age_years <= 0.0 &&
-           min_waited_years <= 0.0;
+    return needs.empty() && impairments.empty() && services.empty() && !ase && !pag &&
+           min_age_years <= 0.0 && min_waited_years <= 0.0;
   }
 };
 

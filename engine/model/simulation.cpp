@@ -108,6 +108,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   }
   n_levels_ = std::max(1, static_cast<int>(model.lists.priority.size()));
   PARCOURS_CHECK(n_levels_ <= kMaxLevels, "too many priority levels");
+  queues_.resize(cells_.size() * static_cast<std::size_t>(n_levels_));
   in_place_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
   waiting_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
   in_place_ase_.assign(n_territories * n_services_, 0);
@@ -458,7 +459,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
   Cell& c = cell(person.territory, s);
   person.waiting_since = static_cast<float>(waiting_since);
-  c.lists[static_cast<std::size_t>(level_of(day, person))].entries.emplace_back(p, g);
+  queue(person.territory, s, level_of(day, person)).entries.emplace_back(p, g);
   ++c.waiting;
   const Attributes a = Attributes::unpack(person.attributes);
   ++waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
@@ -589,7 +590,7 @@ bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t,
     return false;
   }
   for (int level = 0; level < n_levels_; ++level) {
-    Queue& q = c.lists[static_cast<std::size_t>(level)];
+    Queue& q = queue(list_t, s, level);
     while (q.head < q.entries.size()) {
       if (q.head + 8 < q.entries.size()) {
         generations_.prefetch(q.entries[q.head + 8].first);  // stale runs are common: read ahead
@@ -655,7 +656,9 @@ int Simulation::level_of(double day, const Person& person) const {
   };
   for (int i = 0; i + 1 < n_levels_; ++i) {
     const PriorityLevel& level = levels[static_cast<std::size_t>(i)];
-    if (has(level.needs, a.needs) && has(level.impairments, a.impairment) &&
+    if ((level.services.empty() || std::find(level.services.begin(), level.services.end(),
+                                             person.waiting) != level.services.end()) &&
+        has(level.needs, a.needs) && has(level.impairments, a.impairment) &&
         (!level.ase || *level.ase == a.ase) && (!level.pag || *level.pag == a.pag) &&
         day - person.birth_day >= core::years_to_days(level.min_age_years) &&
         day - static_cast<double>(person.waiting_since) >=
@@ -834,7 +837,8 @@ void Simulation::on_review(double day, std::uint32_t review) {
         continue;
       }
       review_scratch_.clear();
-      for (Queue& q : c.lists) {
+      for (int level = 0; level < n_levels_; ++level) {
+        Queue& q = queue(t, s, level);
         for (std::size_t i = q.head; i < q.entries.size(); ++i) {
           if (generations_.is_live(q.entries[i].first, q.entries[i].second)) {
             review_scratch_.push_back(q.entries[i]);
@@ -876,7 +880,7 @@ void Simulation::on_review(double day, std::uint32_t review) {
           emit(day, EventKind::kPag, p, person.waiting);
           open_spell(day, p, Spell::State::kWaiting);
         }
-        c.lists[static_cast<std::size_t>(level_of(day, person))].entries.emplace_back(p, g);
+        queue(t, s, level_of(day, person)).entries.emplace_back(p, g);
       }
     }
   }
@@ -940,7 +944,7 @@ void Simulation::on_period_end(int period) {
         out_.waiting_priority_end[i] = c.waiting;
       } else {
         for (int level = 0; level < n_levels_; ++level) {
-          const Queue& q = c.lists[static_cast<std::size_t>(level)];
+          const Queue& q = queue(static_cast<std::size_t>(t), s, level);
           std::int64_t live = 0;
           for (std::size_t e = q.head; e < q.entries.size(); ++e) {
             live += generations_.is_live(q.entries[e].first, q.entries[e].second) ? 1 : 0;
