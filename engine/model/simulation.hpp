@@ -144,9 +144,8 @@ class Simulation {
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     // Children whose home is this cell's territory, in a place of its service elsewhere.
-    std::int64_t placed_away = 0;         // in another home territory
-    std::int64_t placed_abroad = 0;       // in an abroad territory
-    std::array<Queue, kMaxLevels> lists;  // by priority level, highest first
+    std::int64_t placed_away = 0;    // in another home territory
+    std::int64_t placed_abroad = 0;  // in an abroad territory
   };
 
   static constexpr std::uint8_t kRankPeriodEnd = 0;
@@ -160,6 +159,12 @@ class Simulation {
 
   Cell& cell(TerritoryId t, ServiceId s) {
     return cells_[static_cast<std::size_t>(t) * n_services_ + s];
+  }
+
+  // One level of the list of (t, s); kept apart from the cells so that they stay small.
+  Queue& queue(std::size_t t, std::size_t s, int level) {
+    return queues_[(t * n_services_ + s) * static_cast<std::size_t>(n_levels_) +
+                   static_cast<std::size_t>(level)];
   }
 
   void set_occupied(Cell& c, double day, std::int64_t delta);
@@ -215,6 +220,7 @@ class Simulation {
   std::vector<Person> people_;
   std::vector<std::uint32_t> free_ids_;  // ids of people who left, reused by newcomers
   std::vector<Cell> cells_;
+  std::vector<Queue> queues_;                    // [territory][service][priority level]
   std::vector<core::KeyedRng> arrival_streams_;  // one per territory
   std::vector<std::uint64_t> arrivals_so_far_;   // per territory: index of the next arrival
   std::vector<double> arrival_rate_per_day_;     // per territory
