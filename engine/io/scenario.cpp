@@ -961,6 +961,28 @@ std::vector<std::uint8_t> read_category_refs(const Reader& r, const toml::node& 
   return out;
 }
 
+// A non-empty array of distinct service names, as ServiceIds; `unset` says what leaving the key
+// out does.
+std::vector<std::uint16_t> read_service_refs(const Reader& r, const toml::node& n,
+                                             const std::string& key, const ServiceNames& services,
+                                             const std::string& unset) {
+  const toml::array& a = r.array(n, key, "a non-empty array of service names");
+  if (a.empty()) {
+    r.fail(n, key,
+           "expected at least one service name, got an empty array (leave the key out to " + unset +
+               ")");
+  }
+  std::vector<std::uint16_t> out;
+  for (std::size_t j = 0; j < a.size(); ++j) {
+    const model::ServiceId id = service_ref(r, services, a[j], item_key(key, j));
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      r.fail(a[j], item_key(key, j), "duplicate service " + in_quotes(services.names[id]));
+    }
+    out.push_back(id);
+  }
+  return out;
+}
+
 // [[lists.priority]]: the levels, highest first, in file order. `pag_on`: PAGs exist.
 std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::node& n,
                                                 const std::string& path,
@@ -996,20 +1018,8 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
       }
     }
     if (const toml::node* c = t.get("services")) {
-      const std::string key = child_key(lpath, "services");
-      const toml::array& a = r.array(*c, key, "a non-empty array of service names");
-      if (a.empty()) {
-        r.fail(*c, key,
-               "expected at least one service name, got an empty array (leave the key out for "
-               "every list)");
-      }
-      for (std::size_t j = 0; j < a.size(); ++j) {
-        const model::ServiceId id = service_ref(r, services, a[j], item_key(key, j));
-        if (std::find(level.services.begin(), level.services.end(), id) != level.services.end()) {
-          r.fail(a[j], item_key(key, j), "duplicate service " + in_quotes(services.names[id]));
-        }
-        level.services.push_back(id);
-      }
+      level.services =
+          read_service_refs(r, *c, child_key(lpath, "services"), services, "apply to every list");
     }
     if (const toml::node* c = t.get("pag")) {
       level.pag = r.boolean(*c, child_key(lpath, "pag"));
@@ -1064,11 +1074,15 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
   }
   const std::string path = "lists";
   const toml::table& t = r.table(*node, path);
-  r.check_keys(
-      t, path,
-      {"review_every_months", "removal_per_review", "pag_after_years", "pag_interim", "priority"});
+  r.check_keys(t, path,
+               {"review_every_months", "reviewed_services", "removal_per_review", "pag_after_years",
+                "pag_interim", "priority"});
   out.review_every_months =
       static_cast<int>(r.opt_integer(t, path, "review_every_months", 0, kHugeInteger).value_or(0));
+  if (const toml::node* n = t.get("reviewed_services")) {
+    out.reviewed_services = read_service_refs(r, *n, child_key(path, "reviewed_services"), services,
+                                              "review every list");
+  }
   if (const toml::node* n = t.get("removal_per_review")) {
     out.removal_per_review = r.number(*n, child_key(path, "removal_per_review"), kProbability);
     if (out.removal_per_review > 0.0 && !out.has_reviews()) {

@@ -1657,6 +1657,18 @@ TEST_F(ScenarioFiles, APriorityLevelMayApplyToSomeListsOnly) {
       "the last priority level must have no condition: it takes every child no other level takes");
 }
 
+TEST_F(ScenarioFiles, ReviewsMayCoverSomeListsOnly) {
+  const Scenario s = load_scenario(
+      write("s.toml", replace(kChildren, "review_every_months = 12\n",
+                              "review_every_months = 12\nreviewed_services = [\"IME\"]\n")));
+  EXPECT_EQ(s.model.lists.reviewed_services, (std::vector<std::uint16_t>{0}));
+  expect_error(error_of(replace(kChildren, "review_every_months = 12\n",
+                                "review_every_months = 12\nreviewed_services = []\n")),
+               path_of("s.toml"), 33, "lists.reviewed_services",
+               "expected at least one service name, got an empty array (leave the key out to "
+               "review every list)");
+}
+
 TEST_F(ScenarioFiles, APagConditionNeedsPags) {
   const ScenarioError e = error_of(replace(kChildren,
                                            "pag_after_years = 2.0\npag_interim = "

@@ -169,6 +169,15 @@ TEST(Review, RemovesChildrenWithoutAPlaceNotCretonHolders) {
   const double n = static_cast<double>(waiting);
   EXPECT_NEAR(static_cast<double>(removed), 0.3 * n, 5.0 * std::sqrt(n * 0.3 * 0.7));
   EXPECT_EQ(out.departures[out.flow(1, 0)], removed);  // nobody else leaves in year 1
+
+  m.lists.reviewed_services = {1};  // another service's lists only: this one is left alone
+  Service other;
+  other.name = "OTHER";
+  other.capacity = {0};
+  m.services.push_back(other);
+  m.arrivals.orientation = {1.0, 0.0};
+  const auto unreviewed = Simulation(m, 5, 0).run();
+  EXPECT_EQ(unreviewed.removed_at_review[unreviewed.cell(1, 0, 0)], 0);
   EXPECT_EQ(out.present_start[out.flow(1, 0)] + out.arrivals[out.flow(1, 0)],
             out.present_end[out.flow(1, 0)] + out.departures[out.flow(1, 0)]);
 

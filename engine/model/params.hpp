@@ -180,7 +180,8 @@ inline PriorityLevel any_child(std::string name) {
 /// left with no solution).
 struct Lists {
   std::vector<PriorityLevel> priority{any_child("all")};  // highest first; at most 8
-  int review_every_months = 0;      // reviews on months k × this, k >= 1; 0: never
+  int review_every_months = 0;                   // reviews on months k × this, k >= 1; 0: never
+  std::vector<std::uint16_t> reviewed_services;  // the lists reviewed (ServiceIds); empty: all
   double removal_per_review = 0.0;  // [0, 1]: a waiting child holding no place leaves the list
                                     // (and the sector) at a review with this probability
   // A child waiting with a no-solution interim situation for at least this long gets a PAG at

@@ -833,7 +833,10 @@ void Simulation::on_review(double day, std::uint32_t review) {
   for (std::size_t t = 0; t < homes; ++t) {
     for (std::size_t s = 0; s < n_services_; ++s) {
       Cell& c = cells_[t * n_services_ + s];
-      if (c.waiting == 0) {
+      if (c.waiting == 0 ||
+          (!lists.reviewed_services.empty() &&
+           std::find(lists.reviewed_services.begin(), lists.reviewed_services.end(), s) ==
+               lists.reviewed_services.end())) {
         continue;
       }
       review_scratch_.clear();

@@ -427,6 +427,10 @@ PRIORITY_LEVELS = [  # (name, condition key = value, description)
      "children with very high needs (constant human presence)"),
     ("P4_others", None, "every other child, first come first served"),
 ]
+# P2 and P3 apply on the child services' lists only: adult lists (ESAT, FOYER, MAS) are managed
+# by other commissions, and there these child criteria would let EEAP young adults (70 % very
+# high needs) overtake IME ones and move the Creton counts.
+CHILD_PRIORITY_LEVELS = {"P2_child_protection", "P3_very_high_needs"}
 # Reviews: ESTIMATE every 6 months. Pas-de-Calais re-examines its list "all the time" and plans
 # the work early in the year to avoid the July-September rush (seeds/004); a PAG is reviewed at
 # least yearly (domain-facts §8.4); most départements do not manage lists jointly, so a national
@@ -972,6 +976,8 @@ def write_children_and_lists(add):
     add("[lists]")
     add(f"review_every_months = {REVIEW_EVERY_MONTHS}  # ESTIMATE: twice a year, between the "
         "pioneers' constant review and the yearly PAG review")
+    add("reviewed_services = [" + ", ".join(f'"{c}"' for c in CHILD_SERVICES) + "]  # the "
+        "child lists the MDPH and providers manage (seeds/004); adult lists are left alone")
     add(f"removal_per_review = {fmt(REMOVAL_PER_REVIEW)}  # ESTIMATE: ~1 in 10 waiting children "
         "a year leave the list (moved, other solution, gave up)")
     add(f"pag_after_years = {fmt(PAG_AFTER_YEARS)}  # ESTIMATE: a school year with no solution "
@@ -982,6 +988,8 @@ def write_children_and_lists(add):
         add("")
         add("[[lists.priority]]")
         add(f'name = "{name}"')
+        if name in CHILD_PRIORITY_LEVELS:
+            add("services = [" + ", ".join(f'"{c}"' for c in CHILD_SERVICES) + "]")
         if condition:
             add(f"{condition[0]} = {condition[1]}")
         add(f'description = "{description}"')
