@@ -4,8 +4,10 @@
 Usage: /usr/bin/python3 tests/check_output.py FILE.h5
 
 Opens FILE with h5py and with xarray (engine="h5netcdf"), checks dimensions, labels, units,
-descriptions, root attributes and the identities between indicators, and that `ncdump -h FILE`
-succeeds. Prints every failure and exits 1 if there is any; exits 0 and prints "OK" otherwise.
+descriptions, root attributes and the identities between indicators, the /spells group when the
+run recorded spells (its columns and codes, and the spells against the indicators), and that
+`ncdump -h FILE` succeeds. Prints every failure and exits 1 if there is any; exits 0 and prints
+"OK" otherwise.
 """
 
 import re
@@ -72,16 +74,33 @@ INTERIM_INDICATORS = {
     "no_solution_end_national": ((), "i", "people"),
 }
 INTERIM_FLAGS = ["interim_no_solution", "interim_ordinary_school"]
+# Children's attributes and list management, by home territory, with their sums by region and
+# nationally (always written; one impairment and one priority level, "all", by default).
+CHILDREN = {
+    "waiting_priority_end": ("priority",),
+    "pag_end": (),
+    "removed_at_review": (),
+    "died": (),
+    "occupants_ase_end": (),
+    "occupants_impairment_end": ("impairment",),
+    "waiting_impairment_end": ("impairment",),
+}
+for _stem, _inner in CHILDREN.items():
+    INDICATORS[_stem] = (CELL + _inner, "i", "people")
+    INDICATORS[f"{_stem}_by_region"] = (REGION + _inner, "i", "people")
+    INDICATORS[f"{_stem}_national"] = (NATIONAL + _inner, "i", "people")
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
-OTHER_DIMS = ("territory", "service", "region", "wait_months")
+OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
 OPTIONAL_DIMS = ("interim",)
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
           "arrivals", "departures", "present_end", "occupied_end", "away_end", "abroad_end",
           "admitted_from_list"]
+COUNTS += list(CHILDREN)
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
+BY_HOME += list(CHILDREN)
 COUNTS += [name for name, (_, kind, _) in INDICATORS.items()
            if kind == "i" and name.endswith(("_by_region", "_national"))]
 COUNTS.append("wait_histogram")
@@ -173,7 +192,8 @@ def check_labels(c, ds, period):
                  f"{period} labels {ds[period].values} do not follow start date {start}")
     c.expect(bool(ds[period].attrs.get("description")), f"{period} has no description")
 
-    for name in ["territory", "service", "region", "territory_name", "territory_region"]:
+    for name in ["territory", "service", "region", "territory_name", "territory_region",
+                 "impairment", "priority", "priority_conditions"]:
         values = [as_str(v) for v in ds[name].values]
         c.expect(all(isinstance(v, str) for v in values), f"{name} labels are not strings")
         if name in ds.dims:
@@ -264,6 +284,7 @@ def check_indicators(c, ds, period):
     check_sums(c, ds)
     check_waits(c, ds)
     check_interims(c, ds, period)
+    check_children(c, ds)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -345,6 +366,232 @@ def check_interims(c, ds, period):
     check_region_and_national_sums(c, ds, ("waiting_interim_end", "no_solution_end"))
 
 
+def count_cells(c, condition, message):
+    """Fails with MESSAGE (and the number of cells) where CONDITION, a boolean array, is false."""
+    broken = int((~condition).sum())
+    c.expect(broken == 0, f"{message} in {broken} cells")
+
+
+def check_children(c, ds):
+    """Lists by priority level, PAGs, removals, deaths and children by attribute. The first three
+    identities hold only once the simulation counts these children (zeros break them)."""
+    c.expect(ds["priority_conditions"].dims == ("priority",),
+             "priority_conditions is not over [priority]")
+    for name in ("impairment", "priority", "priority_conditions"):
+        c.expect(bool(ds[name].attrs.get("description")), f"{name} has no description")
+    waiting = ds["waiting_end"]
+    count_cells(c, ds["waiting_priority_end"].sum("priority") == waiting,
+                "waiting_priority_end summed over priority != waiting_end")
+    count_cells(c, ds["waiting_impairment_end"].sum("impairment") == waiting,
+                "waiting_impairment_end summed over impairment != waiting_end")
+    # By home territory, every occupant of a place (abroad ones too) is counted once.
+    occupants = ds["occupants_impairment_end"]
+    placed = ds["occupied_end"].sum("territory")
+    count_cells(c, occupants.sum(("territory", "impairment")) == placed,
+                "occupants_impairment_end summed over impairment and territory != occupied_end "
+                "summed over territory")
+    count_cells(c, ds["pag_end"] <= waiting, "pag_end > waiting_end")
+    count_cells(c, ds["occupants_ase_end"] <= occupants.sum("impairment"),
+                "occupants_ase_end > occupants_impairment_end summed over impairment")
+    check_region_and_national_sums(c, ds, CHILDREN)
+
+
+# The spells group: column -> (dtype, -1 allowed for "none").
+SPELL_COLUMNS = {
+    "replication": (np.int16, False),
+    "child": (np.uint64, False),
+    "state": (np.int8, False),
+    "end": (np.int8, False),
+    "service": (np.int16, True),
+    "next_service": (np.int16, True),
+    "territory": (np.int16, False),
+    "place_territory": (np.int16, True),
+    "start_day": (np.float64, False),
+    "end_day": (np.float64, False),
+    "impairment": (np.int8, False),
+    "needs_level": (np.int8, False),
+    "ase": (np.int8, False),
+    "boy": (np.int8, False),
+    "pag": (np.int8, False),
+}
+STATES = ["too_young", "waiting", "in_place", "creton"]
+ENDS = ["changed", "left", "aged_out", "died", "removed", "horizon"]
+
+
+def check_spells_h5py(c, f):
+    group = f["spells"]
+    if not c.expect("spell" in group and h5py.h5ds.is_scale(group["spell"].id),
+                    "spells/spell is missing or not a dimension scale"):
+        return
+    for name in SPELL_COLUMNS:
+        if name not in group:
+            continue  # reported by the xarray checks
+        dataset = group[name]
+        scales = [scale.name for scale in dataset.dims[0].values()]
+        c.expect(scales == ["/spells/spell"],
+                 f"spells/{name} has scales {scales}, expected ['/spells/spell']")
+        if dataset.shape[0] > 0:
+            c.expect(dataset.chunks is not None and dataset.compression == "gzip"
+                     and dataset.shuffle, f"spells/{name} is not chunked with gzip and shuffle")
+
+
+def check_spells(c, ds):
+    """The /spells group, when the run recorded spells: columns, codes, and the spells against
+    the indicators of the root group DS (these need the simulation to record them)."""
+    with h5py.File(c.path, "r") as f:
+        if "spells" not in f:
+            return
+        check_spells_h5py(c, f)
+    with xr.open_dataset(c.path, engine="h5netcdf", group="spells") as decoded:
+        c.expect(set(decoded.dims) <= {"spell"}, f"spells has dimensions {list(decoded.dims)}")
+        c.expect("spell" not in decoded.variables, "spells has a spell variable (labels)")
+        if "start_day" in decoded.variables and decoded.sizes.get("spell", 0) > 0:
+            c.expect(decoded["start_day"].dtype.kind == "M",
+                     f"spells/start_day decodes to {decoded['start_day'].dtype}, not dates")
+    with xr.open_dataset(c.path, engine="h5netcdf", group="spells", decode_times=False) as spells:
+        for name, (dtype, _) in SPELL_COLUMNS.items():
+            if c.expect(name in spells.variables, f"spells/{name} missing"):
+                c.expect(spells[name].dtype == dtype,
+                         f"spells/{name} has dtype {spells[name].dtype}, expected "
+                         f"{np.dtype(dtype)}")
+                c.expect(bool(spells[name].attrs.get("description")),
+                         f"spells/{name} has no description")
+        if any(name not in spells.variables for name in SPELL_COLUMNS):
+            return
+        for name, words in (("state", STATES), ("end", ENDS),
+                            ("impairment", [as_str(v) for v in ds["impairment"].values])):
+            values = list(np.asarray(spells[name].attrs.get("flag_values", [])).ravel())
+            meanings = str(spells[name].attrs.get("flag_meanings", "")).split()
+            c.expect(values == list(range(len(words))) and len(meanings) == len(words),
+                     f"spells/{name} flags {values} {meanings} do not match {words}")
+            if name != "impairment":
+                c.expect(meanings == words, f"spells/{name} flag_meanings {meanings} != {words}")
+        needs = str(spells["needs_level"].attrs.get("flag_meanings", "")).split()
+        values = list(np.asarray(spells["needs_level"].attrs.get("flag_values", [])).ravel())
+        c.expect(needs and values == list(range(len(needs))),
+                 f"spells/needs_level flags {values} {needs} are not 0..n-1 with one word each")
+        start = ds.attrs.get("start_date")
+        for name in ("start_day", "end_day"):
+            units = spells[name].attrs.get("units")
+            c.expect(units == f"days since {start}",
+                     f"spells/{name} has units {units!r}, expected 'days since {start}'")
+        table = {name: spells[name].values for name in SPELL_COLUMNS}
+    check_spell_values(c, ds, table, len(needs))
+
+
+def check_spell_values(c, ds, t, n_needs):
+    n_replications = ds.sizes["replication"]
+    n_services = ds.sizes["service"]
+    n_territories = ds.sizes["territory"]
+    state, end = t["state"], t["end"]
+    ranges = {"replication": n_replications, "state": len(STATES), "end": len(ENDS),
+              "service": n_services, "next_service": n_services, "territory": n_territories,
+              "place_territory": n_territories, "impairment": ds.sizes["impairment"],
+              "needs_level": n_needs}
+    for name, bound in ranges.items():
+        low = -1 if SPELL_COLUMNS[name][1] else 0
+        outside = int(((t[name] < low) | (t[name] >= bound)).sum())
+        c.expect(outside == 0, f"spells/{name} has {outside} values outside [{low}, {bound})")
+    for name in ("ase", "boy", "pag"):
+        c.expect(set(np.unique(t[name])) <= {0, 1}, f"spells/{name} has values besides 0 and 1")
+    if len(state) == 0:
+        return
+    waiting, in_place, creton = (STATES.index(s) for s in ("waiting", "in_place", "creton"))
+    c.expect(bool((t["service"] >= 0).all()), "a spell has no service (-1)")
+    c.expect(bool(((t["next_service"] >= 0) == (state == creton)).all()),
+             "next_service is set on a spell that is not creton, or missing on a creton one")
+    placed = (state == in_place) | (state == creton)
+    c.expect(bool(((t["place_territory"] >= 0) == placed).all()),
+             "place_territory is set on a spell in no place, or missing on one in a place")
+    c.expect(bool((t["end_day"] >= t["start_day"]).all()), "a spell ends before it starts")
+    replication = t["replication"].astype(np.int64)
+    c.expect(bool((np.diff(replication) >= 0).all()), "spells are not in replication order")
+    same = np.diff(replication) == 0
+    c.expect(bool((np.diff(t["end_day"])[same] >= 0).all()),
+             "a replication's spells are not in the order they ended")
+    horizon_day = float(ds["period_days"].sum())
+    horizon = end == ENDS.index("horizon")
+    c.expect(bool(np.allclose(t["end_day"][horizon], horizon_day, rtol=1e-12, atol=1e-9)),
+             f"spells still going at the horizon do not end at day {horizon_day}")
+    c.expect(bool((t["end_day"] <= horizon_day * (1 + 1e-12) + 1e-9).all()),
+             "a spell ends after the horizon")
+
+    # A child's spells follow one another: each spell that changed is followed by one of the
+    # same child starting that day, and exactly one spell per child does not end with a change.
+    changed = end == ENDS.index("changed")
+    starts = set(zip(replication, t["child"], t["start_day"]))
+    followed = sum((r, k, d) in starts for r, k, d in
+                   zip(replication[changed], t["child"][changed], t["end_day"][changed]))
+    c.expect(followed == int(changed.sum()),
+             f"{int(changed.sum()) - followed} changed spells are followed by no spell of the "
+             f"same child starting that day")
+    children = set(zip(replication, t["child"]))
+    finals = list(zip(replication[~changed], t["child"][~changed]))
+    c.expect(len(finals) == len(set(finals)) == len(children),
+             "some child has no final spell, or more than one")
+
+    # Flows over the run, per replication.
+    def per_replication(mask):
+        return np.bincount(replication[mask], minlength=n_replications)
+
+    def total(name):
+        return ds[name].sum([d for d in ds[name].dims if d != "replication"]).values
+
+    for word, name in (("died", "died"), ("removed", "removed_at_review"),
+                       ("aged_out", "aged_out_waiting")):
+        c.expect(np.array_equal(per_replication(end == ENDS.index(word)), total(name)),
+                 f"spells ending {word} per replication != {name} summed over the run")
+    departed = np.isin(end, [ENDS.index(w) for w in ("left", "aged_out", "died", "removed")])
+    c.expect(np.array_equal(per_replication(departed), total("departures")),
+             "spells ending left, aged_out, died or removed per replication != departures")
+
+    # Stocks at the end of the last period: the spells still going at the horizon.
+    period = [d for d in ("year", "month") if d in ds.dims][0]
+    last = ds.isel({period: -1})
+    home = t["territory"].astype(np.int64)
+    service = t["service"].astype(np.int64)
+    on_list = horizon & ((state == waiting) | (state == creton))
+    in_a_place = horizon & placed
+    listed = np.where(state == creton, t["next_service"], t["service"]).astype(np.int64)
+    place = t["place_territory"].astype(np.int64)
+    impairment = t["impairment"].astype(np.int64)
+
+    def tally(mask, *indices, shape):
+        counts = np.zeros(shape, dtype=np.int64)
+        for index in indices:
+            mask = mask & (index >= 0)  # -1 (none) is an error reported above, not an index
+        np.add.at(counts, tuple(index[mask] for index in (replication,) + indices), 1)
+        return counts
+
+    def expect_stock(name, counts, dims, what):
+        values = last[name].transpose(*dims).values
+        broken = int((values != counts).sum())
+        c.expect(broken == 0, f"{name} at the end of the last period != {what} in {broken} cells")
+
+    cell = (n_replications, n_territories, n_services)
+    dims = ("replication", "territory", "service")
+    expect_stock("present_end", tally(horizon, home, shape=cell[:2]), dims[:2],
+                 "spells still going at the horizon, by home territory")
+    expect_stock("waiting_end", tally(on_list, home, listed, shape=cell), dims,
+                 "horizon spells waiting or creton, by home territory and the list they are on")
+    expect_stock("occupied_end", tally(in_a_place, place, service, shape=cell), dims,
+                 "horizon spells in_place or creton, by place territory and service")
+    expect_stock("creton_end", tally(horizon & (state == creton), place, service, shape=cell),
+                 dims, "horizon spells creton, by place territory and service")
+    expect_stock("pag_end", tally(on_list & (t["pag"] == 1), home, listed, shape=cell), dims,
+                 "horizon spells waiting or creton with a PAG")
+    expect_stock("occupants_ase_end", tally(in_a_place & (t["ase"] == 1), home, service,
+                                            shape=cell), dims,
+                 "horizon spells in a place under ASE, by home territory")
+    by_impairment = cell + (ds.sizes["impairment"],)
+    expect_stock("occupants_impairment_end",
+                 tally(in_a_place, home, service, impairment, shape=by_impairment),
+                 dims + ("impairment",), "horizon spells in a place, by home and impairment")
+    expect_stock("waiting_impairment_end",
+                 tally(on_list, home, listed, impairment, shape=by_impairment),
+                 dims + ("impairment",), "horizon spells on a list, by home and impairment")
+
+
 def percentile(histogram, numerator, denominator):
     """The smallest month m with cumulative count >= q * total (q = numerator / denominator,
     compared in integers), over the last axis; NaN where the total is 0."""
@@ -393,6 +640,9 @@ def check_xarray(c):
             return period
         check_labels(c, ds, period)
         check_indicators(c, ds, period)
+        needed = ["period_days", "present_end", "departures", "creton_end"] + list(CHILDREN)
+        if all(name in ds.variables for name in needed):
+            check_spells(c, ds)
         return period
 
 

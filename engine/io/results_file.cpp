@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <set>
@@ -153,26 +155,94 @@ void describe(Hdf5Writer& file, const std::string& name, const Meta& meta,
   }
 }
 
+// Joins the non-empty `parts` with spaces (a CF coordinates attribute).
+std::string join_words(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!part.empty()) {
+      out += (out.empty() ? "" : " ") + part;
+    }
+  }
+  return out;
+}
+
+// A count by home territory over [replication, period, territory, service] (and `inner_dim`
+// when it has one), written with its sums over the home territories of each region and of the
+// country: the datasets STEM, STEM_by_region and STEM_national, in that order.
+struct HomeCount {
+  std::string stem;
+  std::vector<std::int64_t> model::Indicators::*field;
+  std::string inner_dim;  // "": none
+  std::size_t inner = 1;  // values per [period][territory][service] cell: inner_dim's length
+  std::string long_name;
+  std::string what;               // description of one person counted
+  std::string inner_coordinates;  // coordinates over inner_dim, for the `coordinates` attribute
+};
+
+void add_home_count(Hdf5Writer& file, const model::Model& model, const run::Results& results,
+                    const std::string& period, const HomeCount& count) {
+  std::vector<std::string> dims{"replication", period, "territory", "service"};
+  std::vector<std::string> region_dims{"replication", period, "region", "service"};
+  std::vector<std::string> national_dims{"replication", period, "service"};
+  if (!count.inner_dim.empty()) {
+    dims.push_back(count.inner_dim);
+    region_dims.push_back(count.inner_dim);
+    national_dims.push_back(count.inner_dim);
+  }
+  const Grouping regional = by_region(model, model.regions.size());
+  const Grouping national = home_as_one(model);
+  std::vector<std::int64_t> cells;
+  std::vector<std::int64_t> by_region_sums;
+  std::vector<std::int64_t> national_sums;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const model::Indicators& ind = replication.indicators;
+    const std::vector<std::int64_t>& values = ind.*count.field;
+    const auto periods = static_cast<std::size_t>(ind.periods);
+    const auto territories = static_cast<std::size_t>(ind.territories);
+    const std::size_t inner = static_cast<std::size_t>(ind.services) * count.inner;
+    cells.insert(cells.end(), values.begin(), values.end());
+    append_group_sums(values, periods, territories, inner, regional, by_region_sums);
+    append_group_sums(values, periods, territories, inner, national, national_sums);
+  }
+
+  const std::string& stem = count.stem;
+  file.add_variable(stem, dims, cells, Storage::kChunkedByFirstAxis);
+  describe(
+      file, stem,
+      {count.long_name, "people", count.what + "; by home territory (0 on abroad territories)"},
+      join_words({"territory_name territory_region territory_abroad places",
+                  count.inner_coordinates, "period_days"}));
+  file.add_variable(stem + "_by_region", region_dims, by_region_sums, Storage::kChunkedByFirstAxis);
+  describe(file, stem + "_by_region",
+           {count.long_name + ", by region", "people",
+            count.what + "; summed over the home territories of each region (" + stem +
+                " of the territories whose territory_region is the region)"},
+           join_words({count.inner_coordinates, "period_days"}));
+  file.add_variable(stem + "_national", national_dims, national_sums, Storage::kChunkedByFirstAxis);
+  describe(file, stem + "_national",
+           {count.long_name + ", national", "people",
+            count.what + "; summed over all home territories (" + stem +
+                " of the territories whose territory_abroad is 0)"},
+           join_words({count.inner_coordinates, "period_days"}));
+}
+
 // Children waiting for a place by interim situation (Model::interim), and those of them with no
 // solution, by home territory, region and country: the datasets after the wait percentiles.
 // Written only when the model has interim situations.
 void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
                             const run::Results& results, const std::string& period) {
   const std::size_t n_interims = model.interim.size();
-  const std::vector<std::string> dims{"replication", period, "territory", "service", "interim"};
-  const std::vector<std::string> region_dims{"replication", period, "region", "service", "interim"};
-  const std::vector<std::string> national_dims{"replication", period, "service", "interim"};
-  const std::string interim_coordinates = "interim_no_solution interim_ordinary_school";
-  const std::string what =
-      "children on the service's waiting list at the end of the period, by interim situation "
-      "(where they are meanwhile): only those holding no place, and only for services that "
-      "record it (elsewhere 0)";
+  add_home_count(
+      file, model, results, period,
+      {"waiting_interim_end", &model::Indicators::waiting_interim_end, "interim", n_interims,
+       "waiting at end of period by interim situation",
+       "children on the service's waiting list at the end of the period, by interim situation "
+       "(where they are meanwhile): only those holding no place, and only for services that "
+       "record it (elsewhere 0)",
+       "interim_no_solution interim_ordinary_school"});
 
   const Grouping regional = by_region(model, model.regions.size());
   const Grouping national = home_as_one(model);
-  std::vector<std::int64_t> waiting;
-  std::vector<std::int64_t> waiting_by_region;
-  std::vector<std::int64_t> waiting_national;
   std::vector<std::int64_t> no_solution;  // [replication][period][territory]
   std::vector<std::int64_t> no_solution_by_region;
   std::vector<std::int64_t> no_solution_national;
@@ -180,12 +250,6 @@ void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
     const model::Indicators& ind = replication.indicators;
     const auto periods = static_cast<std::size_t>(ind.periods);
     const auto territories = static_cast<std::size_t>(ind.territories);
-    const std::size_t inner = static_cast<std::size_t>(ind.services) * n_interims;
-    waiting.insert(waiting.end(), ind.waiting_interim_end.begin(), ind.waiting_interim_end.end());
-    append_group_sums(ind.waiting_interim_end, periods, territories, inner, regional,
-                      waiting_by_region);
-    append_group_sums(ind.waiting_interim_end, periods, territories, inner, national,
-                      waiting_national);
     // Each waiting child is on one list and in one situation, so this counts no one twice.
     std::vector<std::int64_t> without(periods * territories, 0);
     for (int p = 0; p < ind.periods; ++p) {
@@ -204,27 +268,6 @@ void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
     append_group_sums(without, periods, territories, 1, regional, no_solution_by_region);
     append_group_sums(without, periods, territories, 1, national, no_solution_national);
   }
-
-  file.add_variable("waiting_interim_end", dims, waiting, Storage::kChunkedByFirstAxis);
-  describe(file, "waiting_interim_end",
-           {"waiting at end of period by interim situation", "people",
-            what + "; by home territory (0 on abroad territories)"},
-           "territory_name territory_region territory_abroad places " + interim_coordinates +
-               " period_days");
-  file.add_variable("waiting_interim_end_by_region", region_dims, waiting_by_region,
-                    Storage::kChunkedByFirstAxis);
-  describe(file, "waiting_interim_end_by_region",
-           {"waiting at end of period by interim situation, by region", "people",
-            what + "; summed over the home territories of each region (waiting_interim_end of "
-                   "the territories whose territory_region is the region)"},
-           interim_coordinates + " period_days");
-  file.add_variable("waiting_interim_end_national", national_dims, waiting_national,
-                    Storage::kChunkedByFirstAxis);
-  describe(file, "waiting_interim_end_national",
-           {"waiting at end of period by interim situation, national", "people",
-            what + "; summed over all home territories (waiting_interim_end of the territories "
-                   "whose territory_abroad is 0)"},
-           interim_coordinates + " period_days");
 
   const std::string without_what =
       "children waiting with no solution at the end of the period: waiting_interim_end summed "
@@ -252,6 +295,250 @@ void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
            "period_days");
 }
 
+// What a priority level asks of a child, in words: "any child" for the last level.
+std::string priority_conditions(const model::Model& model, const model::PriorityLevel& level) {
+  if (level.unconditional()) {
+    return "any child";
+  }
+  const auto names = [](const std::vector<std::uint8_t>& indices,
+                        const std::vector<std::string>& labels) {
+    std::string out;
+    for (const std::uint8_t i : indices) {
+      out += (out.empty() ? "" : ", ") + labels.at(i);
+    }
+    return out;
+  };
+  const auto years = [](double value) {
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%g", value);
+    return std::string{text.data()};
+  };
+  std::vector<std::string> parts;
+  if (level.pag) {
+    parts.emplace_back(*level.pag ? "with a PAG" : "without a PAG");
+  }
+  if (level.ase) {
+    parts.emplace_back(*level.ase ? "under ASE" : "not under ASE");
+  }
+  if (!level.needs.empty()) {
+    parts.push_back("needs: " + names(level.needs, model.children.needs_levels));
+  }
+  if (!level.impairments.empty()) {
+    parts.push_back("impairment: " + names(level.impairments, model.children.impairments));
+  }
+  if (level.min_age_years > 0.0) {
+    parts.push_back("aged " + years(level.min_age_years) + " years or more");
+  }
+  if (level.min_waited_years > 0.0) {
+    parts.push_back("waited " + years(level.min_waited_years) + " years or more");
+  }
+  std::string out;
+  for (const std::string& part : parts) {
+    out += (out.empty() ? "" : "; ") + part;
+  }
+  return out;
+}
+
+// Waiting lists by priority level, list reviews, PAGs, deaths, and children by attribute
+// (Model::children, Model::lists), by home territory, region and country: the datasets after the
+// interim situations. Always written: a model that declares no impairments or priority levels
+// has one of each, "all".
+void add_children_indicators(Hdf5Writer& file, const model::Model& model,
+                             const run::Results& results, const std::string& period) {
+  const std::size_t n_priorities = model.lists.priority.size();
+  const std::size_t n_impairments = model.children.impairments.size();
+  const std::array<HomeCount, 7> counts{{
+      {"waiting_priority_end", &model::Indicators::waiting_priority_end, "priority", n_priorities,
+       "waiting at end of period by priority level",
+       "children on the service's waiting list at the end of the period, by the priority level "
+       "they hold on it (the first level whose conditions they met when they joined the list or "
+       "at its last review); summed over priority, waiting_end",
+       "priority_conditions"},
+      {"pag_end", &model::Indicators::pag_end, "", 1, "waiting with a PAG at end of period",
+       "children on the service's waiting list at the end of the period who have a PAG (plan "
+       "d'accompagnement global, given at a list review to children left with no solution for "
+       "long); at most waiting_end",
+       ""},
+      {"removed_at_review", &model::Indicators::removed_at_review, "", 1,
+       "removed from the list at a review",
+       "children taken off the service's waiting list at a periodic list review (their situation "
+       "changed), during the period; they leave the sector",
+       ""},
+      {"died", &model::Indicators::died, "", 1, "deaths",
+       "children who died during the period, counted under the service of their place, or else "
+       "of the list they were on, or else of the service they were oriented to",
+       ""},
+      {"occupants_ase_end", &model::Indicators::occupants_ase_end, "", 1,
+       "in a place under ASE at end of period",
+       "children in a place of the service (wherever it is, Creton holders included) under a "
+       "child-protection measure (ASE) at the end of the period; at most "
+       "occupants_impairment_end summed over impairment",
+       ""},
+      {"occupants_impairment_end", &model::Indicators::occupants_impairment_end, "impairment",
+       n_impairments, "in a place at end of period by impairment",
+       "children in a place of the service (wherever it is, Creton holders included) at the end "
+       "of the period, by main impairment; summed over impairment and territory, occupied_end "
+       "summed over all territories (abroad ones too)",
+       ""},
+      {"waiting_impairment_end", &model::Indicators::waiting_impairment_end, "impairment",
+       n_impairments, "waiting at end of period by impairment",
+       "children on the service's waiting list at the end of the period, by main impairment; "
+       "summed over impairment, waiting_end",
+       ""},
+  }};
+  for (const HomeCount& count : counts) {
+    add_home_count(file, model, results, period, count);
+  }
+}
+
+// CF flag attributes of an int8 code: flag_values 0 .. n - 1 and their meanings, one word each.
+void add_flags(Hdf5Writer& file, const std::string& name, const std::vector<std::string>& words) {
+  std::vector<std::int8_t> values;
+  std::string meanings;
+  for (const std::string& word : words) {
+    values.push_back(static_cast<std::int8_t>(values.size()));
+    meanings += (meanings.empty() ? "" : " ") + word;
+  }
+  file.set_attribute(name, "flag_values", values);
+  file.set_attribute(name, "flag_meanings", meanings);
+}
+
+// A label as a CF flag meaning: one word, blanks replaced by underscores.
+std::string flag_word(std::string label) {
+  for (char& c : label) {
+    if (c == ' ' || c == '\t') {
+      c = '_';
+    }
+  }
+  return label;
+}
+
+// An id as int16, -1 for `none`.
+template <class Id>
+std::int16_t id_or_none(Id id, Id none) {
+  return id == none ? std::int16_t{-1} : static_cast<std::int16_t>(id);
+}
+
+// The individual spells of every replication, one row each over the unlabelled dimension
+// spell, in the group /spells: replication 0's in their order, then 1's, and so on. Written
+// when the run asked for spells, even if there are none.
+void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& results) {
+  using model::Spell;
+  static_assert(
+      static_cast<int>(Spell::State::kCreton) == 3 && static_cast<int>(Spell::End::kHorizon) == 5,
+      "the flag meanings below follow the order of Spell::State and Spell::End");
+  const std::vector<std::string> state_words{"too_young", "waiting", "in_place", "creton"};
+  const std::vector<std::string> end_words{"changed", "left",    "aged_out",
+                                           "died",    "removed", "horizon"};
+
+  std::size_t n_spells = 0;
+  for (const run::ReplicationResult& replication : results.replications) {
+    n_spells += replication.indicators.spells.size();
+  }
+  std::vector<std::int16_t> replication_of(n_spells);
+  std::vector<std::uint64_t> child(n_spells);
+  std::vector<std::int8_t> state(n_spells);
+  std::vector<std::int8_t> end(n_spells);
+  std::vector<std::int16_t> service(n_spells);
+  std::vector<std::int16_t> next_service(n_spells);
+  std::vector<std::int16_t> territory(n_spells);
+  std::vector<std::int16_t> place_territory(n_spells);
+  std::vector<double> start_day(n_spells);
+  std::vector<double> end_day(n_spells);
+  std::vector<std::int8_t> impairment(n_spells);
+  std::vector<std::int8_t> needs_level(n_spells);
+  std::vector<std::int8_t> ase(n_spells);
+  std::vector<std::int8_t> boy(n_spells);
+  std::vector<std::int8_t> pag(n_spells);
+  std::size_t i = 0;
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    for (const Spell& spell : results.replications[r].indicators.spells) {
+      const model::Attributes attributes = model::Attributes::unpack(spell.attributes);
+      replication_of[i] = static_cast<std::int16_t>(r);
+      child[i] = spell.child;
+      state[i] = static_cast<std::int8_t>(spell.state);
+      end[i] = static_cast<std::int8_t>(spell.end);
+      service[i] = id_or_none(spell.service, model::kNoService);
+      next_service[i] = id_or_none(spell.next_service, model::kNoService);
+      territory[i] = static_cast<std::int16_t>(spell.territory);
+      place_territory[i] = id_or_none(spell.place_territory, model::kNoTerritory);
+      start_day[i] = spell.start_day;
+      end_day[i] = spell.end_day;
+      impairment[i] = static_cast<std::int8_t>(attributes.impairment);
+      needs_level[i] = static_cast<std::int8_t>(attributes.needs);
+      ase[i] = attributes.ase ? 1 : 0;
+      boy[i] = attributes.boy ? 1 : 0;
+      pag[i] = attributes.pag ? 1 : 0;
+      ++i;
+    }
+  }
+
+  file.add_group("spells");
+  file.set_attribute("spells", "description",
+                     std::string{"individual spells: one row per spell of a child in one state "
+                                 "(too young, waiting, in a place, Creton), in the order they "
+                                 "ended, replication 0 first; docs/output-format.md"});
+  file.add_unlabelled_dimension("spells/spell", n_spells);
+  const std::vector<std::string> dims{"spells/spell"};
+  const std::string days_since = "days since " + iso_date(scenario.start_date);
+  const auto add = [&](const std::string& name, const auto& data, const Meta& meta) {
+    const std::string path = "spells/" + name;
+    file.add_variable(path, dims, data, Storage::kChunkedRows);
+    describe(file, path, meta);
+  };
+  add("replication", replication_of,
+      {"replication", "", "replication number (the label of the root replication dimension)"});
+  add("child", child,
+      {"child", "",
+       "the child's key: the same child (same arrival, same attributes) has the same key in "
+       "every policy variant run with the same seed; unique within a replication"});
+  add("state", state, {"state", "", "what the child is doing during the spell"});
+  add_flags(file, "spells/state", state_words);
+  add("end", end, {"how the spell ended", "", "why the spell ended"});
+  add_flags(file, "spells/end", end_words);
+  add("service", service,
+      {"service", "",
+       "index into the root service dimension: the service the child is oriented to "
+       "(too_young), waits for (waiting), or holds a place of (in_place, creton); -1: none"});
+  add("next_service", next_service,
+      {"next service", "",
+       "index into the root service dimension: the service whose list a Creton holder is on; "
+       "-1: none (every state but creton)"});
+  add("territory", territory,
+      {"home territory", "", "index into the root territory dimension: the child's home"});
+  add("place_territory", place_territory,
+      {"territory of the place", "",
+       "index into the root territory dimension: where the place held is (in_place, creton); "
+       "-1: none"});
+  add("start_day", start_day,
+      {"start of the spell", days_since,
+       "when the spell began, in days since the start date (negative: before it, for children "
+       "already waiting then)"});
+  add("end_day", end_day,
+      {"end of the spell", days_since,
+       "when the spell ended, in days since the start date; the horizon for spells still going "
+       "(end = horizon)"});
+  std::vector<std::string> impairment_words;
+  for (const std::string& name : scenario.model.children.impairments) {
+    impairment_words.push_back(flag_word(name));
+  }
+  add("impairment", impairment,
+      {"main impairment", "", "index into the root impairment dimension"});
+  add_flags(file, "spells/impairment", impairment_words);
+  std::vector<std::string> needs_words;
+  for (const std::string& name : scenario.model.children.needs_levels) {
+    needs_words.push_back(flag_word(name));
+  }
+  add("needs_level", needs_level,
+      {"needs level", "", "index into the scenario's children.needs_levels, lowest first"});
+  add_flags(file, "spells/needs_level", needs_words);
+  add("ase", ase, {"under ASE", "", "1 under a child-protection measure (ASE), 0 otherwise"});
+  add("boy", boy, {"boy", "", "1 for a boy, 0 for a girl"});
+  add("pag", pag,
+      {"with a PAG", "",
+       "1 with a PAG (plan d'accompagnement global) at the end of the spell, 0 otherwise"});
+}
+
 std::string temporary_name(const fs::path& out) {
   // Unique enough among concurrent writers of one folder: the pid, and the clock for repeated
   // writes of one process. H5Fcreate is exclusive, so a clash fails rather than clobbers.
@@ -276,6 +563,25 @@ void sync_to_disk(const fs::path& file) {
   if (synced != 0) {
     throw std::system_error(error, std::generic_category(), "cannot sync " + file.string());
   }
+}
+
+// Throws core::InvariantError if `spell` names a service, territory, state, end or attribute
+// that `model` does not have.
+void check_spell(const model::Spell& spell, const model::Model& model, const std::string& which) {
+  using model::Spell;
+  const std::size_t services = model.services.size();
+  const std::size_t territories = model.territories.size();
+  const model::Attributes attributes = model::Attributes::unpack(spell.attributes);
+  const bool fits =
+      (spell.service < services || spell.service == model::kNoService) &&
+      (spell.next_service < services || spell.next_service == model::kNoService) &&
+      spell.territory < territories &&
+      (spell.place_territory < territories || spell.place_territory == model::kNoTerritory) &&
+      spell.state <= Spell::State::kCreton && spell.end <= Spell::End::kHorizon &&
+      attributes.impairment < model.children.impairments.size() &&
+      attributes.needs < model.children.needs_levels.size();
+  PARCOURS_CHECK(fits, which + " has a spell of child " + std::to_string(spell.child) +
+                           " with a service, territory, state, end or attribute out of range");
 }
 
 }  // namespace
@@ -308,6 +614,12 @@ double wait_percentile_months(std::span<const std::int64_t> bins, std::int64_t n
 
 void check_results(const Scenario& scenario, const run::Results& results) {
   const model::Model& model = scenario.model;
+  // Spells store replications, services and territories as int16.
+  constexpr auto kInt16 = static_cast<std::size_t>(std::numeric_limits<std::int16_t>::max());
+  PARCOURS_CHECK(
+      !results.spells || (results.replications.size() <= kInt16 + 1 &&
+                          model.services.size() <= kInt16 && model.territories.size() <= kInt16),
+      "too many replications, services or territories for the spells table");
   PARCOURS_CHECK(model.periods_per_year == 1 || model.periods_per_year == 12,
                  "results files have yearly or monthly periods, not " +
                      std::to_string(model.periods_per_year) + " a year");
@@ -345,6 +657,34 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(interim_names.insert(interim.name).second,
                    "interim situation name " + interim.name + " appears twice");
   }
+  const model::Children& children = model.children;
+  PARCOURS_CHECK(!children.impairments.empty() &&
+                     children.impairments.size() <= model::Attributes::kMaxImpairments,
+                 "a results file needs 1 to " + std::to_string(model::Attributes::kMaxImpairments) +
+                     " impairments");
+  PARCOURS_CHECK(!children.needs_levels.empty() &&
+                     children.needs_levels.size() <= model::Attributes::kMaxNeedsLevels,
+                 "a results file needs 1 to " + std::to_string(model::Attributes::kMaxNeedsLevels) +
+                     " needs levels");
+  std::set<std::string> impairment_names;
+  for (const std::string& impairment : children.impairments) {
+    PARCOURS_CHECK(impairment_names.insert(impairment).second,
+                   "impairment " + impairment + " appears twice");
+  }
+  PARCOURS_CHECK(!model.lists.priority.empty(), "a results file needs a priority level");
+  std::set<std::string> priority_names;
+  for (const model::PriorityLevel& level : model.lists.priority) {
+    PARCOURS_CHECK(priority_names.insert(level.name).second,
+                   "priority level " + level.name + " appears twice");
+    for (const std::uint8_t needs : level.needs) {
+      PARCOURS_CHECK(needs < children.needs_levels.size(),
+                     "priority level " + level.name + " names a needs level out of range");
+    }
+    for (const std::uint8_t impairment : level.impairments) {
+      PARCOURS_CHECK(impairment < children.impairments.size(),
+                     "priority level " + level.name + " names an impairment out of range");
+    }
+  }
   for (const model::Territory& territory : model.territories) {
     PARCOURS_CHECK(territory.abroad || territory.region < regions.size(),
                    "home territory " + territory.code + " has region " +
@@ -380,6 +720,26 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                        ind.waiting_interim_end.size() == cells * model.interim.size(),
                    which + ": waiting_interim_end is not sized for " +
                        std::to_string(model.interim.size()) + " interim situations");
+    const std::size_t n_priorities = model.lists.priority.size();
+    const std::size_t n_impairments = children.impairments.size();
+    PARCOURS_CHECK(ind.priorities == static_cast<int>(n_priorities) &&
+                       ind.waiting_priority_end.size() == cells * n_priorities,
+                   which + ": waiting_priority_end is not sized for " +
+                       std::to_string(n_priorities) + " priority levels");
+    PARCOURS_CHECK(ind.impairments == static_cast<int>(n_impairments) &&
+                       ind.occupants_impairment_end.size() == cells * n_impairments &&
+                       ind.waiting_impairment_end.size() == cells * n_impairments,
+                   which +
+                       ": occupants_impairment_end or waiting_impairment_end is not sized for " +
+                       std::to_string(n_impairments) + " impairments");
+    PARCOURS_CHECK(ind.pag_end.size() == cells && ind.removed_at_review.size() == cells &&
+                       ind.died.size() == cells && ind.occupants_ase_end.size() == cells,
+                   which + ": a [period][territory][service] indicator of the lists is missized");
+    PARCOURS_CHECK(results.spells || ind.spells.empty(),
+                   which + " has spells, but the run did not ask for them");
+    for (const model::Spell& spell : ind.spells) {
+      check_spell(spell, model, which);
+    }
     PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
                        ind.departures.size() == flows && ind.present_end.size() == flows,
                    which + ": a [period][territory] indicator is missized");
@@ -496,6 +856,22 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "school, another support, nothing...), in the scenario's order"});
   }
 
+  file.add_dimension("impairment", model.children.impairments);
+  describe(file, "impairment",
+           {"main impairment", "",
+            "children's main impairment category, in the scenario's order (children.impairments; "
+            "\"all\" when the scenario declares none)"});
+  std::vector<std::string> priority_names;
+  for (const model::PriorityLevel& level : model.lists.priority) {
+    priority_names.push_back(level.name);
+  }
+  file.add_dimension("priority", priority_names);
+  describe(file, "priority",
+           {"priority level", "",
+            "priority level of the waiting lists, highest first (lists.priority; \"all\" when "
+            "the scenario declares none); a child holds the first level whose conditions it "
+            "meets"});
+
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
   describe(file, "territory_name", {"territory name", "", "territory name"});
@@ -550,6 +926,16 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
              {"ordinary school", "",
               "1 for an interim situation in an ordinary school (full or part time), 0 otherwise"});
   }
+
+  std::vector<std::string> conditions;
+  for (const model::PriorityLevel& level : model.lists.priority) {
+    conditions.push_back(priority_conditions(model, level));
+  }
+  file.add_variable("priority_conditions", {"priority"}, conditions);
+  describe(file, "priority_conditions",
+           {"conditions of the priority level", "",
+            "what a child must meet to hold the level, from the scenario's lists.priority; "
+            "\"any child\" for the last level"});
 
   // Indicators over [replication, period, territory, service].
   const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
@@ -858,6 +1244,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   if (with_interims) {
     add_interim_indicators(file, model, results, period);
   }
+  add_children_indicators(file, model, results, period);
 
   // Per replication.
   std::vector<std::int64_t> events;
@@ -878,6 +1265,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   file.set_attribute("scenario", "long_name", std::string{"scenario"});
   file.set_attribute("scenario", "description",
                      std::string{"effective scenario as TOML, after extends and overrides"});
+
+  if (results.spells) {
+    add_spells(file, scenario, results);
+  }
 
   file.close();
 }

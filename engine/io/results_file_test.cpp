@@ -7,6 +7,8 @@
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -70,6 +72,8 @@ run::Results small_results(const Scenario& scenario) {
           ind.occupied_place_days[c] = places * model.period_days() * (0.5 + 0.1 * r);
           ind.admissions[c] = 100 * r + 10 * p + 2 * t + s;
           ind.waiting_end[c] = 3 + r;
+          ind.waiting_priority_end[c] = 3 + r;  // one level and one impairment, "all"
+          ind.waiting_impairment_end[c] = 3 + r;
           ind.holding_end[c] = s == 0 ? 1 + p : 0;
           ind.aged_out_waiting[c] = t;
           replication.spending_euros[c] =
@@ -148,19 +152,63 @@ Scenario france_interim_scenario() {
   return scenario;
 }
 
+// Impairments and priority levels of france_children_scenario(), in the model's order.
+constexpr int kAutism = 0;
+constexpr int kPolyhandicap = 1;
+constexpr int kOtherImpairment = 2;  // named with a blank: "other impairment"
+constexpr int kPriorityPag = 0;      // P1: a PAG, high needs, polyhandicap, 12+, waited 2+ years
+constexpr int kPriorityAny = 1;      // P2: any child
+
+// france_scenario() with three impairments, two needs levels and two priority levels.
+Scenario france_children_scenario() {
+  Scenario scenario = france_scenario();
+  scenario.model.children.impairments = {"autism", "polyhandicap", "other impairment"};
+  scenario.model.children.needs_levels = {"moderate", "high"};
+  model::PriorityLevel first;
+  first.name = "P1";
+  first.pag = true;
+  first.needs = {1};
+  first.impairments = {kPolyhandicap};
+  first.min_age_years = 12.0;
+  first.min_waited_years = 2.5;
+  scenario.model.lists.priority = {first, model::any_child("P2")};
+  return scenario;
+}
+
+// Splits `total` into `n` parts: `leading` values first (those that fit), the rest in the last.
+std::vector<std::int64_t> split(std::int64_t total, std::size_t n,
+                                const std::vector<std::int64_t>& leading) {
+  std::vector<std::int64_t> parts(n, 0);
+  std::int64_t rest = total;
+  for (std::size_t i = 0; i + 1 < n && i < leading.size(); ++i) {
+    parts[i] = leading[i];
+    rest -= leading[i];
+  }
+  parts[n - 1] = rest;
+  return parts;
+}
+
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
 // per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
 // admissions from a list) are zero on the abroad territory, while counts by place (occupied,
 // Creton holders) are not: region and national sums must leave the latter out.
 // admitted_from_list is the wait histogram's total for the territory's region (each region has
-// one home territory), and waits average 10 (t + 1) + s + 0.5 days.
+// one home territory), and waits average 10 (t + 1) + s + 0.5 days. By home territory, children
+// on a list with a PAG number p + s, removed at a review base + 7, died base + 8, and in a place
+// under ASE t + s. Waiting children are split by priority (1 + p + r at the first of several
+// levels, the rest at the last) and by impairment (1 + s, then t, the rest at the last). Children
+// in a place, by home territory, are those of its own places (occupied_end) and, for 75, those of
+// the abroad territory's: split by impairment as 1, then t, the rest at the last.
 run::Results france_results(const Scenario& scenario) {
   const model::Model& model = scenario.model;
   run::Results results;
   for (int r = 0; r < scenario.replications; ++r) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
-    ind.resize(model.periods(), 3, 2, /*n_regions=*/2, static_cast<int>(model.interim.size()));
+    ind.resize(model::Shape{model.periods(), 3, 2, /*regions=*/2,
+                            static_cast<int>(model.interim.size()),
+                            static_cast<int>(model.lists.priority.size()),
+                            static_cast<int>(model.children.impairments.size())});
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
 
     // Waits by home region, in months. Region 0 is Corse (2A), region 1 Île-de-France (75);
@@ -203,6 +251,25 @@ run::Results france_results(const Scenario& scenario) {
           }
           ind.waited_days[c] =
               static_cast<double>(ind.admitted_from_list[c]) * (10.0 * (t + 1) + s + 0.5);
+          ind.pag_end[c] = p + s;
+          ind.removed_at_review[c] = b + 7;
+          ind.died[c] = b + 8;
+          ind.occupants_ase_end[c] = t + s;
+          const auto priorities = static_cast<std::size_t>(ind.priorities);
+          const auto impairments = static_cast<std::size_t>(ind.impairments);
+          const std::vector<std::int64_t> by_priority = split(b + 2, priorities, {1 + p + r});
+          for (std::size_t k = 0; k < priorities; ++k) {
+            ind.waiting_priority_end[ind.priority_cell(p, t, s, static_cast<int>(k))] =
+                by_priority[k];
+          }
+          const std::vector<std::int64_t> waiting = split(b + 2, impairments, {1 + s, t});
+          const std::int64_t placed = b + 1 + (t == 0 ? base(r, p, 2, s) + 1 : 0);
+          const std::vector<std::int64_t> occupants = split(placed, impairments, {1, t});
+          for (std::size_t i = 0; i < impairments; ++i) {
+            const std::size_t at = ind.impairment_cell(p, t, s, static_cast<int>(i));
+            ind.waiting_impairment_end[at] = waiting[i];
+            ind.occupants_impairment_end[at] = occupants[i];
+          }
           if (!model.interim.empty()) {
             // france_interim_scenario(): kInterimSchool, then kInterimNone (no solution).
             ind.waiting_interim_end[ind.interim_cell(p, t, s, kInterimSchool)] =
@@ -216,6 +283,143 @@ run::Results france_results(const Scenario& scenario) {
       }
     }
     ind.events = 10;
+    results.replications.push_back(std::move(replication));
+  }
+  return results;
+}
+
+// A spell of replication r's table; `attributes` as Attributes::pack() gives them.
+model::Spell spell(std::uint64_t child, model::Spell::State state, model::Spell::End end,
+                   double start_day, double end_day, int service, int territory,
+                   int place_territory, std::uint8_t attributes, int next_service = -1) {
+  model::Spell out;
+  out.child = child;
+  out.state = state;
+  out.end = end;
+  out.start_day = start_day;
+  out.end_day = end_day;
+  out.service = static_cast<model::ServiceId>(service);
+  out.territory = static_cast<model::TerritoryId>(territory);
+  out.place_territory =
+      place_territory < 0 ? model::kNoTerritory : static_cast<model::TerritoryId>(place_territory);
+  out.next_service =
+      next_service < 0 ? model::kNoService : static_cast<model::ServiceId>(next_service);
+  out.attributes = attributes;
+  return out;
+}
+
+std::uint8_t pack(int impairment, int needs, bool ase, bool boy, bool pag) {
+  return model::Attributes{static_cast<std::uint8_t>(impairment), static_cast<std::uint8_t>(needs),
+                           ase, boy, pag}
+      .pack();
+}
+
+constexpr int kParis = 0;    // territory 75
+constexpr int kCorseDu = 1;  // territory 2A
+constexpr int kBelgium = 2;  // territory BE, abroad
+constexpr int kIme = 0;
+constexpr int kSessad = 1;
+constexpr double kHorizonDays = 2 * 365.25;  // france_scenario() runs two years
+
+// The spells of spells_results(), by replication, in the order they ended. Replication 0: child
+// 11 too young for an IME, then waiting, then in an IME place in Belgium; child 15 dies in a
+// SESSAD place; child 12, already waiting at the start, is removed at a review; child 13 holds an
+// IME place while on the SESSAD list (Creton) at the horizon; child 14 waits with a PAG.
+// Replication 1: child 21 ages out of the IME list, child 22 leaves its SESSAD place.
+std::vector<std::vector<model::Spell>> france_spells() {
+  using State = model::Spell::State;
+  using End = model::Spell::End;
+  const std::uint8_t c11 = pack(kPolyhandicap, 1, /*ase=*/true, /*boy=*/true, /*pag=*/false);
+  const std::uint8_t c12 = pack(kOtherImpairment, 0, false, false, false);
+  const std::uint8_t c13 = pack(kAutism, 1, false, true, false);
+  const std::uint8_t c14 = pack(kAutism, 0, false, false, /*pag=*/true);
+  const std::uint8_t c15 = pack(kPolyhandicap, 1, true, false, false);
+  return {
+      {
+          spell(11, State::kTooYoung, End::kChanged, 0.0, 100.0, kIme, kParis, -1, c11),
+          spell(15, State::kInPlace, End::kDied, 0.0, 200.0, kSessad, kParis, kParis, c15),
+          spell(11, State::kWaiting, End::kChanged, 100.0, 300.0, kIme, kParis, -1, c11),
+          spell(12, State::kWaiting, End::kRemoved, -200.0, 400.0, kSessad, kCorseDu, -1, c12),
+          spell(13, State::kInPlace, End::kChanged, 0.0, 500.0, kIme, kCorseDu, kCorseDu, c13),
+          spell(11, State::kInPlace, End::kHorizon, 300.0, kHorizonDays, kIme, kParis, kBelgium,
+                c11),
+          spell(13, State::kCreton, End::kHorizon, 500.0, kHorizonDays, kIme, kCorseDu, kCorseDu,
+                c13, kSessad),
+          spell(14, State::kWaiting, End::kHorizon, 50.0, kHorizonDays, kIme, kParis, -1, c14),
+      },
+      {
+          spell(21, State::kWaiting, End::kAgedOut, 0.0, 365.25, kIme, kCorseDu, -1, c12),
+          spell(22, State::kInPlace, End::kLeft, 0.0, 600.0, kSessad, kParis, kParis, c13),
+      },
+  };
+}
+
+// Results of france_children_scenario() holding `spells` (one vector per replication) and the
+// indicators a simulation would have counted with them, as tests/check_output.py cross-checks
+// them: stocks at the end of the last period from the spells still going at the horizon, and
+// deaths, removals, ageing out and departures in the period of their day. The rest is 0.
+run::Results spells_results(const Scenario& scenario,
+                            const std::vector<std::vector<model::Spell>>& spells) {
+  using State = model::Spell::State;
+  using End = model::Spell::End;
+  const model::Model& model = scenario.model;
+  run::Results results;
+  results.spells = true;
+  for (const std::vector<model::Spell>& own : spells) {
+    run::ReplicationResult replication;
+    model::Indicators& ind = replication.indicators;
+    ind.resize(model::Shape{model.periods(), 3, 2, 2, static_cast<int>(model.interim.size()),
+                            static_cast<int>(model.lists.priority.size()),
+                            static_cast<int>(model.children.impairments.size())});
+    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
+    ind.spells = own;
+    const int last = model.periods() - 1;
+    for (const model::Spell& sp : own) {
+      const model::Attributes a = model::Attributes::unpack(sp.attributes);
+      const int home = sp.territory;
+      const int period = std::min(last, static_cast<int>(sp.end_day / model.period_days()));
+      if (sp.end == End::kDied || sp.end == End::kRemoved || sp.end == End::kAgedOut ||
+          sp.end == End::kLeft) {
+        ++ind.departures[ind.flow(period, home)];
+      }
+      if (sp.end == End::kDied) {
+        ++ind.died[ind.cell(period, home, sp.service)];
+      } else if (sp.end == End::kRemoved) {
+        ++ind.removed_at_review[ind.cell(period, home, sp.service)];
+      } else if (sp.end == End::kAgedOut) {
+        ++ind.aged_out_waiting[ind.cell(period, home, sp.service)];
+      }
+      if (sp.end != End::kHorizon) {
+        continue;
+      }
+      ++ind.present_end[ind.flow(last, home)];
+      const bool on_list = sp.state == State::kWaiting || sp.state == State::kCreton;
+      const bool in_place = sp.state == State::kInPlace || sp.state == State::kCreton;
+      if (on_list) {
+        const int list = sp.state == State::kCreton ? sp.next_service : sp.service;
+        ++ind.waiting_end[ind.cell(last, home, list)];
+        const int level = a.pag ? kPriorityPag : kPriorityAny;
+        ++ind.waiting_priority_end[ind.priority_cell(last, home, list, level)];
+        ++ind.waiting_impairment_end[ind.impairment_cell(last, home, list, a.impairment)];
+        ind.pag_end[ind.cell(last, home, list)] += a.pag ? 1 : 0;
+      }
+      if (in_place) {
+        ++ind.occupied_end[ind.cell(last, sp.place_territory, sp.service)];
+        ++ind.occupants_impairment_end[ind.impairment_cell(last, home, sp.service, a.impairment)];
+        ind.occupants_ase_end[ind.cell(last, home, sp.service)] += a.ase ? 1 : 0;
+        if (sp.place_territory == kBelgium) {
+          ++ind.abroad_end[ind.cell(last, home, sp.service)];
+        } else if (sp.place_territory != home) {
+          ++ind.away_end[ind.cell(last, home, sp.service)];
+        }
+      }
+      if (sp.state == State::kCreton) {
+        ++ind.holding_end[ind.cell(last, sp.place_territory, sp.service)];
+      }
+    }
+    for (std::size_t f = 0; f < ind.arrivals.size(); ++f) {
+      ind.arrivals[f] = ind.present_end[f] + ind.departures[f];  // present_start is 0
+    }
     results.replications.push_back(std::move(replication));
   }
   return results;
@@ -787,6 +991,338 @@ TEST_F(ResultsFileTest, InterimIndicatorsOfAnotherModelCreateNothing) {
   results.replications[1].indicators.waiting_interim_end.pop_back();
   EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
                core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+// Index of [replication][year][territory][service][priority or impairment] and of its region and
+// national sums, in a france_children_scenario() file (two priority levels, three impairments).
+std::size_t priority_cell(int r, int p, int t, int s, int k) { return cell(r, p, t, s) * 2 + k; }
+
+std::size_t priority_region_cell(int r, int p, int g, int s, int k) {
+  return region_cell(r, p, g, s) * 2 + k;
+}
+
+std::size_t priority_national_cell(int r, int p, int s, int k) {
+  return national_cell(r, p, s) * 2 + k;
+}
+
+std::size_t impairment_cell(int r, int p, int t, int s, int i) { return cell(r, p, t, s) * 3 + i; }
+
+std::size_t impairment_national_cell(int r, int p, int s, int i) {
+  return national_cell(r, p, s) * 3 + i;
+}
+
+std::vector<std::int8_t> int8_attribute(hid_t file, const char* object, const char* key) {
+  const Handle attribute{H5Aopen_by_name(file, object, key, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  const Handle space{H5Aget_space(attribute.get()), H5Sclose};
+  std::vector<std::int8_t> values(
+      static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  EXPECT_GE(H5Aread(attribute.get(), H5T_NATIVE_INT8, values.data()), 0) << object << " " << key;
+  return values;
+}
+
+TEST_F(ResultsFileTest, ImpairmentsAndPriorityLevelsAreLabelledScales) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  EXPECT_EQ(read_strings(file.get(), "impairment"),
+            (std::vector<std::string>{"autism", "polyhandicap", "other impairment"}));
+  EXPECT_EQ(read_strings(file.get(), "priority"), (std::vector<std::string>{"P1", "P2"}));
+  EXPECT_EQ(read_strings(file.get(), "priority_conditions"),
+            (std::vector<std::string>{"with a PAG; needs: high; impairment: polyhandicap; aged 12 "
+                                      "years or more; waited 2.5 years or more",
+                                      "any child"}));
+
+  const std::vector<std::pair<const char*, const char*>> attached{
+      {"waiting_priority_end", "priority"},
+      {"waiting_priority_end_by_region", "priority"},
+      {"waiting_priority_end_national", "priority"},
+      {"occupants_impairment_end", "impairment"},
+      {"waiting_impairment_end_by_region", "impairment"},
+      {"waiting_impairment_end_national", "impairment"}};
+
+  for (const auto& [dataset_name, scale_name] : attached) {
+    const Handle scale{H5Dopen2(file.get(), scale_name, H5P_DEFAULT), H5Dclose};
+    EXPECT_GT(H5DSis_scale(scale.get()), 0) << scale_name;
+    const Handle dataset{H5Dopen2(file.get(), dataset_name, H5P_DEFAULT), H5Dclose};
+    const int last_axis = static_cast<int>(shape_of(file.get(), dataset_name).size()) - 1;
+    EXPECT_GT(H5DSis_attached(dataset.get(), scale.get(), static_cast<unsigned>(last_axis)), 0)
+        << dataset_name;
+  }
+  EXPECT_EQ(string_attribute(file.get(), "waiting_priority_end", "coordinates"),
+            "territory_name territory_region territory_abroad places priority_conditions "
+            "period_days");
+}
+
+TEST_F(ResultsFileTest, WaitingByPriorityIsByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "waiting_priority_end"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "waiting_priority_end_by_region"),
+            (std::vector<hsize_t>{2, 2, 2, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "waiting_priority_end_national"),
+            (std::vector<hsize_t>{2, 2, 2, 2}));
+  // The first level holds 1 + p + r, the last the rest of waiting_end (base + 2).
+  const auto waiting =
+      read_numbers<std::int64_t>(file.get(), "waiting_priority_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[priority_cell(1, 1, 1, 0, kPriorityPag)], 3);
+  EXPECT_EQ(waiting[priority_cell(1, 1, 1, 0, kPriorityAny)], 1109);  // 1110 + 2 - 3
+  EXPECT_EQ(waiting[priority_cell(0, 0, 0, 0, kPriorityAny)], 1);
+  EXPECT_EQ(waiting[priority_cell(1, 1, kBelgium, 0, kPriorityAny)], 0);
+  const auto by_region =
+      read_numbers<std::int64_t>(file.get(), "waiting_priority_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(by_region[priority_region_cell(1, 1, kCorse, 0, kPriorityAny)], 1109);  // 2A
+  EXPECT_EQ(by_region[priority_region_cell(0, 1, kIleDeFrance, 1, kPriorityPag)], 2);
+  const auto national =
+      read_numbers<std::int64_t>(file.get(), "waiting_priority_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(national[priority_national_cell(1, 0, 1, kPriorityPag)], 4);     // 2 + 2
+  EXPECT_EQ(national[priority_national_cell(1, 0, 1, kPriorityAny)], 2012);  // 1001 + 1011
+  EXPECT_EQ(string_attribute(file.get(), "waiting_priority_end_national", "units"), "people");
+}
+
+TEST_F(ResultsFileTest, ListCountsAreByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  for (const char* stem : {"pag_end", "removed_at_review", "died", "occupants_ase_end"}) {
+    const std::string name{stem};
+    EXPECT_EQ(shape_of(file.get(), stem), (std::vector<hsize_t>{2, 2, 3, 2})) << stem;
+    EXPECT_EQ(shape_of(file.get(), (name + "_by_region").c_str()),
+              (std::vector<hsize_t>{2, 2, 2, 2}))
+        << stem;
+    EXPECT_EQ(shape_of(file.get(), (name + "_national").c_str()), (std::vector<hsize_t>{2, 2, 2}))
+        << stem;
+    for (const std::string& variant : {name, name + "_by_region", name + "_national"}) {
+      EXPECT_EQ(string_attribute(file.get(), variant.c_str(), "units"), "people") << variant;
+      EXPECT_FALSE(string_attribute(file.get(), variant.c_str(), "long_name").empty()) << variant;
+      EXPECT_FALSE(string_attribute(file.get(), variant.c_str(), "description").empty()) << variant;
+    }
+  }
+  const auto pag = read_numbers<std::int64_t>(file.get(), "pag_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(pag[cell(0, 1, 0, 1)], 2);         // p + s
+  EXPECT_EQ(pag[cell(0, 1, kBelgium, 1)], 0);  // no list abroad
+  const auto pag_national =
+      read_numbers<std::int64_t>(file.get(), "pag_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(pag_national[national_cell(1, 1, 1)], 4);  // 2 + 2
+  const auto removed =
+      read_numbers<std::int64_t>(file.get(), "removed_at_review", H5T_NATIVE_INT64);
+  EXPECT_EQ(removed[cell(1, 0, 1, 1)], 1018);  // base 1011, + 7
+  const auto removed_national =
+      read_numbers<std::int64_t>(file.get(), "removed_at_review_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(removed_national[national_cell(0, 1, 0)], 224);  // 107 + 117
+  const auto died_by_region =
+      read_numbers<std::int64_t>(file.get(), "died_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(died_by_region[region_cell(1, 1, kCorse, 1)], 1119);       // 2A: 1111 + 8
+  EXPECT_EQ(died_by_region[region_cell(0, 1, kIleDeFrance, 0)], 108);  // 75: 100 + 8
+  const auto ase_national =
+      read_numbers<std::int64_t>(file.get(), "occupants_ase_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(ase_national[national_cell(0, 0, 1)], 3);  // t + s: 1 + 2
+}
+
+TEST_F(ResultsFileTest, ChildrenByImpairmentAreByHomeTerritoryAndSummedNationally) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "waiting_impairment_end"), (std::vector<hsize_t>{2, 2, 3, 2, 3}));
+  ASSERT_EQ(shape_of(file.get(), "occupants_impairment_end_national"),
+            (std::vector<hsize_t>{2, 2, 2, 3}));
+  // Waiting: 1 + s, t, and the rest of base + 2.
+  const auto waiting =
+      read_numbers<std::int64_t>(file.get(), "waiting_impairment_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[impairment_cell(1, 1, 1, 0, kAutism)], 1);
+  EXPECT_EQ(waiting[impairment_cell(1, 1, 1, 0, kPolyhandicap)], 1);
+  EXPECT_EQ(waiting[impairment_cell(1, 1, 1, 0, kOtherImpairment)], 1110);
+  EXPECT_EQ(waiting[impairment_cell(0, 0, 0, 1, kAutism)], 2);
+  const auto waiting_national =
+      read_numbers<std::int64_t>(file.get(), "waiting_impairment_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting_national[impairment_national_cell(0, 1, 1, kAutism)], 4);
+  EXPECT_EQ(waiting_national[impairment_national_cell(0, 1, 1, kPolyhandicap)], 1);
+  EXPECT_EQ(waiting_national[impairment_national_cell(0, 1, 1, kOtherImpairment)], 211);
+  // In a place, by home: 75 counts its own places and Belgium's.
+  const auto occupants =
+      read_numbers<std::int64_t>(file.get(), "occupants_impairment_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(occupants[impairment_cell(0, 0, 0, 0, kOtherImpairment)], 21);  // 1 + 21, less 1
+  EXPECT_EQ(occupants[impairment_cell(0, 0, kBelgium, 0, kAutism)], 0);
+  const auto occupants_national =
+      read_numbers<std::int64_t>(file.get(), "occupants_impairment_end_national", H5T_NATIVE_INT64);
+  // 1001 + 1011 + 1021 people in IME places in replication 1, year 0, split 2, 1, 3030.
+  EXPECT_EQ(occupants_national[impairment_national_cell(1, 0, 0, kAutism)], 2);
+  EXPECT_EQ(occupants_national[impairment_national_cell(1, 0, 0, kPolyhandicap)], 1);
+  EXPECT_EQ(occupants_national[impairment_national_cell(1, 0, 0, kOtherImpairment)], 3030);
+}
+
+TEST_F(ResultsFileTest, AModelWithoutChildrenTablesHasOneImpairmentAndOneLevelCalledAll) {
+  const Handle file = open_file(write_france());
+  EXPECT_EQ(read_strings(file.get(), "impairment"), (std::vector<std::string>{"all"}));
+  EXPECT_EQ(read_strings(file.get(), "priority"), (std::vector<std::string>{"all"}));
+  EXPECT_EQ(read_strings(file.get(), "priority_conditions"),
+            (std::vector<std::string>{"any child"}));
+  EXPECT_EQ(read_numbers<std::int64_t>(file.get(), "waiting_priority_end", H5T_NATIVE_INT64),
+            read_numbers<std::int64_t>(file.get(), "waiting_end", H5T_NATIVE_INT64));
+  EXPECT_EQ(read_numbers<std::int64_t>(file.get(), "waiting_impairment_end", H5T_NATIVE_INT64),
+            read_numbers<std::int64_t>(file.get(), "waiting_end", H5T_NATIVE_INT64));
+}
+
+TEST_F(ResultsFileTest, FranceModelWithChildrenTablesPassesTheOutputChecker) {
+  expect_check_output_passes(write_france(france_children_scenario()));
+}
+
+TEST_F(ResultsFileTest, ChildrenIndicatorsOfAnotherModelCreateNothing) {
+  const Scenario scenario = france_children_scenario();
+  for (int broken = 0; broken < 3; ++broken) {
+    run::Results results = france_results(scenario);
+    model::Indicators& ind = results.replications[1].indicators;
+    if (broken == 0) {
+      ind.waiting_priority_end.pop_back();
+    } else if (broken == 1) {
+      ind.occupants_impairment_end.pop_back();
+    } else {
+      ind.died.pop_back();
+    }
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+                 core::InvariantError)
+        << broken;
+  }
+  EXPECT_TRUE(files().empty());
+}
+
+fs::path write_spells(const fs::path& folder,
+                      const std::vector<std::vector<model::Spell>>& spells) {
+  const Scenario scenario = france_children_scenario();
+  fs::path out = folder / "spells.h5";
+  write_results(out, scenario, spells_results(scenario, spells), small_provenance(), false);
+  return out;
+}
+
+TEST_F(ResultsFileTest, SpellsAreOneTableInTheSpellsGroupReplicationZeroFirst) {
+  const Handle file = open_file(write_spells(folder_, france_spells()));
+  const hid_t f = file.get();
+  EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/replication", H5T_NATIVE_INT16),
+            (std::vector<std::int16_t>{0, 0, 0, 0, 0, 0, 0, 0, 1, 1}));
+  EXPECT_EQ(read_numbers<std::uint64_t>(f, "spells/child", H5T_NATIVE_UINT64),
+            (std::vector<std::uint64_t>{11, 15, 11, 12, 13, 11, 13, 14, 21, 22}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/state", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 2, 1, 1, 2, 2, 3, 1, 1, 2}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/end", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 3, 0, 4, 0, 5, 5, 5, 2, 1}));
+  EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/service", H5T_NATIVE_INT16),
+            (std::vector<std::int16_t>{0, 1, 0, 1, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/next_service", H5T_NATIVE_INT16),
+            (std::vector<std::int16_t>{-1, -1, -1, -1, -1, -1, 1, -1, -1, -1}));
+  EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/territory", H5T_NATIVE_INT16),
+            (std::vector<std::int16_t>{0, 0, 0, 1, 1, 0, 1, 0, 1, 0}));
+  EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/place_territory", H5T_NATIVE_INT16),
+            (std::vector<std::int16_t>{-1, 0, -1, -1, 1, 2, 1, -1, -1, 0}));
+  EXPECT_EQ(read_numbers<double>(f, "spells/start_day", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{0, 0, 100, -200, 0, 300, 500, 50, 0, 0}));
+  EXPECT_EQ(read_numbers<double>(f, "spells/end_day", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{100, 200, 300, 400, 500, 730.5, 730.5, 730.5, 365.25, 600}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/impairment", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 1, 1, 2, 0, 1, 0, 0, 2, 0}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/needs_level", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 1, 1, 0, 1, 1, 1, 0, 0, 1}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/ase", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 1, 1, 0, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/boy", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 0, 1, 0, 1, 1, 1, 0, 0, 1}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "spells/pag", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 0, 0, 0, 0, 0, 0, 1, 0, 0}));
+}
+
+TEST_F(ResultsFileTest, SpellCodesCarryCfFlagsAndDaysSinceTheStartDate) {
+  const Handle file = open_file(write_spells(folder_, france_spells()));
+  const hid_t f = file.get();
+  EXPECT_EQ(int8_attribute(f, "spells/state", "flag_values"),
+            (std::vector<std::int8_t>{0, 1, 2, 3}));
+  EXPECT_EQ(string_attribute(f, "spells/state", "flag_meanings"),
+            "too_young waiting in_place creton");
+  EXPECT_EQ(int8_attribute(f, "spells/end", "flag_values"),
+            (std::vector<std::int8_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(string_attribute(f, "spells/end", "flag_meanings"),
+            "changed left aged_out died removed horizon");
+  EXPECT_EQ(int8_attribute(f, "spells/impairment", "flag_values"),
+            (std::vector<std::int8_t>{0, 1, 2}));
+  EXPECT_EQ(string_attribute(f, "spells/impairment", "flag_meanings"),
+            "autism polyhandicap other_impairment");  // one word per flag
+  EXPECT_EQ(string_attribute(f, "spells/needs_level", "flag_meanings"), "moderate high");
+  EXPECT_EQ(string_attribute(f, "spells/start_day", "units"), "days since 2026-01-01");
+  EXPECT_EQ(string_attribute(f, "spells/end_day", "units"), "days since 2026-01-01");
+  for (const char* name : {"spells/service", "spells/next_service", "spells/place_territory"}) {
+    EXPECT_NE(string_attribute(f, name, "description").find("-1: none"), std::string::npos) << name;
+  }
+}
+
+TEST_F(ResultsFileTest, SpellsAreCompressedInChunksOverAnUnlabelledSpellDimension) {
+  const Handle file = open_file(write_spells(folder_, france_spells()));
+  const Handle scale{H5Dopen2(file.get(), "spells/spell", H5P_DEFAULT), H5Dclose};
+  ASSERT_GT(H5DSis_scale(scale.get()), 0);
+  std::array<char, 128> name{};
+  ASSERT_GT(H5DSget_scale_name(scale.get(), name.data(), name.size()), 0);
+  EXPECT_EQ(std::string{name.data()},
+            "This is a netCDF dimension but not a netCDF variable.        10");
+  for (const char* column :
+       {"spells/replication", "spells/child", "spells/state", "spells/start_day", "spells/pag"}) {
+    const Handle dataset{H5Dopen2(file.get(), column, H5P_DEFAULT), H5Dclose};
+    EXPECT_GT(H5DSis_attached(dataset.get(), scale.get(), 0), 0) << column;
+    const Handle plist{H5Dget_create_plist(dataset.get()), H5Pclose};
+    ASSERT_EQ(H5Pget_layout(plist.get()), H5D_CHUNKED) << column;
+    hsize_t chunk = 0;
+    ASSERT_EQ(H5Pget_chunk(plist.get(), 1, &chunk), 1);
+    EXPECT_EQ(chunk, 10U) << column;  // all of the spells, fewer than a chunk's worth
+    std::vector<H5Z_filter_t> filters;
+    for (int i = 0; i < H5Pget_nfilters(plist.get()); ++i) {
+      unsigned flags = 0;
+      std::size_t n_values = 0;
+      unsigned config = 0;
+      filters.push_back(H5Pget_filter2(plist.get(), static_cast<unsigned>(i), &flags, &n_values,
+                                       nullptr, 0, nullptr, &config));
+    }
+    EXPECT_EQ(filters, (std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE}))
+        << column;
+  }
+}
+
+TEST_F(ResultsFileTest, SpellsFilePassesTheOutputChecker) {
+  expect_check_output_passes(write_spells(folder_, france_spells()));
+}
+
+TEST_F(ResultsFileTest, ARunThatAskedForSpellsAndHadNoneWritesAnEmptyTable) {
+  const fs::path out = write_spells(folder_, {{}, {}});
+  {
+    const Handle file = open_file(out);
+    EXPECT_GT(H5Lexists(file.get(), "spells", H5P_DEFAULT), 0);
+    EXPECT_EQ(shape_of(file.get(), "spells/state"), (std::vector<hsize_t>{0}));
+    EXPECT_EQ(shape_of(file.get(), "spells/end_day"), (std::vector<hsize_t>{0}));
+    EXPECT_EQ(string_attribute(file.get(), "spells/end", "flag_meanings"),
+              "changed left aged_out died removed horizon");
+  }
+  expect_check_output_passes(out);
+}
+
+TEST_F(ResultsFileTest, ARunThatDidNotAskForSpellsWritesNoSpellsGroup) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  EXPECT_EQ(H5Lexists(file.get(), "spells", H5P_DEFAULT), 0);
+}
+
+TEST_F(ResultsFileTest, SpellsTheRunDidNotAskForCreateNothing) {
+  const Scenario scenario = france_children_scenario();
+  run::Results results = spells_results(scenario, france_spells());
+  results.spells = false;
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(ResultsFileTest, ASpellOutsideTheModelCreatesNothing) {
+  const Scenario scenario = france_children_scenario();
+  for (int broken = 0; broken < 3; ++broken) {
+    std::vector<std::vector<model::Spell>> spells = france_spells();
+    model::Spell& wrong = spells[1][0];
+    if (broken == 0) {
+      wrong.service = 2;  // two services
+    } else if (broken == 1) {
+      wrong.place_territory = 3;  // three territories
+    } else {
+      wrong.attributes = pack(3, 0, false, false, false);  // three impairments
+    }
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, spells_results(scenario, spells),
+                               small_provenance(), false),
+                 core::InvariantError)
+        << broken;
+  }
   EXPECT_TRUE(files().empty());
 }
 

@@ -46,6 +46,7 @@ Results run(const model::Model& model, const funding::Params& funding, const Opt
   const auto start = std::chrono::steady_clock::now();
   const int n = options.replications;
   Results results;
+  results.spells = options.spells;
   results.replications.resize(static_cast<std::size_t>(n));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(n));
   std::atomic<bool> failed{false};

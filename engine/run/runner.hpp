@@ -40,6 +40,7 @@ struct Results {
   std::vector<ReplicationResult> replications;  // index = replication number
   double wall_seconds = 0.0;
   std::uint64_t events = 0;
+  bool spells = false;  // the run recorded spells (Options::spells), even if there are none
 };
 
 /// Thrown by run() when Options::cancel was set before every replication finished.

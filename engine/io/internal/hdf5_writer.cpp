@@ -2,7 +2,10 @@
 
 #include <hdf5_hl.h>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +30,16 @@ std::string hdf5_error_detail() {
   H5Eclear2(H5E_DEFAULT);
   return detail;
 }
+
+// The last segment of a path ("spells/spell" -> "spell"): a scale's name is its dataset's.
+std::string base_name(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// How netCDF-C (and h5netcdf) name the scale of a dimension that has no coordinate variable; the
+// length follows, printed "%10d".
+constexpr const char* kNotAVariable = "This is a netCDF dimension but not a netCDF variable.";
 
 }  // namespace
 
@@ -105,9 +118,12 @@ Hid Hdf5Writer::create_dataset(const std::string& name, hid_t file_type,
   for (const hsize_t n : shape) {
     empty = empty || n == 0;
   }
-  if (storage == Storage::kChunkedByFirstAxis && rank > 0 && !empty) {
+  if (storage == Storage::kChunkedRows && rank != 1) {
+    throw std::logic_error(path_.string() + ": " + name + " is stored in rows but is not 1-D");
+  }
+  if (storage != Storage::kContiguous && rank > 0 && !empty) {
     std::vector<hsize_t> chunk = shape;
-    chunk[0] = 1;
+    chunk[0] = storage == Storage::kChunkedRows ? std::min(shape[0], kRowsPerChunk) : 1;
     check_status(H5Pset_chunk(dcpl.get(), rank, chunk.data()), "chunk " + name);
     check_status(H5Pset_shuffle(dcpl.get()), "shuffle " + name);
     check_status(H5Pset_deflate(dcpl.get(), kDeflateLevel), "compress " + name);
@@ -118,13 +134,27 @@ Hid Hdf5Writer::create_dataset(const std::string& name, hid_t file_type,
              H5Dclose};
 }
 
+void Hdf5Writer::add_group(const std::string& name) {
+  Hid gcpl{check(H5Pcreate(H5P_GROUP_CREATE), "make a group creation property list"), H5Pclose};
+  check_status(
+      H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      "track link creation order of " + name);
+  check_status(
+      H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      "track attribute creation order of " + name);
+  const Hid group{check(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                        "create group " + name),
+                  H5Gclose};
+}
+
 void Hdf5Writer::add_dimension(const std::string& name, const std::vector<std::int32_t>& labels) {
   const std::vector<hsize_t> shape{labels.size()};
   Hid dataset = create_dataset(name, H5T_STD_I32LE, shape, Storage::kContiguous);
   check_status(
       H5Dwrite(dataset.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels.data()),
       "write " + name);
-  check_status(H5DSset_scale(dataset.get(), name.c_str()), "make " + name + " a dimension scale");
+  check_status(H5DSset_scale(dataset.get(), base_name(name).c_str()),
+               "make " + name + " a dimension scale");
   dimensions_[name] = Dimension{std::move(dataset), labels.size()};
 }
 
@@ -139,8 +169,20 @@ void Hdf5Writer::add_dimension(const std::string& name, const std::vector<std::s
   }
   check_status(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
                "write " + name);
-  check_status(H5DSset_scale(dataset.get(), name.c_str()), "make " + name + " a dimension scale");
+  check_status(H5DSset_scale(dataset.get(), base_name(name).c_str()),
+               "make " + name + " a dimension scale");
   dimensions_[name] = Dimension{std::move(dataset), labels.size()};
+}
+
+void Hdf5Writer::add_unlabelled_dimension(const std::string& name, hsize_t length) {
+  // As netCDF-C writes it: big-endian float32, never written, so never allocated.
+  Hid dataset = create_dataset(name, H5T_IEEE_F32BE, {length}, Storage::kContiguous);
+  std::array<char, 96> scale_name{};
+  std::snprintf(scale_name.data(), scale_name.size(), "%s%10llu", kNotAVariable,
+                static_cast<unsigned long long>(length));
+  check_status(H5DSset_scale(dataset.get(), scale_name.data()),
+               "make " + name + " a dimension scale");
+  dimensions_[name] = Dimension{std::move(dataset), length};
 }
 
 std::vector<hsize_t> Hdf5Writer::shape_of(const std::string& name,
@@ -201,6 +243,16 @@ void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::st
 }
 
 void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::string>& dims,
+                              const std::vector<std::int16_t>& data, Storage storage) {
+  add_numeric(name, dims, H5T_NATIVE_INT16, H5T_STD_I16LE, data.data(), data.size(), storage);
+}
+
+void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::string>& dims,
+                              const std::vector<std::uint64_t>& data, Storage storage) {
+  add_numeric(name, dims, H5T_NATIVE_UINT64, H5T_STD_U64LE, data.data(), data.size(), storage);
+}
+
+void Hdf5Writer::add_variable(const std::string& name, const std::vector<std::string>& dims,
                               const std::vector<std::string>& data) {
   const std::vector<hsize_t> shape = shape_of(name, dims, data.size());
   const Hid type = utf8_string_type();
@@ -227,17 +279,16 @@ void Hdf5Writer::add_scalar_string(const std::string& name, const std::string& v
 }
 
 void Hdf5Writer::write_attribute(const std::string& object, const std::string& key, hid_t mem_type,
-                                 hid_t file_type, const void* value) const {
+                                 hid_t file_type, const void* value, hsize_t count) const {
   const std::string where = object.empty() ? "the root group" : object;
   const std::string what = "attribute " + key + " of " + where;
-  Hid target;
-  if (object.empty()) {
-    target = Hid{check(H5Gopen2(file_.get(), "/", H5P_DEFAULT), "open " + where), H5Gclose};
-  } else {
-    target =
-        Hid{check(H5Dopen2(file_.get(), object.c_str(), H5P_DEFAULT), "open " + where), H5Dclose};
-  }
-  const Hid space{check(H5Screate(H5S_SCALAR), "make the dataspace of " + what), H5Sclose};
+  // A dataset or a group.
+  const Hid target{check(H5Oopen(file_.get(), object.empty() ? "/" : object.c_str(), H5P_DEFAULT),
+                         "open " + where),
+                   H5Oclose};
+  const Hid space{check(count == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr),
+                        "make the dataspace of " + what),
+                  H5Sclose};
   const Hid attribute{
       check(H5Acreate2(target.get(), key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
             "create " + what),
@@ -260,6 +311,15 @@ void Hdf5Writer::set_attribute(const std::string& object, const std::string& key
 void Hdf5Writer::set_attribute(const std::string& object, const std::string& key,
                                std::uint64_t value) {
   write_attribute(object, key, H5T_NATIVE_UINT64, H5T_STD_U64LE, &value);
+}
+
+void Hdf5Writer::set_attribute(const std::string& object, const std::string& key,
+                               const std::vector<std::int8_t>& values) {
+  if (values.empty()) {
+    throw std::logic_error(path_.string() + ": attribute " + key + " of " + object +
+                           " has no values");
+  }
+  write_attribute(object, key, H5T_NATIVE_INT8, H5T_STD_I8LE, values.data(), values.size());
 }
 
 }  // namespace parcours::io::internal

@@ -1,6 +1,6 @@
-// A thin, checked layer over the HDF5 C API for writing one file: owned identifiers, labelled
-// dimension scales (H5DS), compressed datasets and UTF-8 string attributes, laid out so that
-// h5py, xarray (h5netcdf) and netCDF-C read them. Every failure throws std::runtime_error
+// A thin, checked layer over the HDF5 C API for writing one file: owned identifiers, groups,
+// labelled dimension scales (H5DS), compressed datasets and UTF-8 string attributes, laid out so
+// that h5py, xarray (h5netcdf) and netCDF-C read them. Every failure throws std::runtime_error
 // naming the file. Not thread-safe (the serial HDF5 library is not).
 #pragma once
 
@@ -62,10 +62,16 @@ class Hid {
 enum class Storage : std::uint8_t {
   kContiguous,          // small arrays
   kChunkedByFirstAxis,  // one chunk per index of the first axis, shuffle + deflate level 4
+  kChunkedRows,         // 1-D tables: chunks of kRowsPerChunk values, shuffle + deflate level 4
 };
 
-/// Writes one new HDF5 file. Datasets live in the root group; a dimension is a 1-D dataset made
-/// a dimension scale of the same name, attached to every dataset's axes that use it.
+/// Values per chunk of a Storage::kChunkedRows dataset: 512 KiB of float64, within HDF5's
+/// default 1 MiB chunk cache.
+inline constexpr hsize_t kRowsPerChunk = hsize_t{1} << 16;
+
+/// Writes one new HDF5 file. Names are paths from the root group ("occupancy", "spells/state");
+/// a dimension is a 1-D dataset made a dimension scale of the same name, attached to every
+/// dataset's axes that use it (dimensions and the datasets using them in the same group).
 class Hdf5Writer {
  public:
   /// Creates `path`, failing if it exists. Tracks link and attribute creation order, which
@@ -81,9 +87,17 @@ class Hdf5Writer {
   /// Flushes and closes the file; throws if HDF5 reports a failure.
   void close();
 
+  /// A group `name` (its parent must exist), tracking creation order as the root group does.
+  void add_group(const std::string& name);
+
   /// A dimension `name` labelled by `labels`.
   void add_dimension(const std::string& name, const std::vector<std::int32_t>& labels);
   void add_dimension(const std::string& name, const std::vector<std::string>& labels);
+
+  /// A dimension `name` of `length` with no labels: netCDF's "dimension but not a variable" (a
+  /// scale named so, never written, taking no space), so that xarray and netCDF-C give it no
+  /// coordinate, e.g. the rows of a long table.
+  void add_unlabelled_dimension(const std::string& name, hsize_t length);
 
   /// A dataset over dimensions already added, `data` in row-major order of `dims`.
   void add_variable(const std::string& name, const std::vector<std::string>& dims,
@@ -93,15 +107,22 @@ class Hdf5Writer {
   void add_variable(const std::string& name, const std::vector<std::string>& dims,
                     const std::vector<std::int8_t>& data, Storage storage);
   void add_variable(const std::string& name, const std::vector<std::string>& dims,
+                    const std::vector<std::int16_t>& data, Storage storage);
+  void add_variable(const std::string& name, const std::vector<std::string>& dims,
+                    const std::vector<std::uint64_t>& data, Storage storage);
+  void add_variable(const std::string& name, const std::vector<std::string>& dims,
                     const std::vector<std::string>& data);
 
   /// A scalar (dimensionless) variable-length string dataset; any length.
   void add_scalar_string(const std::string& name, const std::string& value);
 
-  /// Attributes of the dataset `object`, or of the root group when `object` is empty.
+  /// Attributes of the dataset or group `object`, or of the root group when `object` is empty.
   void set_attribute(const std::string& object, const std::string& key, const std::string& value);
   void set_attribute(const std::string& object, const std::string& key, std::int32_t value);
   void set_attribute(const std::string& object, const std::string& key, std::uint64_t value);
+  /// A 1-D int8 attribute (e.g. CF flag_values of an int8 variable, which must share its type).
+  void set_attribute(const std::string& object, const std::string& key,
+                     const std::vector<std::int8_t>& values);
 
  private:
   struct Dimension {
@@ -122,8 +143,9 @@ class Hdf5Writer {
                                 std::size_t elements) const;
   void add_numeric(const std::string& name, const std::vector<std::string>& dims, hid_t mem_type,
                    hid_t file_type, const void* data, std::size_t elements, Storage storage);
+  // A scalar attribute when `count` is 0, else a 1-D one of `count` values.
   void write_attribute(const std::string& object, const std::string& key, hid_t mem_type,
-                       hid_t file_type, const void* value) const;
+                       hid_t file_type, const void* value, hsize_t count = 0) const;
 
   std::filesystem::path path_;
   Hid file_;
