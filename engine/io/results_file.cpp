@@ -314,6 +314,13 @@ std::string priority_conditions(const model::Model& model, const model::Priority
     return std::string{text.data()};
   };
   std::vector<std::string> parts;
+  if (!level.services.empty()) {
+    std::string lists;
+    for (const std::uint16_t s : level.services) {
+      lists += (lists.empty() ? "" : ", ") + model.services.at(s).name;
+    }
+    parts.push_back("lists: " + lists);
+  }
   if (level.pag) {
     parts.emplace_back(*level.pag ? "with a PAG" : "without a PAG");
   }
@@ -683,6 +690,10 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     for (const std::uint8_t impairment : level.impairments) {
       PARCOURS_CHECK(impairment < children.impairments.size(),
                      "priority level " + level.name + " names an impairment out of range");
+    }
+    for (const std::uint16_t service : level.services) {
+      PARCOURS_CHECK(service < model.services.size(),
+                     "priority level " + level.name + " names a service out of range");
     }
   }
   for (const model::Territory& territory : model.territories) {

@@ -159,7 +159,8 @@ constexpr int kOtherImpairment = 2;  // named with a blank: "other impairment"
 constexpr int kPriorityPag = 0;      // P1: a PAG, high needs, polyhandicap, 12+, waited 2+ years
 constexpr int kPriorityAny = 1;      // P2: any child
 
-// france_scenario() with three impairments, two needs levels and two priority levels.
+// france_scenario() with three impairments, two needs levels and two priority levels (the first
+// on the SESSAD list only).
 Scenario france_children_scenario() {
   Scenario scenario = france_scenario();
   scenario.model.children.impairments = {"autism", "polyhandicap", "other impairment"};
@@ -171,6 +172,7 @@ Scenario france_children_scenario() {
   first.impairments = {kPolyhandicap};
   first.min_age_years = 12.0;
   first.min_waited_years = 2.5;
+  first.services = {1};  // SESSAD's list only
   scenario.model.lists.priority = {first, model::any_child("P2")};
   return scenario;
 }
@@ -1027,8 +1029,9 @@ TEST_F(ResultsFileTest, ImpairmentsAndPriorityLevelsAreLabelledScales) {
             (std::vector<std::string>{"autism", "polyhandicap", "other impairment"}));
   EXPECT_EQ(read_strings(file.get(), "priority"), (std::vector<std::string>{"P1", "P2"}));
   EXPECT_EQ(read_strings(file.get(), "priority_conditions"),
-            (std::vector<std::string>{"with a PAG; needs: high; impairment: polyhandicap; aged 12 "
-                                      "years or more; waited 2.5 years or more",
+            (std::vector<std::string>{"lists: SESSAD; with a PAG; needs: high; impairment: "
+                                      "polyhandicap; aged 12 years or more; waited 2.5 years or "
+                                      "more",
                                       "any child"}));
 
   const std::vector<std::pair<const char*, const char*>> attached{
