@@ -199,6 +199,32 @@ TEST(Review, RemovesChildrenWithoutAPlaceNotCretonHolders) {
   EXPECT_EQ(held.removed_at_review[held.cell(1, 0, 1)], 0);
 }
 
+TEST(Attributes, CountsFollowACretonMoveToTheAdultPlace) {
+  Model m = one_list(1, 50.0, 2);
+  m.services[0].initial = {1.0, core::Distribution::fixed(19.5)};
+  m.services[0].age_limit_years = 20.0;
+  m.services[0].on_age_limit = {{1.0, Action::kMove, 1}};
+  m.services[0].children.ase_share = 1.0;
+  Service adult;
+  adult.name = "ADULT";
+  adult.capacity = {1};
+  adult.length_of_stay_years = core::Distribution::fixed(1.0);
+  adult.initial = {1.0, core::Distribution::fixed(30.0)};
+  m.services.push_back(adult);
+  m.arrivals.orientation = {1.0, 0.0};
+  const auto out = Simulation(m, 1, 0).run();
+  // Year 0: the young adult holds its child place (from 20, i.e. day 182.6) while waiting.
+  EXPECT_EQ(out.holding_end[out.cell(0, 0, 0)], 1);
+  EXPECT_EQ(out.occupants_impairment_end[out.impairment_cell(0, 0, 0, 0)], 1);
+  EXPECT_EQ(out.occupants_ase_end[out.cell(0, 0, 0)], 1);
+  // Year 1: the adult place freed at 1 year; it moved, and its child place is free.
+  EXPECT_EQ(out.occupied_end[out.cell(1, 0, 0)], 0);
+  EXPECT_EQ(out.occupants_impairment_end[out.impairment_cell(1, 0, 0, 0)], 0);
+  EXPECT_EQ(out.occupants_ase_end[out.cell(1, 0, 0)], 0);
+  EXPECT_EQ(out.occupants_impairment_end[out.impairment_cell(1, 0, 1, 0)], 1);
+  EXPECT_EQ(out.occupants_ase_end[out.cell(1, 0, 1)], 1);
+}
+
 TEST(Review, AChildWithNoSolutionLongEnoughGetsAPagAndItsPriority) {
   Model m = one_list(1, 2.5, 3);
   m.interim = {{"nothing", true, false}, {"partial", false, false}};

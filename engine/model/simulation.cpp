@@ -539,11 +539,16 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   if (t != person.territory) {
     ++placed_elsewhere(person.territory, t, s);
   }
+  Attributes a = Attributes::unpack(person.attributes);
+  if (person.place != kNoService) {  // a Creton move: the caller frees the held place
+    --in_place_by_impairment_[profile_index(person.territory, person.place, a.impairment)];
+    in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + person.place] -=
+        a.ase ? 1 : 0;
+  }
   person.place = s;
   person.place_territory = t;
   person.waiting = kNoService;
   open_spell(day, p, Spell::State::kInPlace);
-  Attributes a = Attributes::unpack(person.attributes);
   a.pag = false;  // a PAG ends with the admission it was for
   person.attributes = a.pack();
   ++in_place_by_impairment_[profile_index(person.territory, s, a.impairment)];
@@ -840,21 +845,25 @@ void Simulation::on_review(double day, std::uint32_t review) {
         continue;
       }
       review_scratch_.clear();
+      // Each person is read once here (reading ahead), not at every comparison of the sort.
       for (int level = 0; level < n_levels_; ++level) {
         Queue& q = queue(t, s, level);
         for (std::size_t i = q.head; i < q.entries.size(); ++i) {
-          if (generations_.is_live(q.entries[i].first, q.entries[i].second)) {
-            review_scratch_.push_back(q.entries[i]);
+          if (i + 8 < q.entries.size()) {
+            __builtin_prefetch(&people_[q.entries[i + 8].first]);
+          }
+          const auto [p, g] = q.entries[i];
+          if (generations_.is_live(p, g)) {
+            review_scratch_.push_back({people_[p].waiting_since, p, g});
           }
         }
         q.entries.clear();
         q.head = 0;
       }
-      std::stable_sort(review_scratch_.begin(), review_scratch_.end(),
-                       [this](const auto& x, const auto& y) {
-                         return people_[x.first].waiting_since < people_[y.first].waiting_since;
-                       });
-      for (const auto& [p, g] : review_scratch_) {
+      std::stable_sort(
+          review_scratch_.begin(), review_scratch_.end(),
+          [](const ReviewEntry& x, const ReviewEntry& y) { return x.since < y.since; });
+      for (const auto& [since, p, g] : review_scratch_) {
         Person& person = people_[p];
         if (person.place == kNoService && lists.removal_per_review > 0.0) {
           core::KeyedRng gen(seed_, replication_, core::Stream::kListReview, person.key, review);

@@ -240,7 +240,14 @@ class Simulation {
   std::vector<std::int64_t> in_place_ase_;  // [home territory][service]
   std::vector<double> death_rate_per_day_;  // per impairment; empty: no deaths
   double horizon_ = 0.0;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> review_scratch_;
+
+  struct ReviewEntry {  // a live list entry and its wait, gathered for a review
+    float since;
+    std::uint32_t person;
+    std::uint32_t generation;
+  };
+
+  std::vector<ReviewEntry> review_scratch_;
   std::vector<OpenSpell> spell_of_;  // per person id, when spells are recorded
   int n_regions_ = 1;
   Indicators out_;
