@@ -84,6 +84,19 @@ class CliTest(unittest.TestCase):
             self.assertEqual(f["occupancy"].shape, (4, 10, 3, 3))
             self.assertIn("[run]", f["scenario"][()].decode())
 
+    def test_spells_are_written_on_request_and_agree_with_the_indicators(self):
+        out, _ = self.run_small("spells.h5", "--spells")
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        with h5py.File(out, "r") as f:
+            self.assertGreater(f["spells/child"].shape[0], 0)
+        plain, _ = self.run_small("plain.h5")
+        with h5py.File(plain, "r") as f:
+            self.assertNotIn("spells", f)
+        # Recording spells changes no indicator.
+        self.assertEqual(fingerprint(out), fingerprint(plain))
+
     def test_one_and_two_threads_give_identical_datasets(self):
         a, _ = self.run_small("t1.h5", "--threads", 1)
         b, _ = self.run_small("t2.h5", "--threads", 2)

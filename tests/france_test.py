@@ -36,7 +36,7 @@ class FranceBaselineTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.dir = Path(cls.tmp.name)
         cls.out = cls.dir / "france.h5"
-        parcours("run", BASELINE, "--out", cls.out, "-n", 2, "-t", 2,
+        parcours("run", BASELINE, "--out", cls.out, "-n", 2, "-t", 2, "--spells",
                  "--set", f"scenario.horizon_years={YEARS}")
         cls.ds = xr.open_dataset(cls.out, engine="h5netcdf")
 
@@ -89,13 +89,47 @@ class FranceBaselineTest(unittest.TestCase):
             places = f["places"][...]  # [territory, service]
         self.assertTrue(bool((occupied.values <= places[np.newaxis, np.newaxis]).all()))
 
+    def test_output_passes_every_identity_check_spells_included(self):
+        # check_output.py checks, among others, the spells against the indicators: deaths,
+        # removals and age-outs per replication, and every stock at the horizon.
+        check = subprocess.run(["/usr/bin/python3", ROOT / "tests" / "check_output.py", self.out],
+                               capture_output=True, text=True, timeout=900)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+
+    def test_lists_are_prioritised_reviewed_and_children_die_where_it_matters(self):
+        ds = self.ds[["removed_at_review", "died", "occupied_end",
+                      "waiting_priority_end"]].sum("territory")
+        self.assertGreater(int(ds["removed_at_review"].sum()), 0)
+        self.assertGreater(int(ds["died"].sum()), 0)
+        # Mortality is set for polyhandicap, motor and intellectual impairments only: SESSAD's
+        # and ITEP's children die far less often than EEAP's, per child present.
+        died = ds["died"].sum(["replication", "year"])
+        present = ds["occupied_end"].sum(["replication", "year"])
+        rate = (died / present).to_series()
+        self.assertGreater(rate["EEAP"], 5 * rate["ITEP"])
+        # Adult lists are not prioritised: only the unconditional level and PAG hold adults.
+        by_level = ds["waiting_priority_end"].sum(["replication", "year"])
+        for adult in ["ESAT", "FOYER", "MAS"]:
+            for level in ["P2_child_protection", "P3_very_high_needs"]:
+                self.assertEqual(int(by_level.sel(service=adult, priority=level)), 0)
+
+    def test_ime_occupants_keep_the_published_impairment_structure(self):
+        # IME profile: intellectual 58.1 %, autism 17.7 % (département dashboards, ES 2010).
+        ime = self.ds["occupants_impairment_end"].sel(service="IME").isel(year=0)
+        shares = (ime.sum(["replication", "territory"]) /
+                  ime.sum(["replication", "territory", "impairment"])).to_series()
+        self.assertAlmostEqual(shares["intellectual"], 0.581, delta=0.02)
+        self.assertAlmostEqual(shares["autism"], 0.177, delta=0.02)
+
     def test_thread_count_does_not_change_results(self):
         other = self.dir / "one-thread.h5"
         parcours("run", BASELINE, "--out", other, "-n", 2, "-t", 1,
                  "--set", f"scenario.horizon_years={YEARS}")
         with h5py.File(self.out, "r") as a, h5py.File(other, "r") as b:
             for name in ["occupied_end", "waiting_end", "away_end", "abroad_end",
-                         "admitted_from_list", "wait_histogram", "present_end"]:
+                         "admitted_from_list", "wait_histogram", "present_end",
+                         "waiting_priority_end", "died", "removed_at_review", "pag_end",
+                         "occupants_impairment_end"]:
                 np.testing.assert_array_equal(a[name][...], b[name][...], err_msg=name)
 
 

@@ -359,7 +359,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
   auto opts = scenario_options(
       "Usage: parcours run SCENARIO.toml --out RESULTS.h5 [--replications N] [--threads T]\n"
-      "                    [--seed S] [--set KEY=VALUE]... [--force]\n\nOptions");
+      "                    [--seed S] [--set KEY=VALUE]... [--spells] [--force]\n\nOptions");
   opts.add_options()                                                                           //
       ("out,o", po::value<std::string>()->value_name("FILE"), "results file to write (HDF5)")  //
       ("replications,n", po::value<std::string>()->value_name("N"),
@@ -368,6 +368,9 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
        "OpenMP threads (default: all cores); results do not depend on it")  //
       ("seed,s", po::value<std::string>()->value_name("S"),
        "random seed (default: the scenario's run.seed)")  //
+      ("spells",
+       "also write every child's spells (state, service, start, end) as a compressed table "
+       "in /spells; costs about 40 bytes per spell in memory")  //
       ("force,f", "replace RESULTS.h5 if it exists");
   const auto vm = parse("run", opts, args);
   if (vm.count("help")) {
@@ -418,6 +421,7 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   options.threads = threads;
   options.cancel = &g_interrupted;
   options.progress = bar ? &*bar : nullptr;
+  options.spells = vm.count("spells") > 0;
   provenance.threads = threads > 0 ? threads : omp_get_max_threads();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
