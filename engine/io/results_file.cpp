@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace parcours::io {
@@ -442,44 +443,6 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
   for (const run::ReplicationResult& replication : results.replications) {
     n_spells += replication.indicators.spells.size();
   }
-  std::vector<std::int16_t> replication_of(n_spells);
-  std::vector<std::uint64_t> child(n_spells);
-  std::vector<std::int8_t> state(n_spells);
-  std::vector<std::int8_t> end(n_spells);
-  std::vector<std::int16_t> service(n_spells);
-  std::vector<std::int16_t> next_service(n_spells);
-  std::vector<std::int16_t> territory(n_spells);
-  std::vector<std::int16_t> place_territory(n_spells);
-  std::vector<double> start_day(n_spells);
-  std::vector<double> end_day(n_spells);
-  std::vector<std::int8_t> impairment(n_spells);
-  std::vector<std::int8_t> needs_level(n_spells);
-  std::vector<std::int8_t> ase(n_spells);
-  std::vector<std::int8_t> boy(n_spells);
-  std::vector<std::int8_t> pag(n_spells);
-  std::size_t i = 0;
-  for (std::size_t r = 0; r < results.replications.size(); ++r) {
-    for (const Spell& spell : results.replications[r].indicators.spells) {
-      const model::Attributes attributes = model::Attributes::unpack(spell.attributes);
-      replication_of[i] = static_cast<std::int16_t>(r);
-      child[i] = spell.child;
-      state[i] = static_cast<std::int8_t>(spell.state);
-      end[i] = static_cast<std::int8_t>(spell.end);
-      service[i] = id_or_none(spell.service, model::kNoService);
-      next_service[i] = id_or_none(spell.next_service, model::kNoService);
-      territory[i] = static_cast<std::int16_t>(spell.territory);
-      place_territory[i] = id_or_none(spell.place_territory, model::kNoTerritory);
-      start_day[i] = spell.start_day;
-      end_day[i] = spell.end_day;
-      impairment[i] = static_cast<std::int8_t>(attributes.impairment);
-      needs_level[i] = static_cast<std::int8_t>(attributes.needs);
-      ase[i] = attributes.ase ? 1 : 0;
-      boy[i] = attributes.boy ? 1 : 0;
-      pag[i] = attributes.pag ? 1 : 0;
-      ++i;
-    }
-  }
-
   file.add_group("spells");
   file.set_attribute("spells", "description",
                      std::string{"individual spells: one row per spell of a child in one state "
@@ -488,40 +451,61 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
   file.add_unlabelled_dimension("spells/spell", n_spells);
   const std::vector<std::string> dims{"spells/spell"};
   const std::string days_since = "days since " + iso_date(scenario.start_date);
-  const auto add = [&](const std::string& name, const auto& data, const Meta& meta) {
+  // One column at a time, each built from every replication's spells by `project(r, spell)`
+  // and freed once written: the peak is the spells plus one column, not two copies of all.
+  const auto add = [&](const std::string& name, const auto& project, const Meta& meta) {
+    using T = decltype(project(std::size_t{0}, std::declval<const Spell&>()));
+    std::vector<T> data;
+    data.reserve(n_spells);
+    for (std::size_t r = 0; r < results.replications.size(); ++r) {
+      for (const Spell& spell : results.replications[r].indicators.spells) {
+        data.push_back(project(r, spell));
+      }
+    }
     const std::string path = "spells/" + name;
     file.add_variable(path, dims, data, Storage::kChunkedRows);
     describe(file, path, meta);
   };
-  add("replication", replication_of,
+  const auto attributes = [](const Spell& spell) {
+    return model::Attributes::unpack(spell.attributes);
+  };
+  add("replication", [](std::size_t r, const Spell&) { return static_cast<std::int16_t>(r); },
       {"replication", "", "replication number (the label of the root replication dimension)"});
-  add("child", child,
+  add("child", [](std::size_t, const Spell& x) { return x.child; },
       {"child", "",
        "the child's key: the same child (same arrival, same attributes) has the same key in "
        "every policy variant run with the same seed; unique within a replication"});
-  add("state", state, {"state", "", "what the child is doing during the spell"});
+  add("state", [](std::size_t, const Spell& x) { return static_cast<std::int8_t>(x.state); },
+      {"state", "", "what the child is doing during the spell"});
   add_flags(file, "spells/state", state_words);
-  add("end", end, {"how the spell ended", "", "why the spell ended"});
+  add("end", [](std::size_t, const Spell& x) { return static_cast<std::int8_t>(x.end); },
+      {"how the spell ended", "", "why the spell ended"});
   add_flags(file, "spells/end", end_words);
-  add("service", service,
+  add("service",
+      [](std::size_t, const Spell& x) { return id_or_none(x.service, model::kNoService); },
       {"service", "",
        "index into the root service dimension: the service the child is oriented to "
        "(too_young), waits for (waiting), or holds a place of (in_place, creton); -1: none"});
-  add("next_service", next_service,
+  add("next_service",
+      [](std::size_t, const Spell& x) { return id_or_none(x.next_service, model::kNoService); },
       {"next service", "",
        "index into the root service dimension: the service whose list a Creton holder is on; "
        "-1: none (every state but creton)"});
-  add("territory", territory,
+  add("territory",
+      [](std::size_t, const Spell& x) { return static_cast<std::int16_t>(x.territory); },
       {"home territory", "", "index into the root territory dimension: the child's home"});
-  add("place_territory", place_territory,
+  add("place_territory",
+      [](std::size_t, const Spell& x) {
+        return id_or_none(x.place_territory, model::kNoTerritory);
+      },
       {"territory of the place", "",
        "index into the root territory dimension: where the place held is (in_place, creton); "
        "-1: none"});
-  add("start_day", start_day,
+  add("start_day", [](std::size_t, const Spell& x) { return x.start_day; },
       {"start of the spell", days_since,
        "when the spell began, in days since the start date (negative: before it, for children "
        "already waiting then)"});
-  add("end_day", end_day,
+  add("end_day", [](std::size_t, const Spell& x) { return x.end_day; },
       {"end of the spell", days_since,
        "when the spell ended, in days since the start date; the horizon for spells still going "
        "(end = horizon)"});
@@ -529,19 +513,34 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
   for (const std::string& name : scenario.model.children.impairments) {
     impairment_words.push_back(flag_word(name));
   }
-  add("impairment", impairment,
+  add("impairment",
+      [&](std::size_t, const Spell& x) {
+        return static_cast<std::int8_t>(attributes(x).impairment);
+      },
       {"main impairment", "", "index into the root impairment dimension"});
   add_flags(file, "spells/impairment", impairment_words);
   std::vector<std::string> needs_words;
   for (const std::string& name : scenario.model.children.needs_levels) {
     needs_words.push_back(flag_word(name));
   }
-  add("needs_level", needs_level,
+  add("needs_level",
+      [&](std::size_t, const Spell& x) { return static_cast<std::int8_t>(attributes(x).needs); },
       {"needs level", "", "index into the scenario's children.needs_levels, lowest first"});
   add_flags(file, "spells/needs_level", needs_words);
-  add("ase", ase, {"under ASE", "", "1 under a child-protection measure (ASE), 0 otherwise"});
-  add("boy", boy, {"boy", "", "1 for a boy, 0 for a girl"});
-  add("pag", pag,
+  add("ase",
+      [&](std::size_t, const Spell& x) {
+        return static_cast<std::int8_t>(attributes(x).ase ? 1 : 0);
+      },
+      {"under ASE", "", "1 under a child-protection measure (ASE), 0 otherwise"});
+  add("boy",
+      [&](std::size_t, const Spell& x) {
+        return static_cast<std::int8_t>(attributes(x).boy ? 1 : 0);
+      },
+      {"boy", "", "1 for a boy, 0 for a girl"});
+  add("pag",
+      [&](std::size_t, const Spell& x) {
+        return static_cast<std::int8_t>(attributes(x).pag ? 1 : 0);
+      },
       {"with a PAG", "",
        "1 with a PAG (plan d'accompagnement global) at the end of the spell, 0 otherwise"});
 }

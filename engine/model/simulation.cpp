@@ -397,6 +397,7 @@ Indicators Simulation::run() {
   for (std::uint32_t p = 0; p < spell_of_.size(); ++p) {
     close_spell(horizon, p, Spell::End::kHorizon);
   }
+  out_.spells.shrink_to_fit();  // kept until the file is written: no spare capacity
   return std::move(out_);
 }
 
