@@ -1,6 +1,7 @@
 // Children's attributes, priority levels, the periodic review of lists (removal, PAG),
 // mortality and the spells table.
 #include "engine/model/simulation.hpp"
+#include "engine/model/test_recorder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,22 +37,7 @@ Model one_list(std::int64_t places, double busy_years, int horizon_years) {
   return m;
 }
 
-class Recorder : public Observer {
- public:
-  void on_event(const EventRecord& r) override { events.push_back(r); }
-
-  std::vector<EventRecord> of(EventKind kind) const {
-    std::vector<EventRecord> out;
-    for (const auto& e : events) {
-      if (e.kind == kind) {
-        out.push_back(e);
-      }
-    }
-    return out;
-  }
-
-  std::vector<EventRecord> events;
-};
+using testing::Recorder;
 
 Attributes with_needs(std::uint8_t needs) {
   Attributes a;

@@ -1,6 +1,7 @@
 #include "engine/model/simulation.hpp"
 
 #include "engine/model/territory_graph.hpp"
+#include "engine/model/test_recorder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,23 +33,7 @@ Model one_territory(std::vector<Service> services, int years) {
   return m;
 }
 
-// Records what happened, for checking order and times.
-class Recorder : public Observer {
- public:
-  void on_event(const EventRecord& r) override { events.push_back(r); }
-
-  std::vector<EventRecord> of(EventKind kind) const {
-    std::vector<EventRecord> out;
-    for (const auto& e : events) {
-      if (e.kind == kind) {
-        out.push_back(e);
-      }
-    }
-    return out;
-  }
-
-  std::vector<EventRecord> events;
-};
+using testing::Recorder;
 
 TEST(Simulation, WaitingListAdmitsFirstInFirstOut) {
   Model m = one_territory({fixed_service("A", 1, 1.0)}, 5);
