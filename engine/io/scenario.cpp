@@ -1066,7 +1066,13 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
 // [lists]: priority levels and the periodic review of the lists (model defaults when absent).
 model::Lists read_lists(const Reader& r, const toml::table& root, const model::Children& children,
                         const ServiceNames& services,
-                        const std::vector<std::string>& interim_names) {
+                        const std::vector<model::InterimSituation>& interim) {
+  std::vector<std::string> interim_names;
+  bool any_no_solution = false;
+  for (const auto& situation : interim) {
+    interim_names.push_back(situation.name);
+    any_no_solution = any_no_solution || situation.no_solution;
+  }
   model::Lists out;
   const toml::node* node = root.get("lists");
   if (node == nullptr) {
@@ -1098,17 +1104,17 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
              "pag_after_years needs review_every_months > 0: PAGs are given at list reviews, and "
              "there are none");
     }
+    if (!any_no_solution) {
+      r.fail(*n, child_key(path, "pag_after_years"),
+             "pag_after_years can never act: a PAG goes to a child waiting in a no-solution "
+             "interim situation, and no [interim.NAME] has no_solution = true");
+    }
   }
   const bool pag_on = out.pag_after_years < kInf;
   const std::string interim_key = child_key(path, "pag_interim");
   if (const toml::node* n = t.get("pag_interim")) {
     if (!pag_on) {
       r.fail(*n, interim_key, "pag_interim is only allowed with pag_after_years");
-    }
-    if (interim_names.empty()) {
-      r.fail(*n, interim_key,
-             "pag_interim needs interim situations, and none is declared (add [interim.NAME] "
-             "tables)");
     }
     out.pag_interim =
         static_cast<std::uint8_t>(r.choice(*n, interim_key, interim_names, "interim situation"));
@@ -1942,7 +1948,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
     }
     out.model.services.push_back(std::move(service));
   }
-  out.model.lists = read_lists(r, root, out.model.children, names, interim_names);
+  out.model.lists = read_lists(r, root, out.model.children, names, out.model.interim);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
                                abroad.territories.end());

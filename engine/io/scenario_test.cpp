@@ -1447,15 +1447,14 @@ TEST_F(ScenarioFiles, WithoutTheNewTablesTheModelKeepsItsDefaults) {
 TEST_F(ScenarioFiles, PartialTablesDefaultTheRest) {
   const Scenario s = load_scenario(write(
       "s.toml", kMini + "children = { boys_share = 0.7 }\n[children]\nneeds_levels = [\"low\", "
-                        "\"high\"]\n[lists]\nreview_every_months = 6\npag_after_years = 1\n"));
+                        "\"high\"]\n[lists]\nreview_every_months = 6\n"));
   EXPECT_EQ(s.model.children.impairments, (std::vector<std::string>{"all"}));
   EXPECT_EQ(s.model.children.needs_levels, (std::vector<std::string>{"low", "high"}));
   EXPECT_TRUE(s.model.services[0].children.needs_shares.empty());
   EXPECT_EQ(s.model.services[0].children.boys_share, 0.7);
   EXPECT_EQ(s.model.services[0].children.ase_share, 0.0);
   EXPECT_EQ(s.model.lists.review_every_months, 6);
-  EXPECT_EQ(s.model.lists.pag_after_years, 1.0);
-  // No interim situation declared: PAGs exist, with no interim situation to record.
+  EXPECT_EQ(s.model.lists.pag_after_years, std::numeric_limits<double>::infinity());
   EXPECT_EQ(s.model.lists.pag_interim, model::kNoInterim);
   ASSERT_EQ(s.model.lists.priority.size(), 1u);
   EXPECT_EQ(s.model.lists.priority[0].name, "all");
@@ -1724,9 +1723,12 @@ TEST_F(ScenarioFiles, PagInterimIsADeclaredSituationRequiredWithPags) {
                "lists.pag_interim", "pag_interim is only allowed with pag_after_years");
   const std::string no_interim = replace(
       kChildren, "[interim.waiting_home]\nno_solution = true\n[interim.other_service]\n", "");
-  expect_error(error_of(no_interim), path, 35, "lists.pag_interim",
-               "pag_interim needs interim situations, and none is declared (add [interim.NAME] "
-               "tables)");
+  const std::string never =
+      "pag_after_years can never act: a PAG goes to a child waiting in a no-solution interim "
+      "situation, and no [interim.NAME] has no_solution = true";
+  expect_error(error_of(no_interim), path, 34, "lists.pag_after_years", never);
+  expect_error(error_of(replace(kChildren, "no_solution = true\n", "")), path, 34,
+               "lists.pag_after_years", never);
 }
 
 // ---- Overrides

@@ -109,7 +109,7 @@ class Simulation {
   struct Person {  // 32 bytes: the people array is the hottest memory of a run
     double birth_day;
     std::uint64_t key;      // stream entity: stable across policies (common random numbers)
-    float waiting_since;    // day it joined its current list (statistics only)
+    float waiting_since;    // day it began waiting (waits, priority, PAG; ~0.5 ms at day 7,300)
     TerritoryId territory;  // home: where it arrived, waits and is counted
     TerritoryId place_territory = kNoTerritory;  // where its place is (home, away or abroad)
     ServiceId place = kNoService;                // service whose place it occupies
