@@ -540,20 +540,17 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   if (t != person.territory) {
     ++placed_elsewhere(person.territory, t, s);
   }
-  Attributes a = Attributes::unpack(person.attributes);
   if (person.place != kNoService) {  // a Creton move: the caller frees the held place
-    --in_place_by_impairment_[profile_index(person.territory, person.place, a.impairment)];
-    in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + person.place] -=
-        a.ase ? 1 : 0;
+    count_in_place(person, person.place, -1);
   }
   person.place = s;
   person.place_territory = t;
   person.waiting = kNoService;
   open_spell(day, p, Spell::State::kInPlace);
+  Attributes a = Attributes::unpack(person.attributes);
   a.pag = false;  // a PAG ends with the admission it was for
   person.attributes = a.pack();
-  ++in_place_by_impairment_[profile_index(person.territory, s, a.impairment)];
-  in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] += a.ase ? 1 : 0;
+  count_in_place(person, s, +1);
   ++person.stays;
   const auto g = generations_.cancel_all(p);
   schedule_death(day, p, 0);
@@ -686,7 +683,7 @@ void Simulation::begin_interim(std::uint32_t p, ServiceId s) {
   core::KeyedRng gen(seed_, replication_, core::Stream::kInterim, person.key, person.stays);
   const std::size_t i = pick(cdf, core::uniform01(gen));
   person.interim = static_cast<std::uint8_t>(i);
-  ++interim_[(person.territory * n_services_ + s) * cdf.size() + i];
+  ++interim_count(person.territory, s, i);
 }
 
 // The child leaves the list it was on (admitted, aged out).
@@ -695,9 +692,16 @@ void Simulation::end_interim(std::uint32_t p) {
   if (person.interim == kNoInterim) {
     return;
   }
-  const std::size_t n = model_.interim.size();
-  --interim_[(person.territory * n_services_ + person.waiting) * n + person.interim];
+  --interim_count(person.territory, person.waiting, person.interim);
   person.interim = kNoInterim;
+}
+
+// `person`, from its home territory, enters (+1) or leaves (-1) a place of `s`: the counts of
+// children in places by impairment and ASE follow.
+void Simulation::count_in_place(const Person& person, ServiceId s, std::int64_t delta) {
+  const Attributes a = Attributes::unpack(person.attributes);
+  in_place_by_impairment_[profile_index(person.territory, s, a.impairment)] += delta;
+  in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] += a.ase ? delta : 0;
 }
 
 // Someone from `home` left its place of (t, s): the counts of children placed away from home
@@ -720,9 +724,7 @@ void Simulation::vacate(double day, std::uint32_t p) {
   Person& person = people_[p];
   const ServiceId s = person.place;
   const TerritoryId t = person.place_territory;
-  const Attributes a = Attributes::unpack(person.attributes);
-  --in_place_by_impairment_[profile_index(person.territory, s, a.impairment)];
-  in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] -= a.ase ? 1 : 0;
+  count_in_place(person, s, -1);
   person.place = kNoService;
   person.place_territory = kNoTerritory;
   release(day, person.territory, t, s);
@@ -885,10 +887,9 @@ void Simulation::on_review(double day, std::uint32_t review) {
           person.attributes = a.pack();
           ++c.pag;
           if (lists.pag_interim != kNoInterim) {
-            const std::size_t n = model_.interim.size();
-            --interim_[(t * n_services_ + s) * n + person.interim];
+            --interim_count(t, s, person.interim);
             person.interim = lists.pag_interim;
-            ++interim_[(t * n_services_ + s) * n + person.interim];
+            ++interim_count(t, s, person.interim);
           }
           emit(day, EventKind::kPag, p, person.waiting);
           open_spell(day, p, Spell::State::kWaiting);
@@ -968,7 +969,7 @@ void Simulation::on_period_end(int period) {
       }
       for (int k = 0; k < out_.interims; ++k) {
         out_.waiting_interim_end[out_.interim_cell(period, t, static_cast<int>(s), k)] =
-            interim_[(static_cast<std::size_t>(t) * n_services_ + s) * out_.interims + k];
+            interim_count(static_cast<std::size_t>(t), s, static_cast<std::size_t>(k));
       }
       c.place_days = 0.0;
     }

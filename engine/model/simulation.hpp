@@ -205,6 +205,13 @@ class Simulation {
     return (static_cast<std::size_t>(t) * n_services_ + s) * n_impairments_ + impairment;
   }
 
+  void count_in_place(const Person& person, ServiceId s, std::int64_t delta);
+
+  // Children of home territory t on s's list in interim situation i, now.
+  std::int64_t& interim_count(std::size_t t, std::size_t s, std::size_t i) {
+    return interim_[(t * n_services_ + s) * model_.interim.size() + i];
+  }
+
   void on_aged_out(double day, std::uint32_t p, bool queued);
   void on_period_end(int period);
   void place_initial_occupants();
