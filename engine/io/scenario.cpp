@@ -908,7 +908,7 @@ model::Children read_children(const Reader& r, const toml::table& root) {
     constexpr NumberRange kHazard{0.0, true, 1.0, false};
     out.mortality_per_year =
         read_by_name(r, *n, child_key(path, "mortality_per_year"), out.impairments, "impairment",
-                     kHazard, "a table of impairment name = deaths per person-year");
+                     kHazard, "a table of impairment name = probability of dying within a year");
   }
   return out;
 }

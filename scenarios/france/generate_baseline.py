@@ -383,8 +383,9 @@ BOYS_SHARE = {"IME": 0.62, "SESSAD": 0.70, "ITEP": 0.85, "EEAP": 0.53, "IEM": 0.
               "ESAT": 0.60, "FOYER": 0.56, "MAS": 0.56}
 BOYS_SHARE_TARGET = 2.0 / 3.0  # checked, not fitted automatically
 
-# Deaths per person-year by main impairment (a constant hazard at every age and in every state:
-# in a place, waiting, too young). Only where mortality is far above the general population's
+# The probability of dying within a year, by main impairment (the engine applies the constant
+# hazard -ln(1 - q) at every age and in every state: in a place, waiting, too young; at these
+# sizes q and the hazard differ by under 1 %, so the survival-derived rates below serve as q). Only where mortality is far above the general population's
 # (~0.0002 a year at 5-19 in France, which the model ignores as for every child):
 # - polyhandicap, ESTIMATE 0.02: children with cerebral palsy at GMFCS level V survived to 19 in
 #   60 % of cases (southern Sweden, born 1990-2005: Westbom et al., Dev Med Child Neurol 2011;
@@ -944,11 +945,11 @@ def write_profile(add, m, s):
 def write_children_and_lists(add):
     add("# Children's attributes, drawn once from the profile ([services.X.children]) of the "
         "service a")
-    add("# child enters through, kept for life. Mortality: deaths per person-year, a constant "
-        "hazard at")
-    add("# every age and in every state; only where it is far above the general population's "
-        "(~0.0002 a")
-    add("# year at 5-19). All ESTIMATES from published survival (see the generator's "
+    add("# child enters through, kept for life. Mortality: the probability of dying within a "
+        "year,")
+    add("# a constant hazard at every age and in every state; only where it is far above the "
+        "general")
+    add("# population's (~0.0002 a year at 5-19). All ESTIMATES from published survival (see the generator's "
         "MORTALITY_PER_YEAR):")
     add("#   polyhandicap: cerebral palsy GMFCS V, 60 % survive to 19 (Westbom 2011, Sweden); "
         "severely")
