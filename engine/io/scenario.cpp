@@ -990,7 +990,7 @@ std::vector<model::PriorityLevel> read_priority(const Reader& r, const toml::nod
                                                 const ServiceNames& services, bool pag_on) {
   const toml::array& list =
       r.array(n, path, "an array of tables (one [[lists.priority]] per level, highest first)");
-  constexpr std::size_t kMaxLevels = 8;  // params.hpp: Lists::priority
+  constexpr auto kMaxLevels = static_cast<std::size_t>(model::Lists::kMaxPriorityLevels);
   if (list.empty() || list.size() > kMaxLevels) {
     r.fail(n, path,
            "expected between 1 and " + std::to_string(kMaxLevels) + " priority levels, got " +

@@ -179,7 +179,8 @@ inline PriorityLevel any_child(std::string name) {
 /// lists (re-prioritisation, removal of children whose situation changed, PAG for children
 /// left with no solution).
 struct Lists {
-  std::vector<PriorityLevel> priority{any_child("all")};  // highest first; at most 8
+  static constexpr int kMaxPriorityLevels = 8;
+  std::vector<PriorityLevel> priority{any_child("all")};  // highest first; 1..kMaxPriorityLevels
   int review_every_months = 0;                   // reviews on months k × this, k >= 1; 0: never
   std::vector<std::uint16_t> reviewed_services;  // the lists reviewed (ServiceIds); empty: all
   double removal_per_review = 0.0;  // [0, 1]: a waiting child holding no place leaves the list

@@ -107,7 +107,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
     needs_cdf_.push_back(cumulative(service.children.needs_shares));
   }
   n_levels_ = std::max(1, static_cast<int>(model.lists.priority.size()));
-  PARCOURS_CHECK(n_levels_ <= kMaxLevels, "too many priority levels");
+  PARCOURS_CHECK(n_levels_ <= Lists::kMaxPriorityLevels, "too many priority levels");
   queues_.resize(cells_.size() * static_cast<std::size_t>(n_levels_));
   in_place_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
   waiting_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);

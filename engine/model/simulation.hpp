@@ -119,8 +119,6 @@ class Simulation {
     std::uint8_t attributes = 0;        // Attributes::pack()
   };
 
-  static constexpr int kMaxLevels = 8;  // priority levels of a list
-
   struct Queue {  // one priority level of a list: (person, generation), FIFO
     std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
     std::size_t head = 0;
