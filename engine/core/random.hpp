@@ -20,6 +20,8 @@ enum class Stream : std::uint32_t {
   kAttributes = 8,       // entity: person; impairment, needs, ASE, sex
   kListReview = 9,       // entity: person, occurrence: review number; removal at a review
   kMortality = 10,       // entity: person, occurrence: 4 × stays begun + phase; time to death
+  kCare = 11,            // entity: person, occurrence: stay number; mode and schooling
+  kPlanReview = 12,      // entity: person, occurrence: review year; plan step drawn
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

@@ -1763,7 +1763,8 @@ std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const to
   const toml::array& list =
       r.array(*node, "calibration", "an array of tables (one [[calibration]] per target)");
   // In the order of CalibrationTarget::Measure.
-  const std::vector<std::string> measures = {"occupants", "creton", "waiting", "away", "abroad"};
+  const std::vector<std::string> measures = {"occupants", "creton", "waiting",
+                                             "away",      "abroad", "waiting_in_school"};
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = item_key("calibration", i);
     const toml::table& t =

@@ -15,7 +15,9 @@ struct Spell {
     kTooYoung,  // oriented to `service`, not yet old enough to join its list
     kWaiting,   // on `service`'s list, holding no place
     kInPlace,   // in a place of `service` (in `place_territory`)
-    kCreton,    // holding a place of `service` while on `next_service`'s list
+    kCreton,    // holding a place of `service` past its age limit while on `next_service`'s list
+    kStepping,  // holding a place of `service`, before its age limit, while on `next_service`'s
+                // list (a step of its plan, or a stay's end, re-oriented it there)
   };
   enum class End : std::uint8_t {
     kChanged,  // went on to another state (the child's next spell starts that day)
@@ -46,6 +48,10 @@ struct Shape {
   int interims = 0;
   int priorities = 1;
   int impairments = 1;
+  int modes = 0;
+  int schoolings = 0;
+  int age_groups = 0;
+  int plan_steps = 0;
 };
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
@@ -99,6 +105,29 @@ struct Indicators {
   std::vector<std::int64_t> occupants_impairment_end;  // in a place of the service (anywhere)
   std::vector<std::int64_t> waiting_impairment_end;    // on its list
 
+  // [period][territory][service]: people holding a place of the service (in that territory),
+  // before its age limit, while waiting for a place of another service (holding_end counts
+  // those past the age limit: the Creton young adults), at the period's end.
+  std::vector<std::int64_t> stepping_end;
+
+  // [period][home territory][service][mode | schooling | age group], at the period's end:
+  // children in a place of the service (anywhere), by mode and by schooling (services that
+  // record them; 0 elsewhere), and by age group (Children::age_groups); children on its list
+  // by age group.
+  int modes = 0;
+  int schoolings = 0;
+  int age_groups = 0;
+  std::vector<std::int64_t> occupants_mode_end;
+  std::vector<std::int64_t> occupants_schooling_end;
+  std::vector<std::int64_t> occupants_age_end;
+  std::vector<std::int64_t> waiting_age_end;
+
+  // Yearly plan reviews, in the period: [period][home territory][service] children in a place
+  // of the service whose plan was reviewed; [period][home territory][step] steps taken.
+  int plan_steps = 0;
+  std::vector<std::int64_t> plan_reviews;
+  std::vector<std::int64_t> plan_steps_taken;
+
   // Individual spells, when the run asked for them (Simulation::record_spells), in the order
   // they ended; spells still going at the horizon end there (End::kHorizon).
   std::vector<Spell> spells;
@@ -130,6 +159,10 @@ struct Indicators {
     interims = n_interims;
     priorities = shape.priorities;
     impairments = shape.impairments;
+    modes = shape.modes;
+    schoolings = shape.schoolings;
+    age_groups = shape.age_groups;
+    plan_steps = shape.plan_steps;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -150,6 +183,13 @@ struct Indicators {
     occupants_ase_end.assign(cells, 0);
     occupants_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
     waiting_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
+    stepping_end.assign(cells, 0);
+    occupants_mode_end.assign(cells * static_cast<std::size_t>(modes), 0);
+    occupants_schooling_end.assign(cells * static_cast<std::size_t>(schoolings), 0);
+    occupants_age_end.assign(cells * static_cast<std::size_t>(age_groups), 0);
+    waiting_age_end.assign(cells * static_cast<std::size_t>(age_groups), 0);
+    plan_reviews.assign(cells, 0);
+    plan_steps_taken.assign(flows * static_cast<std::size_t>(plan_steps), 0);
     spells.clear();
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
@@ -182,6 +222,15 @@ struct Indicators {
   [[nodiscard]] std::size_t impairment_cell(int period, int territory, int service,
                                             int impairment) const {
     return cell(period, territory, service) * static_cast<std::size_t>(impairments) + impairment;
+  }
+
+  // [period][territory][service][k] for an array of `n` per cell (modes, schoolings, ages).
+  [[nodiscard]] std::size_t sub_cell(int period, int territory, int service, int n, int k) const {
+    return cell(period, territory, service) * static_cast<std::size_t>(n) + k;
+  }
+
+  [[nodiscard]] std::size_t step_cell(int period, int territory, int step) const {
+    return flow(period, territory) * static_cast<std::size_t>(plan_steps) + step;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {

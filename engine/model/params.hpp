@@ -140,6 +140,10 @@ struct Children {
   // By impairment, the probability q in [0, 1) of dying within a year, at every age and in
   // every state (a constant hazard of -ln(1 - q) per year); empty: nobody dies in the model.
   std::vector<double> mortality_per_year;
+  // Lower bounds of the age groups of the outputs by age, in years, ascending, the first 0
+  // (e.g. 0, 6, 14, 20: under 6, 6-13, 14-19 (the IMP and IMPro sections), 20 and over);
+  // empty: no outputs by age.
+  std::vector<double> age_groups;
 };
 
 /// Who is oriented to a service: the attribute laws of children who enter the model through it.
@@ -194,6 +198,71 @@ struct Lists {
   [[nodiscard]] bool has_reviews() const { return review_every_months > 0; }
 };
 
+/// A mode of care in a place (internat, semi-internat, part time, ambulatory...). A service that
+/// records modes gives each child admitted a mode, drawn from its `mode_shares`.
+struct Mode {
+  std::string name;
+  bool residential = false;  // nights in the establishment (internat)
+  double attendance = 1.0;   // (0, 1]: share of the service's opening days the child attends
+                             // (below 1: part time, "accueil séquentiel")
+};
+
+/// The schooling of a child in a place (teaching unit inside the establishment, externalised in
+/// an ordinary school, ordinary class, none...). A service that records schooling gives each
+/// child admitted one, drawn from its `schooling_shares`.
+struct Schooling {
+  std::string name;
+  bool ordinary_school = false;  // in an ordinary school, full or part time (inclusion rate)
+};
+
+/// A child's mode and schooling in its place, packed into a byte (4 bits each).
+struct Care {
+  static constexpr int kMaxModes = 16;
+  static constexpr int kMaxSchoolings = 16;
+  std::uint8_t mode = 0;       // index into Model::modes (0 when the service records none)
+  std::uint8_t schooling = 0;  // index into Model::schoolings (idem)
+
+  [[nodiscard]] constexpr std::uint8_t pack() const {
+    return static_cast<std::uint8_t>((mode & 15U) | ((schooling & 15U) << 4));
+  }
+
+  [[nodiscard]] static constexpr Care unpack(std::uint8_t bits) {
+    return Care{static_cast<std::uint8_t>(bits & 15U), static_cast<std::uint8_t>(bits >> 4)};
+  }
+};
+
+/// A step of the yearly review of a child's plan (projet personnalisé): for a child in a place
+/// of `from` (and not already waiting to move), taken with `probability` at a review when all
+/// its conditions hold. A step may change the child's mode or schooling in its place, and may
+/// re-orient it to `target` (kMove: it keeps its place until one of the target frees, as a
+/// step toward inclusion does; kOrient: it frees its place and waits).
+struct PlanStep {
+  std::string name;
+  ServiceId from = 0;
+  double probability = 0.0;  // [0, 1] per review; the steps of one service sum to <= 1
+  // Conditions (empty or default: anyone).
+  std::vector<std::uint8_t> modes;        // current mode
+  std::vector<std::uint8_t> schoolings;   // current schooling
+  std::vector<std::uint8_t> impairments;  // main impairment
+  std::vector<std::uint8_t> needs;        // needs level
+  double min_age_years = 0.0;             // at least this old on the review day
+  double max_age_years = std::numeric_limits<double>::infinity();  // younger than this
+  // Effects (at least one).
+  std::optional<std::uint8_t> to_mode;
+  std::optional<std::uint8_t> to_schooling;
+  ServiceId target = kNoService;  // re-orientation; the new mode/schooling are drawn on entry
+  Action action = Action::kMove;  // kMove or kOrient, when `target` is set
+};
+
+/// The yearly plan reviews.
+struct Plans {
+  int review_month = 0;  // 1..12: on the first day of that month of every simulated year after
+                         // the start; 0: no reviews
+  std::vector<PlanStep> steps;
+
+  [[nodiscard]] bool has_reviews() const { return review_month > 0 && !steps.empty(); }
+};
+
 /// A kind of place (IME, SESSAD, an adult service...).
 struct Service {
   std::string name;
@@ -210,6 +279,10 @@ struct Service {
   // one probability per Model::interim, summing to 1; empty: not recorded for this service.
   std::vector<double> interim_shares;
   Profile children;  // attributes of children who enter the model through this service
+  // Mode and schooling of a child admitted here: one probability per Model::modes (resp.
+  // Model::schoolings), summing to 1; empty: the service records none.
+  std::vector<double> mode_shares;
+  std::vector<double> schooling_shares;
 
   [[nodiscard]] bool has_age_limit() const {
     return age_limit_years < std::numeric_limits<double>::infinity();
@@ -228,11 +301,13 @@ struct Arrivals {
 /// (`parcours calibrate`).
 struct CalibrationTarget {
   enum class Measure : std::uint8_t {
-    kOccupants,  // people in places of `services` (Creton young adults included)
-    kCreton,     // people holding a place of `services` while waiting for the next service
-    kWaiting,    // people on the lists of `services`
-    kAway,       // people in places of `services` in another home territory than theirs
-    kAbroad,     // people in places of `services` in an abroad territory
+    kOccupants,        // people in places of `services` (Creton young adults included)
+    kCreton,           // people holding a place of `services` while waiting for the next service
+    kWaiting,          // people on the lists of `services`
+    kAway,             // people in places of `services` in another home territory than theirs
+    kAbroad,           // people in places of `services` in an abroad territory
+    kWaitingInSchool,  // people on the lists of `services`, holding no place, whose interim
+                       // situation is an ordinary school
   };
   std::string name;
   Measure measure = Measure::kOccupants;
@@ -250,6 +325,9 @@ struct Model {
   PlacementRule placement;
   std::vector<Service> services;
   std::vector<InterimSituation> interim;  // at most 254; empty: none recorded
+  std::vector<Mode> modes;                // at most Care::kMaxModes
+  std::vector<Schooling> schoolings;      // at most Care::kMaxSchoolings
+  Plans plans;
   Children children;
   Lists lists;
   Arrivals arrivals;

@@ -31,6 +31,19 @@ double measure(const model::Model& model, const model::CalibrationTarget& target
     case Measure::kAbroad:
       stock = &ind.abroad_end;
       break;
+    case Measure::kWaitingInSchool: {
+      std::int64_t sum = 0;
+      for (int t = 0; t < homes; ++t) {
+        for (const model::ServiceId s : target.services) {
+          for (int k = 0; k < ind.interims; ++k) {
+            if (model.interim[static_cast<std::size_t>(k)].ordinary_school) {
+              sum += ind.waiting_interim_end[ind.interim_cell(period, t, s, k)];
+            }
+          }
+        }
+      }
+      return static_cast<double>(sum);
+    }
   }
   PARCOURS_CHECK(stock != nullptr, "unknown calibration measure");
   std::int64_t sum = 0;
@@ -76,6 +89,8 @@ std::string measure_name(model::CalibrationTarget::Measure measure) {
       return "away";
     case Measure::kAbroad:
       return "abroad";
+    case Measure::kWaitingInSchool:
+      return "waiting_in_school";
   }
   return "?";
 }
