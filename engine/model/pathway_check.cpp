@@ -80,6 +80,15 @@ void check_targets(const Model& model, std::vector<PathwayProblem>& problems) {
     check_list(svc.on_stay_end, "on_stay_end");
     check_list(svc.on_age_limit, "on_age_limit");
   }
+  for (std::size_t i = 0; i < model.plans.steps.size(); ++i) {
+    const PlanStep& step = model.plans.steps[i];
+    if (step.from >= n || (step.target != kNoService && step.target >= n)) {
+      problems.push_back({"plans.steps[" + std::to_string(i) + "]",
+                          "plan step " + quoted(step.name) + " names no service (from id " +
+                              std::to_string(step.from) + ", to id " + std::to_string(step.target) +
+                              ", " + std::to_string(n) + " services)"});
+    }
+  }
   if (model.arrivals.orientation.size() != n) {
     problems.push_back({"arrivals.orientation",
                         "expected one probability per service (" + std::to_string(n) + "), got " +
@@ -120,6 +129,11 @@ void check_exits(const Model& model, std::vector<PathwayProblem>& problems) {
     add_list(svc.on_stay_end);
     if (svc.has_age_limit()) {
       add_list(svc.on_age_limit);
+    }
+  }
+  for (const PlanStep& step : model.plans.steps) {
+    if (step.probability > 0.0 && step.target != kNoService) {
+      boost::add_edge(step.from, step.target, graph);
     }
   }
 
@@ -198,6 +212,13 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
     }
     return Interval{lo, limit};
   };
+  // Ages at which a plan step with a target is taken: its occupants' ages within its age band.
+  auto step_ages = [&](const PlanStep& step) {
+    const Interval occ = occupants(step.from);
+    const double lo = std::max(occ.lo, step.min_age_years);
+    const double hi = std::min(occ.hi, step.max_age_years);
+    return occ.empty() || lo > hi || !model.plans.has_reviews() ? Interval{} : Interval{lo, hi};
+  };
   auto age_limit_ages = [&](std::size_t s, const Interval& occ) {
     const Service& svc = model.services[s];
     if (occ.empty() || !svc.has_age_limit() ||
@@ -230,6 +251,11 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
         }
       }
     }
+    for (const PlanStep& step : model.plans.steps) {
+      if (step.probability > 0.0 && step.target != kNoService) {
+        changed |= requested[step.target].absorb(step_ages(step));
+      }
+    }
     if (!changed) {
       break;
     }
@@ -255,6 +281,15 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
     if (model.arrivals.orientation[s] > 0.0 && dead(s, arrival_ages)) {
       complain("arrivals.orientation." + key_segment(model.services[s].name), "arrivals", s,
                arrival_ages.lo);
+    }
+  }
+  for (std::size_t i = 0; i < model.plans.steps.size(); ++i) {
+    const PlanStep& step = model.plans.steps[i];
+    if (step.probability > 0.0 && step.target != kNoService && dead(step.target, step_ages(step))) {
+      complain("plans.steps[" + std::to_string(i) + "].to",
+               "plan step " + quoted(step.name) + " (from " +
+                   quoted(model.services[step.from].name) + ")",
+               step.target, step_ages(step).lo);
     }
   }
   for (std::size_t t = 0; t < n; ++t) {

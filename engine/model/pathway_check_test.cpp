@@ -36,6 +36,48 @@ Model b1_like() {
 
 TEST(PathwayCheck, B1ShapeIsConsistent) { EXPECT_TRUE(check_pathways(b1_like()).empty()); }
 
+TEST(PathwayCheck, APlanStepThatOnlySendsChildrenPastTheTargetsAgeLimitIsReported) {
+  Model m = b1_like();
+  m.plans.review_month = 9;
+  PlanStep step;
+  step.name = "ime_to_sessad";
+  step.from = 1;
+  step.target = 2;  // SESSAD stops at 18
+  step.probability = 0.1;
+  step.min_age_years = 6.0;
+  step.max_age_years = 16.0;
+  m.plans.steps = {step};
+  EXPECT_TRUE(check_pathways(m).empty());
+  m.plans.steps[0].min_age_years = 18.0;
+  m.plans.steps[0].max_age_years = 19.0;
+  const auto problems = check_pathways(m);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "plans.steps[0].to");
+  EXPECT_NE(problems[0].message.find("plan step \"ime_to_sessad\" (from \"IME\") sends people to "
+                                     "\"SESSAD\" only at ages >= 18"),
+            std::string::npos)
+      << problems[0].message;
+  // Without reviews the step is never taken: nothing to report.
+  m.plans.review_month = 0;
+  EXPECT_TRUE(check_pathways(m).empty());
+}
+
+TEST(PathwayCheck, APlanStepIsAPathOutOfALoop) {
+  Model m = b1_like();
+  m.services[0].on_stay_end = {to(Action::kOrient, 1)};  // ADULT -> IME
+  m.services[1].on_age_limit = {to(Action::kMove, 0)};   // IME -> ADULT at 20
+  m.services[1].on_stay_end = {to(Action::kOrient, 0)};  // IME -> ADULT
+  ASSERT_EQ(check_pathways(m).size(), 2u);
+  m.plans.review_month = 9;
+  PlanStep step;
+  step.name = "ime_to_sessad";
+  step.from = 1;
+  step.target = 2;  // SESSAD leaves the sector
+  step.probability = 0.1;
+  m.plans.steps = {step};
+  EXPECT_TRUE(check_pathways(m).empty());
+}
+
 TEST(PathwayCheck, LoopWithoutLeaveIsReportedForEveryServiceInIt) {
   Model m = b1_like();
   m.services[0].on_stay_end = {to(Action::kOrient, 1)};  // ADULT -> IME

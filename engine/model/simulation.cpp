@@ -120,10 +120,38 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
       death_rate_per_day_.push_back(-std::log1p(-rate) / core::kDaysPerYear);
     }
   }
+  PARCOURS_CHECK(
+      model.modes.size() <= Care::kMaxModes && model.schoolings.size() <= Care::kMaxSchoolings,
+      "too many modes or schooling situations");
+  steps_of_.resize(n_services_);
+  for (const Service& service : model.services) {
+    PARCOURS_CHECK(service.mode_shares.empty() || service.mode_shares.size() == model.modes.size(),
+                   "one mode share per mode");
+    PARCOURS_CHECK(service.schooling_shares.empty() ||
+                       service.schooling_shares.size() == model.schoolings.size(),
+                   "one schooling share per schooling situation");
+    mode_cdf_.push_back(cumulative(service.mode_shares));
+    schooling_cdf_.push_back(cumulative(service.schooling_shares));
+  }
+  for (std::size_t i = 0; i < model.plans.steps.size(); ++i) {
+    PARCOURS_CHECK(model.plans.steps[i].from < n_services_, "a plan step from no service");
+    steps_of_[model.plans.steps[i].from].push_back(i);
+  }
+  counts_by_care_or_age_ =
+      !model.modes.empty() || !model.schoolings.empty() || !model.children.age_groups.empty();
   horizon_ = model.period_days() * model.periods();
-  out_.resize(Shape{model.periods(), static_cast<int>(n_territories), static_cast<int>(n_services_),
-                    n_regions_, static_cast<int>(n_interims), n_levels_,
-                    static_cast<int>(n_impairments_)});
+  Shape shape{model.periods(),
+              static_cast<int>(n_territories),
+              static_cast<int>(n_services_),
+              n_regions_,
+              static_cast<int>(n_interims),
+              n_levels_,
+              static_cast<int>(n_impairments_)};
+  shape.modes = static_cast<int>(model.modes.size());
+  shape.schoolings = static_cast<int>(model.schoolings.size());
+  shape.age_groups = static_cast<int>(model.children.age_groups.size());
+  shape.plan_steps = static_cast<int>(model.plans.steps.size());
+  out_.resize(shape);
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -131,9 +159,9 @@ void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
 }
 
 void Simulation::schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation) {
-  const std::uint8_t rank = type == Ev::kPeriodEnd ? kRankPeriodEnd
-                            : type == Ev::kReview  ? kRankReview
-                                                   : kRankPerson;
+  const std::uint8_t rank = type == Ev::kPeriodEnd                           ? kRankPeriodEnd
+                            : type == Ev::kReview || type == Ev::kPlanReview ? kRankReview
+                                                                             : kRankPerson;
   queue_.push(core::SimTime{day}, rank,
               Payload{id, ((generation & kGenerationMask) << kTypeBits) |
                               static_cast<std::uint32_t>(type)});
@@ -177,6 +205,7 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   PARCOURS_CHECK(people_.size() < kGenerationMask, "too many people present at once");
   auto p = static_cast<std::uint32_t>(people_.size());
   people_.push_back(person);
+  care_.push_back(0);
   generations_.resize(people_.size());
   if (record_spells_) {
     spell_of_.resize(people_.size());
@@ -318,6 +347,14 @@ Indicators Simulation::run() {
       schedule(every * k, Ev::kReview, k);
     }
   }
+  if (model_.plans.has_reviews()) {
+    const double offset = core::kDaysPerMonth * (model_.plans.review_month - 1);
+    for (std::uint32_t year = 0; core::kDaysPerYear * year + offset < horizon; ++year) {
+      if (const double at = core::kDaysPerYear * year + offset; at > 0.0) {
+        schedule(at, Ev::kPlanReview, year);
+      }
+    }
+  }
   for (std::size_t t = 0; t < present_.size(); ++t) {
     out_.present_start[out_.flow(0, static_cast<int>(t))] = present_[t];
   }
@@ -335,7 +372,8 @@ Indicators Simulation::run() {
     const auto type = static_cast<Ev>(payload.tag & kTypeMask);
     const std::uint32_t generation = payload.tag >> kTypeBits;
     if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
-        type != Ev::kReview && (generations_.current(payload.id) & kGenerationMask) != generation) {
+        type != Ev::kReview && type != Ev::kPlanReview &&
+        (generations_.current(payload.id) & kGenerationMask) != generation) {
       continue;  // cancelled: the person's state changed since this was scheduled
     }
     ++out_.events;
@@ -377,6 +415,9 @@ Indicators Simulation::run() {
         break;
       case Ev::kReview:
         on_review(day, payload.id);
+        break;
+      case Ev::kPlanReview:
+        on_plan_review(day, payload.id);
         break;
     }
     if (period_ == model_.periods()) {
@@ -466,15 +507,27 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   ++waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
   c.pag += a.pag ? 1 : 0;
   begin_interim(p, s);
+  double leave_day = service.has_age_limit()
+                         ? person.birth_day + core::years_to_days(service.age_limit_years)
+                         : std::numeric_limits<double>::infinity();
   if (person.place != kNoService) {
-    ++cell(person.place_territory, person.place).holding;
+    Cell& held = cell(person.place_territory, person.place);
+    if (is_creton(person)) {
+      ++held.holding;
+    } else {  // stepping: waits at most until its own place's age limit (see on_aged_out)
+      ++held.stepping;
+      if (const Service& own = model_.services[person.place]; own.has_age_limit()) {
+        leave_day =
+            std::min(leave_day, person.birth_day + core::years_to_days(own.age_limit_years));
+      }
+    }
     emit(day, EventKind::kHold, p, person.place);
-    open_spell(day, p, Spell::State::kCreton);
+    open_spell(day, p, is_creton(person) ? Spell::State::kCreton : Spell::State::kStepping);
   } else {
     open_spell(std::min(day, waiting_since), p, Spell::State::kWaiting);
   }
-  if (service.has_age_limit()) {
-    schedule(person.birth_day + core::years_to_days(service.age_limit_years), Ev::kAgedOut, p, g);
+  if (leave_day < std::numeric_limits<double>::infinity()) {
+    schedule(leave_day, Ev::kAgedOut, p, g);
   }
   schedule_death(day, p, 1);
 }
@@ -552,6 +605,7 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   person.attributes = a.pack();
   count_in_place(person, s, +1);
   ++person.stays;
+  draw_care(p, s);
   const auto g = generations_.cancel_all(p);
   schedule_death(day, p, 0);
   core::KeyedRng gen(seed_, replication_, core::Stream::kStayLength, person.key, person.stays);
@@ -636,8 +690,19 @@ void Simulation::leave_list(std::uint32_t p) {
   c.pag -= a.pag ? 1 : 0;
   end_interim(p);
   if (person.place != kNoService) {
-    --cell(person.place_territory, person.place).holding;
+    Cell& held = cell(person.place_territory, person.place);
+    --(is_creton(person) ? held.holding : held.stepping);
   }
+}
+
+// Whether a child holding a place while on another list joined that list at or past its place's
+// age limit (a Creton young adult) rather than before it (a step of its plan, a stay's end). The
+// same stored fields decide at the join and at the leave, so the two counts stay exact; the
+// 0.01-day margin absorbs the float rounding of waiting_since.
+bool Simulation::is_creton(const Person& person) const {
+  const Service& held = model_.services[person.place];
+  return held.has_age_limit() && person.birth_day + core::years_to_days(held.age_limit_years) <=
+                                     static_cast<double>(person.waiting_since) + 0.01;
 }
 
 // Whether a person oriented to a service (person.waiting set) is on its list yet, rather than
@@ -781,6 +846,30 @@ void Simulation::depart(double day, std::uint32_t p, Spell::End why) {
 void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   Person& person = people_[p];
   const ServiceId s = person.waiting;
+  if (queued && person.place != kNoService && !is_creton(person)) {
+    // A stepping holder: it gives up the step and stays where it is.
+    const Service& own = model_.services[person.place];
+    const double own_limit = own.has_age_limit()
+                                 ? person.birth_day + core::years_to_days(own.age_limit_years)
+                                 : std::numeric_limits<double>::infinity();
+    if (own_limit <= day) {  // its place's age limit came first (or with the target's):
+      leave_list(p);         // its place's age-limit rule applies, as if it had not stepped
+      person.waiting = kNoService;
+      open_spell(day, p, Spell::State::kInPlace);
+      decide(day, p, own.on_age_limit, core::Stream::kAgeLimitOutcome);
+      return;
+    }
+    if (own.has_age_limit()) {  // the target's age limit came first: keeps its place until its own
+      ++out_.aged_out_waiting[out_.cell(period_, person.territory, s)];
+      emit(day, EventKind::kAgedOutWaiting, p, s);
+      leave_list(p);
+      person.waiting = kNoService;
+      open_spell(day, p, Spell::State::kInPlace);
+      schedule(own_limit, Ev::kAgeLimit, p, generations_.cancel_all(p));
+      schedule_death(day, p, 3);
+      return;
+    }
+  }
   ++out_.aged_out_waiting[out_.cell(period_, person.territory, s)];
   emit(day, EventKind::kAgedOutWaiting, p, s);
   const ServiceId held = person.place;
@@ -900,6 +989,141 @@ void Simulation::on_review(double day, std::uint32_t review) {
   }
 }
 
+// On admission to `s`: the child's mode and schooling there, from the service's shares (a stream
+// of its own, keyed by the stay, so the draw is the same child's under any policy).
+void Simulation::draw_care(std::uint32_t p, ServiceId s) {
+  const auto& modes = mode_cdf_[s];
+  const auto& schoolings = schooling_cdf_[s];
+  Care care;
+  if (!modes.empty() || !schoolings.empty()) {
+    const Person& person = people_[p];
+    core::KeyedRng gen(seed_, replication_, core::Stream::kCare, person.key, person.stays);
+    const double u_mode = core::uniform01(gen);
+    const double u_schooling = core::uniform01(gen);
+    if (!modes.empty()) {
+      care.mode = static_cast<std::uint8_t>(pick(modes, u_mode));
+    }
+    if (!schoolings.empty()) {
+      care.schooling = static_cast<std::uint8_t>(pick(schoolings, u_schooling));
+    }
+  }
+  care_[p] = care.pack();
+}
+
+// The yearly review of the plans of children in places (those not already waiting to move). The
+// children are gathered first, so that a child admitted during the walk (into a place a step
+// freed) is not reviewed on the day it arrives; one draw per child and year picks at most one
+// step among those whose conditions hold, in file order.
+void Simulation::on_plan_review(double day, std::uint32_t year) {
+  plan_scratch_.clear();
+  for (std::uint32_t p = 0; p < people_.size(); ++p) {
+    const Person& person = people_[p];
+    if (person.place != kNoService && person.waiting == kNoService &&
+        !steps_of_[person.place].empty()) {
+      plan_scratch_.emplace_back(p, generations_.current(p));
+    }
+  }
+  for (const auto& [p, g] : plan_scratch_) {
+    const Person& person = people_[p];
+    if (!generations_.is_live(p, g) || person.place == kNoService || person.waiting != kNoService) {
+      continue;  // its state changed earlier in this review
+    }
+    ++out_.plan_reviews[out_.cell(period_, person.territory, person.place)];
+    core::KeyedRng gen(seed_, replication_, core::Stream::kPlanReview, person.key, year);
+    double u = core::uniform01(gen);
+    const Care care = Care::unpack(care_[p]);
+    for (const std::size_t i : steps_of_[person.place]) {
+      const PlanStep& step = model_.plans.steps[i];
+      if (!step_applies(step, person, care, day)) {
+        continue;
+      }
+      double probability = step.probability;
+      if (plan_response_ != nullptr) {
+        probability *= plan_response_->factor(i, person.place_territory, day);
+      }
+      if (u < probability) {
+        take_step(day, p, i);
+        break;
+      }
+      u -= probability;
+    }
+  }
+}
+
+bool Simulation::step_applies(const PlanStep& step, const Person& person, Care care,
+                              double day) const {
+  const auto has = [](const std::vector<std::uint8_t>& set, std::uint8_t x) {
+    return set.empty() || std::find(set.begin(), set.end(), x) != set.end();
+  };
+  const Attributes a = Attributes::unpack(person.attributes);
+  const double age = day - person.birth_day;
+  return has(step.modes, care.mode) && has(step.schoolings, care.schooling) &&
+         has(step.impairments, a.impairment) && has(step.needs, a.needs) &&
+         age >= core::years_to_days(step.min_age_years) &&
+         age < core::years_to_days(step.max_age_years);
+}
+
+void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
+  const PlanStep& step = model_.plans.steps[i];
+  const Person& person = people_[p];
+  ++out_.plan_steps_taken[out_.step_cell(period_, person.territory, static_cast<int>(i))];
+  emit(day, EventKind::kPlanStep, p, person.place);
+  Care care = Care::unpack(care_[p]);
+  if (step.to_mode) {
+    care.mode = *step.to_mode;
+  }
+  if (step.to_schooling) {
+    care.schooling = *step.to_schooling;
+  }
+  care_[p] = care.pack();
+  if (step.target == kNoService) {
+    return;
+  }
+  generations_.cancel_all(p);  // its stay's end: it now leaves by the step (or its age limit)
+  if (step.action == Action::kOrient) {
+    vacate(day, p);
+  }
+  orient(day, p, step.target);
+}
+
+// At a period's end: children in places by mode, schooling and age group, and children on lists
+// by age group (a walk over the people: ages move every day, so no running count would do).
+void Simulation::count_by_care_and_age(int period, double day) {
+  const auto& bounds = model_.children.age_groups;
+  const auto group_of = [&](const Person& person) {
+    const double age = core::days_to_years(day - person.birth_day);
+    const auto above = std::upper_bound(bounds.begin(), bounds.end(), age) - bounds.begin();
+    return static_cast<int>(std::max<std::ptrdiff_t>(above - 1, 0));
+  };
+  for (std::size_t p = 0; p < people_.size(); ++p) {
+    const Person& person = people_[p];
+    if (person.place != kNoService) {
+      const Care care = Care::unpack(care_[p]);
+      const ServiceId s = person.place;
+      if (!mode_cdf_[s].empty()) {
+        ++out_.occupants_mode_end[out_.sub_cell(period, person.territory, s, out_.modes,
+                                                care.mode)];
+      }
+      if (!schooling_cdf_[s].empty()) {
+        ++out_.occupants_schooling_end[out_.sub_cell(period, person.territory, s, out_.schoolings,
+                                                     care.schooling)];
+      }
+      if (!bounds.empty()) {
+        ++out_.occupants_age_end[out_.sub_cell(period, person.territory, s, out_.age_groups,
+                                               group_of(person))];
+      }
+    }
+    // On a list: oriented and old enough. One who reaches the minimum age on this very day
+    // joins after the period's end (ranked first), hence the strict comparison.
+    if (!bounds.empty() && person.waiting != kNoService &&
+        person.birth_day + core::years_to_days(model_.services[person.waiting].min_age_years) <
+            day) {
+      ++out_.waiting_age_end[out_.sub_cell(period, person.territory, person.waiting,
+                                           out_.age_groups, group_of(person))];
+    }
+  }
+}
+
 // Spells (when recorded): a person is in at most one open spell; opening a new one ends the
 // current one that day.
 void Simulation::open_spell(double start, std::uint32_t p, Spell::State state) {
@@ -942,6 +1166,7 @@ void Simulation::on_period_end(int period) {
       out_.occupied_place_days[i] = c.place_days;
       out_.waiting_end[i] = c.waiting;
       out_.holding_end[i] = c.holding;
+      out_.stepping_end[i] = c.stepping;
       out_.occupied_end[i] = c.occupied;
       out_.away_end[i] = c.placed_away;
       out_.abroad_end[i] = c.placed_abroad;
@@ -977,6 +1202,9 @@ void Simulation::on_period_end(int period) {
     if (period + 1 < model_.periods()) {
       out_.present_start[out_.flow(period + 1, t)] = present_[t];
     }
+  }
+  if (counts_by_care_or_age_) {
+    count_by_care_and_age(period, day);
   }
   emit(day, EventKind::kPeriodEnd, static_cast<std::uint32_t>(period), kNoService);
   ++period_;

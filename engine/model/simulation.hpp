@@ -28,6 +28,7 @@ enum class EventKind : std::uint8_t {
   kDied,            // died (then kLeave)
   kRemoved,         // taken off `service`'s list at a review (then kLeave)
   kPag,             // got a PAG while waiting for `service`
+  kPlanStep,        // took a step of its plan at a yearly review; `service` is its place's
 };
 
 struct EventRecord {
@@ -51,6 +52,17 @@ class Monitor {
   virtual ~Monitor() = default;
   virtual void on_progress(std::uint64_t new_events) = 0;
   [[nodiscard]] virtual bool should_stop() const = 0;
+};
+
+/// How providers respond to the incentives of their funding, at the yearly plan reviews: a factor
+/// on the probability of plan step `step` (an index into Model::plans.steps) for a child in a
+/// place in territory `place_territory`, on `day`. The funding rules supply one; without it every
+/// factor is 1. It must be deterministic, so that results stay reproducible.
+class PlanResponse {
+ public:
+  virtual ~PlanResponse() = default;
+  [[nodiscard]] virtual double factor(std::size_t step, TerritoryId place_territory,
+                                      double day) const = 0;
 };
 
 /// Thrown by Simulation::run when its Monitor asked it to stop.
@@ -82,6 +94,9 @@ class Simulation {
 
   void set_monitor(Monitor* monitor) { monitor_ = monitor; }
 
+  /// Scales the probabilities of plan steps (null: no response, every factor 1).
+  void set_plan_response(const PlanResponse* response) { plan_response_ = response; }
+
   /// Records every child's spells in Indicators::spells (off by default: it costs memory).
   void record_spells(bool on) { record_spells_ = on; }
 
@@ -99,6 +114,7 @@ class Simulation {
     kPeriodEnd,
     kDeath,
     kReview,
+    kPlanReview,
   };
 
   struct Payload {
@@ -136,9 +152,11 @@ class Simulation {
   struct Cell {  // one (territory, service)
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
-    std::int64_t waiting = 0;  // live entries of `lists`
-    std::int64_t holding = 0;  // occupants holding this place while waiting elsewhere
-    std::int64_t pag = 0;      // live entries with a PAG
+    std::int64_t waiting = 0;   // live entries of `lists`
+    std::int64_t holding = 0;   // occupants past the age limit holding this place while
+                                // waiting elsewhere (Creton)
+    std::int64_t stepping = 0;  // occupants before the age limit holding it while waiting
+    std::int64_t pag = 0;       // live entries with a PAG
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     // Children whose home is this cell's territory, in a place of its service elsewhere.
@@ -196,6 +214,13 @@ class Simulation {
   void schedule_death(double day, std::uint32_t p, int phase);
   void on_death(double day, std::uint32_t p);
   void on_review(double day, std::uint32_t review);
+  void on_plan_review(double day, std::uint32_t year);
+  void take_step(double day, std::uint32_t p, std::size_t step);
+  [[nodiscard]] bool step_applies(const PlanStep& step, const Person& person, Care care,
+                                  double day) const;
+  [[nodiscard]] bool is_creton(const Person& person) const;
+  void draw_care(std::uint32_t p, ServiceId s);
+  void count_by_care_and_age(int period, double day);
   void open_spell(double start, std::uint32_t p, Spell::State state);
   void close_spell(double day, std::uint32_t p, Spell::End why);
 
@@ -244,6 +269,15 @@ class Simulation {
   std::vector<std::int64_t> waiting_by_impairment_;
   std::vector<std::int64_t> in_place_ase_;  // [home territory][service]
   std::vector<double> death_rate_per_day_;  // per impairment; empty: no deaths
+  // Mode and schooling: per person id, Care::pack() of its place (kept apart from Person, which
+  // is full, and read only at admissions, plan reviews and period ends); per service, the
+  // cumulative shares (empty: not recorded), and the plan steps that start from it.
+  std::vector<std::uint8_t> care_;
+  std::vector<std::vector<double>> mode_cdf_;
+  std::vector<std::vector<double>> schooling_cdf_;
+  std::vector<std::vector<std::size_t>> steps_of_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> plan_scratch_;  // (person, generation)
+  bool counts_by_care_or_age_ = false;
   double horizon_ = 0.0;
 
   struct ReviewEntry {  // a live list entry and its wait, gathered for a review
@@ -259,6 +293,7 @@ class Simulation {
   int period_ = 0;
   Observer* observer_ = nullptr;
   Monitor* monitor_ = nullptr;
+  const PlanResponse* plan_response_ = nullptr;
   bool record_spells_ = false;
 };
 
