@@ -60,6 +60,33 @@ TEST(Calibration, SumsHomeTerritoriesAtTheEndOfYearOneAndAveragesReplications) {
   EXPECT_FALSE(checked[2].passes());
 }
 
+TEST(Calibration, WaitingInSchoolCountsOnlyOrdinarySchoolInterimSituations) {
+  model::Model m = tiny_model();
+  m.interim = {{"nothing", true, false}, {"school", false, true}, {"school_aesh", false, true}};
+  m.calibration.push_back({"in school", Measure::kWaitingInSchool, {0}, 30.0, 0.05, "test"});
+  Results results;
+  results.replications.resize(1);
+  model::Indicators& ind = results.replications[0].indicators;
+  ind.resize(4, 3, 2, 1, 3);
+  for (int t = 0; t < 3; ++t) {
+    for (int s = 0; s < 2; ++s) {
+      for (int k = 0; k < 3; ++k) {
+        // 1, 2, 4 by situation (so each situation's part shows), x10 in territory B, x100
+        // abroad; only period 1 is set.
+        ind.waiting_interim_end[ind.interim_cell(1, t, s, k)] = (1 << k) * (t == 0   ? 1
+                                                                            : t == 1 ? 10
+                                                                                     : 100);
+      }
+    }
+  }
+  const auto checked = check_calibration(m, results);
+  ASSERT_EQ(checked.size(), 1U);
+  // Service 0, school (2) + school_aesh (4) in A, and 20 + 40 in B; abroad and "nothing" left
+  // out: 66.
+  EXPECT_DOUBLE_EQ(checked[0].model_value, 66.0);
+  EXPECT_EQ(measure_name(Measure::kWaitingInSchool), "waiting_in_school");
+}
+
 TEST(Calibration, ToleranceIsRelativeAndInclusive) {
   model::CalibrationTarget t{"x", Measure::kOccupants, {0}, 200.0, 0.05, "test"};
   CalibrationResult r;
