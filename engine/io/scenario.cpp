@@ -807,6 +807,81 @@ std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::t
   return out;
 }
 
+// The [`top`.NAME] tables (`top`: "modes", "schooling"), in byte-wise alphabetical order of
+// their names (toml++'s key order, as for services and interim situations), at most `max`;
+// `read_one(name, table, path)` reads each. `noun` names one of them in messages.
+template <typename ReadOne>
+void read_named_tables(const Reader& r, const toml::table& root, std::string_view top,
+                       std::size_t max, const std::string& noun, ReadOne&& read_one) {
+  const toml::node* node = root.get(top);
+  if (node == nullptr) {
+    return;
+  }
+  const std::string top_key(top);
+  const toml::table& all =
+      r.table(*node, top_key, "a table of [" + top_key + ".NAME] tables (one per " + noun + ")");
+  if (all.size() > max) {
+    r.fail(*node, top_key,
+           "expected at most " + std::to_string(max) + " " + noun + "s, got " +
+               std::to_string(all.size()));
+  }
+  for (auto&& [key, value] : all) {
+    const std::string path = child_key(top_key, key.str());
+    if (key.str().empty()) {
+      r.fail_key(key, path, "expected a non-empty " + noun + " name");
+    }
+    const toml::table& t = r.table(value, path);
+    read_one(std::string(key.str()), t, path);
+    if (const toml::node* n = t.get("description")) {
+      (void)r.string(*n, child_key(path, "description"));  // free text for readers only
+    }
+  }
+}
+
+// [modes.NAME]: the modes of care in a place (internat, semi-internat, part time...).
+std::vector<model::Mode> read_modes(const Reader& r, const toml::table& root) {
+  std::vector<model::Mode> out;
+  read_named_tables(r, root, "modes", model::Care::kMaxModes, "mode",
+                    [&](std::string name, const toml::table& t, const std::string& path) {
+                      r.check_keys(t, path, {"residential", "attendance", "description"});
+                      model::Mode mode;
+                      mode.name = std::move(name);
+                      if (const toml::node* n = t.get("residential")) {
+                        mode.residential = r.boolean(*n, child_key(path, "residential"));
+                      }
+                      mode.attendance =
+                          r.opt_number(t, path, "attendance", NumberRange{0.0, false, 1.0, true},
+                                       " (the share of opening days attended)")
+                              .value_or(mode.attendance);
+                      out.push_back(std::move(mode));
+                    });
+  return out;
+}
+
+// [schooling.NAME]: the schooling situations of children in a place.
+std::vector<model::Schooling> read_schoolings(const Reader& r, const toml::table& root) {
+  std::vector<model::Schooling> out;
+  read_named_tables(r, root, "schooling", model::Care::kMaxSchoolings, "schooling situation",
+                    [&](std::string name, const toml::table& t, const std::string& path) {
+                      r.check_keys(t, path, {"ordinary_school", "description"});
+                      model::Schooling schooling;
+                      schooling.name = std::move(name);
+                      if (const toml::node* n = t.get("ordinary_school")) {
+                        schooling.ordinary_school =
+                            r.boolean(*n, child_key(path, "ordinary_school"));
+                      }
+                      out.push_back(std::move(schooling));
+                    });
+  return out;
+}
+
+// The names of the categories a service's tables and the plan steps refer to by name.
+struct CategoryNames {
+  std::vector<std::string> interim;
+  std::vector<std::string> modes;
+  std::vector<std::string> schoolings;
+};
+
 // A table NAME = number over `names` (a `noun`: "service", "impairment"), each in `range`;
 // names left out get 0. `expected` describes the table in a type error.
 std::vector<double> read_by_name(const Reader& r, const toml::node& n, const std::string& path,
@@ -855,6 +930,20 @@ std::vector<double> read_interim_shares(const Reader& r, const toml::node& n,
   return read_shares(r, n, path, situations, "interim situation", "interim shares");
 }
 
+// services.NAME.modes / services.NAME.schooling: one probability per declared mode (resp.
+// schooling situation), left out: 0, summing to 1. `noun`: "mode", "schooling situation";
+// `top`: the table that declares them ("modes", "schooling").
+std::vector<double> read_care_shares(const Reader& r, const toml::node& n, const std::string& path,
+                                     const std::vector<std::string>& names, const std::string& noun,
+                                     std::string_view top, std::string_view what) {
+  if (names.empty()) {
+    r.fail(n, path,
+           std::string(what) + " need " + noun + "s, and none is declared (add [" +
+               std::string(top) + ".NAME] tables)");
+  }
+  return read_shares(r, n, path, names, noun, what);
+}
+
 // An array of 1..`max` distinct non-empty names of ordered categories (a `noun`: "impairment",
 // "needs level"), kept in the order given.
 std::vector<std::string> read_categories(const Reader& r, const toml::node& n,
@@ -894,7 +983,7 @@ model::Children read_children(const Reader& r, const toml::table& root) {
   }
   const std::string path = "children";
   const toml::table& t = r.table(*node, path);
-  r.check_keys(t, path, {"impairments", "needs_levels", "mortality_per_year"});
+  r.check_keys(t, path, {"impairments", "needs_levels", "mortality_per_year", "age_groups"});
   if (const toml::node* n = t.get("impairments")) {
     out.impairments = read_categories(r, *n, child_key(path, "impairments"),
                                       model::Attributes::kMaxImpairments, "impairment");
@@ -909,6 +998,27 @@ model::Children read_children(const Reader& r, const toml::table& root) {
     out.mortality_per_year =
         read_by_name(r, *n, child_key(path, "mortality_per_year"), out.impairments, "impairment",
                      kHazard, "a table of impairment name = probability of dying within a year");
+  }
+  if (const toml::node* n = t.get("age_groups")) {
+    const std::string key = child_key(path, "age_groups");
+    const toml::array& a = r.array(
+        *n, key,
+        "an array of strictly ascending numbers (the lower bounds of the age groups in years, the "
+        "first 0)");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::string ikey = item_key(key, i);
+      const double v = r.number(a[i], ikey, kAnyNumber);
+      if (i == 0 && v != 0.0) {
+        r.fail(a[i], ikey,
+               "expected 0 (the first age group starts at birth), got " + format_number(v));
+      }
+      if (i > 0 && !(v > out.age_groups.back())) {
+        r.fail(a[i], ikey,
+               "expected age groups strictly ascending: a number > " +
+                   format_number(out.age_groups.back()) + ", got " + format_number(v));
+      }
+      out.age_groups.push_back(v);
+    }
   }
   return out;
 }
@@ -1129,6 +1239,149 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
   return out;
 }
 
+// [plans] and [[plans.steps]]: the yearly reviews of children's plans. `model` has its services,
+// modes, schoolings and children read; steps keep file order.
+model::Plans read_plans(const Reader& r, const toml::table& root, const model::Model& model,
+                        const CategoryNames& categories, const ServiceNames& services) {
+  model::Plans out;
+  const toml::node* node = root.get("plans");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "plans";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(t, path, {"review_month", "steps"});
+  constexpr std::int64_t kMonths = 12;
+  out.review_month =
+      static_cast<int>(r.opt_integer(t, path, "review_month", 1, kMonths).value_or(0));
+  const toml::node* steps_node = t.get("steps");
+  if (steps_node == nullptr) {
+    return out;
+  }
+  const std::string steps_key = child_key(path, "steps");
+  const toml::array& list =
+      r.array(*steps_node, steps_key, "an array of tables (one [[plans.steps]] per step)");
+  static const std::vector<std::string> kActions = {"move", "orient"};
+  std::vector<double> sum_from(services.names.size(), 0.0);  // step probabilities by `from`
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string spath = item_key(steps_key, i);
+    const toml::table& s = r.table(
+        list[i], spath, "a plan step table (name, from, probability, conditions and effects)");
+    r.check_keys(s, spath,
+                 {"name", "from", "probability", "modes", "schoolings", "impairments", "needs",
+                  "min_age_years", "max_age_years", "to_mode", "to_schooling", "to", "action",
+                  "description"});
+    model::PlanStep step;
+    const std::string name_key = child_key(spath, "name");
+    const toml::node& name_node = r.required(s, spath, "name", "a non-empty string");
+    step.name = r.string(name_node, name_key);
+    if (step.name.empty()) {
+      r.fail(name_node, name_key, "expected a non-empty string, got \"\"");
+    }
+    for (std::size_t j = 0; j < out.steps.size(); ++j) {
+      if (out.steps[j].name == step.name) {
+        r.fail(name_node, name_key,
+               "duplicate plan step " + in_quotes(step.name) + " (already at index " +
+                   std::to_string(j) + ")");
+      }
+    }
+    step.from = service_ref(r, services,
+                            r.required(s, spath, "from", "a service name (where the step applies)"),
+                            child_key(spath, "from"));
+    const model::Service& from = model.services[step.from];
+    const std::string from_key = child_key("services", from.name);
+
+    step.probability = r.req_number(s, spath, "probability", kProbability);
+    sum_from[step.from] += step.probability;
+    if (sum_from[step.from] > 1.0 + kSumTolerance) {
+      r.fail(*s.get("probability"), child_key(spath, "probability"),
+             "the probabilities of the steps from " + in_quotes(from.name) + " sum to " +
+                 format_number(sum_from[step.from]) + ", expected at most 1 (within 1e-9)");
+    }
+
+    // A condition on, or a change of, the mode (schooling) needs `from` to give one on admission.
+    auto needs_record = [&](std::string_view key, bool recorded, std::string_view shares_key,
+                            std::string_view one) {
+      if (!recorded) {
+        r.fail(*s.get(key), child_key(spath, key),
+               "expected a from service that records " + std::string(shares_key) + ": " +
+                   in_quotes(from.name) + " has no " + child_key(from_key, shares_key) +
+                   " shares, so its children have no " + std::string(one) + " to test or change");
+      }
+    };
+    const bool records_modes = !from.mode_shares.empty();
+    const bool records_schooling = !from.schooling_shares.empty();
+    if (const toml::node* c = s.get("modes")) {
+      needs_record("modes", records_modes, "modes", "mode");
+      step.modes = read_category_refs(r, *c, child_key(spath, "modes"), categories.modes, "mode");
+    }
+    if (const toml::node* c = s.get("schoolings")) {
+      needs_record("schoolings", records_schooling, "schooling", "schooling");
+      step.schoolings = read_category_refs(r, *c, child_key(spath, "schoolings"),
+                                           categories.schoolings, "schooling situation");
+    }
+    if (const toml::node* c = s.get("impairments")) {
+      step.impairments = read_category_refs(r, *c, child_key(spath, "impairments"),
+                                            model.children.impairments, "impairment");
+    }
+    if (const toml::node* c = s.get("needs")) {
+      step.needs = read_category_refs(r, *c, child_key(spath, "needs"), model.children.needs_levels,
+                                      "needs level");
+    }
+    step.min_age_years = r.opt_number(s, spath, "min_age_years", kNonNegative).value_or(0.0);
+    if (const toml::node* c = s.get("max_age_years")) {
+      step.max_age_years = r.number(*c, child_key(spath, "max_age_years"),
+                                    NumberRange{step.min_age_years, false, kInf, true},
+                                    " (greater than min_age_years)");
+    }
+
+    if (const toml::node* e = s.get("to_mode")) {
+      needs_record("to_mode", records_modes, "modes", "mode");
+      step.to_mode = static_cast<std::uint8_t>(
+          r.choice(*e, child_key(spath, "to_mode"), categories.modes, "mode"));
+    }
+    if (const toml::node* e = s.get("to_schooling")) {
+      needs_record("to_schooling", records_schooling, "schooling", "schooling");
+      step.to_schooling = static_cast<std::uint8_t>(r.choice(
+          *e, child_key(spath, "to_schooling"), categories.schoolings, "schooling situation"));
+    }
+    const toml::node* to = s.get("to");
+    if (to != nullptr) {
+      step.target = service_ref(r, services, *to, child_key(spath, "to"));
+      if (step.target == step.from) {
+        r.fail(*to, child_key(spath, "to"),
+               "expected a service other than " + in_quotes(from.name) +
+                   " (from): a step re-orients a child to another service");
+      }
+    }
+    if (const toml::node* a = s.get("action")) {
+      if (to == nullptr) {
+        r.fail(*a, child_key(spath, "action"),
+               "action is only allowed with to (it says how the child re-oriented there waits)");
+      }
+      step.action = r.choice(*a, child_key(spath, "action"), kActions, "action") == 0
+                        ? model::Action::kMove
+                        : model::Action::kOrient;
+    }
+    if (!step.to_mode && !step.to_schooling && to == nullptr) {
+      r.fail(list[i], spath,
+             "expected at least one effect (to_mode, to_schooling or to), got none: the step "
+             "would change nothing");
+    }
+    if (const toml::node* c = s.get("description")) {
+      (void)r.string(*c, child_key(spath, "description"));  // free text for readers only
+    }
+    out.steps.push_back(std::move(step));
+  }
+  if (!out.steps.empty() && out.review_month == 0) {
+    r.fail_missing(t, child_key(path, "review_month"),
+                   integer_range(1, kMonths) +
+                       ": the month of the yearly plan reviews, required with [[plans.steps]] "
+                       "(steps are only taken at reviews)");
+  }
+  return out;
+}
+
 std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
                                          const toml::node& n, const std::string& path) {
   const std::string expected =
@@ -1268,12 +1521,11 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
                             const std::string& path, std::string name,
                             const std::vector<model::Territory>& homes,
                             const std::vector<std::string>& abroad_codes,
-                            const std::vector<std::string>& interim_names,
-                            const model::Children& children) {
+                            const CategoryNames& categories, const model::Children& children) {
   r.check_keys(t, path,
                {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
                 "length_of_stay_years", "on_stay_end", "on_age_limit", "initial",
-                "arrival_age_years", "interim", "children"});
+                "arrival_age_years", "interim", "children", "modes", "schooling"});
   model::Service s;
   s.name = std::move(name);
   s.capacity = read_capacity(r, t, path, homes, abroad_codes);
@@ -1331,7 +1583,16 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
         read_distribution(r, *n, child_key(path, "arrival_age_years"), Support::kAtLeastZero);
   }
   if (const toml::node* n = t.get("interim")) {
-    s.interim_shares = read_interim_shares(r, *n, child_key(path, "interim"), interim_names);
+    s.interim_shares = read_interim_shares(r, *n, child_key(path, "interim"), categories.interim);
+  }
+  if (const toml::node* n = t.get("modes")) {
+    s.mode_shares = read_care_shares(r, *n, child_key(path, "modes"), categories.modes, "mode",
+                                     "modes", "mode shares");
+  }
+  if (const toml::node* n = t.get("schooling")) {
+    s.schooling_shares =
+        read_care_shares(r, *n, child_key(path, "schooling"), categories.schoolings,
+                         "schooling situation", "schooling", "schooling shares");
   }
   if (const toml::node* n = t.get("children")) {
     s.children = read_profile(r, *n, child_key(path, "children"), children);
@@ -1864,9 +2125,10 @@ const toml::node* find_key_path(const toml::table& root, std::string_view path) 
 Scenario read_scenario(const toml::table& root, const std::string& display) {
   Reader r(display);
   r.set_root(root);
-  r.check_keys(root, "",
-               {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals",
-                "services", "interim", "children", "lists", "funding", "calibration"});
+  r.check_keys(
+      root, "",
+      {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals", "services",
+       "interim", "modes", "schooling", "children", "lists", "plans", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -1934,22 +2196,31 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   const AbroadTerritories abroad = read_abroad(r, root, homes, names, out.start_date);
   const std::vector<std::string> abroad_codes = abroad.codes();
   out.model.interim = read_interim(r, root);
-  std::vector<std::string> interim_names;
+  out.model.modes = read_modes(r, root);
+  out.model.schoolings = read_schoolings(r, root);
+  CategoryNames categories;
   for (const auto& situation : out.model.interim) {
-    interim_names.push_back(situation.name);
+    categories.interim.push_back(situation.name);
+  }
+  for (const auto& mode : out.model.modes) {
+    categories.modes.push_back(mode.name);
+  }
+  for (const auto& schooling : out.model.schoolings) {
+    categories.schoolings.push_back(schooling.name);
   }
   out.model.children = read_children(r, root);
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
     model::Service service =
         read_service(r, names, r.table(value, path), path, std::string(key.str()),
-                     homes.territories, abroad_codes, interim_names, out.model.children);
+                     homes.territories, abroad_codes, categories, out.model.children);
     for (const auto& places : abroad.places) {
       service.capacity.push_back(places[out.model.services.size()]);
     }
     out.model.services.push_back(std::move(service));
   }
   out.model.lists = read_lists(r, root, out.model.children, names, out.model.interim);
+  out.model.plans = read_plans(r, root, out.model, categories, names);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
                                abroad.territories.end());

@@ -1194,7 +1194,7 @@ TEST_F(ScenarioFiles, UnknownCalibrationMeasureIsAnError) {
   EXPECT_EQ(e.column(), 11);
   expect_error(error_of(with_target("", "\"stock\"")), path, 22, "calibration[0].measure",
                "unknown measure \"stock\"; accepted: \"occupants\", \"creton\", \"waiting\", "
-               "\"away\", \"abroad\"");
+               "\"away\", \"abroad\", \"waiting_in_school\"");
 }
 
 TEST_F(ScenarioFiles, CalibrationTargetsAreChecked) {
@@ -1729,6 +1729,483 @@ TEST_F(ScenarioFiles, PagInterimIsADeclaredSituationRequiredWithPags) {
   expect_error(error_of(no_interim), path, 34, "lists.pag_after_years", never);
   expect_error(error_of(replace(kChildren, "no_solution = true\n", "")), path, 34,
                "lists.pag_after_years", never);
+}
+
+// ---- Modes of care, schooling, age groups and yearly plan reviews
+
+// kMini plus IME's mode and schooling shares, a second service, every key of [modes.NAME],
+// [schooling.NAME], [children] age_groups, [plans] and [[plans.steps]]; the mode and schooling
+// tables are declared out of alphabetical order. Line numbers in the comment below.
+const std::string kCare = kMini + R"toml(
+modes = { internat = 0.31, semi_internat = 0.69 }
+schooling = { internal_unit = 0.7, not_schooled = 0.3 }
+
+[services.SESSAD]
+places = [2, 3]
+age_limit_years = 20
+length_of_stay_years = { law = "exponential", mean = 3 }
+
+[modes.semi_internat]
+attendance = 0.8
+description = "day care only"
+[modes.internat]
+residential = true
+
+[schooling.not_schooled]
+[schooling.internal_unit]
+description = "teaching unit inside the IME"
+[schooling.external_unit]
+ordinary_school = true
+
+[children]
+impairments = ["intellectual", "autism"]
+needs_levels = ["moderate", "high"]
+age_groups = [0, 6, 14, 20]
+
+[plans]
+review_month = 9
+
+[[plans.steps]]
+name = "ime_internat_to_semi"
+from = "IME"
+probability = 0.05
+modes = ["internat"]
+schoolings = ["internal_unit"]
+impairments = ["autism"]
+needs = ["moderate"]
+min_age_years = 6
+max_age_years = 16
+to_mode = "semi_internat"
+to_schooling = "external_unit"
+description = "toward day care and an ordinary school"
+[[plans.steps]]
+name = "ime_to_sessad"
+from = "IME"
+probability = 0.1
+to = "SESSAD"
+action = "orient"
+[[plans.steps]]
+name = "sessad_to_ime"
+from = "SESSAD"
+probability = 1
+to = "IME"
+)toml";
+
+// services.IME.modes 20, services.IME.schooling 21, [services.SESSAD] 23,
+// [modes.semi_internat] 28 (attendance 29, description 30), [modes.internat] 31 (residential 32),
+// [schooling.not_schooled] 34, [schooling.internal_unit] 35 (description 36),
+// [schooling.external_unit] 37 (ordinary_school 38),
+// [children] 40, impairments 41, needs_levels 42, age_groups 43, [plans] 45, review_month 46,
+// [[plans.steps]] 48 (name 49, from 50, probability 51, modes 52, schoolings 53, impairments 54,
+// needs 55, min_age_years 56, max_age_years 57, to_mode 58, to_schooling 59, description 60),
+// 61 (name 62, from 63, probability 64, to 65, action 66), 67 (name 68, from 69, probability 70,
+// to 71).
+
+TEST_F(ScenarioFiles, ModesAndSchoolingsAreNumberedAlphabeticallyWithTheirFlags) {
+  const Scenario s = load_scenario(write("s.toml", kCare));
+  const auto& modes = s.model.modes;
+  ASSERT_EQ(modes.size(), 2u);
+  EXPECT_EQ(modes[0].name, "internat");
+  EXPECT_TRUE(modes[0].residential);
+  EXPECT_EQ(modes[0].attendance, 1.0);
+  EXPECT_EQ(modes[1].name, "semi_internat");
+  EXPECT_FALSE(modes[1].residential);
+  EXPECT_EQ(modes[1].attendance, 0.8);
+  const auto& schoolings = s.model.schoolings;
+  ASSERT_EQ(schoolings.size(), 3u);
+  EXPECT_EQ(schoolings[0].name, "external_unit");
+  EXPECT_TRUE(schoolings[0].ordinary_school);
+  EXPECT_EQ(schoolings[1].name, "internal_unit");
+  EXPECT_FALSE(schoolings[1].ordinary_school);
+  EXPECT_EQ(schoolings[2].name, "not_schooled");
+  EXPECT_FALSE(schoolings[2].ordinary_school);
+}
+
+TEST_F(ScenarioFiles, ServicesShareAdmissionsBetweenModesAndSchoolings) {
+  const Scenario s = load_scenario(write("s.toml", kCare));
+  ASSERT_EQ(s.model.services.size(), 2u);
+  const model::Service& ime = s.model.services[0];
+  EXPECT_EQ(ime.mode_shares, (std::vector<double>{0.31, 0.69}));
+  EXPECT_EQ(ime.schooling_shares, (std::vector<double>{0.0, 0.7, 0.3}));  // external_unit left out
+  const model::Service& sessad = s.model.services[1];
+  EXPECT_TRUE(sessad.mode_shares.empty());
+  EXPECT_TRUE(sessad.schooling_shares.empty());
+}
+
+TEST_F(ScenarioFiles, AgeGroupsAreLowerBoundsInYears) {
+  const Scenario s = load_scenario(write("s.toml", kCare));
+  EXPECT_EQ(s.model.children.age_groups, (std::vector<double>{0.0, 6.0, 14.0, 20.0}));
+  EXPECT_EQ(s.model.children.impairments, (std::vector<std::string>{"intellectual", "autism"}));
+  const Scenario fractional =
+      load_scenario(write("f.toml", replace(kCare, "[0, 6, 14, 20]", "[0, 2.5]")));
+  EXPECT_EQ(fractional.model.children.age_groups, (std::vector<double>{0.0, 2.5}));
+  const Scenario none = load_scenario(write("n.toml", replace(kCare, "[0, 6, 14, 20]", "[]")));
+  EXPECT_TRUE(none.model.children.age_groups.empty());
+}
+
+TEST_F(ScenarioFiles, PlanStepsAreReadInFileOrderWithConditionsAndEffects) {
+  const Scenario s = load_scenario(write("s.toml", kCare));
+  const model::Plans& plans = s.model.plans;
+  EXPECT_EQ(plans.review_month, 9);
+  EXPECT_TRUE(plans.has_reviews());
+  ASSERT_EQ(plans.steps.size(), 3u);
+  const model::PlanStep& semi = plans.steps[0];
+  EXPECT_EQ(semi.name, "ime_internat_to_semi");
+  EXPECT_EQ(semi.from, 0);
+  EXPECT_EQ(semi.probability, 0.05);
+  EXPECT_EQ(semi.modes, (std::vector<std::uint8_t>{0}));       // internat
+  EXPECT_EQ(semi.schoolings, (std::vector<std::uint8_t>{1}));  // internal_unit
+  EXPECT_EQ(semi.impairments, (std::vector<std::uint8_t>{1}));
+  EXPECT_EQ(semi.needs, (std::vector<std::uint8_t>{0}));
+  EXPECT_EQ(semi.min_age_years, 6.0);
+  EXPECT_EQ(semi.max_age_years, 16.0);
+  EXPECT_EQ(semi.to_mode, std::optional<std::uint8_t>{1});       // semi_internat
+  EXPECT_EQ(semi.to_schooling, std::optional<std::uint8_t>{0});  // external_unit
+  EXPECT_EQ(semi.target, model::kNoService);
+  const model::PlanStep& orient = plans.steps[1];
+  EXPECT_EQ(orient.name, "ime_to_sessad");
+  EXPECT_EQ(orient.from, 0);
+  EXPECT_EQ(orient.target, 1);
+  EXPECT_EQ(orient.action, model::Action::kOrient);
+  EXPECT_FALSE(orient.to_mode.has_value());
+  EXPECT_FALSE(orient.to_schooling.has_value());
+  EXPECT_TRUE(orient.modes.empty());
+  EXPECT_EQ(orient.min_age_years, 0.0);
+  EXPECT_EQ(orient.max_age_years, std::numeric_limits<double>::infinity());
+  const model::PlanStep& move = plans.steps[2];
+  EXPECT_EQ(move.from, 1);
+  EXPECT_EQ(move.probability, 1.0);
+  EXPECT_EQ(move.target, 0);
+  EXPECT_EQ(move.action, model::Action::kMove);  // the default
+}
+
+TEST_F(ScenarioFiles, WithoutTheCareTablesThereAreNoModesSchoolingsAgeGroupsOrPlans) {
+  for (const Scenario& s : {load_scenario(write("s.toml", kMini)), load_scenario(kB1)}) {
+    EXPECT_TRUE(s.model.modes.empty());
+    EXPECT_TRUE(s.model.schoolings.empty());
+    EXPECT_TRUE(s.model.children.age_groups.empty());
+    EXPECT_EQ(s.model.plans.review_month, 0);
+    EXPECT_TRUE(s.model.plans.steps.empty());
+    EXPECT_FALSE(s.model.plans.has_reviews());
+    for (const model::Service& service : s.model.services) {
+      EXPECT_TRUE(service.mode_shares.empty());
+      EXPECT_TRUE(service.schooling_shares.empty());
+    }
+  }
+  // Modes and schooling situations may be declared without any service using them, and a
+  // review month without steps reviews nothing.
+  const Scenario declared = load_scenario(
+      write("d.toml", kMini + "[modes.internat]\n[schooling.none]\n[plans]\nreview_month = 3\n"));
+  EXPECT_EQ(declared.model.modes.size(), 1u);
+  EXPECT_EQ(declared.model.schoolings.size(), 1u);
+  EXPECT_TRUE(declared.model.services[0].mode_shares.empty());
+  EXPECT_EQ(declared.model.plans.review_month, 3);
+  EXPECT_FALSE(declared.model.plans.has_reviews());
+}
+
+TEST_F(ScenarioFiles, CareTablesWorkWithExtendsAndOverrides) {
+  write("base.toml", kCare);
+  const Scenario s =
+      load_scenario(write("top.toml",
+                          "extends = \"base.toml\"\n[modes.internat]\nattendance = 0.5\n"
+                          "[services.IME.modes]\ninternat = 0.5\nsemi_internat = 0.5\n"
+                          "[[plans.steps]]\nname = \"only\"\nfrom = \"IME\"\nprobability = 0.2\n"
+                          "to_mode = \"internat\"\n"));
+  EXPECT_EQ(s.model.modes[0].attendance, 0.5);
+  EXPECT_TRUE(s.model.modes[0].residential);  // [modes.internat] merged key by key
+  EXPECT_EQ(s.model.services[0].mode_shares, (std::vector<double>{0.5, 0.5}));
+  EXPECT_EQ(s.model.plans.review_month, 9);  // [plans] merged, the steps replaced whole
+  ASSERT_EQ(s.model.plans.steps.size(), 1u);
+  EXPECT_EQ(s.model.plans.steps[0].name, "only");
+  const Scenario again = load_scenario(write("effective.toml", s.text));
+  EXPECT_EQ(again.model.plans.steps.size(), 1u);
+  EXPECT_EQ(again.model.modes[0].attendance, 0.5);
+  const Scenario t = load_scenario(
+      path_of("base.toml"), {"plans.review_month=3", "schooling.not_schooled.ordinary_school=true",
+                             "children.age_groups=[0, 18]", "plans.steps=[]"});
+  EXPECT_EQ(t.model.plans.review_month, 3);
+  EXPECT_TRUE(t.model.plans.steps.empty());
+  EXPECT_TRUE(t.model.schoolings[2].ordinary_school);
+  EXPECT_EQ(t.model.children.age_groups, (std::vector<double>{0.0, 18.0}));
+}
+
+TEST_F(ScenarioFiles, UnknownKeysInTheCareTablesSuggestTheClosest) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kCare + "[plan]\nreview_month = 1\n"), path, 72, "plan",
+               "unknown key \"plan\"; did you mean \"plans\"?");
+  expect_error(error_of(kCare + "[mode.x]\n"), path, 72, "mode",
+               "unknown key \"mode\"; did you mean \"modes\"?");
+  expect_error(error_of(replace(kCare, "residential =", "residental =")), path, 32,
+               "modes.internat.residental",
+               "unknown key \"residental\"; did you mean \"residential\"?");
+  expect_error(error_of(replace(kCare, "ordinary_school =", "ordinary_schol =")), path, 38,
+               "schooling.external_unit.ordinary_schol",
+               "unknown key \"ordinary_schol\"; did you mean \"ordinary_school\"?");
+  expect_error(error_of(replace(kCare, "review_month =", "review_months =")), path, 46,
+               "plans.review_months",
+               "unknown key \"review_months\"; did you mean \"review_month\"?");
+  expect_error(error_of(replace(kCare, "age_groups =", "age_group =")), path, 43,
+               "children.age_group", "unknown key \"age_group\"; did you mean \"age_groups\"?");
+  expect_error(
+      error_of(replace(kCare, "schooling = { internal_unit", "schoolings = { internal_unit")), path,
+      21, "services.IME.schoolings", "unknown key \"schoolings\"; did you mean \"schooling\"?");
+  const ScenarioError e = error_of(replace(kCare, "to_mode =", "to_mod ="));
+  expect_error(e, path, 58, "plans.steps[0].to_mod",
+               "unknown key \"to_mod\"; did you mean \"to_mode\"?");
+  EXPECT_EQ(e.column(), 1);
+}
+
+TEST_F(ScenarioFiles, ModeAndSchoolingFlagsAreChecked) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "residential = true", "residential = \"yes\""));
+  expect_error(e, path, 32, "modes.internat.residential",
+               "expected true or false, got a string (\"yes\")");
+  EXPECT_EQ(e.column(), 15);
+  const std::string attendance = "expected a number in (0, 1] (the share of opening days attended)";
+  expect_error(error_of(replace(kCare, "attendance = 0.8", "attendance = 0")), path, 29,
+               "modes.semi_internat.attendance", attendance + ", got 0");
+  expect_error(error_of(replace(kCare, "attendance = 0.8", "attendance = 1.5")), path, 29,
+               "modes.semi_internat.attendance", attendance + ", got 1.5");
+  expect_error(error_of(replace(kCare, "ordinary_school = true", "ordinary_school = 1")), path, 38,
+               "schooling.external_unit.ordinary_school",
+               "expected true or false, got an integer (1)");
+  expect_error(error_of(replace(kCare, "description = \"day care only\"", "description = 3")), path,
+               30, "modes.semi_internat.description", "expected a string, got an integer (3)");
+  expect_error(error_of("modes = 3\n" + kMini), path, 1, "modes",
+               "expected a table of [modes.NAME] tables (one per mode), got an integer (3)");
+  expect_error(error_of("schooling = [\"a\"]\n" + kMini), path, 1, "schooling",
+               "expected a table of [schooling.NAME] tables (one per schooling situation), got an "
+               "array");
+  expect_error(error_of(kMini + "[modes]\ninternat = 1\n"), path, 20, "modes.internat",
+               "expected a table, got an integer (1)");
+  expect_error(error_of(kCare + "[schooling.\"\"]\n"), path, 72, "schooling.\"\"",
+               "expected a non-empty schooling situation name");
+}
+
+TEST_F(ScenarioFiles, AtMostSixteenModesAndSchoolingSituations) {
+  const std::string path = path_of("s.toml");
+  std::string modes;
+  std::string schoolings;
+  for (int i = 0; i < 17; ++i) {
+    modes += "m" + std::to_string(i) + " = {}" + (i < 16 ? ", " : "");
+    schoolings += "s" + std::to_string(i) + " = {}" + (i < 16 ? ", " : "");
+  }
+  expect_error(error_of("modes = { " + modes + " }\n" + kMini), path, 1, "modes",
+               "expected at most 16 modes, got 17");
+  expect_error(error_of("schooling = { " + schoolings + " }\n" + kMini), path, 1, "schooling",
+               "expected at most 16 schooling situations, got 17");
+  // Sixteen is fine.
+  const Scenario s = load_scenario(
+      write("ok.toml", "modes = { " + replace(modes, ", m16 = {}", "") + " }\n" + kMini));
+  EXPECT_EQ(s.model.modes.size(), 16u);
+}
+
+TEST_F(ScenarioFiles, UnknownModeOrSchoolingInSharesSuggestsTheClosest) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "semi_internat = 0.69", "semi_interat = 0.69"));
+  expect_error(e, path, 20, "services.IME.modes.semi_interat",
+               "unknown mode \"semi_interat\"; did you mean \"semi_internat\"?");
+  EXPECT_EQ(e.column(), 28);
+  expect_error(error_of(replace(kCare, "not_schooled = 0.3", "home = 0.3")), path, 21,
+               "services.IME.schooling.home",
+               "unknown schooling situation \"home\"; schooling situations are: \"external_unit\", "
+               "\"internal_unit\", \"not_schooled\"");
+}
+
+TEST_F(ScenarioFiles, ModeAndSchoolingSharesMustSumToOneInZeroOne) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "internat = 0.31, semi_internat = 0.69",
+                                           "internat = 0.25, semi_internat = 0.5"));
+  expect_error(e, path, 20, "services.IME.modes",
+               "mode shares sum to 0.75, expected 1 (within 1e-9)");
+  EXPECT_EQ(e.column(), 9);
+  expect_error(error_of(replace(kCare, "not_schooled = 0.3", "not_schooled = 0.4")), path, 21,
+               "services.IME.schooling", "schooling shares sum to 1.1, expected 1 (within 1e-9)");
+  expect_error(error_of(replace(kCare, "internat = 0.31, semi_internat = 0.69",
+                                "internat = -0.31, semi_internat = 1.31")),
+               path, 20, "services.IME.modes.internat", "expected a number in [0, 1], got -0.31");
+  expect_error(error_of(replace(kCare, "modes = { internat = 0.31, semi_internat = 0.69 }",
+                                "modes = \"internat\"")),
+               path, 20, "services.IME.modes",
+               "expected a table of mode name = probability, summing to 1, got a string "
+               "(\"internat\")");
+  // An override that is not compensated breaks the sum.
+  expect_error(error_of(kCare, {"services.IME.modes.internat=0.5"}), path, 20, "services.IME.modes",
+               "mode shares sum to 1.19, expected 1 (within 1e-9)");
+}
+
+TEST_F(ScenarioFiles, ModeAndSchoolingSharesNeedDeclaredTables) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(kMini + "modes = { internat = 1 }\n");
+  expect_error(e, path, 19, "services.IME.modes",
+               "mode shares need modes, and none is declared (add [modes.NAME] tables)");
+  EXPECT_EQ(e.column(), 9);
+  expect_error(error_of(kMini + "schooling = { none = 1 }\n"), path, 19, "services.IME.schooling",
+               "schooling shares need schooling situations, and none is declared (add "
+               "[schooling.NAME] tables)");
+}
+
+TEST_F(ScenarioFiles, AgeGroupsStartAtZeroAndAscend) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "[0, 6, 14, 20]", "[3, 6, 14, 20]"));
+  expect_error(e, path, 43, "children.age_groups[0]",
+               "expected 0 (the first age group starts at birth), got 3");
+  EXPECT_EQ(e.column(), 15);
+  expect_error(error_of(replace(kCare, "[0, 6, 14, 20]", "[0, 6, 6, 20]")), path, 43,
+               "children.age_groups[2]",
+               "expected age groups strictly ascending: a number > 6, got 6");
+  expect_error(error_of(replace(kCare, "[0, 6, 14, 20]", "[0, 14, 6]")), path, 43,
+               "children.age_groups[2]",
+               "expected age groups strictly ascending: a number > 14, got 6");
+  expect_error(error_of(replace(kCare, "[0, 6, 14, 20]", "[0, 6, inf]")), path, 43,
+               "children.age_groups[2]", "expected a finite number, got inf");
+  expect_error(error_of(replace(kCare, "[0, 6, 14, 20]", "[0, \"6\"]")), path, 43,
+               "children.age_groups[1]", "expected a number, got a string (\"6\")");
+  expect_error(error_of(replace(kCare, "[0, 6, 14, 20]", "6")), path, 43, "children.age_groups",
+               "expected an array of strictly ascending numbers (the lower bounds of the age "
+               "groups in years, the first 0), got an integer (6)");
+}
+
+TEST_F(ScenarioFiles, PlanReviewMonthIsAMonthRequiredWithSteps) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(replace(kCare, "review_month = 9", "review_month = 0")), path, 46,
+               "plans.review_month", "expected an integer in [1, 12], got 0");
+  expect_error(error_of(replace(kCare, "review_month = 9", "review_month = 13")), path, 46,
+               "plans.review_month", "expected an integer in [1, 12], got 13");
+  expect_error(error_of(replace(kCare, "review_month = 9", "review_month = 9.0")), path, 46,
+               "plans.review_month", "expected an integer in [1, 12], got a float (9.0)");
+  const ScenarioError e = error_of(replace(kCare, "review_month = 9\n", ""));
+  expect_error(e, path, 45, "plans.review_month",
+               "missing required key (expected an integer in [1, 12]: the month of the yearly plan "
+               "reviews, required with [[plans.steps]] (steps are only taken at reviews))");
+  EXPECT_EQ(e.column(), 1);
+  // Without a [plans] header the table is implicit: the error points at the first step.
+  expect_error(error_of(replace(kCare, "[plans]\nreview_month = 9\n", "")), path, 46,
+               "plans.review_month", e.message());
+  expect_error(error_of(kCare, {"plans.steps=3"}), "--set plans.steps=3", 0, "plans.steps",
+               "expected an array of tables (one [[plans.steps]] per step), got an integer (3)");
+  expect_error(error_of("plans = 1\n" + kMini), path, 1, "plans",
+               "expected a table, got an integer (1)");
+}
+
+TEST_F(ScenarioFiles, PlanStepsAreNamedDistinct) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e =
+      error_of(replace(kCare, "name = \"ime_to_sessad\"", "name = \"ime_internat_to_semi\""));
+  expect_error(e, path, 62, "plans.steps[1].name",
+               "duplicate plan step \"ime_internat_to_semi\" (already at index 0)");
+  EXPECT_EQ(e.column(), 8);
+  expect_error(error_of(replace(kCare, "name = \"sessad_to_ime\"\n", "")), path, 67,
+               "plans.steps[2].name", "missing required key (expected a non-empty string)");
+  expect_error(error_of(replace(kCare, "name = \"sessad_to_ime\"", "name = \"\"")), path, 68,
+               "plans.steps[2].name", "expected a non-empty string, got \"\"");
+  expect_error(error_of(kMini + "[plans.steps]\nname = \"x\"\n"), path, 19, "plans.steps",
+               "expected an array of tables (one [[plans.steps]] per step), got a table");
+}
+
+TEST_F(ScenarioFiles, PlanStepFromAndProbabilityAreChecked) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "from = \"SESSAD\"", "from = \"SESAD\""));
+  expect_error(e, path, 69, "plans.steps[2].from",
+               "unknown service \"SESAD\"; did you mean \"SESSAD\"?");
+  EXPECT_EQ(e.column(), 8);
+  expect_error(error_of(replace(kCare, "from = \"SESSAD\"\n", "")), path, 67, "plans.steps[2].from",
+               "missing required key (expected a service name (where the step applies))");
+  expect_error(error_of(replace(kCare, "probability = 1\n", "")), path, 67,
+               "plans.steps[2].probability", "missing required key (expected a number in [0, 1])");
+  expect_error(error_of(replace(kCare, "probability = 1\n", "probability = 1.5\n")), path, 70,
+               "plans.steps[2].probability", "expected a number in [0, 1], got 1.5");
+  // The steps from one service are tried in turn: their probabilities sum to at most 1.
+  const ScenarioError sum = error_of(replace(kCare, "probability = 0.1\n", "probability = 0.96\n"));
+  expect_error(
+      sum, path, 64, "plans.steps[1].probability",
+      "the probabilities of the steps from \"IME\" sum to 1.01, expected at most 1 (within "
+      "1e-9)");
+  EXPECT_EQ(sum.column(), 15);
+  const Scenario full = load_scenario(
+      write("ok.toml", replace(kCare, "probability = 0.1\n", "probability = 0.95\n")));
+  EXPECT_EQ(full.model.plans.steps[1].probability, 0.95);
+}
+
+TEST_F(ScenarioFiles, PlanStepConditionsNameDeclaredCategories) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kCare, "[\"internat\"]", "[\"intenat\"]"));
+  expect_error(e, path, 52, "plans.steps[0].modes[0]",
+               "unknown mode \"intenat\"; did you mean \"internat\"?");
+  EXPECT_EQ(e.column(), 10);
+  expect_error(error_of(replace(kCare, "[\"internal_unit\"]", "[\"internal_unit\", \"class\"]")),
+               path, 53, "plans.steps[0].schoolings[1]",
+               "unknown schooling situation \"class\"; schooling situations are: "
+               "\"external_unit\", \"internal_unit\", \"not_schooled\"");
+  expect_error(error_of(replace(kCare, "[\"autism\"]", "[\"autsim\"]")), path, 54,
+               "plans.steps[0].impairments[0]",
+               "unknown impairment \"autsim\"; did you mean \"autism\"?");
+  expect_error(error_of(replace(kCare, "[\"moderate\"]", "[\"moderate\", \"moderate\"]")), path, 55,
+               "plans.steps[0].needs[1]", "duplicate needs level \"moderate\"");
+  expect_error(error_of(replace(kCare, "[\"internat\"]", "[]")), path, 52, "plans.steps[0].modes",
+               "expected at least one mode name, got an empty array (leave the key out to accept "
+               "any)");
+  expect_error(error_of(replace(kCare, "min_age_years = 6", "min_age_years = -1")), path, 56,
+               "plans.steps[0].min_age_years", "expected a number >= 0, got -1");
+  expect_error(error_of(replace(kCare, "max_age_years = 16", "max_age_years = 6")), path, 57,
+               "plans.steps[0].max_age_years",
+               "expected a number > 6 (greater than min_age_years), got 6");
+}
+
+TEST_F(ScenarioFiles, PlanStepModesAndSchoolingNeedAServiceThatRecordsThem) {
+  const std::string path = path_of("s.toml");
+  // SESSAD has no `modes` nor `schooling` shares.
+  const std::string sessad = replace(kCare, "probability = 1\n", "probability = 1\nFIELD\n");
+  const ScenarioError e = error_of(replace(sessad, "FIELD", "modes = [\"internat\"]"));
+  expect_error(e, path, 71, "plans.steps[2].modes",
+               "expected a from service that records modes: \"SESSAD\" has no "
+               "services.SESSAD.modes shares, so its children have no mode to test or change");
+  EXPECT_EQ(e.column(), 9);
+  expect_error(error_of(replace(sessad, "FIELD", "to_mode = \"internat\"")), path, 71,
+               "plans.steps[2].to_mode",
+               "expected a from service that records modes: \"SESSAD\" has no "
+               "services.SESSAD.modes shares, so its children have no mode to test or change");
+  const std::string schooling =
+      "expected a from service that records schooling: \"SESSAD\" has no "
+      "services.SESSAD.schooling shares, so its children have no schooling to test or change";
+  expect_error(error_of(replace(sessad, "FIELD", "schoolings = [\"not_schooled\"]")), path, 71,
+               "plans.steps[2].schoolings", schooling);
+  expect_error(error_of(replace(sessad, "FIELD", "to_schooling = \"external_unit\"")), path, 71,
+               "plans.steps[2].to_schooling", schooling);
+}
+
+TEST_F(ScenarioFiles, PlanStepEffectsAreChecked) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError none = error_of(replace(kCare, "to = \"IME\"\n", ""));
+  expect_error(none, path, 67, "plans.steps[2]",
+               "expected at least one effect (to_mode, to_schooling or to), got none: the step "
+               "would change nothing");
+  EXPECT_EQ(none.column(), 1);
+  expect_error(error_of(replace(kCare, "to_mode = \"semi_internat\"", "to_mode = \"semi\"")), path,
+               58, "plans.steps[0].to_mode",
+               "unknown mode \"semi\"; accepted: \"internat\", \"semi_internat\"");
+  expect_error(error_of(replace(kCare, "to_schooling = \"external_unit\"",
+                                "to_schooling = \"extrenal_unit\"")),
+               path, 59, "plans.steps[0].to_schooling",
+               "unknown schooling situation \"extrenal_unit\"; did you mean \"external_unit\"?");
+  expect_error(error_of(replace(kCare, "to = \"IME\"", "to = \"IMEE\"")), path, 71,
+               "plans.steps[2].to", "unknown service \"IMEE\"; did you mean \"IME\"?");
+  expect_error(error_of(replace(kCare, "to = \"IME\"", "to = \"SESSAD\"")), path, 71,
+               "plans.steps[2].to",
+               "expected a service other than \"SESSAD\" (from): a step re-orients a child to "
+               "another service");
+  expect_error(error_of(replace(kCare, "action = \"orient\"", "action = \"leave\"")), path, 66,
+               "plans.steps[1].action", "unknown action \"leave\"; accepted: \"move\", \"orient\"");
+  expect_error(error_of(replace(kCare, "description = \"toward day care and an ordinary school\"",
+                                "action = \"move\"")),
+               path, 60, "plans.steps[0].action",
+               "action is only allowed with to (it says how the child re-oriented there waits)");
+}
+
+TEST_F(ScenarioFiles, WaitingInSchoolIsACalibrationMeasure) {
+  const Scenario s = load_scenario(write("s.toml", with_target("", "\"waiting_in_school\"")));
+  ASSERT_EQ(s.model.calibration.size(), 1u);
+  EXPECT_EQ(s.model.calibration[0].measure, model::CalibrationTarget::Measure::kWaitingInSchool);
 }
 
 // ---- Overrides
