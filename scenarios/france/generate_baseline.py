@@ -16,6 +16,7 @@ tables' own sources are in data/france/README.md.
 import csv
 import math
 import re
+import textwrap
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -451,6 +452,123 @@ REMOVAL_PER_REVIEW = 0.05
 PAG_AFTER_YEARS = 1.0
 PAG_INTERIM = "other_service"
 
+# ---------------------------------------------------------------------------------------------
+# Modes of care and schooling of a child in its place. The engine draws both at admission (and
+# for occupants at t = 0) from the service's shares and keeps them until a plan step changes
+# them. Published figures are shares of children (or places) at one date; we take them as the
+# law of admissions, which keeps them as the stock's shares as long as nothing changes a mode
+# (the plan steps below are built not to move them). Adult services record neither.
+#
+# Attendance is the share of the service's opening days a child attends (a later funding slice
+# pays modulated prices by it).
+# ESTIMATE: sequential care ("accueil séquentiel": some days a week in the establishment, the
+# rest at school or at home) taken as half of the opening days. No figure.
+PART_TIME_ATTENDANCE = 0.5
+# ESTIMATE: a SESSAD follows a child where it lives and learns (home, school, the service's
+# rooms) with a few sessions a week; counted as about two days of contact in a five-day week.
+# Order-of-magnitude check: a SESSAD place costs 17,500 EUR a year, 55 % of an IME place
+# without internat (32,000 EUR; CNSA, accounts of 2016, domain-facts §1.4). No attendance
+# figure was found.
+AMBULATORY_ATTENDANCE = 0.4
+MODES = {  # name: (residential, attendance, description)
+    "internat": (True, 1.0, "internat: nights in the establishment (full or weekly)"),
+    "semi_internat": (False, 1.0, "semi-internat / externat: day care every opening day"),
+    "semi_internat_part_time": (False, PART_TIME_ATTENDANCE,
+                                "day care part time: sequential care (accueil séquentiel)"),
+    "ambulatory": (False, AMBULATORY_ATTENDANCE,
+                   "SESSAD-type follow-up at home, at school and in the service's rooms"),
+}
+# Share of internat, by establishment: shares of places in 2010 (DREES ES 2010; domain-facts
+# §1.1): IME 31 % (via https://informations.handicap.fr/a-comptes-sante-soins-7171.php), ITEP
+# 56 % (same), EEAP 51 % (via https://banquedesterritoires.fr/enfants-handicapes-loffre-de-
+# places-en-sessad-ete-multipliee-par-quatre-en-vingt-ans). Taken as shares of children (one
+# child per place) and as still valid (internat was then declining in favour of day care,
+# DREES; no later national split was found). IEM: ESTIMATE 40 %, between IME and EEAP: 144 IEM
+# for the whole country (1.4 per département against 14 IME) recruit from far, which calls for
+# weekly internat, while their children need less constant care than EEAP's. No IEM figure.
+INTERNAT_SHARE = {"IME": 0.31, "ITEP": 0.56, "EEAP": 0.51, "IEM": 0.40}
+# Share of part-time day care (sequential care), ESTIMATE. Anchor: 9,826 of the ~70,000 pupils
+# of ESMS were in "scolarité partagée" between the establishment and an ordinary school at
+# rentrée 2018 (domain-facts §1.2), i.e. ~14 %, who attend their establishment part time.
+# IME 10 % (its 6 % in ordinary classes and younger or psychiatric profiles on sequential care;
+# children of an externalised unit attend full time); ITEP 15 % (three in four ITEP children are
+# in ordinary school, DREES 2022 below; many share their week); EEAP 5 % (fatigue and health:
+# some attend part time, rarely for school); IEM 10 % (as IME). The rest of the day care is full
+# time (semi_internat).
+PART_TIME_SHARE = {"IME": 0.10, "ITEP": 0.15, "EEAP": 0.05, "IEM": 0.10}
+
+SCHOOLING = {  # name: (ordinary_school, description)
+    "internal_unit": (False, "teaching unit (UE) inside the establishment"),
+    "external_unit": (True, "externalised teaching unit (UEE) in an ordinary school"),
+    "ordinary_class": (True, "ordinary class or ULIS, full or part time"),
+    "not_schooled": (False, "not schooled"),
+}
+# Schooling by service. Published shares are of children aged 6-15 (or 6-16); ESTIMATE: they are
+# applied at every age (the draw is at admission), though older IMPro youths and Creton young
+# adults are schooled less.
+# - IME: 12 % not schooled (DREES ES 2018, 6-15, via https://informations.handicap.fr/a-170000-
+#   jeunes-dans-medico-social-8-non-scolarises-32911.php; domain-facts §1.3; 15 % in 2010);
+#   ~10,000 of ~70,000 IME children in externalised units (Le Monde ~2021 via
+#   https://www.planeteschoolmagazine.net/france-lecole-inclusive-une-revolution-toujours-en-
+#   cours/; domain-facts §1.2); 6 % in ordinary school in 2010 (DREES via ASH n°2938), kept as
+#   the share in ordinary classes (ESTIMATE: the 2010 figure predates most UEE, created from
+#   2016, so it counts ordinary classes); the internal unit takes the rest (75 % in 2010).
+# - SESSAD: 96 % of 6-16-year-olds in ordinary school (DREES ER, Makdessi, 2010; domain-facts
+#   §1.3), as ordinary class or ULIS; the rest not schooled (ESTIMATE).
+# - ITEP: three in four in ordinary school at end 2022 (DREES Études et Résultats n°1353, Nov
+#   2025, via http://www.lecompas.fr/base-documentaire/jeunes-handicapes-pres-des-deux-tiers-des-
+#   6-15-ans-accompagnes-sont-scolarises-en-milieu-ordinaire-fin-2022-contre-moins-de-la-moitie-
+#   fin-2010; not yet in domain-facts). Split ESTIMATE: 10 % in externalised units (11 % of all
+#   6-15-year-olds of ESMS were, same source), 65 % in ordinary classes; 3 % not schooled (8 % of
+#   all ESMS children in 2018, mostly in EEAP and IME: ITEP children keep their intellectual
+#   potential); the internal unit takes the rest.
+# - EEAP: 69 % not schooled (DREES ES 2018; 85 % in 2010); the others in the internal unit
+#   (ESTIMATE: ordinary school is exceptional for polyhandicapped children; DREES 2022: those
+#   schooled are mostly in the establishment's unit).
+# - IEM: 13 % not schooled (DREES ES 2018); schooling mostly in the internal unit (DREES 2022);
+#   ESTIMATE 10 % in externalised units and 20 % in ordinary classes (children with a motor main
+#   impairment are in ordinary school more often than others, 73 % across all ESMS, DREES 2022,
+#   most of them followed by SESSAD), the internal unit the rest.
+IME_UEE_SHARE = 10000 / 70000
+SCHOOLING_SHARES = {
+    "IME": {"external_unit": IME_UEE_SHARE, "ordinary_class": 0.06, "not_schooled": 0.12},
+    "SESSAD": {"ordinary_class": 0.96, "not_schooled": 0.04},
+    "ITEP": {"external_unit": 0.10, "ordinary_class": 0.65, "not_schooled": 0.03},
+    "EEAP": {"not_schooled": 0.69},
+    "IEM": {"external_unit": 0.10, "ordinary_class": 0.20, "not_schooled": 0.13},
+}  # internal_unit takes the rest (SESSAD has none)
+
+# Age groups of the outputs by age (lower bounds, years): under 6 (before IME and ITEP admit;
+# CAMSP age), 6-13 (the IME's IMP section), 14-15 and 16-19 (its IMPro section, split at 16 so
+# that the published 43 % of IME users aged 16 or more, DREES ES 2010, can be checked), 20 and
+# over (Creton young adults, adults).
+AGE_GROUPS = [0, 6, 14, 16, 20]
+
+# Yearly review of each child's personalised plan. ESTIMATE/convention: once a year (a PAG is
+# reviewed at least yearly, domain-facts §8.4, and so in practice is the projet personnalisé), on
+# 1 September: changes of mode, teaching unit or service are decided for the school year and take
+# effect at the rentrée, when places in units, ULIS and SESSAD are allotted.
+PLAN_REVIEW_MONTH = 9
+# Two-way mode steps internat <-> semi_internat (part time and ambulatory do not step), in IME,
+# ITEP and EEAP. ITEP run as a DITEP: an integrated dispositif changes a child's mode without a
+# new MDPH decision (domain-facts §6.4). Each down-step probability p_down (internat ->
+# semi_internat, per review) is an ESTIMATE: 5 % a year in IME and EEAP (a quarter of internat
+# children changing once over a six-year stay; a change there needs a new MDPH decision, about
+# 4 months, domain-facts §6.4), 10 % in ITEP (twice as often: the DITEP exists for fluctuating
+# disorders). The up-step probability follows from detailed balance, so that the mode shares stay
+# at their published stock values: p_down x share_internat = p_up x share_semi_internat.
+MODE_STEP_DOWN = {"IME": 0.05, "ITEP": 0.10, "EEAP": 0.05}
+# A step toward inclusion: an IME child of 6-15 with moderate needs is re-oriented to a SESSAD
+# (with ordinary school) and keeps its IME place until a SESSAD place frees (`move`).
+# ESTIMATE 1 % a year: no national flow from IME to SESSAD was found (domain-facts §9.4: leavers'
+# destinations not reached). It gives about 220 children a year (the report prints it), ~3 % of
+# the ~7,200 IME stays ending before 20, against ~2,200 a year going the other way (17 % of IME
+# entrants come from a SESSAD, DREES 2014): the flow policy wants to raise is small today. It
+# is kept small so that the calibrated flows (IME stays, SESSAD admissions) barely move.
+IME_TO_SESSAD_PER_YEAR = 0.01
+IME_TO_SESSAD_AGES = (6.0, 16.0)  # [min, max) years on the review day
+IME_TO_SESSAD_NEEDS = ["moderate"]
+
 DAYS_PER_YEAR = 365.25
 GRID = 0.01  # years: step of the steady-state age calculation below
 
@@ -794,6 +912,59 @@ def boys_mean():
 
 
 # =============================================================================================
+# Modes, schooling and plan steps.
+
+def rounded_shares(shares):
+    """Shares rounded to 6 decimals, the last non-zero one taking the rest (sum 1 exactly)."""
+    out = {n: round(v, 6) for n, v in shares.items() if v > 0.0}
+    last = list(out)[-1]
+    out[last] = round(1.0 - sum(v for n, v in out.items() if n != last), 6)
+    return out
+
+
+def mode_shares(s):
+    """Mode shares of child service s, in MODES order."""
+    if s == "SESSAD":
+        return {"ambulatory": 1.0}
+    internat, part = INTERNAT_SHARE[s], PART_TIME_SHARE[s]
+    return rounded_shares({"internat": internat, "semi_internat": 1.0 - internat - part,
+                           "semi_internat_part_time": part})
+
+
+def schooling_shares(s):
+    """Schooling shares of child service s, in SCHOOLING order; internal_unit takes the rest."""
+    given = SCHOOLING_SHARES[s]
+    rest = 1.0 - sum(given.values())
+    shares = {n: given.get(n, rest if n == "internal_unit" else 0.0) for n in SCHOOLING}
+    return rounded_shares(shares)
+
+
+def plan_steps():
+    """The [[plans.steps]]: (name, from, probability, conditions, effects, description)."""
+    steps = []
+    for s, down in MODE_STEP_DOWN.items():
+        shares = mode_shares(s)
+        up = down * shares["internat"] / shares["semi_internat"]
+        how = "as a DITEP, " if s == "ITEP" else ""
+        steps.append((f"{s.lower()}_internat_to_semi", s, round(down, 6),
+                      [("modes", '["internat"]')], [("to_mode", '"semi_internat"')],
+                      f"{s} {how}internat to semi-internat (ESTIMATE {100 * down:g} % a year)"))
+        steps.append((f"{s.lower()}_semi_to_internat", s, round(up, 6),
+                      [("modes", '["semi_internat"]')], [("to_mode", '"internat"')],
+                      f"{s} {how}semi-internat to internat: detailed balance, {down} x "
+                      f"{shares['internat']} / {shares['semi_internat']}"))
+    lo, hi = IME_TO_SESSAD_AGES
+    steps.append(("ime_to_sessad", "IME", IME_TO_SESSAD_PER_YEAR,
+                  [("needs", "[" + ", ".join(f'"{n}"' for n in IME_TO_SESSAD_NEEDS) + "]"),
+                   ("min_age_years", fmt(lo)), ("max_age_years", fmt(hi))],
+                  [("to", '"SESSAD"'), ("action", '"move"')],
+                  "a step toward inclusion: SESSAD and ordinary school; keeps the IME place "
+                  f"until a SESSAD place frees (ESTIMATE {100 * IME_TO_SESSAD_PER_YEAR:g} % a "
+                  "year)"))
+    return steps
+
+
+# =============================================================================================
 
 def derive():
     """Everything the scenario needs, as one dict (printed by report, written by write_toml)."""
@@ -967,6 +1138,9 @@ def write_children_and_lists(add):
         "very_high = needs a constant human presence")
     add("mortality_per_year = " + inline({i: MORTALITY_PER_YEAR[i] for i in IMPAIRMENTS
                                           if i in MORTALITY_PER_YEAR}))
+    add("# Age groups of the outputs by age: under 6, the IME's IMP (6-13) and IMPro (14-15, 16-19:")
+    add("# split at 16 to check DREES 2010's 43 % of IME users aged 16+) sections, 20+ (Creton).")
+    add("age_groups = [" + ", ".join(fmt(a) for a in AGE_GROUPS) + "]")
     add("")
     add("# Waiting lists (no national rule: domain-facts §8.5). Priority levels after the joint "
         "management")
@@ -993,6 +1167,77 @@ def write_children_and_lists(add):
             add("services = [" + ", ".join(f'"{c}"' for c in CHILD_SERVICES) + "]")
         if condition:
             add(f"{condition[0]} = {condition[1]}")
+        add(f'description = "{description}"')
+    add("")
+
+
+def write_modes_and_schooling(add):
+    add("# Modes of care and schooling of children in a place: drawn at admission (and at t = 0)")
+    add("# from the service's `modes` and `schooling` shares, changed only by plan steps. Sources")
+    add("# and ESTIMATES: the generator's MODES ... SCHOOLING_SHARES. Adult services record none.")
+    notes = {
+        "semi_internat_part_time": "ESTIMATE: sequential care, about half the opening days",
+        "ambulatory": f"ESTIMATE: about two days of contact a week",
+    }
+    for name, (residential, attendance, description) in MODES.items():
+        add(f"[modes.{name}]")
+        if residential:
+            add("residential = true")
+        if attendance != 1.0:
+            add(f"attendance = {fmt(attendance)}  # {notes[name]}")
+        add(f'description = "{description}"')
+    add("")
+    for name, (ordinary, description) in SCHOOLING.items():
+        add(f"[schooling.{name}]")
+        if ordinary:
+            add("ordinary_school = true")
+        add(f'description = "{description}"')
+    add("")
+
+
+CARE_NOTE = {
+    "IME": ("internat 31 % (DREES 2010); part time 10 % ESTIMATE",
+            "not schooled 12 % (DREES 2018, 6-15); UEE ~10,000 of ~70,000 (~2021); ordinary "
+            "class 6 % (DREES 2010); internal unit the rest"),
+    "SESSAD": ("ambulatory follow-up",
+               "ordinary school 96 % (DREES 2010, 6-16); the rest not schooled (ESTIMATE)"),
+    "ITEP": ("internat 56 % (DREES 2010); part time 15 % ESTIMATE",
+             "ordinary school 3 in 4 (DREES 2022), split ESTIMATE 10 % UEE, 65 % ordinary class; "
+             "not schooled 3 % ESTIMATE"),
+    "EEAP": ("internat 51 % (DREES 2010); part time 5 % ESTIMATE",
+             "not schooled 69 % (DREES 2018, 6-15); internal unit the rest"),
+    "IEM": ("internat 40 % ESTIMATE (between IME and EEAP); part time 10 % ESTIMATE",
+            "not schooled 13 % (DREES 2018, 6-15); ESTIMATE 10 % UEE, 20 % ordinary class"),
+}
+
+
+def write_service_care(add, s):
+    """The `modes` and `schooling` shares of child service s, with their sources."""
+    mode_note, school_note = CARE_NOTE[s]
+    for line in textwrap.wrap(f"Modes: {mode_note}.", 94):
+        add("# " + line)
+    add("modes = " + inline(mode_shares(s)))
+    for line in textwrap.wrap(f"Schooling: {school_note}.", 94):
+        add("# " + line)
+    add("schooling = " + inline(schooling_shares(s)))
+
+
+def write_plans(add):
+    add("# Yearly plan reviews on 1 September (ESTIMATE/convention: the school year's start, when")
+    add("# changes of mode, unit or service take effect; a plan is reviewed at least yearly). Mode")
+    add("# steps internat <-> semi_internat keep the published mode shares (detailed balance:")
+    add("# p_down x share_internat = p_up x share_semi_internat; p_down ESTIMATE: 5 % a year in")
+    add("# IME and EEAP, 10 % in ITEP run as a DITEP, whose mode changes need no new MDPH decision).")
+    add("[plans]")
+    add(f"review_month = {PLAN_REVIEW_MONTH}")
+    for name, service, p, conditions, effects, description in plan_steps():
+        add("")
+        add("[[plans.steps]]")
+        add(f'name = "{name}"')
+        add(f'from = "{service}"')
+        add(f"probability = {fmt(p)}")
+        for key, value in conditions + effects:
+            add(f"{key} = {value}")
         add(f'description = "{description}"')
     add("")
 
@@ -1062,7 +1307,9 @@ def write_toml(m):
         if flags:
             add(flags)
     add("")
+    write_modes_and_schooling(add)
     write_children_and_lists(add)
+    write_plans(add)
     add("[arrivals]")
     add("# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
     add("# (places / mean stay) not coming from SESSAD stay ends, grossed up for those who reach")
@@ -1137,6 +1384,7 @@ def write_toml(m):
                 "by AESH (ESTIMATE).")
         add("interim = { " +
             ", ".join(f"{n} = {fmt(v)}" for n, v in INTERIM_SHARES[s].items()) + " }")
+        write_service_care(add, s)
         write_profile(add, m, s)
         over = m["over_share"][s]
         if over > 0:
@@ -1285,6 +1533,31 @@ def report(m):
               f"{ADULT_PUBLISHED_PLACES[a]:,}")
 
 
+def report_care(m):
+    """Modes, schooling and the expected plan steps a year in the steady state."""
+    print("\nModes and schooling of children in a place (shares at admission = stock shares)")
+    for s in CHILD_SERVICES:
+        modes = ", ".join(f"{n} {v:.3f}" for n, v in mode_shares(s).items())
+        school = ", ".join(f"{n} {v:.3f}" for n, v in schooling_shares(s).items())
+        ordinary = sum(v for n, v in schooling_shares(s).items() if SCHOOLING[n][0])
+        print(f"  {s:<6} {modes}; {school} (ordinary school {ordinary:.1%})")
+    print(f"Plan steps on 1 September (month {PLAN_REVIEW_MONTH}), expected a year in the "
+          "steady state (children in a place before 20, not holding)")
+    ss = m["ss"]
+    for name, s, p, conditions, _, _ in plan_steps():
+        present = ss[s]["present"]
+        n = sum(present)
+        cond = dict(conditions)
+        if "modes" in cond:
+            mode = cond["modes"].strip('[]"')
+            n *= mode_shares(s)[mode]
+        if "min_age_years" in cond:
+            lo, hi = IME_TO_SESSAD_AGES
+            n = sum(present[cell(lo):cell(hi)])
+            n *= sum(NEEDS_SHARES[s][k] for k in IME_TO_SESSAD_NEEDS)
+        print(f"  {name:<24} p {p:.4f} x {n:7.0f} eligible = {p * n:6.0f} a year")
+
+
 def report_profiles(m):
     prof = m["profiles"]
     print("\nChildren's profiles (impairment shares; mortality a year; ASE; boys)")
@@ -1304,6 +1577,7 @@ def main():
     write_toml(m)
     report(m)
     report_profiles(m)
+    report_care(m)
 
 
 if __name__ == "__main__":
