@@ -527,8 +527,8 @@ SCHOOLING = {  # name: (ordinary_school, description)
 #   schooled are mostly in the establishment's unit).
 # - IEM: 13 % not schooled (DREES ES 2018); schooling mostly in the internal unit (DREES 2022);
 #   ESTIMATE 10 % in externalised units and 20 % in ordinary classes (children with a motor main
-#   impairment are in ordinary school more often than others, 73 % across all ESMS, DREES 2022,
-#   most of them followed by SESSAD), the internal unit the rest.
+#   impairment are in ordinary school more often than others: 73 % across all ESMS, DREES 2022),
+#   the internal unit the rest.
 IME_UEE_SHARE = 10000 / 70000
 SCHOOLING_SHARES = {
     "IME": {"external_unit": IME_UEE_SHARE, "ordinary_class": 0.06, "not_schooled": 0.12},
