@@ -1089,11 +1089,25 @@ void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
 // At a period's end: children in places by mode, schooling and age group, and children on lists
 // by age group (a walk over the people: ages move every day, so no running count would do).
 void Simulation::count_by_care_and_age(int period, double day) {
+  // Birth days rather than ages: a child is in age group k >= 1 when born on or before
+  // `group_born_by[k]`, and on its list when born before `list_born_by[s]` (one who reaches
+  // the minimum age on this very day joins after the period's end, ranked first).
   const auto& bounds = model_.children.age_groups;
-  const auto group_of = [&](const Person& person) {
-    const double age = core::days_to_years(day - person.birth_day);
-    const auto above = std::upper_bound(bounds.begin(), bounds.end(), age) - bounds.begin();
-    return static_cast<int>(std::max<std::ptrdiff_t>(above - 1, 0));
+  group_born_by_.clear();
+  for (const double bound : bounds) {
+    group_born_by_.push_back(day - core::years_to_days(bound));
+  }
+  list_born_by_.clear();
+  for (const Service& service : model_.services) {
+    list_born_by_.push_back(day - core::years_to_days(service.min_age_years));
+  }
+  const auto group_of = [&](double birth_day) {
+    int k = 0;
+    while (k + 1 < static_cast<int>(group_born_by_.size()) &&
+           birth_day <= group_born_by_[static_cast<std::size_t>(k) + 1]) {
+      ++k;
+    }
+    return k;
   };
   for (std::size_t p = 0; p < people_.size(); ++p) {
     const Person& person = people_[p];
@@ -1110,16 +1124,13 @@ void Simulation::count_by_care_and_age(int period, double day) {
       }
       if (!bounds.empty()) {
         ++out_.occupants_age_end[out_.sub_cell(period, person.territory, s, out_.age_groups,
-                                               group_of(person))];
+                                               group_of(person.birth_day))];
       }
     }
-    // On a list: oriented and old enough. One who reaches the minimum age on this very day
-    // joins after the period's end (ranked first), hence the strict comparison.
     if (!bounds.empty() && person.waiting != kNoService &&
-        person.birth_day + core::years_to_days(model_.services[person.waiting].min_age_years) <
-            day) {
+        person.birth_day < list_born_by_[person.waiting]) {
       ++out_.waiting_age_end[out_.sub_cell(period, person.territory, person.waiting,
-                                           out_.age_groups, group_of(person))];
+                                           out_.age_groups, group_of(person.birth_day))];
     }
   }
 }

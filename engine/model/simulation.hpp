@@ -278,6 +278,8 @@ class Simulation {
   std::vector<std::vector<std::size_t>> steps_of_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> plan_scratch_;  // (person, generation)
   bool counts_by_care_or_age_ = false;
+  std::vector<double> group_born_by_;  // scratch of count_by_care_and_age
+  std::vector<double> list_born_by_;
   double horizon_ = 0.0;
 
   struct ReviewEntry {  // a live list entry and its wait, gathered for a review
