@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import h5py
 import numpy as np
@@ -35,6 +36,7 @@ INDICATORS = {
     "admissions": (CELL, "i", "people"),
     "waiting_end": (CELL, "i", "people"),
     "creton_end": (CELL, "i", "people"),
+    "stepping_end": (CELL, "i", "people"),
     "aged_out_waiting": (CELL, "i", "people"),
     "spending": (CELL, "f", "EUR"),
     "occupied_end": (CELL, "i", "people"),
@@ -48,7 +50,7 @@ INDICATORS = {
     "present_end": (FLOW, "i", "people"),
 }
 # Sums of territory indicators over the home territories of each region and of the country.
-SUMMED = ["occupied_end", "waiting_end", "creton_end", "away_end", "abroad_end",
+SUMMED = ["occupied_end", "waiting_end", "creton_end", "stepping_end", "away_end", "abroad_end",
           "aged_out_waiting", "admitted_from_list"]
 REGION = ("region", "service")
 NATIONAL = ("service",)
@@ -89,14 +91,37 @@ for _stem, _inner in CHILDREN.items():
     INDICATORS[_stem] = (CELL + _inner, "i", "people")
     INDICATORS[f"{_stem}_by_region"] = (REGION + _inner, "i", "people")
     INDICATORS[f"{_stem}_national"] = (NATIONAL + _inner, "i", "people")
+# Care in a place (modes, schooling), ages, plan reviews and inclusion: each group written only
+# when the model has what it is over. group -> (dimensions whose presence means it is written,
+# {stem: dimensions after the territory, by home territory with _by_region and _national sums},
+# {coordinate: (dimension, dtype)}).
+CARE_GROUPS = {
+    "modes": (("mode",), {"occupants_mode_end": ("service", "mode")},
+              {"mode_residential": ("mode", np.int8), "mode_attendance": ("mode", np.float64)}),
+    "schooling": (("schooling",), {"occupants_schooling_end": ("service", "schooling")},
+                  {"schooling_ordinary_school": ("schooling", np.int8)}),
+    "ages": (("age_group",), {"occupants_age_end": ("service", "age_group"),
+                              "waiting_age_end": ("service", "age_group")},
+             {"age_group_lower_years": ("age_group", np.float64)}),
+    "plans": (("plan_step",), {"plan_reviews": ("service",), "plan_steps_taken": ("plan_step",)},
+              {"plan_step_from": ("plan_step", object)}),
+    "inclusion": (("schooling", "interim"), {"ordinary_school_end": ("service",)}, {}),
+}
+# Inclusion rates (float64, units "1", NaN as _FillValue), with the inclusion group.
+RATES = {
+    "inclusion_rate": CELL,
+    "inclusion_rate_by_region": REGION,
+    "inclusion_rate_national": NATIONAL,
+    "inclusion_rate_all_services_national": (),
+}
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
-OPTIONAL_DIMS = ("interim",)
+OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step")
 ABROAD = "abroad"  # territory_region of an abroad territory
-COUNTS = ["admissions", "waiting_end", "creton_end", "aged_out_waiting", "present_start",
-          "arrivals", "departures", "present_end", "occupied_end", "away_end", "abroad_end",
-          "admitted_from_list"]
+COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
+          "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
+          "abroad_end", "admitted_from_list"]
 COUNTS += list(CHILDREN)
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
@@ -105,6 +130,38 @@ COUNTS += [name for name, (_, kind, _) in INDICATORS.items()
            if kind == "i" and name.endswith(("_by_region", "_national"))]
 COUNTS.append("wait_histogram")
 DAYS_PER_YEAR = 365.25
+
+
+def care_groups(dims):
+    """The CARE_GROUPS a file with dimensions DIMS has."""
+    return {name: group for name, group in CARE_GROUPS.items()
+            if any(dim in dims for dim in group[0])}
+
+
+def care_variables(name):
+    """Every variable of the care group NAME: counts, their sums, rates and coordinates."""
+    _, stems, coordinates = CARE_GROUPS[name]
+    names = [v for stem in stems for v in (stem, f"{stem}_by_region", f"{stem}_national")]
+    names += list(coordinates)
+    if name == "inclusion":
+        names += list(RATES)
+    return names
+
+
+def care_indicators(dims):
+    """name -> (dimensions after replication and period, dtype kind, units) of the care
+    indicators a file with dimensions DIMS must have."""
+    out = {}
+    groups = care_groups(dims)
+    for _, stems, _ in groups.values():
+        for stem, inner in stems.items():
+            out[stem] = (("territory",) + inner, "i", "people")
+            out[f"{stem}_by_region"] = (("region",) + inner, "i", "people")
+            out[f"{stem}_national"] = (inner, "i", "people")
+    if "inclusion" in groups:
+        for name, rest in RATES.items():
+            out[name] = (rest, "f", "1")
+    return out
 
 
 class Checker:
@@ -153,6 +210,13 @@ def check_h5py(c, period):
         if with_interims:
             c.expect(h5py.h5ds.is_scale(f["interim"].id), "'interim' is not an HDF5 dimension scale")
         indicators = dict(INDICATORS, **(INTERIM_INDICATORS if with_interims else {}))
+        indicators.update(care_indicators([dim for dim in OPTIONAL_DIMS if dim in f]))
+        for name in RATES:
+            if name in f:
+                fill = f[name].attrs.get("_FillValue")
+                c.expect(fill is not None and np.asarray(fill).dtype == np.float64
+                         and np.isnan(fill).all(),
+                         f"{name} has _FillValue {fill!r}, expected a float64 NaN")
         for name, (rest, _, _) in indicators.items():
             if name not in f:
                 continue  # reported by the xarray checks
@@ -285,6 +349,7 @@ def check_indicators(c, ds, period):
     check_waits(c, ds)
     check_interims(c, ds, period)
     check_children(c, ds)
+    check_care(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -396,6 +461,166 @@ def check_children(c, ds):
     check_region_and_national_sums(c, ds, CHILDREN)
 
 
+def recording_services(c, ds, key):
+    """Labels of the services whose scenario table (in the file's `scenario`) has KEY (`modes`
+    or `schooling`: the services that record them); None when the scenario does not say."""
+    try:
+        scenario = tomllib.loads(str(as_str(ds["scenario"].values)))
+    except (tomllib.TOMLDecodeError, TypeError) as error:
+        c.fail(f"cannot tell which services record {key}: scenario is not TOML ({error})")
+        return None
+    services = scenario.get("services")
+    labels = [as_str(v) for v in ds["service"].values]
+    if not c.expect(isinstance(services, dict) and all(label in services for label in labels),
+                    f"cannot tell which services record {key}: the scenario has no [services.X] "
+                    f"table for every service"):
+        return None
+    return [label for label in labels if key in services[label]]
+
+
+def check_care(c, ds, period):
+    """Modes of care, schooling, age groups, plan reviews and inclusion: all of a group with its
+    dimension, none without, and the identities between them and the other indicators."""
+    dims = set(ds.dims)
+    groups = care_groups(dims)
+    for name, (needed, _, _) in CARE_GROUPS.items():
+        if name not in groups:
+            present = [v for v in care_variables(name) if v in ds.variables]
+            c.expect(not present, f"{present} written without a {' or '.join(needed)} dimension")
+    for dim in ("mode", "schooling", "age_group", "plan_step"):
+        if dim in dims:
+            labels = [as_str(v) for v in ds[dim].values]
+            c.expect(all(isinstance(v, str) for v in labels), f"{dim} labels are not strings")
+            c.expect(len(set(labels)) == len(labels), f"{dim} labels are not unique: {labels}")
+            c.expect(bool(ds[dim].attrs.get("description")), f"{dim} has no description")
+    for _, _, coordinates in groups.values():
+        for name, (dim, dtype) in coordinates.items():
+            if not c.expect(name in ds.variables, f"coordinate {name!r} missing"):
+                continue
+            var = ds[name]
+            c.expect(var.dims == (dim,), f"{name} has dims {var.dims}, expected ({dim!r},)")
+            c.expect(var.dtype == dtype, f"{name} has dtype {var.dtype}, expected {dtype}")
+            c.expect(bool(var.attrs.get("description")), f"{name} has no description")
+    expected = care_indicators(dims)
+    for name, (rest, kind, units) in expected.items():
+        var = check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+        if var is not None and kind == "i":
+            negative = int((var < 0).sum())
+            c.expect(negative == 0, f"{name} has {negative} negative values")
+    needed = list(expected) + [v for g in groups for v in care_variables(g)]
+    if any(name not in ds.variables for name in needed):
+        return
+
+    abroad = ds["territory_abroad"] == 1
+    stems = [stem for _, group_stems, _ in groups.values() for stem in group_stems]
+    for name in stems:
+        nonzero = int((ds[name].where(abroad, 0) != 0).sum())
+        c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
+    check_region_and_national_sums(c, ds, stems)
+
+    occupants = ds["occupants_impairment_end"].sum("impairment")
+    for key, dim, stem in (("modes", "mode", "occupants_mode_end"),
+                           ("schooling", "schooling", "occupants_schooling_end")):
+        if dim not in dims:
+            continue
+        recording = recording_services(c, ds, key)
+        if recording is None:
+            continue
+        records = ds["service"].isin(recording)
+        count_cells(c, ds[stem].sum(dim) == occupants.where(records, 0),
+                    f"{stem} summed over {dim} != occupants_impairment_end summed over impairment "
+                    f"for the services that record {key} ({recording}), or != 0 for the others")
+    if "mode" in dims:
+        c.expect(set(int(v) for v in ds["mode_residential"].values) <= {0, 1},
+                 "mode_residential has values besides 0 and 1")
+        attendance = ds["mode_attendance"].values
+        c.expect(bool(((attendance > 0) & (attendance <= 1)).all()),
+                 f"mode_attendance {attendance} is not in (0, 1]")
+    if "schooling" in dims:
+        c.expect(set(int(v) for v in ds["schooling_ordinary_school"].values) <= {0, 1},
+                 "schooling_ordinary_school has values besides 0 and 1")
+
+    if "age_group" in dims:
+        lower = ds["age_group_lower_years"].values
+        c.expect(len(lower) > 0 and lower[0] == 0 and bool(np.isfinite(lower).all())
+                 and bool((np.diff(lower) > 0).all()),
+                 f"age_group_lower_years {lower} does not start at 0 and ascend strictly")
+        count_cells(c, ds["occupants_age_end"].sum("age_group") == occupants,
+                    "occupants_age_end summed over age_group != occupants_impairment_end summed "
+                    "over impairment")
+        count_cells(c, ds["waiting_age_end"].sum("age_group") == ds["waiting_end"],
+                    "waiting_age_end summed over age_group != waiting_end")
+
+    if "plan_step" in dims:
+        services = [as_str(v) for v in ds["service"].values]
+        step_from = [as_str(v) for v in ds["plan_step_from"].values]
+        unknown = [name for name in step_from if name not in services]
+        c.expect(not unknown, f"plan_step_from names services that are not labels: {unknown}")
+        reviews = ds["plan_reviews"]
+        taken = ds["plan_steps_taken"]
+        for service in services:
+            mine = np.array([name == service for name in step_from])
+            if not mine.any():
+                count_cells(c, reviews.sel(service=service) == 0,
+                            f"plan_reviews of {service}, which has no plan step, != 0")
+                continue
+            steps = taken.isel(plan_step=np.flatnonzero(mine)).sum("plan_step")
+            count_cells(c, steps <= reviews.sel(service=service),
+                        f"plan_steps_taken summed over the steps of {service} > its plan_reviews")
+
+    if "inclusion" in groups:
+        check_inclusion(c, ds, dims)
+
+
+def check_inclusion(c, ds, dims):
+    """ordinary_school_end from the schooling and interim counts, and the inclusion rates from
+    summed counts (never from averaged rates), NaN where no child's schooling is recorded."""
+    in_school = xr.zeros_like(ds["waiting_end"])
+    recorded = xr.zeros_like(ds["waiting_end"])
+    for dim, stem, flag in (("schooling", "occupants_schooling_end", "schooling_ordinary_school"),
+                            ("interim", "waiting_interim_end", "interim_ordinary_school")):
+        if dim in dims and stem in ds.variables and flag in ds.variables:
+            counts = ds[stem]
+            recorded = recorded + counts.sum(dim)
+            in_school = in_school + counts.where(ds[flag] == 1, 0).sum(dim)
+    ordinary = ds["ordinary_school_end"]
+    count_cells(c, ordinary == in_school,
+                "ordinary_school_end != occupants_schooling_end over ordinary-school schoolings "
+                "+ waiting_interim_end over ordinary-school interim situations")
+    count_cells(c, ordinary <= recorded,
+                "ordinary_school_end > occupants_schooling_end summed over schooling + "
+                "waiting_interim_end summed over interim")
+
+    def expect_rate(name, numerator, denominator, dims_order):
+        expected = (numerator / denominator.where(denominator > 0)).transpose(*dims_order).values
+        actual = ds[name].transpose(*dims_order).values
+        close = np.isclose(actual, expected, rtol=1e-12, atol=0.0, equal_nan=True)
+        broken = int((~close).sum())
+        c.expect(broken == 0, f"{name} != ordinary_school_end / (occupants_schooling_end + "
+                              f"waiting_interim_end), summed over its territories (and services) "
+                              f"before dividing, NaN where that is 0, in {broken} cells")
+
+    period = [d for d in ("year", "month") if d in ds.dims][0]
+    cell = ("replication", period, "territory", "service")
+    expect_rate("inclusion_rate", ordinary, recorded, cell)
+    region_of = ds["territory_region"].astype(str)
+    labels = list(ds["region"].values)
+    by_region = [(ordinary.where(region_of == as_str(label), 0).sum("territory"),
+                  recorded.where(region_of == as_str(label), 0).sum("territory"))
+                 for label in labels]
+    region_numerator = xr.concat([n for n, _ in by_region], dim=ds["region"])
+    region_denominator = xr.concat([d for _, d in by_region], dim=ds["region"])
+    expect_rate("inclusion_rate_by_region", region_numerator, region_denominator,
+                ("replication", period, "region", "service"))
+    home = ds["territory_abroad"] == 0
+    national_numerator = ordinary.where(home, 0).sum("territory")
+    national_denominator = recorded.where(home, 0).sum("territory")
+    expect_rate("inclusion_rate_national", national_numerator, national_denominator,
+                ("replication", period, "service"))
+    expect_rate("inclusion_rate_all_services_national", national_numerator.sum("service"),
+                national_denominator.sum("service"), ("replication", period))
+
+
 # The spells group: column -> (dtype, -1 allowed for "none").
 SPELL_COLUMNS = {
     "replication": (np.int16, False),
@@ -414,7 +639,7 @@ SPELL_COLUMNS = {
     "boy": (np.int8, False),
     "pag": (np.int8, False),
 }
-STATES = ["too_young", "waiting", "in_place", "creton"]
+STATES = ["too_young", "waiting", "in_place", "creton", "stepping"]
 ENDS = ["changed", "left", "aged_out", "died", "removed", "horizon"]
 
 
@@ -496,11 +721,15 @@ def check_spell_values(c, ds, t, n_needs):
         c.expect(set(np.unique(t[name])) <= {0, 1}, f"spells/{name} has values besides 0 and 1")
     if len(state) == 0:
         return
-    waiting, in_place, creton = (STATES.index(s) for s in ("waiting", "in_place", "creton"))
+    waiting, in_place, creton, stepping = (STATES.index(s) for s in
+                                           ("waiting", "in_place", "creton", "stepping"))
+    # Holders keep a place of `service` while on `next_service`'s list: past its age limit
+    # (creton) or before it (stepping).
+    holder = (state == creton) | (state == stepping)
     c.expect(bool((t["service"] >= 0).all()), "a spell has no service (-1)")
-    c.expect(bool(((t["next_service"] >= 0) == (state == creton)).all()),
-             "next_service is set on a spell that is not creton, or missing on a creton one")
-    placed = (state == in_place) | (state == creton)
+    c.expect(bool(((t["next_service"] >= 0) == holder).all()),
+             "next_service is set on a spell that is not creton or stepping, or missing on one")
+    placed = (state == in_place) | holder
     c.expect(bool(((t["place_territory"] >= 0) == placed).all()),
              "place_territory is set on a spell in no place, or missing on one in a place")
     c.expect(bool((t["end_day"] >= t["start_day"]).all()), "a spell ends before it starts")
@@ -550,9 +779,9 @@ def check_spell_values(c, ds, t, n_needs):
     last = ds.isel({period: -1})
     home = t["territory"].astype(np.int64)
     service = t["service"].astype(np.int64)
-    on_list = horizon & ((state == waiting) | (state == creton))
+    on_list = horizon & ((state == waiting) | holder)
     in_a_place = horizon & placed
-    listed = np.where(state == creton, t["next_service"], t["service"]).astype(np.int64)
+    listed = np.where(holder, t["next_service"], t["service"]).astype(np.int64)
     place = t["place_territory"].astype(np.int64)
     impairment = t["impairment"].astype(np.int64)
 
@@ -573,13 +802,16 @@ def check_spell_values(c, ds, t, n_needs):
     expect_stock("present_end", tally(horizon, home, shape=cell[:2]), dims[:2],
                  "spells still going at the horizon, by home territory")
     expect_stock("waiting_end", tally(on_list, home, listed, shape=cell), dims,
-                 "horizon spells waiting or creton, by home territory and the list they are on")
+                 "horizon spells waiting, creton or stepping, by home territory and the list "
+                 "they are on")
     expect_stock("occupied_end", tally(in_a_place, place, service, shape=cell), dims,
-                 "horizon spells in_place or creton, by place territory and service")
+                 "horizon spells in_place, creton or stepping, by place territory and service")
     expect_stock("creton_end", tally(horizon & (state == creton), place, service, shape=cell),
                  dims, "horizon spells creton, by place territory and service")
+    expect_stock("stepping_end", tally(horizon & (state == stepping), place, service, shape=cell),
+                 dims, "horizon spells stepping, by place territory and service")
     expect_stock("pag_end", tally(on_list & (t["pag"] == 1), home, listed, shape=cell), dims,
-                 "horizon spells waiting or creton with a PAG")
+                 "horizon spells waiting, creton or stepping with a PAG")
     expect_stock("occupants_ase_end", tally(in_a_place & (t["ase"] == 1), home, service,
                                             shape=cell), dims,
                  "horizon spells in a place under ASE, by home territory")
@@ -640,7 +872,8 @@ def check_xarray(c):
             return period
         check_labels(c, ds, period)
         check_indicators(c, ds, period)
-        needed = ["period_days", "present_end", "departures", "creton_end"] + list(CHILDREN)
+        needed = ["period_days", "present_end", "departures", "creton_end",
+                  "stepping_end"] + list(CHILDREN)
         if all(name in ds.variables for name in needed):
             check_spells(c, ds)
         return period

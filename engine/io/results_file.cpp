@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <numeric>
@@ -168,51 +170,63 @@ std::string join_words(std::initializer_list<std::string> parts) {
 }
 
 // A count by home territory over [replication, period, territory, service] (and `inner_dim`
-// when it has one), written with its sums over the home territories of each region and of the
-// country: the datasets STEM, STEM_by_region and STEM_national, in that order.
+// when it has one; without the service axis when !by_service), written with its sums over the
+// home territories of each region and of the country: the datasets STEM, STEM_by_region and
+// STEM_national, in that order.
 struct HomeCount {
   std::string stem;
-  std::vector<std::int64_t> model::Indicators::*field;
-  std::string inner_dim;  // "": none
-  std::size_t inner = 1;  // values per [period][territory][service] cell: inner_dim's length
+  std::vector<std::int64_t> model::Indicators::*field;  // nullptr: add_home_values' values
+  std::string inner_dim;                                // "": none
+  std::size_t inner = 1;  // values per [period][territory](service) cell: inner_dim's length
   std::string long_name;
   std::string what;               // description of one person counted
   std::string inner_coordinates;  // coordinates over inner_dim, for the `coordinates` attribute
+  bool by_service = true;         // false: no service axis ([.., territory, inner_dim])
 };
 
-void add_home_count(Hdf5Writer& file, const model::Model& model, const run::Results& results,
-                    const std::string& period, const HomeCount& count) {
-  std::vector<std::string> dims{"replication", period, "territory", "service"};
-  std::vector<std::string> region_dims{"replication", period, "region", "service"};
-  std::vector<std::string> national_dims{"replication", period, "service"};
-  if (!count.inner_dim.empty()) {
-    dims.push_back(count.inner_dim);
-    region_dims.push_back(count.inner_dim);
-    national_dims.push_back(count.inner_dim);
+// Replication r's [period][territory](service)(inner) values of a HomeCount.
+using ValuesOf = std::function<const std::vector<std::int64_t>&(std::size_t r)>;
+
+void add_home_values(Hdf5Writer& file, const model::Model& model, const run::Results& results,
+                     const std::string& period, const HomeCount& count, const ValuesOf& values_of) {
+  std::vector<std::string> dims{"replication", period, "territory"};
+  std::vector<std::string> region_dims{"replication", period, "region"};
+  std::vector<std::string> national_dims{"replication", period};
+  for (auto* list : {&dims, &region_dims, &national_dims}) {
+    if (count.by_service) {
+      list->emplace_back("service");
+    }
+    if (!count.inner_dim.empty()) {
+      list->push_back(count.inner_dim);
+    }
   }
   const Grouping regional = by_region(model, model.regions.size());
   const Grouping national = home_as_one(model);
   std::vector<std::int64_t> cells;
   std::vector<std::int64_t> by_region_sums;
   std::vector<std::int64_t> national_sums;
-  for (const run::ReplicationResult& replication : results.replications) {
-    const model::Indicators& ind = replication.indicators;
-    const std::vector<std::int64_t>& values = ind.*count.field;
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    const model::Indicators& ind = results.replications[r].indicators;
+    const std::vector<std::int64_t>& values = values_of(r);
     const auto periods = static_cast<std::size_t>(ind.periods);
     const auto territories = static_cast<std::size_t>(ind.territories);
-    const std::size_t inner = static_cast<std::size_t>(ind.services) * count.inner;
+    const std::size_t inner =
+        (count.by_service ? static_cast<std::size_t>(ind.services) : 1) * count.inner;
     cells.insert(cells.end(), values.begin(), values.end());
     append_group_sums(values, periods, territories, inner, regional, by_region_sums);
     append_group_sums(values, periods, territories, inner, national, national_sums);
   }
 
   const std::string& stem = count.stem;
+  // `places` is over [territory, service]: only the counts by service name it.
+  const std::string territory_coordinates =
+      count.by_service ? "territory_name territory_region territory_abroad places"
+                       : "territory_name territory_region territory_abroad";
   file.add_variable(stem, dims, cells, Storage::kChunkedByFirstAxis);
   describe(
       file, stem,
       {count.long_name, "people", count.what + "; by home territory (0 on abroad territories)"},
-      join_words({"territory_name territory_region territory_abroad places",
-                  count.inner_coordinates, "period_days"}));
+      join_words({territory_coordinates, count.inner_coordinates, "period_days"}));
   file.add_variable(stem + "_by_region", region_dims, by_region_sums, Storage::kChunkedByFirstAxis);
   describe(file, stem + "_by_region",
            {count.long_name + ", by region", "people",
@@ -225,6 +239,14 @@ void add_home_count(Hdf5Writer& file, const model::Model& model, const run::Resu
             count.what + "; summed over all home territories (" + stem +
                 " of the territories whose territory_abroad is 0)"},
            join_words({count.inner_coordinates, "period_days"}));
+}
+
+void add_home_count(Hdf5Writer& file, const model::Model& model, const run::Results& results,
+                    const std::string& period, const HomeCount& count) {
+  add_home_values(file, model, results, period, count,
+                  [&](std::size_t r) -> const std::vector<std::int64_t>& {
+                    return results.replications[r].indicators.*count.field;
+                  });
 }
 
 // Children waiting for a place by interim situation (Model::interim), and those of them with no
@@ -399,6 +421,232 @@ void add_children_indicators(Hdf5Writer& file, const model::Model& model,
   }
 }
 
+// A ratio of counts, NaN where the denominator is 0.
+double rate(std::int64_t numerator, std::int64_t denominator) {
+  return denominator > 0 ? static_cast<double>(numerator) / static_cast<double>(denominator)
+                         : std::numeric_limits<double>::quiet_NaN();
+}
+
+// A float64 rate over `dims`: units "1", NaN where undefined, and that NaN as the CF _FillValue.
+void add_rate(Hdf5Writer& file, const std::string& name, const std::vector<std::string>& dims,
+              const std::vector<double>& values, const std::string& long_name,
+              const std::string& description, const std::string& coordinates) {
+  file.add_variable(name, dims, values, Storage::kChunkedByFirstAxis);
+  describe(file, name, {long_name, "1", description}, coordinates);
+  file.set_attribute(name, "_FillValue", std::numeric_limits<double>::quiet_NaN());
+}
+
+// Children of each service in an ordinary school and the inclusion rate, by home territory,
+// region and country, and over all services nationally. Written only when the model records
+// schooling or interim situations (otherwise no child's schooling is known: every rate is NaN).
+void add_inclusion_indicators(Hdf5Writer& file, const model::Model& model,
+                              const run::Results& results, const std::string& period) {
+  const std::size_t n_schoolings = model.schoolings.size();
+  const std::size_t n_interims = model.interim.size();
+  // Per replication, [period][territory][service]: those in an ordinary school, and those whose
+  // schooling (in a place) or interim situation (waiting, holding no place) is recorded.
+  std::vector<std::vector<std::int64_t>> ordinary;
+  std::vector<std::vector<std::int64_t>> recorded;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const model::Indicators& ind = replication.indicators;
+    std::vector<std::int64_t>& in_school = ordinary.emplace_back(ind.waiting_end.size(), 0);
+    std::vector<std::int64_t>& known = recorded.emplace_back(ind.waiting_end.size(), 0);
+    for (int p = 0; p < ind.periods; ++p) {
+      for (int t = 0; t < ind.territories; ++t) {
+        for (int s = 0; s < ind.services; ++s) {
+          const std::size_t c = ind.cell(p, t, s);
+          for (std::size_t k = 0; k < n_schoolings; ++k) {
+            const std::int64_t n = ind.occupants_schooling_end[ind.sub_cell(
+                p, t, s, static_cast<int>(n_schoolings), static_cast<int>(k))];
+            known[c] += n;
+            in_school[c] += model.schoolings[k].ordinary_school ? n : 0;
+          }
+          for (std::size_t i = 0; i < n_interims; ++i) {
+            const std::int64_t n =
+                ind.waiting_interim_end[ind.interim_cell(p, t, s, static_cast<int>(i))];
+            known[c] += n;
+            in_school[c] += model.interim[i].ordinary_school ? n : 0;
+          }
+        }
+      }
+    }
+  }
+  add_home_values(
+      file, model, results, period,
+      {"ordinary_school_end", nullptr, "", 1, "in an ordinary school at end of period",
+       "children of the service in an ordinary school (full or part time) at the end of the "
+       "period: those in a place of the service (wherever it is) whose schooling has "
+       "schooling_ordinary_school 1 (occupants_schooling_end), plus those on its waiting list, "
+       "holding no place, whose interim situation has interim_ordinary_school 1 "
+       "(waiting_interim_end)",
+       ""},
+      [&](std::size_t r) -> const std::vector<std::int64_t>& { return ordinary[r]; });
+
+  const std::string d_is =
+      "D = occupants_schooling_end summed over schooling + waiting_interim_end summed over "
+      "interim (the children of the service whose schooling in a place, or interim situation "
+      "while waiting, is recorded)";
+  const Grouping regional = by_region(model, model.regions.size());
+  const Grouping national = home_as_one(model);
+  std::vector<double> by_territory;  // [replication][period][territory][service]
+  std::vector<double> by_region_rates;
+  std::vector<double> national_rates;
+  std::vector<double> all_services;  // [replication][period]
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    const model::Indicators& ind = results.replications[r].indicators;
+    const auto periods = static_cast<std::size_t>(ind.periods);
+    const auto territories = static_cast<std::size_t>(ind.territories);
+    const auto services = static_cast<std::size_t>(ind.services);
+    for (std::size_t c = 0; c < ordinary[r].size(); ++c) {
+      by_territory.push_back(rate(ordinary[r][c], recorded[r][c]));
+    }
+    // Rates of groups from summed counts, never from averaged rates.
+    std::vector<std::int64_t> region_ordinary;
+    std::vector<std::int64_t> region_recorded;
+    append_group_sums(ordinary[r], periods, territories, services, regional, region_ordinary);
+    append_group_sums(recorded[r], periods, territories, services, regional, region_recorded);
+    for (std::size_t k = 0; k < region_ordinary.size(); ++k) {
+      by_region_rates.push_back(rate(region_ordinary[k], region_recorded[k]));
+    }
+    std::vector<std::int64_t> national_ordinary;
+    std::vector<std::int64_t> national_recorded;
+    append_group_sums(ordinary[r], periods, territories, services, national, national_ordinary);
+    append_group_sums(recorded[r], periods, territories, services, national, national_recorded);
+    for (std::size_t k = 0; k < national_ordinary.size(); ++k) {
+      national_rates.push_back(rate(national_ordinary[k], national_recorded[k]));
+    }
+    for (std::size_t p = 0; p < periods; ++p) {
+      std::int64_t numerator = 0;
+      std::int64_t total = 0;
+      for (std::size_t s = 0; s < services; ++s) {
+        numerator += national_ordinary[p * services + s];
+        total += national_recorded[p * services + s];
+      }
+      all_services.push_back(rate(numerator, total));
+    }
+  }
+  add_rate(file, "inclusion_rate", {"replication", period, "territory", "service"}, by_territory,
+           "inclusion rate at end of period",
+           "share of the service's children in an ordinary school at the end of the period, by "
+           "home territory: ordinary_school_end / D, where " +
+               d_is + "; NaN where D is 0",
+           "territory_name territory_region territory_abroad places period_days");
+  add_rate(file, "inclusion_rate_by_region", {"replication", period, "region", "service"},
+           by_region_rates, "inclusion rate at end of period, by region",
+           "ordinary_school_end_by_region / D summed over the home territories of the region (a "
+           "rate of summed counts, not a mean of rates), where " +
+               d_is + "; NaN where that sum is 0",
+           "period_days");
+  add_rate(file, "inclusion_rate_national", {"replication", period, "service"}, national_rates,
+           "inclusion rate at end of period, national",
+           "ordinary_school_end_national / D summed over all home territories (a rate of summed "
+           "counts, not a mean of rates), where " +
+               d_is + "; NaN where that sum is 0",
+           "period_days");
+  add_rate(file, "inclusion_rate_all_services_national", {"replication", period}, all_services,
+           "inclusion rate at end of period, all services, national",
+           "ordinary_school_end_national summed over services / D summed over all home "
+           "territories and services, where " +
+               d_is + "; NaN where that sum is 0",
+           "period_days");
+}
+
+// Children by mode of care, schooling and age group, yearly plan reviews and the steps taken,
+// and inclusion in ordinary schools, by home territory, region and country: the datasets after
+// the children's. Each group only when the model has what it is over (modes, schoolings, age
+// groups, plan steps; schoolings or interim situations for inclusion).
+void add_care_indicators(Hdf5Writer& file, const model::Model& model, const run::Results& results,
+                         const std::string& period) {
+  if (!model.modes.empty()) {
+    add_home_count(
+        file, model, results, period,
+        {"occupants_mode_end", &model::Indicators::occupants_mode_end, "mode", model.modes.size(),
+         "in a place at end of period by mode of care",
+         "children in a place of the service (wherever it is, Creton and stepping holders "
+         "included) at the end of the period, by mode of care (drawn on admission from the "
+         "service's shares, changed by plan steps); only for services that record modes "
+         "(elsewhere 0); for those, summed over mode, occupants_impairment_end summed over "
+         "impairment",
+         "mode_residential mode_attendance"});
+  }
+  if (!model.schoolings.empty()) {
+    add_home_count(
+        file, model, results, period,
+        {"occupants_schooling_end", &model::Indicators::occupants_schooling_end, "schooling",
+         model.schoolings.size(), "in a place at end of period by schooling",
+         "children in a place of the service (wherever it is, Creton and stepping holders "
+         "included) at the end of the period, by schooling (drawn on admission from the "
+         "service's shares, changed by plan steps); only for services that record schooling "
+         "(elsewhere 0); for those, summed over schooling, occupants_impairment_end summed over "
+         "impairment",
+         "schooling_ordinary_school"});
+  }
+  if (!model.children.age_groups.empty()) {
+    const std::size_t n_groups = model.children.age_groups.size();
+    add_home_count(file, model, results, period,
+                   {"occupants_age_end", &model::Indicators::occupants_age_end, "age_group",
+                    n_groups, "in a place at end of period by age group",
+                    "children in a place of the service (wherever it is, Creton and stepping "
+                    "holders included) at the end of the period, by their age then "
+                    "(age_group_lower_years); summed over age_group, occupants_impairment_end "
+                    "summed over impairment",
+                    "age_group_lower_years"});
+    add_home_count(file, model, results, period,
+                   {"waiting_age_end", &model::Indicators::waiting_age_end, "age_group", n_groups,
+                    "waiting at end of period by age group",
+                    "children on the service's waiting list at the end of the period, by their "
+                    "age then (age_group_lower_years); summed over age_group, waiting_end",
+                    "age_group_lower_years"});
+  }
+  if (!model.plans.steps.empty()) {
+    add_home_count(file, model, results, period,
+                   {"plan_reviews", &model::Indicators::plan_reviews, "", 1, "plans reviewed",
+                    "children in a place of the service (wherever it is), not already waiting "
+                    "for a place of another service, whose plan was reviewed at the yearly plan "
+                    "review during the period",
+                    ""});
+    add_home_count(file, model, results, period,
+                   {"plan_steps_taken", &model::Indicators::plan_steps_taken, "plan_step",
+                    model.plans.steps.size(), "plan steps taken",
+                    "children who took the plan step at a yearly plan review during the period "
+                    "(plan_step_from: the service of the place it applies to); a reviewed child "
+                    "takes at most one step, so summed over the steps of a service, at most "
+                    "plan_reviews of that service",
+                    "plan_step_from", /*by_service=*/false});
+  }
+  if (!model.schoolings.empty() || !model.interim.empty()) {
+    add_inclusion_indicators(file, model, results, period);
+  }
+}
+
+// "%g" of a number of years.
+std::string years_text(double value) {
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%g", value);
+  return std::string{text.data()};
+}
+
+// Labels of the age groups whose lower bounds are `bounds` (ascending, the first 0): "a+" for
+// the last. When every bound is a whole number, in completed years: "0-5" for [0, 6), "6" for
+// [6, 7); otherwise "a-b" for [a, b) (e.g. "0-2.5", "2.5-6").
+std::vector<std::string> age_group_labels(const std::vector<double>& bounds) {
+  const bool whole = std::all_of(bounds.begin(), bounds.end(),
+                                 [](double bound) { return std::floor(bound) == bound; });
+  std::vector<std::string> labels;
+  for (std::size_t g = 0; g < bounds.size(); ++g) {
+    const std::string low = years_text(bounds[g]);
+    if (g + 1 == bounds.size()) {
+      labels.push_back(low + "+");
+    } else if (!whole) {
+      labels.push_back(low + "-" + years_text(bounds[g + 1]));
+    } else {
+      const std::string high = years_text(bounds[g + 1] - 1.0);
+      labels.push_back(high == low ? low : low + "-" + high);
+    }
+  }
+  return labels;
+}
+
 // CF flag attributes of an int8 code: flag_values 0 .. n - 1 and their meanings, one word each.
 void add_flags(Hdf5Writer& file, const std::string& name, const std::vector<std::string>& words) {
   std::vector<std::int8_t> values;
@@ -433,9 +681,10 @@ std::int16_t id_or_none(Id id, Id none) {
 void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& results) {
   using model::Spell;
   static_assert(
-      static_cast<int>(Spell::State::kCreton) == 3 && static_cast<int>(Spell::End::kHorizon) == 5,
+      static_cast<int>(Spell::State::kStepping) == 4 && static_cast<int>(Spell::End::kHorizon) == 5,
       "the flag meanings below follow the order of Spell::State and Spell::End");
-  const std::vector<std::string> state_words{"too_young", "waiting", "in_place", "creton"};
+  const std::vector<std::string> state_words{"too_young", "waiting", "in_place", "creton",
+                                             "stepping"};
   const std::vector<std::string> end_words{"changed", "left",    "aged_out",
                                            "died",    "removed", "horizon"};
 
@@ -446,8 +695,8 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
   file.add_group("spells");
   file.set_attribute("spells", "description",
                      std::string{"individual spells: one row per spell of a child in one state "
-                                 "(too young, waiting, in a place, Creton), in the order they "
-                                 "ended, replication 0 first; docs/output-format.md"});
+                                 "(too young, waiting, in a place, Creton, stepping), in the "
+                                 "order they ended, replication 0 first; docs/output-format.md"});
   file.add_unlabelled_dimension("spells/spell", n_spells);
   const std::vector<std::string> dims{"spells/spell"};
   const std::string days_since = "days since " + iso_date(scenario.start_date);
@@ -485,12 +734,13 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
       [](std::size_t, const Spell& x) { return id_or_none(x.service, model::kNoService); },
       {"service", "",
        "index into the root service dimension: the service the child is oriented to "
-       "(too_young), waits for (waiting), or holds a place of (in_place, creton); -1: none"});
+       "(too_young), waits for (waiting), or holds a place of (in_place, creton, stepping); -1: "
+       "none"});
   add("next_service",
       [](std::size_t, const Spell& x) { return id_or_none(x.next_service, model::kNoService); },
       {"next service", "",
-       "index into the root service dimension: the service whose list a Creton holder is on; "
-       "-1: none (every state but creton)"});
+       "index into the root service dimension: the service whose list a holder (creton, "
+       "stepping) is on; -1: none (every other state)"});
   add("territory",
       [](std::size_t, const Spell& x) { return static_cast<std::int16_t>(x.territory); },
       {"home territory", "", "index into the root territory dimension: the child's home"});
@@ -499,8 +749,8 @@ void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& 
         return id_or_none(x.place_territory, model::kNoTerritory);
       },
       {"territory of the place", "",
-       "index into the root territory dimension: where the place held is (in_place, creton); "
-       "-1: none"});
+       "index into the root territory dimension: where the place held is (in_place, creton, "
+       "stepping); -1: none"});
   add("start_day", [](std::size_t, const Spell& x) { return x.start_day; },
       {"start of the spell", days_since,
        "when the spell began, in days since the start date (negative: before it, for children "
@@ -583,7 +833,7 @@ void check_spell(const model::Spell& spell, const model::Model& model, const std
       (spell.next_service < services || spell.next_service == model::kNoService) &&
       spell.territory < territories &&
       (spell.place_territory < territories || spell.place_territory == model::kNoTerritory) &&
-      spell.state <= Spell::State::kCreton && spell.end <= Spell::End::kHorizon &&
+      spell.state <= Spell::State::kStepping && spell.end <= Spell::End::kHorizon &&
       attributes.impairment < model.children.impairments.size() &&
       attributes.needs < model.children.needs_levels.size();
   PARCOURS_CHECK(fits, which + " has a spell of child " + std::to_string(spell.child) +
@@ -695,6 +945,32 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                      "priority level " + level.name + " names a service out of range");
     }
   }
+  const auto unique_names = [](const auto& items, const std::string& what) {
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+      PARCOURS_CHECK(seen.insert(item.name).second, what + " " + item.name + " appears twice");
+    }
+  };
+  unique_names(model.modes, "mode");
+  unique_names(model.schoolings, "schooling");
+  unique_names(model.plans.steps, "plan step");
+  for (const model::PlanStep& step : model.plans.steps) {
+    PARCOURS_CHECK(step.from < model.services.size(),
+                   "plan step " + step.name + " applies to a service out of range");
+  }
+  const std::vector<double>& age_groups = children.age_groups;
+  if (!age_groups.empty()) {
+    const bool ascending =
+        std::adjacent_find(age_groups.begin(), age_groups.end(), [](double low, double high) {
+          return !(low < high);
+        }) == age_groups.end();
+    PARCOURS_CHECK(age_groups.front() == 0.0 && std::isfinite(age_groups.back()) && ascending,
+                   "age groups must start at 0 and ascend strictly, finite");
+    std::set<std::string> age_labels;
+    for (const std::string& label : age_group_labels(age_groups)) {
+      PARCOURS_CHECK(age_labels.insert(label).second, "age group " + label + " appears twice");
+    }
+  }
   for (const model::Territory& territory : model.territories) {
     PARCOURS_CHECK(territory.abroad || territory.region < regions.size(),
                    "home territory " + territory.code + " has region " +
@@ -745,6 +1021,28 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(ind.pag_end.size() == cells && ind.removed_at_review.size() == cells &&
                        ind.died.size() == cells && ind.occupants_ase_end.size() == cells,
                    which + ": a [period][territory][service] indicator of the lists is missized");
+    const std::size_t n_modes = model.modes.size();
+    const std::size_t n_schoolings = model.schoolings.size();
+    const std::size_t n_age_groups = age_groups.size();
+    const std::size_t n_steps = model.plans.steps.size();
+    PARCOURS_CHECK(
+        ind.modes == static_cast<int>(n_modes) && ind.occupants_mode_end.size() == cells * n_modes,
+        which + ": occupants_mode_end is not sized for " + std::to_string(n_modes) + " modes");
+    PARCOURS_CHECK(ind.schoolings == static_cast<int>(n_schoolings) &&
+                       ind.occupants_schooling_end.size() == cells * n_schoolings,
+                   which + ": occupants_schooling_end is not sized for " +
+                       std::to_string(n_schoolings) + " schoolings");
+    PARCOURS_CHECK(ind.age_groups == static_cast<int>(n_age_groups) &&
+                       ind.occupants_age_end.size() == cells * n_age_groups &&
+                       ind.waiting_age_end.size() == cells * n_age_groups,
+                   which + ": occupants_age_end or waiting_age_end is not sized for " +
+                       std::to_string(n_age_groups) + " age groups");
+    PARCOURS_CHECK(
+        ind.plan_steps == static_cast<int>(n_steps) &&
+            ind.plan_steps_taken.size() == flows * n_steps,
+        which + ": plan_steps_taken is not sized for " + std::to_string(n_steps) + " plan steps");
+    PARCOURS_CHECK(ind.stepping_end.size() == cells && ind.plan_reviews.size() == cells,
+                   which + ": stepping_end or plan_reviews is missized");
     PARCOURS_CHECK(results.spells || ind.spells.empty(),
                    which + " has spells, but the run did not ask for them");
     for (const model::Spell& spell : ind.spells) {
@@ -881,6 +1179,47 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
             "priority level of the waiting lists, highest first (lists.priority; \"all\" when "
             "the scenario declares none); a child holds the first level whose conditions it "
             "meets"});
+  if (!model.modes.empty()) {
+    std::vector<std::string> mode_names;
+    for (const model::Mode& mode : model.modes) {
+      mode_names.push_back(mode.name);
+    }
+    file.add_dimension("mode", mode_names);
+    describe(file, "mode",
+             {"mode of care", "",
+              "mode of care of a child in a place (internat, semi-internat, part time...), in "
+              "the scenario's order"});
+  }
+  if (!model.schoolings.empty()) {
+    std::vector<std::string> schooling_names;
+    for (const model::Schooling& schooling : model.schoolings) {
+      schooling_names.push_back(schooling.name);
+    }
+    file.add_dimension("schooling", schooling_names);
+    describe(file, "schooling",
+             {"schooling", "",
+              "schooling of a child in a place (teaching unit in the establishment, "
+              "externalised in an ordinary school, none...), in the scenario's order"});
+  }
+  if (!model.children.age_groups.empty()) {
+    file.add_dimension("age_group", age_group_labels(model.children.age_groups));
+    describe(file, "age_group",
+             {"age group", "",
+              "age group, youngest first (children.age_groups): \"a+\" is a years and over; when "
+              "every bound is a whole number, \"a-b\" is a to b completed years ([a, b + 1) "
+              "years) and \"a\" a completed years; otherwise \"a-b\" is [a, b) years"});
+  }
+  if (!model.plans.steps.empty()) {
+    std::vector<std::string> step_names;
+    for (const model::PlanStep& step : model.plans.steps) {
+      step_names.push_back(step.name);
+    }
+    file.add_dimension("plan_step", step_names);
+    describe(file, "plan_step",
+             {"plan step", "",
+              "step of the yearly plan reviews ([[plans.steps]] names), in the scenario's "
+              "order"});
+  }
 
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
@@ -946,6 +1285,52 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
            {"conditions of the priority level", "",
             "what a child must meet to hold the level, from the scenario's lists.priority; "
             "\"any child\" for the last level"});
+  if (!model.modes.empty()) {
+    std::vector<std::int8_t> residential;
+    std::vector<double> attendance;
+    for (const model::Mode& mode : model.modes) {
+      residential.push_back(mode.residential ? 1 : 0);
+      attendance.push_back(mode.attendance);
+    }
+    file.add_variable("mode_residential", {"mode"}, residential, Storage::kContiguous);
+    describe(file, "mode_residential",
+             {"residential", "",
+              "1 for a mode with nights in the establishment (internat), 0 otherwise"});
+    file.add_variable("mode_attendance", {"mode"}, attendance, Storage::kContiguous);
+    describe(file, "mode_attendance",
+             {"attendance", "1",
+              "share of the service's opening days a child in this mode attends, in (0, 1] "
+              "(below 1: part time)"});
+  }
+  if (!model.schoolings.empty()) {
+    std::vector<std::int8_t> ordinary;
+    for (const model::Schooling& schooling : model.schoolings) {
+      ordinary.push_back(schooling.ordinary_school ? 1 : 0);
+    }
+    file.add_variable("schooling_ordinary_school", {"schooling"}, ordinary, Storage::kContiguous);
+    describe(file, "schooling_ordinary_school",
+             {"ordinary school", "",
+              "1 for a schooling in an ordinary school (full or part time), counted in "
+              "ordinary_school_end, 0 otherwise"});
+  }
+  if (!model.children.age_groups.empty()) {
+    file.add_variable("age_group_lower_years", {"age_group"}, model.children.age_groups,
+                      Storage::kContiguous);
+    describe(file, "age_group_lower_years",
+             {"lower bound of the age group", "years",
+              "youngest age in the group, in years; the group runs to the next group's bound "
+              "(excluded), the last one has none"});
+  }
+  if (!model.plans.steps.empty()) {
+    std::vector<std::string> from;
+    for (const model::PlanStep& step : model.plans.steps) {
+      from.push_back(model.services.at(step.from).name);
+    }
+    file.add_variable("plan_step_from", {"plan_step"}, from);
+    describe(file, "plan_step_from",
+             {"service of the plan step", "",
+              "name of the service whose children in a place the step applies to"});
+  }
 
   // Indicators over [replication, period, territory, service].
   const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
@@ -991,6 +1376,12 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
        {"Creton holders at end of period", "people",
         "people holding a place of this service past its age limit while waiting for a place "
         "in the next service (the Creton rule), at the end of the period"}},
+      {"stepping_end",
+       &model::Indicators::stepping_end,
+       {"stepping holders at end of period", "people",
+        "people holding a place of this service, before its age limit, while waiting for a "
+        "place of another service (a plan step or a stay's end re-oriented them), at the end of "
+        "the period; those past the age limit are in creton_end"}},
       {"aged_out_waiting",
        &model::Indicators::aged_out_waiting,
        {"aged out while waiting", "people",
@@ -1121,6 +1512,11 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
        "the next service (the Creton rule), at the end of the period; by the region of the "
        "place; holders of places in abroad territories are left out (they are in creton_end of "
        "the abroad territory)"},
+      {"stepping_end", &model::Indicators::stepping_end, "stepping holders at end of period",
+       "people holding a place of this service, before its age limit, while waiting for a place "
+       "of another service (a plan step or a stay's end re-oriented them), at the end of the "
+       "period; by the region of the place; holders of places in abroad territories are left out "
+       "(they are in stepping_end of the abroad territory)"},
       {"away_end", &model::Indicators::away_end, "placed in another territory at end of period",
        "people in a place of the service in another home territory than their own (possibly in "
        "the same region), at the end of the period; by home region"},
@@ -1255,6 +1651,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     add_interim_indicators(file, model, results, period);
   }
   add_children_indicators(file, model, results, period);
+  add_care_indicators(file, model, results, period);
 
   // Per replication.
   std::vector<std::int64_t> events;

@@ -14,7 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -190,10 +192,25 @@ std::vector<std::int64_t> split(std::int64_t total, std::size_t n,
   return parts;
 }
 
+// The indicator shape of `model` (three territories, two services, two regions).
+model::Shape france_shape(const model::Model& model) {
+  return model::Shape{model.periods(),
+                      3,
+                      2,
+                      /*regions=*/2,
+                      static_cast<int>(model.interim.size()),
+                      static_cast<int>(model.lists.priority.size()),
+                      static_cast<int>(model.children.impairments.size()),
+                      static_cast<int>(model.modes.size()),
+                      static_cast<int>(model.schoolings.size()),
+                      static_cast<int>(model.children.age_groups.size()),
+                      static_cast<int>(model.plans.steps.size())};
+}
+
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
 // per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
 // admissions from a list) are zero on the abroad territory, while counts by place (occupied,
-// Creton holders) are not: region and national sums must leave the latter out.
+// Creton and stepping holders) are not: region and national sums must leave the latter out.
 // admitted_from_list is the wait histogram's total for the territory's region (each region has
 // one home territory), and waits average 10 (t + 1) + s + 0.5 days. By home territory, children
 // on a list with a PAG number p + s, removed at a review base + 7, died base + 8, and in a place
@@ -207,10 +224,7 @@ run::Results france_results(const Scenario& scenario) {
   for (int r = 0; r < scenario.replications; ++r) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
-    ind.resize(model::Shape{model.periods(), 3, 2, /*regions=*/2,
-                            static_cast<int>(model.interim.size()),
-                            static_cast<int>(model.lists.priority.size()),
-                            static_cast<int>(model.children.impairments.size())});
+    ind.resize(france_shape(model));
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
 
     // Waits by home region, in months. Region 0 is Corse (2A), region 1 Île-de-France (75);
@@ -239,6 +253,7 @@ run::Results france_results(const Scenario& scenario) {
           const std::int64_t b = base(r, p, t, s);
           ind.occupied_end[c] = b + 1;
           ind.holding_end[c] = b + 3;
+          ind.stepping_end[c] = b + 9;
           const model::Territory& territory = model.territories[static_cast<std::size_t>(t)];
           if (territory.abroad) {
             continue;
@@ -370,9 +385,7 @@ run::Results spells_results(const Scenario& scenario,
   for (const std::vector<model::Spell>& own : spells) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
-    ind.resize(model::Shape{model.periods(), 3, 2, 2, static_cast<int>(model.interim.size()),
-                            static_cast<int>(model.lists.priority.size()),
-                            static_cast<int>(model.children.impairments.size())});
+    ind.resize(france_shape(model));
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
     ind.spells = own;
     const int last = model.periods() - 1;
@@ -395,10 +408,11 @@ run::Results spells_results(const Scenario& scenario,
         continue;
       }
       ++ind.present_end[ind.flow(last, home)];
-      const bool on_list = sp.state == State::kWaiting || sp.state == State::kCreton;
-      const bool in_place = sp.state == State::kInPlace || sp.state == State::kCreton;
+      const bool holder = sp.state == State::kCreton || sp.state == State::kStepping;
+      const bool on_list = sp.state == State::kWaiting || holder;
+      const bool in_place = sp.state == State::kInPlace || holder;
       if (on_list) {
-        const int list = sp.state == State::kCreton ? sp.next_service : sp.service;
+        const int list = holder ? sp.next_service : sp.service;
         ++ind.waiting_end[ind.cell(last, home, list)];
         const int level = a.pag ? kPriorityPag : kPriorityAny;
         ++ind.waiting_priority_end[ind.priority_cell(last, home, list, level)];
@@ -417,6 +431,8 @@ run::Results spells_results(const Scenario& scenario,
       }
       if (sp.state == State::kCreton) {
         ++ind.holding_end[ind.cell(last, sp.place_territory, sp.service)];
+      } else if (sp.state == State::kStepping) {
+        ++ind.stepping_end[ind.cell(last, sp.place_territory, sp.service)];
       }
     }
     for (std::size_t f = 0; f < ind.arrivals.size(); ++f) {
@@ -1182,6 +1198,657 @@ TEST_F(ResultsFileTest, ChildrenIndicatorsOfAnotherModelCreateNothing) {
   EXPECT_TRUE(files().empty());
 }
 
+// Modes, schoolings and plan steps of france_care_scenario(), in the model's order.
+constexpr int kInternat = 0;    // residential, attendance 1
+constexpr int kSequential = 1;  // part time: attendance 0.5
+constexpr int kInternalUnit = 0;
+constexpr int kExternalUnit = 1;  // in an ordinary school
+constexpr int kNotSchooled = 2;
+constexpr int kStepImeToSessad = 0;   // from IME
+constexpr int kStepToSchool = 1;      // from SESSAD
+constexpr int kStepToSequential = 2;  // from IME
+
+// france_children_scenario() with france_interim_scenario()'s interim situations, two modes of
+// care (recorded by the IME only), three schoolings (recorded by both services), age groups
+// 0, 6, 14, 20 and three plan steps, the second from the SESSAD. The scenario text says which
+// services record modes and schooling, as a real run's effective scenario does.
+Scenario france_care_scenario() {
+  Scenario scenario = france_children_scenario();
+  scenario.model.interim = france_interim_scenario().model.interim;
+  for (model::Service& service : scenario.model.services) {
+    service.interim_shares = {0.5, 0.5};
+    service.schooling_shares = {0.5, 0.25, 0.25};
+  }
+  scenario.model.services[kIme].mode_shares = {0.3, 0.7};
+  scenario.model.modes = {{"internat", /*residential=*/true, /*attendance=*/1.0},
+                          {"sequential", /*residential=*/false, /*attendance=*/0.5}};
+  scenario.model.schoolings = {{"internal unit", /*ordinary_school=*/false},
+                               {"external unit", /*ordinary_school=*/true},
+                               {"not schooled", /*ordinary_school=*/false}};
+  scenario.model.children.age_groups = {0.0, 6.0, 14.0, 20.0};
+  model::PlanStep to_sessad;
+  to_sessad.name = "ime_to_sessad";
+  to_sessad.from = kIme;
+  to_sessad.probability = 0.1;
+  to_sessad.target = kSessad;
+  model::PlanStep to_school;
+  to_school.name = "sessad_to_school";
+  to_school.from = kSessad;
+  to_school.probability = 0.2;
+  to_school.to_schooling = kExternalUnit;
+  model::PlanStep to_sequential;
+  to_sequential.name = "ime_internat_to_sequential";
+  to_sequential.from = kIme;
+  to_sequential.probability = 0.05;
+  to_sequential.modes = {kInternat};
+  to_sequential.to_mode = kSequential;
+  scenario.model.plans = {9, {to_sessad, to_school, to_sequential}};
+  scenario.text =
+      "[services.IME]\n"
+      "modes = { internat = 0.3, sequential = 0.7 }\n"
+      "schooling = { internal_unit = 0.5, external_unit = 0.25, not_schooled = 0.25 }\n"
+      "[services.SESSAD]\n"
+      "schooling = { internal_unit = 0.5, external_unit = 0.25, not_schooled = 0.25 }\n";
+  return scenario;
+}
+
+// france_results() of a france_care_scenario() (or a variant of its age groups), with, on home
+// territories: the children in a place (occupants_impairment_end summed over impairment) split
+// by mode (IME only) as 1 + p, then the rest; by schooling as 2 + t, 1 + s, the rest; by age
+// group as 1, 2, t, the rest (as many of these as there are groups before the last). Waiting
+// children (waiting_end) by age group as r, 1, the rest. Plans reviewed: 5 + p in an IME, 3 + r
+// in a SESSAD; steps taken: 1 + r (IME to SESSAD), 2 (SESSAD to school), p + t (IME to
+// sequential).
+run::Results care_results(const Scenario& scenario) {
+  const model::Model& model = scenario.model;
+  run::Results results = france_results(scenario);
+  const auto n_modes = static_cast<int>(model.modes.size());
+  const auto n_schoolings = static_cast<int>(model.schoolings.size());
+  const auto n_ages = static_cast<int>(model.children.age_groups.size());
+  for (std::size_t r = 0; r < results.replications.size(); ++r) {
+    model::Indicators& ind = results.replications[r].indicators;
+    const auto ri = static_cast<std::int64_t>(r);
+    for (int p = 0; p < ind.periods; ++p) {
+      for (int t = 0; t < 2; ++t) {  // home territories: 75, 2A
+        for (int s = 0; s < 2; ++s) {
+          std::int64_t placed = 0;
+          for (int i = 0; i < ind.impairments; ++i) {
+            placed += ind.occupants_impairment_end[ind.impairment_cell(p, t, s, i)];
+          }
+          const std::int64_t waiting = ind.waiting_end[ind.cell(p, t, s)];
+          const auto fill = [&](std::vector<std::int64_t>& field, int n,
+                                const std::vector<std::int64_t>& parts) {
+            for (int k = 0; k < n; ++k) {
+              field[ind.sub_cell(p, t, s, n, k)] = parts[static_cast<std::size_t>(k)];
+            }
+          };
+          if (s == kIme) {
+            fill(ind.occupants_mode_end, n_modes, split(placed, 2, {1 + p}));
+          }
+          fill(ind.occupants_schooling_end, n_schoolings, split(placed, 3, {2 + t, 1 + s}));
+          fill(ind.occupants_age_end, n_ages,
+               split(placed, static_cast<std::size_t>(n_ages), {1, 2, t}));
+          fill(ind.waiting_age_end, n_ages,
+               split(waiting, static_cast<std::size_t>(n_ages), {ri, 1}));
+          ind.plan_reviews[ind.cell(p, t, s)] = s == kIme ? 5 + p : 3 + ri;
+        }
+        ind.plan_steps_taken[ind.step_cell(p, t, kStepImeToSessad)] = 1 + ri;
+        ind.plan_steps_taken[ind.step_cell(p, t, kStepToSchool)] = 2;
+        ind.plan_steps_taken[ind.step_cell(p, t, kStepToSequential)] = p + t;
+      }
+    }
+  }
+  return results;
+}
+
+// Index of [replication][year][territory][service][k] (n per cell), and of its region and
+// national sums, in a france_scenario() file.
+std::size_t sub_cell(int r, int p, int t, int s, int n, int k) {
+  return cell(r, p, t, s) * static_cast<std::size_t>(n) + static_cast<std::size_t>(k);
+}
+
+std::size_t sub_region_cell(int r, int p, int g, int s, int n, int k) {
+  return region_cell(r, p, g, s) * static_cast<std::size_t>(n) + static_cast<std::size_t>(k);
+}
+
+std::size_t sub_national_cell(int r, int p, int s, int n, int k) {
+  return national_cell(r, p, s) * static_cast<std::size_t>(n) + static_cast<std::size_t>(k);
+}
+
+class CareFileTest : public ResultsFileTest {
+ protected:
+  fs::path write_care(const Scenario& scenario = france_care_scenario()) {
+    const fs::path out = folder_ / "care.h5";
+    write_results(out, scenario, care_results(scenario), small_provenance(), /*force=*/false);
+    return out;
+  }
+};
+
+std::vector<double> double_attribute(hid_t file, const char* object, const char* key) {
+  const Handle attribute{H5Aopen_by_name(file, object, key, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  const Handle type{H5Aget_type(attribute.get()), H5Tclose};
+  EXPECT_GT(H5Tequal(type.get(), H5T_IEEE_F64LE), 0) << object << " " << key << " is not float64";
+  const Handle space{H5Aget_space(attribute.get()), H5Sclose};
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  EXPECT_GE(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()), 0) << object << " " << key;
+  return values;
+}
+
+void expect_attached(hid_t file, const char* dataset_name, const char* scale_name, unsigned axis) {
+  const Handle scale{H5Dopen2(file, scale_name, H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_scale(scale.get()), 0) << scale_name;
+  const Handle dataset{H5Dopen2(file, dataset_name, H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_attached(dataset.get(), scale.get(), axis), 0)
+      << dataset_name << " axis " << axis << " " << scale_name;
+}
+
+TEST_F(CareFileTest, ModesSchoolingsAgeGroupsAndPlanStepsAreLabelledScalesWithCoordinates) {
+  const Handle file = open_file(write_care());
+  const hid_t f = file.get();
+  EXPECT_EQ(read_strings(f, "mode"), (std::vector<std::string>{"internat", "sequential"}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "mode_residential", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{1, 0}));
+  EXPECT_EQ(read_numbers<double>(f, "mode_attendance", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{1.0, 0.5}));
+  EXPECT_EQ(read_strings(f, "schooling"),
+            (std::vector<std::string>{"internal unit", "external unit", "not schooled"}));
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "schooling_ordinary_school", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 1, 0}));
+  EXPECT_EQ(read_strings(f, "age_group"),
+            (std::vector<std::string>{"0-5", "6-13", "14-19", "20+"}));
+  EXPECT_EQ(read_numbers<double>(f, "age_group_lower_years", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{0.0, 6.0, 14.0, 20.0}));
+  EXPECT_EQ(string_attribute(f, "age_group_lower_years", "units"), "years");
+  EXPECT_EQ(read_strings(f, "plan_step"),
+            (std::vector<std::string>{"ime_to_sessad", "sessad_to_school",
+                                      "ime_internat_to_sequential"}));
+  EXPECT_EQ(read_strings(f, "plan_step_from"), (std::vector<std::string>{"IME", "SESSAD", "IME"}));
+
+  expect_attached(f, "occupants_mode_end", "mode", 4);
+  expect_attached(f, "occupants_mode_end_by_region", "mode", 4);
+  expect_attached(f, "occupants_mode_end_national", "mode", 3);
+  expect_attached(f, "occupants_schooling_end", "schooling", 4);
+  expect_attached(f, "occupants_schooling_end_national", "schooling", 3);
+  expect_attached(f, "occupants_age_end", "age_group", 4);
+  expect_attached(f, "waiting_age_end_by_region", "age_group", 4);
+  expect_attached(f, "plan_reviews", "service", 3);
+  expect_attached(f, "plan_steps_taken", "territory", 2);
+  expect_attached(f, "plan_steps_taken", "plan_step", 3);
+  expect_attached(f, "plan_steps_taken_by_region", "region", 2);
+  expect_attached(f, "plan_steps_taken_national", "plan_step", 2);
+  EXPECT_EQ(string_attribute(f, "occupants_mode_end", "coordinates"),
+            "territory_name territory_region territory_abroad places mode_residential "
+            "mode_attendance period_days");
+  EXPECT_EQ(string_attribute(f, "occupants_schooling_end_by_region", "coordinates"),
+            "schooling_ordinary_school period_days");
+  EXPECT_EQ(string_attribute(f, "waiting_age_end_national", "coordinates"),
+            "age_group_lower_years period_days");
+  // No service axis, so no `places` (over [territory, service]).
+  EXPECT_EQ(string_attribute(f, "plan_steps_taken", "coordinates"),
+            "territory_name territory_region territory_abroad plan_step_from period_days");
+  for (const std::string stem :
+       {"occupants_mode_end", "occupants_schooling_end", "occupants_age_end", "waiting_age_end",
+        "plan_reviews", "plan_steps_taken", "ordinary_school_end"}) {
+    for (const std::string& name : {stem, stem + "_by_region", stem + "_national"}) {
+      EXPECT_EQ(string_attribute(f, name.c_str(), "units"), "people") << name;
+      EXPECT_FALSE(string_attribute(f, name.c_str(), "long_name").empty()) << name;
+      EXPECT_FALSE(string_attribute(f, name.c_str(), "description").empty()) << name;
+    }
+  }
+}
+
+TEST_F(CareFileTest, OccupantsByModeAndSchoolingAreByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_care());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "occupants_mode_end"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  ASSERT_EQ(shape_of(f, "occupants_mode_end_by_region"), (std::vector<hsize_t>{2, 2, 2, 2, 2}));
+  ASSERT_EQ(shape_of(f, "occupants_mode_end_national"), (std::vector<hsize_t>{2, 2, 2, 2}));
+  ASSERT_EQ(shape_of(f, "occupants_schooling_end"), (std::vector<hsize_t>{2, 2, 3, 2, 3}));
+  // In a place, by home: 75 counts its own places (base + 1) and Belgium's (base(.., 2, ..) + 1).
+  const auto modes = read_numbers<std::int64_t>(f, "occupants_mode_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(modes[sub_cell(0, 1, kParis, kIme, 2, kInternat)], 2);         // 1 + p
+  EXPECT_EQ(modes[sub_cell(0, 1, kParis, kIme, 2, kSequential)], 220);     // 101 + 121 - 2
+  EXPECT_EQ(modes[sub_cell(1, 0, kCorseDu, kIme, 2, kSequential)], 1010);  // 1011 - 1
+  EXPECT_EQ(modes[sub_cell(1, 1, kCorseDu, kSessad, 2, kInternat)], 0);    // the SESSAD: none
+  EXPECT_EQ(modes[sub_cell(1, 1, kBelgium, kIme, 2, kInternat)], 0);       // abroad: no one lives
+  const auto modes_by_region =
+      read_numbers<std::int64_t>(f, "occupants_mode_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(modes_by_region[sub_region_cell(1, 0, kCorse, kIme, 2, kSequential)], 1010);  // 2A
+  const auto modes_national =
+      read_numbers<std::int64_t>(f, "occupants_mode_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(modes_national[sub_national_cell(1, 1, kIme, 2, kInternat)], 4);  // 2 + 2
+  // 75: 1101 + 1121 = 2222 less 2; 2A: 1111 less 2.
+  EXPECT_EQ(modes_national[sub_national_cell(1, 1, kIme, 2, kSequential)], 3329);
+
+  const auto schooling = read_numbers<std::int64_t>(f, "occupants_schooling_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(schooling[sub_cell(1, 1, kCorseDu, kSessad, 3, kInternalUnit)], 3);    // 2 + t
+  EXPECT_EQ(schooling[sub_cell(1, 1, kCorseDu, kSessad, 3, kExternalUnit)], 2);    // 1 + s
+  EXPECT_EQ(schooling[sub_cell(1, 1, kCorseDu, kSessad, 3, kNotSchooled)], 1107);  // 1112 - 5
+  EXPECT_EQ(schooling[sub_cell(1, 1, kBelgium, kSessad, 3, kNotSchooled)], 0);
+  const auto schooling_national =
+      read_numbers<std::int64_t>(f, "occupants_schooling_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(schooling_national[sub_national_cell(1, 1, kSessad, 3, kInternalUnit)], 5);  // 2 + 3
+  EXPECT_EQ(schooling_national[sub_national_cell(1, 1, kSessad, 3, kExternalUnit)], 4);  // 2 + 2
+}
+
+TEST_F(CareFileTest, ChildrenByAgeGroupAreByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_care());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "occupants_age_end"), (std::vector<hsize_t>{2, 2, 3, 2, 4}));
+  ASSERT_EQ(shape_of(f, "waiting_age_end_national"), (std::vector<hsize_t>{2, 2, 2, 4}));
+  // In a place: 1, 2, t, the rest of base + 1 (2A, IME, replication 0, year 0: 11).
+  const auto placed = read_numbers<std::int64_t>(f, "occupants_age_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(placed[sub_cell(0, 0, kCorseDu, kIme, 4, 0)], 1);
+  EXPECT_EQ(placed[sub_cell(0, 0, kCorseDu, kIme, 4, 1)], 2);
+  EXPECT_EQ(placed[sub_cell(0, 0, kCorseDu, kIme, 4, 2)], 1);
+  EXPECT_EQ(placed[sub_cell(0, 0, kCorseDu, kIme, 4, 3)], 7);
+  EXPECT_EQ(placed[sub_cell(0, 0, kBelgium, kIme, 4, 3)], 0);
+  // Waiting: r, 1, the rest of base + 2 (75, SESSAD, replication 1, year 1: 1103).
+  const auto waiting = read_numbers<std::int64_t>(f, "waiting_age_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting[sub_cell(1, 1, kParis, kSessad, 4, 0)], 1);
+  EXPECT_EQ(waiting[sub_cell(1, 1, kParis, kSessad, 4, 1)], 1);
+  EXPECT_EQ(waiting[sub_cell(1, 1, kParis, kSessad, 4, 2)], 0);
+  EXPECT_EQ(waiting[sub_cell(1, 1, kParis, kSessad, 4, 3)], 1101);
+  const auto waiting_by_region =
+      read_numbers<std::int64_t>(f, "waiting_age_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(waiting_by_region[sub_region_cell(1, 1, kIleDeFrance, kSessad, 4, 3)], 1101);
+  const auto waiting_national =
+      read_numbers<std::int64_t>(f, "waiting_age_end_national", H5T_NATIVE_INT64);
+  // 75: 1103 - 2, 2A: 1113 - 2.
+  EXPECT_EQ(waiting_national[sub_national_cell(1, 1, kSessad, 4, 3)], 2212);
+  EXPECT_EQ(waiting_national[sub_national_cell(1, 1, kSessad, 4, 0)], 2);
+}
+
+TEST_F(CareFileTest, AgeGroupLabelsAreCompletedYearsWhenEveryBoundIsWhole) {
+  for (const auto& [bounds, labels] :
+       std::vector<std::pair<std::vector<double>, std::vector<std::string>>>{
+           {{0.0, 6.0, 7.0, 20.0}, {"0-5", "6", "7-19", "20+"}},
+           {{0.0, 2.5, 6.0}, {"0-2.5", "2.5-6", "6+"}},  // [0, 2.5), [2.5, 6)
+           {{0.0}, {"0+"}}}) {
+    Scenario scenario = france_care_scenario();
+    scenario.model.children.age_groups = bounds;
+    const fs::path out = write_care(scenario);
+    {
+      const Handle file = open_file(out);
+      EXPECT_EQ(read_strings(file.get(), "age_group"), labels);
+      EXPECT_EQ(read_numbers<double>(file.get(), "age_group_lower_years", H5T_NATIVE_DOUBLE),
+                bounds);
+      EXPECT_EQ(shape_of(file.get(), "occupants_age_end"),
+                (std::vector<hsize_t>{2, 2, 3, 2, bounds.size()}));
+    }
+    fs::remove(out);
+  }
+}
+
+TEST_F(CareFileTest, BadAgeGroupsCreateNothing) {
+  for (const std::vector<double>& bounds :
+       std::vector<std::vector<double>>{{1.0, 6.0},
+                                        {0.0, 6.0, 6.0},
+                                        {0.0, 14.0, 6.0},
+                                        {0.0, std::numeric_limits<double>::infinity()}}) {
+    Scenario scenario = france_care_scenario();
+    scenario.model.children.age_groups = bounds;
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, care_results(scenario),
+                               small_provenance(), false),
+                 core::InvariantError)
+        << bounds.size();
+  }
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(CareFileTest, PlanReviewsAndStepsTakenAreByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_care());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "plan_reviews"), (std::vector<hsize_t>{2, 2, 3, 2}));
+  ASSERT_EQ(shape_of(f, "plan_reviews_national"), (std::vector<hsize_t>{2, 2, 2}));
+  ASSERT_EQ(shape_of(f, "plan_steps_taken"), (std::vector<hsize_t>{2, 2, 3, 3}));
+  ASSERT_EQ(shape_of(f, "plan_steps_taken_by_region"), (std::vector<hsize_t>{2, 2, 2, 3}));
+  ASSERT_EQ(shape_of(f, "plan_steps_taken_national"), (std::vector<hsize_t>{2, 2, 3}));
+  const auto reviews = read_numbers<std::int64_t>(f, "plan_reviews", H5T_NATIVE_INT64);
+  EXPECT_EQ(reviews[cell(0, 1, kCorseDu, kIme)], 6);   // 5 + p
+  EXPECT_EQ(reviews[cell(1, 0, kParis, kSessad)], 4);  // 3 + r
+  EXPECT_EQ(reviews[cell(1, 0, kBelgium, kSessad)], 0);
+  const auto reviews_national =
+      read_numbers<std::int64_t>(f, "plan_reviews_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(reviews_national[national_cell(1, 1, kIme)], 12);  // 6 + 6
+  // [replication][year][territory or region][step] and [replication][year][step].
+  const auto step = [](int r, int p, int g, int k) { return ((r * 2 + p) * 3 + g) * 3 + k; };
+  const auto region_step = [](int r, int p, int g, int k) { return ((r * 2 + p) * 2 + g) * 3 + k; };
+  const auto national_step = [](int r, int p, int k) { return (r * 2 + p) * 3 + k; };
+  const auto taken = read_numbers<std::int64_t>(f, "plan_steps_taken", H5T_NATIVE_INT64);
+  EXPECT_EQ(taken[step(1, 1, kCorseDu, kStepToSequential)], 2);  // p + t
+  EXPECT_EQ(taken[step(1, 0, kParis, kStepImeToSessad)], 2);     // 1 + r
+  EXPECT_EQ(taken[step(0, 0, kParis, kStepToSchool)], 2);
+  EXPECT_EQ(taken[step(1, 1, kBelgium, kStepToSchool)], 0);
+  const auto taken_by_region =
+      read_numbers<std::int64_t>(f, "plan_steps_taken_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(taken_by_region[region_step(0, 1, kCorse, kStepToSequential)], 2);        // 2A
+  EXPECT_EQ(taken_by_region[region_step(0, 1, kIleDeFrance, kStepToSequential)], 1);  // 75
+  const auto taken_national =
+      read_numbers<std::int64_t>(f, "plan_steps_taken_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(taken_national[national_step(1, 0, kStepImeToSessad)], 4);   // 2 + 2
+  EXPECT_EQ(taken_national[national_step(0, 1, kStepToSequential)], 3);  // 1 + 2
+}
+
+TEST_F(CareFileTest, SteppingHoldersAreCountedByPlaceLikeCretonHolders) {
+  const Handle file = open_file(write_care());
+  const hid_t f = file.get();
+  EXPECT_EQ(shape_of(f, "stepping_end"), (std::vector<hsize_t>{2, 2, 3, 2}));
+  EXPECT_EQ(string_attribute(f, "stepping_end", "units"), "people");
+  EXPECT_NE(string_attribute(f, "stepping_end", "description").find("before its age limit"),
+            std::string::npos);
+  EXPECT_EQ(string_attribute(f, "stepping_end", "coordinates"),
+            "territory_name places period_days");
+  const auto stepping = read_numbers<std::int64_t>(f, "stepping_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(stepping[cell(1, 1, kBelgium, kIme)], 1129);  // base 1120, + 9: by place, abroad too
+  const auto by_region = read_numbers<std::int64_t>(f, "stepping_end_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(by_region[region_cell(1, 0, kCorse, kIme)], 1019);  // 2A: base 1010, + 9
+  const auto national = read_numbers<std::int64_t>(f, "stepping_end_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(national[national_cell(0, 0, kSessad)], 30);  // 75: 1 + 9, 2A: 11 + 9; not BE
+  // Creton holders are apart.
+  const auto creton = read_numbers<std::int64_t>(f, "creton_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(creton[cell(1, 1, kBelgium, kIme)], 1123);
+}
+
+TEST_F(CareFileTest, FranceModelWithCarePassesTheOutputChecker) {
+  expect_check_output_passes(write_care());
+}
+
+// Runs tests/check_output.py on `file`, expecting it to fail and say `needle`.
+void expect_check_output_fails(const fs::path& file, const std::string& needle) {
+  const fs::path log = file.string() + ".log";
+  const std::string command = std::string{"/usr/bin/python3 "} + PARCOURS_SOURCE_DIR +
+                              "/tests/check_output.py " + file.string() + " > " + log.string() +
+                              " 2>&1";
+  EXPECT_NE(std::system(command.c_str()), 0) << command;
+  const std::string said = read_bytes(log);
+  EXPECT_NE(said.find(needle), std::string::npos) << "expected " << needle << " in:\n" << said;
+  fs::remove(log);
+}
+
+TEST_F(CareFileTest, TheOutputCheckerCatchesBrokenCareIdentities) {
+  const Scenario scenario = france_care_scenario();
+  const auto write_broken = [&](const std::function<void(model::Indicators&)>& breaking,
+                                const Scenario& as_written) {
+    run::Results results = care_results(scenario);
+    breaking(results.replications[1].indicators);
+    const fs::path out = folder_ / "broken.h5";
+    write_results(out, as_written, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  // A child in the SESSAD, which records no mode, counted in a mode.
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) {
+            ++ind.occupants_mode_end[ind.sub_cell(0, kParis, kSessad, 2, kInternat)];
+          },
+          scenario),
+      "occupants_mode_end summed over mode != occupants_impairment_end");
+  // The scenario says the IME records no mode: its children in a mode are too many.
+  Scenario without_ime_modes = scenario;
+  without_ime_modes.text = "[services.IME]\n[services.SESSAD]\n";
+  expect_check_output_fails(write_broken([](model::Indicators&) {}, without_ime_modes),
+                            "for the services that record modes ([])");
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) {
+            ++ind.occupants_schooling_end[ind.sub_cell(1, kCorseDu, kIme, 3, kNotSchooled)];
+          },
+          scenario),
+      "occupants_schooling_end summed over schooling != occupants_impairment_end");
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  --ind.occupants_age_end[ind.sub_cell(0, kParis, kSessad, 4, 3)];
+                                },
+                                scenario),
+                            "occupants_age_end summed over age_group != occupants_impairment_end");
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  ++ind.waiting_age_end[ind.sub_cell(1, kCorseDu, kIme, 4, 0)];
+                                },
+                                scenario),
+                            "waiting_age_end summed over age_group != waiting_end");
+  // Replication 1, year 0, 75: 2 + 0 steps of 5 IME reviews; 2 SESSAD steps of 4 reviews.
+  expect_check_output_fails(
+      write_broken([](model::Indicators& ind) { ind.plan_reviews[ind.cell(0, kParis, kIme)] = 1; },
+                   scenario),
+      "plan_steps_taken summed over the steps of IME > its plan_reviews");
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  ind.plan_steps_taken[ind.step_cell(0, kParis, kStepToSchool)] = 5;
+                                },
+                                scenario),
+                            "plan_steps_taken summed over the steps of SESSAD > its plan_reviews");
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  ind.plan_steps_taken[ind.step_cell(0, kBelgium, kStepToSchool)] =
+                                      1;
+                                },
+                                scenario),
+                            "plan_steps_taken is not 0 on abroad territories");
+}
+
+TEST_F(CareFileTest, AModelWithoutCareTablesWritesNoneOfTheirDatasets) {
+  const Handle file = open_file(write_france(france_children_scenario()));
+  for (const char* name : {"mode",
+                           "mode_residential",
+                           "mode_attendance",
+                           "schooling",
+                           "schooling_ordinary_school",
+                           "age_group",
+                           "age_group_lower_years",
+                           "plan_step",
+                           "plan_step_from",
+                           "occupants_mode_end",
+                           "occupants_mode_end_national",
+                           "occupants_schooling_end",
+                           "occupants_age_end",
+                           "waiting_age_end_by_region",
+                           "plan_reviews",
+                           "plan_steps_taken",
+                           "plan_steps_taken_national",
+                           "ordinary_school_end",
+                           "ordinary_school_end_national",
+                           "inclusion_rate",
+                           "inclusion_rate_by_region",
+                           "inclusion_rate_national",
+                           "inclusion_rate_all_services_national"}) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+  // Holders are always counted.
+  EXPECT_EQ(shape_of(file.get(), "stepping_end_national"), (std::vector<hsize_t>{2, 2, 2}));
+}
+
+TEST_F(CareFileTest, CareIndicatorsOfAnotherModelCreateNothing) {
+  const Scenario scenario = france_care_scenario();
+  for (int broken = 0; broken < 6; ++broken) {
+    run::Results results = care_results(scenario);
+    model::Indicators& ind = results.replications[1].indicators;
+    std::vector<std::int64_t>* fields[] = {&ind.occupants_mode_end, &ind.occupants_schooling_end,
+                                           &ind.waiting_age_end,    &ind.plan_steps_taken,
+                                           &ind.plan_reviews,       &ind.stepping_end};
+    fields[broken]->pop_back();
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+                 core::InvariantError)
+        << broken;
+  }
+  EXPECT_TRUE(files().empty());
+}
+
+TEST_F(CareFileTest, APlanStepFromAServiceOutOfRangeCreatesNothing) {
+  Scenario scenario = france_care_scenario();
+  const run::Results results = care_results(scenario);
+  scenario.model.plans.steps[1].from = 2;  // two services
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+// Inclusion in ordinary schools: three home territories, A and B in region North, C in South,
+// and an abroad one; an IME and a SESSAD, both recording schooling (an internal unit, or an
+// external one in an ordinary school) and interim situations (an ordinary school, or nothing);
+// one replication, one year. By home territory and service, children in a place by schooling
+// (internal, external) and waiting by interim situation (school, nothing):
+//
+//              IME                         SESSAD
+//   A   places 9, 1; waiting 0, 0    places 1, 3; waiting 0, 4
+//   B   places 0, 1; waiting 1, 0    none
+//   C   none                         places 0, 2; waiting 2, 1
+//
+// so in an ordinary school / recorded: IME A 1/10, B 2/2, C 0/0 (NaN); SESSAD A 3/8, B 0/0
+// (NaN), C 4/5. North's IME: 3/12 = 0.25, where the mean of its territories' rates is 0.55.
+constexpr int kA = 0;
+constexpr int kB = 1;
+constexpr int kC = 2;
+constexpr int kNorth = 0;
+constexpr int kSouth = 1;
+
+Scenario inclusion_scenario() {
+  Scenario scenario = france_scenario();
+  scenario.name = "inclusion";
+  scenario.replications = 1;
+  scenario.model.horizon_years = 1;
+  scenario.model.regions = {{"North"}, {"South"}};
+  model::Territory a = model::home_territory("A", "Territory A");
+  model::Territory b = model::home_territory("B", "Territory B");
+  model::Territory c = model::home_territory("C", "Territory C");
+  c.region = kSouth;
+  model::Territory belgium = model::home_territory("BE", "Belgique", 0.0);
+  belgium.abroad = true;
+  belgium.region = model::kNoRegion;
+  belgium.senders = {kA};
+  scenario.model.territories = {a, b, c, belgium};
+  scenario.model.interim = {{"school", /*no_solution=*/false, /*ordinary_school=*/true},
+                            {"nothing", /*no_solution=*/true, /*ordinary_school=*/false}};
+  scenario.model.schoolings = {{"internal unit", false}, {"external unit", true}};
+  for (model::Service& service : scenario.model.services) {
+    service.capacity = {20, 20, 20, 5};
+    service.interim_shares = {0.5, 0.5};
+    service.schooling_shares = {0.5, 0.5};
+  }
+  scenario.text =
+      "[services.IME]\nschooling = { internal = 0.5, external = 0.5 }\n"
+      "[services.SESSAD]\nschooling = { internal = 0.5, external = 0.5 }\n";
+  return scenario;
+}
+
+// The indicators of the table above, and the others they imply: occupants by impairment (one,
+// "all") and in places of their home territory, waiting by priority level and impairment.
+run::Results inclusion_results() {
+  run::ReplicationResult replication;
+  model::Indicators& ind = replication.indicators;
+  model::Shape shape;
+  shape.periods = 1;
+  shape.territories = 4;
+  shape.services = 2;
+  shape.regions = 2;
+  shape.interims = 2;
+  shape.schoolings = 2;
+  ind.resize(shape);
+  replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
+  // [territory][service]: {internal, external} in a place, {school, nothing} waiting.
+  const std::int64_t places[3][2][2] = {{{9, 1}, {1, 3}}, {{0, 1}, {0, 0}}, {{0, 0}, {0, 2}}};
+  const std::int64_t waiting[3][2][2] = {{{0, 0}, {0, 4}}, {{1, 0}, {0, 0}}, {{0, 0}, {2, 1}}};
+  for (int t = 0; t < 3; ++t) {
+    for (int s = 0; s < 2; ++s) {
+      const std::size_t c = ind.cell(0, t, s);
+      for (int k = 0; k < 2; ++k) {
+        ind.occupants_schooling_end[ind.sub_cell(0, t, s, 2, k)] = places[t][s][k];
+        ind.waiting_interim_end[ind.interim_cell(0, t, s, k)] = waiting[t][s][k];
+        ind.occupied_end[c] += places[t][s][k];
+        ind.waiting_end[c] += waiting[t][s][k];
+      }
+      ind.occupants_impairment_end[c] = ind.occupied_end[c];
+      ind.waiting_priority_end[c] = ind.waiting_end[c];
+      ind.waiting_impairment_end[c] = ind.waiting_end[c];
+    }
+  }
+  run::Results results;
+  results.replications.push_back(std::move(replication));
+  return results;
+}
+
+class InclusionFileTest : public ResultsFileTest {
+ protected:
+  fs::path write_inclusion() {
+    const Scenario scenario = inclusion_scenario();
+    const fs::path out = folder_ / "inclusion.h5";
+    write_results(out, scenario, inclusion_results(), small_provenance(), false);
+    return out;
+  }
+};
+
+TEST_F(InclusionFileTest, OrdinarySchoolCountsPlacesAndWaitsInAnOrdinarySchool) {
+  const Handle file = open_file(write_inclusion());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "ordinary_school_end"), (std::vector<hsize_t>{1, 1, 4, 2}));
+  // [territory][service] of replication 0, year 0.
+  EXPECT_EQ(read_numbers<std::int64_t>(f, "ordinary_school_end", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{1, 3, 2, 0, 0, 4, 0, 0}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f, "ordinary_school_end_by_region", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{3, 3, 0, 4}));  // North: A + B; South: C
+  EXPECT_EQ(read_numbers<std::int64_t>(f, "ordinary_school_end_national", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{3, 7}));
+}
+
+TEST_F(InclusionFileTest, InclusionRateIsNaNWhereNoChildsSchoolingIsRecorded) {
+  const Handle file = open_file(write_inclusion());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "inclusion_rate"), (std::vector<hsize_t>{1, 1, 4, 2}));
+  const auto rate = read_numbers<double>(f, "inclusion_rate", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(rate[kA * 2 + kIme], 0.1);
+  EXPECT_DOUBLE_EQ(rate[kA * 2 + kSessad], 3.0 / 8.0);
+  EXPECT_DOUBLE_EQ(rate[kB * 2 + kIme], 1.0);
+  EXPECT_TRUE(std::isnan(rate[kB * 2 + kSessad]));  // 0 / 0
+  EXPECT_TRUE(std::isnan(rate[kC * 2 + kIme]));
+  EXPECT_DOUBLE_EQ(rate[kC * 2 + kSessad], 0.8);
+  EXPECT_TRUE(std::isnan(rate[3 * 2 + kIme]));  // abroad: no one lives there
+  for (const char* name : {"inclusion_rate", "inclusion_rate_by_region", "inclusion_rate_national",
+                           "inclusion_rate_all_services_national"}) {
+    EXPECT_EQ(string_attribute(f, name, "units"), "1") << name;
+    EXPECT_FALSE(string_attribute(f, name, "long_name").empty()) << name;
+    EXPECT_FALSE(string_attribute(f, name, "description").empty()) << name;
+    const std::vector<double> fill = double_attribute(f, name, "_FillValue");
+    ASSERT_EQ(fill.size(), 1U) << name;
+    EXPECT_TRUE(std::isnan(fill[0])) << name;
+  }
+}
+
+TEST_F(InclusionFileTest, RatesOfRegionsAndTheCountryAreRatesOfSummedCounts) {
+  const Handle file = open_file(write_inclusion());
+  const hid_t f = file.get();
+  ASSERT_EQ(shape_of(f, "inclusion_rate_by_region"), (std::vector<hsize_t>{1, 1, 2, 2}));
+  const auto by_region = read_numbers<double>(f, "inclusion_rate_by_region", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(by_region[kNorth * 2 + kIme], 0.25);          // 3 / 12, not (0.1 + 1) / 2
+  EXPECT_DOUBLE_EQ(by_region[kNorth * 2 + kSessad], 3.0 / 8.0);  // B's NaN does not spread
+  EXPECT_TRUE(std::isnan(by_region[kSouth * 2 + kIme]));
+  EXPECT_DOUBLE_EQ(by_region[kSouth * 2 + kSessad], 0.8);
+  ASSERT_EQ(shape_of(f, "inclusion_rate_national"), (std::vector<hsize_t>{1, 1, 2}));
+  EXPECT_EQ(read_numbers<double>(f, "inclusion_rate_national", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{3.0 / 12.0, 7.0 / 13.0}));
+  // All services: (3 + 7) / (12 + 13), not the mean of 0.25 and 7/13.
+  ASSERT_EQ(shape_of(f, "inclusion_rate_all_services_national"), (std::vector<hsize_t>{1, 1}));
+  EXPECT_EQ(read_numbers<double>(f, "inclusion_rate_all_services_national", H5T_NATIVE_DOUBLE),
+            (std::vector<double>{0.4}));
+}
+
+TEST_F(InclusionFileTest, InclusionFilePassesTheOutputChecker) {
+  expect_check_output_passes(write_inclusion());
+}
+
+TEST_F(ResultsFileTest, WithInterimSituationsOnlyTheInclusionRateIsThatOfTheWaiting) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  EXPECT_EQ(H5Lexists(file.get(), "schooling", H5P_DEFAULT), 0);
+  const auto ordinary =
+      read_numbers<std::int64_t>(file.get(), "ordinary_school_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(ordinary[cell(1, 1, kCorseDu, kIme)], 2);  // interim_school: 1 + p
+  const auto rate = read_numbers<double>(file.get(), "inclusion_rate", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(rate[cell(0, 0, kParis, kIme)], 0.5);            // 1 / (1 + 1)
+  EXPECT_DOUBLE_EQ(rate[cell(1, 1, kCorseDu, kIme)], 2.0 / 114.0);  // 2 / (2 + 112)
+  EXPECT_DOUBLE_EQ(rate[cell(0, 1, kParis, kSessad)], 1.0 / 3.0);   // 1 / (1 + 2)
+  EXPECT_TRUE(std::isnan(rate[cell(0, 1, kBelgium, kSessad)]));
+}
+
 fs::path write_spells(const fs::path& folder,
                       const std::vector<std::vector<model::Spell>>& spells) {
   const Scenario scenario = france_children_scenario();
@@ -1229,9 +1896,9 @@ TEST_F(ResultsFileTest, SpellCodesCarryCfFlagsAndDaysSinceTheStartDate) {
   const Handle file = open_file(write_spells(folder_, france_spells()));
   const hid_t f = file.get();
   EXPECT_EQ(int8_attribute(f, "spells/state", "flag_values"),
-            (std::vector<std::int8_t>{0, 1, 2, 3}));
+            (std::vector<std::int8_t>{0, 1, 2, 3, 4}));
   EXPECT_EQ(string_attribute(f, "spells/state", "flag_meanings"),
-            "too_young waiting in_place creton");
+            "too_young waiting in_place creton stepping");
   EXPECT_EQ(int8_attribute(f, "spells/end", "flag_values"),
             (std::vector<std::int8_t>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(string_attribute(f, "spells/end", "flag_meanings"),
@@ -1276,6 +1943,60 @@ TEST_F(ResultsFileTest, SpellsAreCompressedInChunksOverAnUnlabelledSpellDimensio
     EXPECT_EQ(filters, (std::vector<H5Z_filter_t>{H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE}))
         << column;
   }
+}
+
+// france_spells() with child 16 re-oriented while in a SESSAD place in 75: in its place until
+// day 450, then holding it, before its age limit, while on the IME list (stepping) to the horizon.
+std::vector<std::vector<model::Spell>> stepping_spells() {
+  using State = model::Spell::State;
+  using End = model::Spell::End;
+  std::vector<std::vector<model::Spell>> spells = france_spells();
+  const std::uint8_t c16 = pack(kAutism, 0, false, true, false);
+  std::vector<model::Spell>& first = spells[0];
+  // In the order they ended: after child 12's removal (day 400), before child 13's change (500).
+  first.insert(first.begin() + 4,
+               spell(16, State::kInPlace, End::kChanged, 0.0, 450.0, kSessad, kParis, kParis, c16));
+  first.push_back(spell(16, State::kStepping, End::kHorizon, 450.0, kHorizonDays, kSessad, kParis,
+                        kParis, c16, kIme));
+  return spells;
+}
+
+TEST_F(ResultsFileTest, SteppingSpellsHoldAPlaceWhileOnTheNextList) {
+  const fs::path out = write_spells(folder_, stepping_spells());
+  {
+    const Handle file = open_file(out);
+    const hid_t f = file.get();
+    const auto state = read_numbers<std::int8_t>(f, "spells/state", H5T_NATIVE_INT8);
+    ASSERT_EQ(state.size(), 12U);
+    EXPECT_EQ(state[4], 2);  // child 16 in place
+    EXPECT_EQ(state[9], 4);  // then stepping
+    EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/next_service", H5T_NATIVE_INT16)[9], kIme);
+    EXPECT_EQ(read_numbers<std::int16_t>(f, "spells/place_territory", H5T_NATIVE_INT16)[9], kParis);
+    // At the end of the last year: holding a SESSAD place in 75, on 75's IME list with child 14.
+    EXPECT_EQ(read_numbers<std::int64_t>(f, "stepping_end",
+                                         H5T_NATIVE_INT64)[cell(0, 1, kParis, kSessad)],
+              1);
+    EXPECT_EQ(
+        read_numbers<std::int64_t>(f, "creton_end", H5T_NATIVE_INT64)[cell(0, 1, kParis, kSessad)],
+        0);
+    EXPECT_EQ(
+        read_numbers<std::int64_t>(f, "waiting_end", H5T_NATIVE_INT64)[cell(0, 1, kParis, kIme)],
+        2);
+  }
+  expect_check_output_passes(out);
+}
+
+TEST_F(ResultsFileTest, ASteppingSpellCountedAsCretonFailsTheOutputChecker) {
+  const Scenario scenario = france_children_scenario();
+  run::Results results = spells_results(scenario, stepping_spells());
+  model::Indicators& ind = results.replications[0].indicators;
+  --ind.stepping_end[ind.cell(1, kParis, kSessad)];
+  ++ind.holding_end[ind.cell(1, kParis, kSessad)];
+  const fs::path out = folder_ / "spells.h5";
+  write_results(out, scenario, results, small_provenance(), false);
+  expect_check_output_fails(out,
+                            "stepping_end at the end of the last period != horizon spells "
+                            "stepping");
 }
 
 TEST_F(ResultsFileTest, SpellsFilePassesTheOutputChecker) {

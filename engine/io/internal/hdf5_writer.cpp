@@ -313,6 +313,10 @@ void Hdf5Writer::set_attribute(const std::string& object, const std::string& key
   write_attribute(object, key, H5T_NATIVE_UINT64, H5T_STD_U64LE, &value);
 }
 
+void Hdf5Writer::set_attribute(const std::string& object, const std::string& key, double value) {
+  write_attribute(object, key, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, &value);
+}
+
 void Hdf5Writer::set_attribute(const std::string& object, const std::string& key,
                                const std::vector<std::int8_t>& values) {
   if (values.empty()) {

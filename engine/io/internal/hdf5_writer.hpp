@@ -120,6 +120,9 @@ class Hdf5Writer {
   void set_attribute(const std::string& object, const std::string& key, const std::string& value);
   void set_attribute(const std::string& object, const std::string& key, std::int32_t value);
   void set_attribute(const std::string& object, const std::string& key, std::uint64_t value);
+  /// A float64 attribute (e.g. the CF _FillValue of a float64 variable, which must share its
+  /// type).
+  void set_attribute(const std::string& object, const std::string& key, double value);
   /// A 1-D int8 attribute (e.g. CF flag_values of an int8 variable, which must share its type).
   void set_attribute(const std::string& object, const std::string& key,
                      const std::vector<std::int8_t>& values);
