@@ -31,8 +31,9 @@ struct Spell {
   double start_day = 0.0;   // days since the start date (negative: began before it)
   double end_day = 0.0;
   std::uint16_t service = std::numeric_limits<std::uint16_t>::max();
-  std::uint16_t next_service = std::numeric_limits<std::uint16_t>::max();     // kCreton only
-  std::uint16_t territory = 0;                                                // home
+  std::uint16_t next_service =
+      std::numeric_limits<std::uint16_t>::max();  // holders: kCreton, kStepping
+  std::uint16_t territory = 0;                    // home
   std::uint16_t place_territory = std::numeric_limits<std::uint16_t>::max();  // kInPlace/kCreton
   State state = State::kWaiting;
   End end = End::kHorizon;

@@ -230,6 +230,25 @@ TEST(PlanReview, AMoveToAFullServiceMakesAStepperThatKeepsItsPlace) {
   EXPECT_EQ(out.waiting_end[out.cell(0, 0, 1)], 6);
 }
 
+TEST(PlanReview, AStepperSpellNamesItsPlaceAndTheListItWaitsOn) {
+  Model m = two_services(1, 10.0, 0, 1);
+  m.plans.review_month = 9;
+  m.plans.steps = {to_sessad(1.0, Action::kMove)};
+  Simulation sim(m, 3, 0);
+  sim.record_spells(true);
+  const auto out = sim.run();
+  ASSERT_EQ(out.spells.size(), 2U);
+  EXPECT_EQ(out.spells[0].state, Spell::State::kInPlace);
+  EXPECT_EQ(out.spells[0].end, Spell::End::kChanged);
+  const Spell& stepping = out.spells[1];
+  EXPECT_EQ(stepping.state, Spell::State::kStepping);
+  EXPECT_DOUBLE_EQ(stepping.start_day, 8 * core::kDaysPerMonth);
+  EXPECT_EQ(stepping.service, 0);
+  EXPECT_EQ(stepping.next_service, 1);
+  EXPECT_EQ(stepping.place_territory, 0);
+  EXPECT_EQ(stepping.end, Spell::End::kHorizon);
+}
+
 TEST(PlanReview, AnOrientStepFreesThePlaceForTheNextOnTheList) {
   // One IME place, its child steps to SESSAD (full) freeing it: the child on the IME list
   // takes it that day; the stepper waits without a place.

@@ -1147,9 +1147,9 @@ void Simulation::open_spell(double start, std::uint32_t p, Spell::State state) {
   open.start = start;
   open.state = state;
   open.open = true;
-  open.service = state == Spell::State::kCreton || state == Spell::State::kInPlace ? person.place
-                                                                                   : person.waiting;
-  open.next_service = state == Spell::State::kCreton ? person.waiting : kNoService;
+  const bool holder = state == Spell::State::kCreton || state == Spell::State::kStepping;
+  open.service = holder || state == Spell::State::kInPlace ? person.place : person.waiting;
+  open.next_service = holder ? person.waiting : kNoService;
   open.place_territory = person.place_territory;
 }
 
