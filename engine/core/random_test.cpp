@@ -47,6 +47,17 @@ TEST(KeyedRng, ComponentsArePositional) {
             stream_key(1, 0, Stream::kStayLength, 4, 3));
 }
 
+TEST(StreamKey, APrefixComputedOnceGivesTheSameKeys) {
+  const std::uint64_t prefix = stream_prefix(7, 2, Stream::kPlanReview);
+  for (std::uint64_t entity : {0ULL, 1ULL, 1ULL << 62}) {
+    for (std::uint64_t occurrence : {0ULL, 19ULL}) {
+      EXPECT_EQ(stream_key(prefix, entity, occurrence),
+                stream_key(7, 2, Stream::kPlanReview, entity, occurrence));
+    }
+  }
+  EXPECT_NE(prefix, stream_prefix(7, 2, Stream::kCare));
+}
+
 // Neighbouring streams (people 0..999, same purpose) look independent: the correlation of
 // their first draws is within 4 standard errors of 0 (sd = 1/sqrt(n) for n pairs).
 TEST(KeyedRng, NeighbouringStreamsAreUncorrelated) {

@@ -1023,13 +1023,14 @@ void Simulation::on_plan_review(double day, std::uint32_t year) {
       plan_scratch_.emplace_back(p, generations_.current(p));
     }
   }
+  const std::uint64_t prefix = core::stream_prefix(seed_, replication_, core::Stream::kPlanReview);
   for (const auto& [p, g] : plan_scratch_) {
     const Person& person = people_[p];
     if (!generations_.is_live(p, g) || person.place == kNoService || person.waiting != kNoService) {
       continue;  // its state changed earlier in this review
     }
     ++out_.plan_reviews[out_.cell(period_, person.territory, person.place)];
-    core::KeyedRng gen(seed_, replication_, core::Stream::kPlanReview, person.key, year);
+    core::KeyedRng gen(core::stream_key(prefix, person.key, year));
     double u = core::uniform01(gen);
     const Care care = Care::unpack(care_[p]);
     for (const std::size_t i : steps_of_[person.place]) {
