@@ -1158,10 +1158,11 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
       interim_names.push_back(interim.name);
     }
     file.add_dimension("interim", interim_names);
-    describe(file, "interim",
-             {"interim situation", "",
-              "where a child waiting for a place, and holding none, is meanwhile (ordinary "
-              "school, another support, nothing...), in the scenario's order"});
+    describe(
+        file, "interim",
+        {"interim situation", "",
+         "where a child waiting for a place, and holding none, is meanwhile (ordinary "
+         "school, another support, nothing...), in byte-wise alphabetical order of their names"});
   }
 
   file.add_dimension("impairment", model.children.impairments);
@@ -1188,7 +1189,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     describe(file, "mode",
              {"mode of care", "",
               "mode of care of a child in a place (internat, semi-internat, part time...), in "
-              "the scenario's order"});
+              "byte-wise alphabetical order of their names"});
   }
   if (!model.schoolings.empty()) {
     std::vector<std::string> schooling_names;
@@ -1196,10 +1197,12 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
       schooling_names.push_back(schooling.name);
     }
     file.add_dimension("schooling", schooling_names);
-    describe(file, "schooling",
-             {"schooling", "",
-              "schooling of a child in a place (teaching unit in the establishment, "
-              "externalised in an ordinary school, none...), in the scenario's order"});
+    describe(
+        file, "schooling",
+        {"schooling", "",
+         "schooling of a child in a place (teaching unit in the establishment, "
+         "externalised in an ordinary school, none...), in byte-wise alphabetical order of their "
+         "names"});
   }
   if (!model.children.age_groups.empty()) {
     file.add_dimension("age_group", age_group_labels(model.children.age_groups));
