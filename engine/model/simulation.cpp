@@ -37,6 +37,21 @@ constexpr std::uint64_t scripted_key(std::uint64_t index) {
 
 constexpr std::uint64_t kProgressEvery = 1U << 16;
 
+// The day someone born on `birth_day` reaches `years` of age: infinity for an infinite age (a
+// service without an age limit), so comparisons need no special case.
+double day_at_age(double birth_day, double years) { return birth_day + core::years_to_days(years); }
+
+// Whether `x` is in `set`, an empty set holding anyone (the conditions of priority levels and
+// plan steps).
+bool in_set(const std::vector<std::uint8_t>& set, std::uint8_t x) {
+  return set.empty() || std::find(set.begin(), set.end(), x) != set.end();
+}
+
+// Holders are told apart by comparing their place's age limit with the day they joined a list,
+// kept as a float (waiting_since): this margin, in days, absorbs its rounding (~0.5 ms at day
+// 7,300). A numerical tolerance, not a model parameter.
+constexpr double kJoinDayMargin = 0.01;
+
 // Running sums of `shares`: the table that pick() draws from.
 std::vector<double> cumulative(const std::vector<double>& shares) {
   std::vector<double> out;
@@ -482,8 +497,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s) { join_list
 void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double waiting_since) {
   Person& person = people_[p];
   const Service& service = model_.services[s];
-  if (service.has_age_limit() &&
-      person.birth_day + core::years_to_days(service.age_limit_years) <= day) {
+  if (day_at_age(person.birth_day, service.age_limit_years) <= day) {
     emit(day, EventKind::kJoinList, p, s);
     on_aged_out(day, p, /*queued=*/false);
     return;
@@ -507,22 +521,19 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   ++waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
   c.pag += a.pag ? 1 : 0;
   begin_interim(p, s);
-  double leave_day = service.has_age_limit()
-                         ? person.birth_day + core::years_to_days(service.age_limit_years)
-                         : std::numeric_limits<double>::infinity();
+  double leave_day = day_at_age(person.birth_day, service.age_limit_years);
   if (person.place != kNoService) {
     Cell& held = cell(person.place_territory, person.place);
-    if (is_creton(person)) {
+    const bool creton = is_creton(person);
+    if (creton) {
       ++held.holding;
     } else {  // stepping: waits at most until its own place's age limit (see on_aged_out)
       ++held.stepping;
-      if (const Service& own = model_.services[person.place]; own.has_age_limit()) {
-        leave_day =
-            std::min(leave_day, person.birth_day + core::years_to_days(own.age_limit_years));
-      }
+      leave_day = std::min(
+          leave_day, day_at_age(person.birth_day, model_.services[person.place].age_limit_years));
     }
     emit(day, EventKind::kHold, p, person.place);
-    open_spell(day, p, is_creton(person) ? Spell::State::kCreton : Spell::State::kStepping);
+    open_spell(day, p, creton ? Spell::State::kCreton : Spell::State::kStepping);
   } else {
     open_spell(std::min(day, waiting_since), p, Spell::State::kWaiting);
   }
@@ -697,12 +708,10 @@ void Simulation::leave_list(std::uint32_t p) {
 
 // Whether a child holding a place while on another list joined that list at or past its place's
 // age limit (a Creton young adult) rather than before it (a step of its plan, a stay's end). The
-// same stored fields decide at the join and at the leave, so the two counts stay exact; the
-// 0.01-day margin absorbs the float rounding of waiting_since.
+// same stored fields decide at the join and at the leave, so the two counts stay exact.
 bool Simulation::is_creton(const Person& person) const {
-  const Service& held = model_.services[person.place];
-  return held.has_age_limit() && person.birth_day + core::years_to_days(held.age_limit_years) <=
-                                     static_cast<double>(person.waiting_since) + 0.01;
+  return day_at_age(person.birth_day, model_.services[person.place].age_limit_years) <=
+         static_cast<double>(person.waiting_since) + kJoinDayMargin;
 }
 
 // Whether a person oriented to a service (person.waiting set) is on its list yet, rather than
@@ -719,14 +728,11 @@ int Simulation::level_of(double day, const Person& person) const {
   }
   const Attributes a = Attributes::unpack(person.attributes);
   const auto& levels = model_.lists.priority;
-  const auto has = [](const std::vector<std::uint8_t>& set, std::uint8_t x) {
-    return set.empty() || std::find(set.begin(), set.end(), x) != set.end();
-  };
   for (int i = 0; i + 1 < n_levels_; ++i) {
     const PriorityLevel& level = levels[static_cast<std::size_t>(i)];
     if ((level.services.empty() || std::find(level.services.begin(), level.services.end(),
                                              person.waiting) != level.services.end()) &&
-        has(level.needs, a.needs) && has(level.impairments, a.impairment) &&
+        in_set(level.needs, a.needs) && in_set(level.impairments, a.impairment) &&
         (!level.ase || *level.ase == a.ase) && (!level.pag || *level.pag == a.pag) &&
         day - person.birth_day >= core::years_to_days(level.min_age_years) &&
         day - static_cast<double>(person.waiting_since) >=
@@ -817,15 +823,21 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
       depart(day, p, Spell::End::kLeft);
       break;
     case Action::kOrient:
-      generations_.cancel_all(p);
-      vacate(day, p);
-      orient(day, p, chosen->target);
-      break;
     case Action::kMove:
-      generations_.cancel_all(p);
-      orient(day, p, chosen->target);
+      redirect(day, p, chosen->action, chosen->target);
       break;
   }
+}
+
+// `p`, in a place, is re-oriented to `target` (a branch of a decision, or a plan step): its
+// pending events end; kOrient frees its place first, kMove keeps it until one of the target's
+// frees (rule 4).
+void Simulation::redirect(double day, std::uint32_t p, Action action, ServiceId target) {
+  generations_.cancel_all(p);
+  if (action == Action::kOrient) {
+    vacate(day, p);
+  }
+  orient(day, p, target);
 }
 
 void Simulation::depart(double day, std::uint32_t p, Spell::End why) {
@@ -849,9 +861,7 @@ void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   if (queued && person.place != kNoService && !is_creton(person)) {
     // A stepping holder: it gives up the step and stays where it is.
     const Service& own = model_.services[person.place];
-    const double own_limit = own.has_age_limit()
-                                 ? person.birth_day + core::years_to_days(own.age_limit_years)
-                                 : std::numeric_limits<double>::infinity();
+    const double own_limit = day_at_age(person.birth_day, own.age_limit_years);
     if (own_limit <= day) {  // its place's age limit came first (or with the target's):
       leave_list(p);         // its place's age-limit rule applies, as if it had not stepped
       person.waiting = kNoService;
@@ -1053,13 +1063,10 @@ void Simulation::on_plan_review(double day, std::uint32_t year) {
 
 bool Simulation::step_applies(const PlanStep& step, const Person& person, Care care,
                               double day) const {
-  const auto has = [](const std::vector<std::uint8_t>& set, std::uint8_t x) {
-    return set.empty() || std::find(set.begin(), set.end(), x) != set.end();
-  };
   const Attributes a = Attributes::unpack(person.attributes);
   const double age = day - person.birth_day;
-  return has(step.modes, care.mode) && has(step.schoolings, care.schooling) &&
-         has(step.impairments, a.impairment) && has(step.needs, a.needs) &&
+  return in_set(step.modes, care.mode) && in_set(step.schoolings, care.schooling) &&
+         in_set(step.impairments, a.impairment) && in_set(step.needs, a.needs) &&
          age >= core::years_to_days(step.min_age_years) &&
          age < core::years_to_days(step.max_age_years);
 }
@@ -1077,14 +1084,9 @@ void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
     care.schooling = *step.to_schooling;
   }
   care_[p] = care.pack();
-  if (step.target == kNoService) {
-    return;
+  if (step.target != kNoService) {  // its stay's end is cancelled: it leaves by the step
+    redirect(day, p, step.action, step.target);
   }
-  generations_.cancel_all(p);  // its stay's end: it now leaves by the step (or its age limit)
-  if (step.action == Action::kOrient) {
-    vacate(day, p);
-  }
-  orient(day, p, step.target);
 }
 
 // At a period's end: children in places by mode, schooling and age group, and children on lists

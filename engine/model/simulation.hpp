@@ -207,6 +207,7 @@ class Simulation {
   void end_interim(std::uint32_t p);
   void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
               core::Stream purpose);
+  void redirect(double day, std::uint32_t p, Action action, ServiceId target);
   void depart(double day, std::uint32_t p, Spell::End why);
   void leave_list(std::uint32_t p);
   [[nodiscard]] bool on_list(double day, const Person& person) const;
