@@ -210,24 +210,24 @@ struct Indicators {
            month;
   }
 
+  // [period][territory][service][k] for an array of `n` per cell (modes, schoolings, ages).
+  [[nodiscard]] std::size_t sub_cell(int period, int territory, int service, int n, int k) const {
+    return cell(period, territory, service) * static_cast<std::size_t>(n) + k;
+  }
+
   [[nodiscard]] std::size_t interim_cell(int period, int territory, int service,
                                          int interim) const {
-    return cell(period, territory, service) * static_cast<std::size_t>(interims) + interim;
+    return sub_cell(period, territory, service, interims, interim);
   }
 
   [[nodiscard]] std::size_t priority_cell(int period, int territory, int service,
                                           int priority) const {
-    return cell(period, territory, service) * static_cast<std::size_t>(priorities) + priority;
+    return sub_cell(period, territory, service, priorities, priority);
   }
 
   [[nodiscard]] std::size_t impairment_cell(int period, int territory, int service,
                                             int impairment) const {
-    return cell(period, territory, service) * static_cast<std::size_t>(impairments) + impairment;
-  }
-
-  // [period][territory][service][k] for an array of `n` per cell (modes, schoolings, ages).
-  [[nodiscard]] std::size_t sub_cell(int period, int territory, int service, int n, int k) const {
-    return cell(period, territory, service) * static_cast<std::size_t>(n) + k;
+    return sub_cell(period, territory, service, impairments, impairment);
   }
 
   [[nodiscard]] std::size_t step_cell(int period, int territory, int step) const {
