@@ -55,11 +55,13 @@ std::vector<std::int32_t> period_labels(const Scenario& scenario) {
   return labels;
 }
 
-// The labels of the region axis.
-std::vector<std::string> region_names(const model::Model& model) {
+// The `name` of each item (services, regions, interim situations, priority levels...), in order:
+// the labels of a dimension.
+template <class Items>
+std::vector<std::string> names_of(const Items& items) {
   std::vector<std::string> names;
-  for (const model::Region& region : model.regions) {
-    names.push_back(region.name);
+  for (const auto& item : items) {
+    names.push_back(item.name);
   }
   return names;
 }
@@ -501,20 +503,20 @@ void add_inclusion_indicators(Hdf5Writer& file, const model::Model& model,
       by_territory.push_back(rate(ordinary[r][c], recorded[r][c]));
     }
     // Rates of groups from summed counts, never from averaged rates.
-    std::vector<std::int64_t> region_ordinary;
-    std::vector<std::int64_t> region_recorded;
-    append_group_sums(ordinary[r], periods, territories, services, regional, region_ordinary);
-    append_group_sums(recorded[r], periods, territories, services, regional, region_recorded);
-    for (std::size_t k = 0; k < region_ordinary.size(); ++k) {
-      by_region_rates.push_back(rate(region_ordinary[k], region_recorded[k]));
-    }
     std::vector<std::int64_t> national_ordinary;
     std::vector<std::int64_t> national_recorded;
-    append_group_sums(ordinary[r], periods, territories, services, national, national_ordinary);
-    append_group_sums(recorded[r], periods, territories, services, national, national_recorded);
-    for (std::size_t k = 0; k < national_ordinary.size(); ++k) {
-      national_rates.push_back(rate(national_ordinary[k], national_recorded[k]));
-    }
+    const auto group_rates = [&](const Grouping& grouping, std::vector<std::int64_t>& in_school,
+                                 std::vector<std::int64_t>& known, std::vector<double>& rates) {
+      append_group_sums(ordinary[r], periods, territories, services, grouping, in_school);
+      append_group_sums(recorded[r], periods, territories, services, grouping, known);
+      for (std::size_t k = 0; k < in_school.size(); ++k) {
+        rates.push_back(rate(in_school[k], known[k]));
+      }
+    };
+    std::vector<std::int64_t> region_ordinary;
+    std::vector<std::int64_t> region_recorded;
+    group_rates(regional, region_ordinary, region_recorded, by_region_rates);
+    group_rates(national, national_ordinary, national_recorded, national_rates);
     for (std::size_t p = 0; p < periods; ++p) {
       std::int64_t numerator = 0;
       std::int64_t total = 0;
@@ -894,13 +896,15 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(codes.insert(territory.code).second,
                    "territory code " + territory.code + " appears twice");
   }
-  std::set<std::string> names;
-  for (const model::Service& service : model.services) {
-    PARCOURS_CHECK(names.insert(service.name).second,
-                   "service name " + service.name + " appears twice");
-  }
+  const auto unique_names = [](const auto& items, const std::string& what) {
+    std::set<std::string> seen;
+    for (const auto& item : items) {
+      PARCOURS_CHECK(seen.insert(item.name).second, what + " " + item.name + " appears twice");
+    }
+  };
+  unique_names(model.services, "service name");
   PARCOURS_CHECK(!model.regions.empty(), "a results file needs at least one region");
-  const std::vector<std::string> regions = region_names(model);
+  const std::vector<std::string> regions = names_of(model.regions);
   std::set<std::string> region_labels;
   for (const std::string& region : regions) {
     PARCOURS_CHECK(region_labels.insert(region).second, "region name " + region + " appears twice");
@@ -908,11 +912,7 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     // indistinguishable from them.
     PARCOURS_CHECK(region != kAbroadLabel, "region name " + region + " is reserved");
   }
-  std::set<std::string> interim_names;
-  for (const model::InterimSituation& interim : model.interim) {
-    PARCOURS_CHECK(interim_names.insert(interim.name).second,
-                   "interim situation name " + interim.name + " appears twice");
-  }
+  unique_names(model.interim, "interim situation name");
   const model::Children& children = model.children;
   PARCOURS_CHECK(!children.impairments.empty() &&
                      children.impairments.size() <= model::Attributes::kMaxImpairments,
@@ -928,10 +928,8 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                    "impairment " + impairment + " appears twice");
   }
   PARCOURS_CHECK(!model.lists.priority.empty(), "a results file needs a priority level");
-  std::set<std::string> priority_names;
+  unique_names(model.lists.priority, "priority level");
   for (const model::PriorityLevel& level : model.lists.priority) {
-    PARCOURS_CHECK(priority_names.insert(level.name).second,
-                   "priority level " + level.name + " appears twice");
     for (const std::uint8_t needs : level.needs) {
       PARCOURS_CHECK(needs < children.needs_levels.size(),
                      "priority level " + level.name + " names a needs level out of range");
@@ -945,12 +943,6 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                      "priority level " + level.name + " names a service out of range");
     }
   }
-  const auto unique_names = [](const auto& items, const std::string& what) {
-    std::set<std::string> seen;
-    for (const auto& item : items) {
-      PARCOURS_CHECK(seen.insert(item.name).second, what + " " + item.name + " appears twice");
-    }
-  };
   unique_names(model.modes, "mode");
   unique_names(model.schoolings, "schooling");
   unique_names(model.plans.steps, "plan step");
@@ -1124,16 +1116,12 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   describe(file, "territory",
            {"territory code", "", "territory code (departement number in the France model)"});
 
-  std::vector<std::string> service_names;
-  for (const model::Service& service : model.services) {
-    service_names.push_back(service.name);
-  }
-  file.add_dimension("service", service_names);
+  file.add_dimension("service", names_of(model.services));
   describe(file, "service",
            {"service", "",
             "service name; services are in alphabetical order of name (docs/scenario-format.md)"});
 
-  const std::vector<std::string> regions = region_names(model);
+  const std::vector<std::string> regions = names_of(model.regions);
   file.add_dimension("region", regions);
   describe(file, "region",
            {"region", "",
@@ -1153,11 +1141,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
 
   const bool with_interims = !model.interim.empty();
   if (with_interims) {
-    std::vector<std::string> interim_names;
-    for (const model::InterimSituation& interim : model.interim) {
-      interim_names.push_back(interim.name);
-    }
-    file.add_dimension("interim", interim_names);
+    file.add_dimension("interim", names_of(model.interim));
     describe(
         file, "interim",
         {"interim situation", "",
@@ -1170,33 +1154,21 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
            {"main impairment", "",
             "children's main impairment category, in the scenario's order (children.impairments; "
             "\"all\" when the scenario declares none)"});
-  std::vector<std::string> priority_names;
-  for (const model::PriorityLevel& level : model.lists.priority) {
-    priority_names.push_back(level.name);
-  }
-  file.add_dimension("priority", priority_names);
+  file.add_dimension("priority", names_of(model.lists.priority));
   describe(file, "priority",
            {"priority level", "",
             "priority level of the waiting lists, highest first (lists.priority; \"all\" when "
             "the scenario declares none); a child holds the first level whose conditions it "
             "meets"});
   if (!model.modes.empty()) {
-    std::vector<std::string> mode_names;
-    for (const model::Mode& mode : model.modes) {
-      mode_names.push_back(mode.name);
-    }
-    file.add_dimension("mode", mode_names);
+    file.add_dimension("mode", names_of(model.modes));
     describe(file, "mode",
              {"mode of care", "",
               "mode of care of a child in a place (internat, semi-internat, part time...), in "
               "byte-wise alphabetical order of their names"});
   }
   if (!model.schoolings.empty()) {
-    std::vector<std::string> schooling_names;
-    for (const model::Schooling& schooling : model.schoolings) {
-      schooling_names.push_back(schooling.name);
-    }
-    file.add_dimension("schooling", schooling_names);
+    file.add_dimension("schooling", names_of(model.schoolings));
     describe(
         file, "schooling",
         {"schooling", "",
@@ -1213,11 +1185,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "years) and \"a\" a completed years; otherwise \"a-b\" is [a, b) years"});
   }
   if (!model.plans.steps.empty()) {
-    std::vector<std::string> step_names;
-    for (const model::PlanStep& step : model.plans.steps) {
-      step_names.push_back(step.name);
-    }
-    file.add_dimension("plan_step", step_names);
+    file.add_dimension("plan_step", names_of(model.plans.steps));
     describe(file, "plan_step",
              {"plan step", "",
               "step of the yearly plan reviews ([[plans.steps]] names), in the scenario's "
