@@ -768,47 +768,8 @@ void check_sum(const Reader& r, const toml::node& n, const std::string& path, do
   }
 }
 
-// Interim situations of children waiting for a place, in alphabetical order of their names
-// (toml++'s key order, as for services).
-std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::table& root) {
-  std::vector<model::InterimSituation> out;
-  const toml::node* node = root.get("interim");
-  if (node == nullptr) {
-    return out;
-  }
-  const toml::table& all = r.table(*node, "interim", "a table of [interim.NAME] tables");
-  // Model::interim's bound (params.hpp): indices stay below the kNoInterim marker.
-  constexpr std::size_t kMaxInterim = model::kNoInterim - 1;
-  if (all.size() > kMaxInterim) {
-    r.fail(*node, "interim",
-           "expected at most " + std::to_string(kMaxInterim) + " interim situations, got " +
-               std::to_string(all.size()));
-  }
-  for (auto&& [key, value] : all) {
-    const std::string path = child_key("interim", key.str());
-    if (key.str().empty()) {
-      r.fail_key(key, path, "expected a non-empty interim situation name");
-    }
-    const toml::table& t = r.table(value, path);
-    r.check_keys(t, path, {"no_solution", "ordinary_school", "description"});
-    model::InterimSituation situation;
-    situation.name = std::string(key.str());
-    if (const toml::node* n = t.get("no_solution")) {
-      situation.no_solution = r.boolean(*n, child_key(path, "no_solution"));
-    }
-    if (const toml::node* n = t.get("ordinary_school")) {
-      situation.ordinary_school = r.boolean(*n, child_key(path, "ordinary_school"));
-    }
-    if (const toml::node* n = t.get("description")) {
-      (void)r.string(*n, child_key(path, "description"));  // free text for readers only
-    }
-    out.push_back(std::move(situation));
-  }
-  return out;
-}
-
-// The [`top`.NAME] tables (`top`: "modes", "schooling"), in byte-wise alphabetical order of
-// their names (toml++'s key order, as for services and interim situations), at most `max`;
+// The [`top`.NAME] tables (`top`: "interim", "modes", "schooling"), in byte-wise alphabetical order
+// of their names (toml++'s key order, as for services and interim situations), at most `max`;
 // `read_one(name, table, path)` reads each. `noun` names one of them in messages.
 template <typename ReadOne>
 void read_named_tables(const Reader& r, const toml::table& root, std::string_view top,
@@ -836,6 +797,29 @@ void read_named_tables(const Reader& r, const toml::table& root, std::string_vie
       (void)r.string(*n, child_key(path, "description"));  // free text for readers only
     }
   }
+}
+
+// Interim situations of children waiting for a place, in alphabetical order of their names
+// (toml++'s key order, as for services).
+std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::table& root) {
+  std::vector<model::InterimSituation> out;
+  // Model::interim's bound (params.hpp): indices stay below the kNoInterim marker.
+  constexpr std::size_t kMaxInterim = model::kNoInterim - 1;
+  read_named_tables(r, root, "interim", kMaxInterim, "interim situation",
+                    [&](std::string name, const toml::table& t, const std::string& path) {
+                      r.check_keys(t, path, {"no_solution", "ordinary_school", "description"});
+                      model::InterimSituation situation;
+                      situation.name = std::move(name);
+                      if (const toml::node* n = t.get("no_solution")) {
+                        situation.no_solution = r.boolean(*n, child_key(path, "no_solution"));
+                      }
+                      if (const toml::node* n = t.get("ordinary_school")) {
+                        situation.ordinary_school =
+                            r.boolean(*n, child_key(path, "ordinary_school"));
+                      }
+                      out.push_back(std::move(situation));
+                    });
+  return out;
 }
 
 // [modes.NAME]: the modes of care in a place (internat, semi-internat, part time...).
