@@ -22,6 +22,8 @@ enum class Stream : std::uint32_t {
   kMortality = 10,       // entity: person, occurrence: 4 × stays begun + phase; time to death
   kCare = 11,            // entity: person, occurrence: stay number; mode and schooling
   kPlanReview = 12,      // entity: person, occurrence: review year; plan step drawn
+  kApplication = 13,     // entity: person, occurrence: stays × services + service; the
+                         // providers whose lists it joins (lists per provider)
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

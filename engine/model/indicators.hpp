@@ -53,6 +53,7 @@ struct Shape {
   int schoolings = 0;
   int age_groups = 0;
   int plan_steps = 0;
+  int providers = 0;  // declared providers (Model::providers)
 };
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
@@ -129,6 +130,14 @@ struct Indicators {
   std::vector<std::int64_t> plan_reviews;
   std::vector<std::int64_t> plan_steps_taken;
 
+  // [period][provider], for the declared providers (Model::providers):
+  int providers = 0;
+  std::vector<double> provider_place_days;              // integral of its occupied places
+  std::vector<std::int64_t> provider_admissions;        // entries into its places, in the period
+  std::vector<std::int64_t> provider_occupied_end;      // its places occupied at the end
+  std::vector<std::int64_t> provider_applications_end;  // children on its own list at the end
+                                                        // (lists per provider; 0 when pooled)
+
   // Individual spells, when the run asked for them (Simulation::record_spells), in the order
   // they ended; spells still going at the horizon end there (End::kHorizon).
   std::vector<Spell> spells;
@@ -164,6 +173,7 @@ struct Indicators {
     schoolings = shape.schoolings;
     age_groups = shape.age_groups;
     plan_steps = shape.plan_steps;
+    providers = shape.providers;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -191,6 +201,11 @@ struct Indicators {
     waiting_age_end.assign(cells * static_cast<std::size_t>(age_groups), 0);
     plan_reviews.assign(cells, 0);
     plan_steps_taken.assign(flows * static_cast<std::size_t>(plan_steps), 0);
+    const auto by_provider = static_cast<std::size_t>(n_periods) * providers;
+    provider_place_days.assign(by_provider, 0.0);
+    provider_admissions.assign(by_provider, 0);
+    provider_occupied_end.assign(by_provider, 0);
+    provider_applications_end.assign(by_provider, 0);
     spells.clear();
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
@@ -232,6 +247,10 @@ struct Indicators {
 
   [[nodiscard]] std::size_t step_cell(int period, int territory, int step) const {
     return flow(period, territory) * static_cast<std::size_t>(plan_steps) + step;
+  }
+
+  [[nodiscard]] std::size_t provider_cell(int period, int provider) const {
+    return static_cast<std::size_t>(period) * providers + provider;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {

@@ -18,10 +18,13 @@ namespace parcours::model {
 using ServiceId = std::uint16_t;
 using TerritoryId = std::uint16_t;
 using RegionId = std::uint16_t;
+using ProviderId = std::uint32_t;
+using OrganisationId = std::uint16_t;
 
 inline constexpr ServiceId kNoService = std::numeric_limits<ServiceId>::max();
 inline constexpr TerritoryId kNoTerritory = std::numeric_limits<TerritoryId>::max();
 inline constexpr RegionId kNoRegion = std::numeric_limits<RegionId>::max();
+inline constexpr ProviderId kNoProvider = std::numeric_limits<ProviderId>::max();
 
 /// A territory: a département in the France model (people live there, arrive there and wait
 /// there), or an out-of-country destination (`abroad`: places only, no arrivals, no list;
@@ -194,6 +197,17 @@ struct Lists {
   // waits) and the priority conditions on `pag` apply. Infinity: no PAG.
   double pag_after_years = std::numeric_limits<double>::infinity();
   std::uint8_t pag_interim = kNoInterim;  // index into Model::interim (set when PAGs exist)
+  // Who holds the lists. Pooled (false): one list per (home territory, service), shared by all
+  // its providers, as a département's shared governance of admissions does; a freed place takes
+  // the first child of the list its provider is authorised for, then serves the lists of the
+  // territories that may place children there. Per provider (true): a child without a free
+  // place joins the lists of `applications` providers of its home territory authorised for it
+  // (drawn in proportion to their places; all of them if fewer), and is admitted by the first
+  // that takes it; a freed place takes the first child of its own provider's list only (an
+  // abroad place: of its senders' providers' lists). Services without declared providers have
+  // one provider per territory, so both ways give them the same lists.
+  bool per_provider = false;
+  int applications = 1;  // >= 1; used with per_provider
 
   [[nodiscard]] bool has_reviews() const { return review_every_months > 0; }
 };
@@ -263,6 +277,31 @@ struct Plans {
   [[nodiscard]] bool has_reviews() const { return review_month > 0 && !steps.empty(); }
 };
 
+/// A managing organisation (organisme gestionnaire): the association or body that runs one or
+/// more providers; the unit of a multi-year contract (CPOM) in the funding rules.
+struct Organisation {
+  std::string name;
+};
+
+/// A provider (an establishment or service under one authorisation): some of a service's places
+/// in one territory, the main impairments it is authorised to admit, and the organisation that
+/// runs it. A service with declared providers has, in each territory, the sum of their places as
+/// its capacity (io sets Service::capacity so); a service without any has one provider per
+/// territory, authorised for every child, inside the simulation.
+struct Provider {
+  static constexpr std::uint8_t kAnyImpairment = 0xFF;
+  std::string name;  // unique among providers
+  TerritoryId territory = 0;
+  ServiceId service = 0;
+  std::int64_t places = 0;                    // >= 0
+  std::uint8_t impairments = kAnyImpairment;  // bit i: may admit Children::impairments[i]
+  OrganisationId organisation = 0;            // index into Model::organisations
+
+  [[nodiscard]] constexpr bool admits(std::uint8_t impairment) const {
+    return ((impairments >> impairment) & 1U) != 0;
+  }
+};
+
 /// A kind of place (IME, SESSAD, an adult service...).
 struct Service {
   std::string name;
@@ -324,6 +363,10 @@ struct Model {
   std::vector<std::pair<TerritoryId, TerritoryId>> borders;  // undirected land borders
   PlacementRule placement;
   std::vector<Service> services;
+  // Declared providers (empty: none) and their organisations (at least one when providers exist).
+  // For each service with providers, capacity[t] is the sum of its providers' places in t.
+  std::vector<Provider> providers;
+  std::vector<Organisation> organisations;
   std::vector<InterimSituation> interim;  // at most 254; empty: none recorded
   std::vector<Mode> modes;                // at most Care::kMaxModes
   std::vector<Schooling> schoolings;      // at most Care::kMaxSchoolings
