@@ -2,13 +2,21 @@
 """End-to-end checks of the France baseline (scenarios/france/baseline.toml).
 
 Run by CTest as: /usr/bin/python3 tests/france_test.py PATH/TO/parcours
-The calibration check is its own CTest test (france_calibration); these tests read a short
-run's output through xarray (h5netcdf engine) and h5py, never through our own writer.
+Without the executable (/usr/bin/python3 tests/france_test.py) only the checks of the generated
+files run (ProvidersFileTest: providers.csv against the generator's figures, plain csv); the
+tests that run the engine are skipped. The calibration check is its own CTest test
+(france_calibration); the run tests read a short run's output through xarray (h5netcdf engine)
+and h5py, never through our own writer.
 """
+import csv
+import importlib.util
+import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 import unittest
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import h5py
@@ -17,9 +25,141 @@ import xarray as xr
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "france" / "baseline.toml"
-PARCOURS = None  # set in main
+PROVIDERS = ROOT / "scenarios" / "france" / "providers.csv"
+GENERATOR = ROOT / "scenarios" / "france" / "generate_baseline.py"
+PARCOURS = None  # set in main; None: the tests that run the engine are skipped
 YEARS = 2  # a short horizon keeps the sanitizer build quick; the rules are the same
 CHILD_SERVICES = ["IME", "SESSAD", "ITEP", "EEAP", "IEM"]
+# Installed places and structures 2023 (FINESS via Handidonnées Grand Est, Synthèse offre
+# enfant 2023; the baseline's [services.X] comments state the places).
+PLACES_2023 = {"IME": 75199, "SESSAD": 52724, "ITEP": 19461, "EEAP": 5505, "IEM": 7784}
+STRUCTURES_2023 = {"IME": 1392, "SESSAD": 1638, "ITEP": 491, "EEAP": 181, "IEM": 144}
+# Share of IMEs authorised for DI, autism, polyhandicap (CNSA, comptes administratifs 2014).
+IME_AUTHORISATIONS = {"intellectual": 0.86, "autism": 0.29, "polyhandicap": 0.10}
+
+
+def read_providers():
+    with open(PROVIDERS, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def generator():
+    """The generator as a module (its main() is not run)."""
+    spec = importlib.util.spec_from_file_location("generate_baseline", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class ProvidersFileTest(unittest.TestCase):
+    """providers.csv as the generator wrote it: no engine needed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rows = read_providers()
+        with open(BASELINE, "rb") as f:
+            cls.toml = tomllib.load(f)
+        gen = generator()
+        cls.deps = gen.read_csv("departements.csv")
+        places, _, _ = gen.child_places(cls.deps, gen.regional_rates(gen.read_csv("regions.csv")))
+        cls.places = {(s, d["code"]): places[s][i] for s in CHILD_SERVICES
+                      for i, d in enumerate(cls.deps)}
+        cls.belgium = next(c["target"] for c in cls.toml["calibration"]
+                           if c["name"] == "children in Belgium")
+        cls.sums = Counter()
+        for r in cls.rows:
+            cls.sums[(r["service"], r["territory"])] += int(r["places"])
+
+    def test_the_file_has_the_columns_the_engine_reads(self):
+        with open(PROVIDERS, newline="", encoding="utf-8") as f:
+            header = next(csv.reader(f))
+        self.assertEqual(header, ["name", "territory", "service", "places", "impairments",
+                                  "organisation"])
+        self.assertEqual(self.toml["providers"]["file"], PROVIDERS.name)
+
+    def test_every_departement_keeps_its_places_service_by_service(self):
+        for key, places in self.places.items():
+            self.assertEqual(self.sums.get(key, 0), places, key)
+        codes = {d["code"] for d in self.deps} | {"BE"}
+        self.assertTrue({r["territory"] for r in self.rows} <= codes)
+        # National totals are the 2023 installed places; Belgium's IME places are the
+        # calibration target "children in Belgium".
+        for s in CHILD_SERVICES:
+            home = sum(v for (service, t), v in self.sums.items() if service == s and t != "BE")
+            self.assertEqual(home, PLACES_2023[s], s)
+        self.assertEqual(self.sums[("IME", "BE")], self.belgium)
+        self.assertEqual({s for s, t in self.sums if t == "BE"}, {"IME"})
+
+    def test_providers_have_the_mean_size_and_split_places_evenly(self):
+        groups = defaultdict(list)
+        for r in self.rows:
+            groups[(r["service"], r["territory"])].append(int(r["places"]))
+        for (s, t), sizes in groups.items():
+            self.assertLessEqual(max(sizes) - min(sizes), 1, (s, t))
+            if t == "BE":
+                self.assertEqual(len(sizes), 24)  # conventioned structures, REPSS 1.10
+                continue
+            mean = PLACES_2023[s] / STRUCTURES_2023[s]
+            self.assertEqual(len(sizes), max(1, int(sum(sizes) / mean + 0.5)), (s, t))
+        self.assertEqual({k for k, v in self.places.items() if v > 0},
+                         {k for k in groups if k[1] != "BE"})
+
+    def test_names_are_unique_and_say_service_territory_and_number(self):
+        names = [r["name"] for r in self.rows]
+        self.assertEqual(len(names), len(set(names)))
+        for r in self.rows:
+            m = re.fullmatch(r"([A-Z]+)-([0-9A-Z]+)-(\d\d)", r["name"])
+            self.assertIsNotNone(m, r["name"])
+            self.assertEqual((m[1], m[2]), (r["service"], r["territory"]), r["name"])
+            self.assertRegex(r["organisation"], "^ORG-" + r["territory"] + r"-\d\d$")
+        # Numbers run 01, 02, ... within a service and territory, in file order.
+        seen = Counter()
+        for r in self.rows:
+            seen[(r["service"], r["territory"])] += 1
+            self.assertEqual(int(r["name"][-2:]), seen[(r["service"], r["territory"])])
+
+    def test_every_ime_has_an_authorisation_and_other_services_admit_any_child(self):
+        known = set(self.toml["children"]["impairments"])
+        for r in self.rows:
+            admits = [i for i in r["impairments"].split(";") if i]
+            self.assertTrue(set(admits) <= known, r["name"])
+            if r["service"] == "IME":
+                self.assertTrue(admits, r["name"])
+            else:
+                self.assertEqual(admits, [], r["name"])
+
+    def test_national_shares_of_authorised_imes_are_cnsa_s(self):
+        # 1,391 IMEs: a binomial share of 0.29 has a standard deviation of 0.012 (less as drawn,
+        # per département); 0.03 is 2.5 of them.
+        imes = [r["impairments"].split(";") for r in self.rows
+                if r["service"] == "IME" and r["territory"] != "BE"]
+        for impairment, share in IME_AUTHORISATIONS.items():
+            got = sum(impairment in i for i in imes) / len(imes)
+            self.assertAlmostEqual(got, share, delta=0.03, msg=impairment)
+
+    def test_organisations_run_about_four_providers_of_one_departement(self):
+        orgs = defaultdict(list)
+        for r in self.rows:
+            orgs[r["organisation"]].append(r)
+        for name, provs in orgs.items():
+            self.assertEqual(len({p["territory"] for p in provs}), 1, name)
+            if provs[0]["territory"] == "BE":
+                self.assertEqual(len(provs), 1, name)  # each Belgian structure its own
+        home = [p for p in orgs.values() if p[0]["territory"] != "BE"]
+        self.assertAlmostEqual(sum(len(p) for p in home) / len(home), 4.0, delta=0.3)
+        # Services are mixed: most organisations running an IME run a SESSAD too.
+        ime = [{p["service"] for p in provs} for provs in home
+               if any(p["service"] == "IME" for p in provs)]
+        self.assertGreater(sum("SESSAD" in s for s in ime) / len(ime), 0.8)
+
+    def test_child_places_come_from_the_providers_file_only(self):
+        services = self.toml["services"]
+        for s in CHILD_SERVICES:
+            self.assertFalse({"places", "places_total"} & set(services[s]), s)
+        for s in ["ESAT", "FOYER", "MAS"]:
+            self.assertIn("places", services[s], s)
+        self.assertNotIn("places", self.toml["abroad"]["BE"])
+        self.assertEqual(self.toml["lists"]["per"], "territory")
 
 
 def parcours(*args, check=0):
@@ -34,6 +174,8 @@ def parcours(*args, check=0):
 class FranceBaselineTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if PARCOURS is None:
+            raise unittest.SkipTest("needs the parcours executable")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.dir = Path(cls.tmp.name)
         cls.out = cls.dir / "france.h5"
@@ -83,6 +225,19 @@ class FranceBaselineTest(unittest.TestCase):
         in_be = ds["occupied_end"].sel(territory="BE").sum("service")
         by_home = ds["abroad_end"].sum(["territory", "service"])
         np.testing.assert_array_equal(in_be.values, by_home.values)
+
+    def test_child_places_are_the_providers_places(self):
+        # io sets each service's capacity to the sum of its providers' places, per territory.
+        with h5py.File(self.out, "r") as f:
+            places = f["places"][...]  # [territory, service]
+        territories = [str(t) for t in self.ds["territory"].values]
+        services = [str(s) for s in self.ds["service"].values]
+        sums = Counter()
+        for r in read_providers():
+            sums[(r["territory"], r["service"])] += int(r["places"])
+        for i, t in enumerate(territories):
+            for s in CHILD_SERVICES:
+                self.assertEqual(int(places[i, services.index(s)]), sums.get((t, s), 0), (t, s))
 
     def test_places_are_never_overfilled(self):
         occupied = self.ds["occupied_end"]
@@ -209,6 +364,8 @@ class FranceTwentyYearsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        if PARCOURS is None:
+            raise unittest.SkipTest("needs the parcours executable")
         cls.tmp = tempfile.TemporaryDirectory()
         cls.out = Path(cls.tmp.name) / "france-20y.h5"
         parcours("run", BASELINE, "--out", cls.out, "-n", 1, "-t", 1)
@@ -242,9 +399,8 @@ class FranceTwentyYearsTest(unittest.TestCase):
 
 def main():
     global PARCOURS
-    if len(sys.argv) < 2:
-        sys.exit("usage: france_test.py PATH/TO/parcours")
-    PARCOURS = sys.argv.pop(1)
+    if len(sys.argv) >= 2 and not sys.argv[1].startswith("-"):
+        PARCOURS = sys.argv.pop(1)
     unittest.main(verbosity=2)
 
 

@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Writes baseline.toml, the calibrated France baseline, from the territory tables.
+"""Writes baseline.toml, the calibrated France baseline, and its providers.csv from the tables.
 
-Run from anywhere:  /usr/bin/python3 scenarios/france/generate_baseline.py
+Run from anywhere:  /usr/bin/python3 scenarios/france/generate_baseline.py [--no-authorisations]
 It reads data/france/{departements,regions}.csv, derives every parameter the tables do not
 give (the derivations are the named constants below, each with its unit, origin and, where it
-is not a published figure, the label ESTIMATE), writes scenarios/france/baseline.toml next to
-this script and prints what it did: which basis each département's places use, the rescaling
-factors, and the derived flows. docs/model.md ("The France baseline") explains the same
-derivations in prose. Standard library only (Python 3.11).
+is not a published figure, the label ESTIMATE), writes scenarios/france/baseline.toml and
+scenarios/france/providers.csv (the child services' providers: places, authorised impairments,
+organisations) next to this script and prints what it did: which basis each département's
+places use, the rescaling factors, the derived flows and the providers.
+--no-authorisations writes every IME as admitting any child (AUTHORISATIONS = False): the
+variant to compare calibrations with and without admission within authorisation.
+docs/model.md ("The France baseline") explains the same derivations in prose. Standard library
+only (Python 3.11).
 
 `domain-facts` below means /work/shared/domain-facts.md, the project's sourced figures; the
 tables' own sources are in data/france/README.md.
 """
 
+import argparse
 import csv
 import math
+import random
 import re
 import textwrap
 from pathlib import Path
@@ -22,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "data" / "france"
 OUT = HERE / "baseline.toml"
+PROVIDERS_OUT = HERE / "providers.csv"  # named by [providers] file in OUT, next to it
 
 # ---------------------------------------------------------------------------------------------
 # Run settings (the brief's choices, not estimates).
@@ -190,6 +197,56 @@ BELGIUM_SOURCE = ("about 1,500 children in 24 conventioned structures (REPSS Aut
 BELGIUM_SENDER_REGIONS = ["Île-de-France", "Hauts-de-France", "Grand Est"]
 
 PLACEMENT_MAX_STEPS = 1  # a child with no free place at home may be placed one border away
+
+# ---------------------------------------------------------------------------------------------
+# Providers of the five child services (providers.csv): each establishment or service with its
+# places, the main impairments it is authorised to admit and the organisation that runs it.
+# Adult services keep one capacity per département (no providers declared).
+# Structures 2023, same source and page as NATIONAL_PLACES_2023 (domain-facts §1.1). A
+# département's places of a service make max(1, round(places / mean size)) providers, mean
+# size = national places / structures (IME 54.0, SESSAD 32.2, ITEP 39.6, EEAP 30.4, IEM 54.1),
+# of equal size give or take one place. ESTIMATE: no per-département count of structures was
+# used, and real sizes vary far more.
+NATIONAL_STRUCTURES_2023 = {"IME": 1392, "SESSAD": 1638, "ITEP": 491, "EEAP": 181, "IEM": 144}
+# Belgium: its BELGIUM_IME_PLACES as the 24 conventioned structures of REPSS Autonomie 1.10
+# (about 1,500 children in 24 structures, 2021; BELGIUM_SOURCE).
+BELGIUM_STRUCTURES = 24
+# IME authorisations: share of IMEs authorised for intellectual disability (DI), autism,
+# polyhandicap (CNSA, Repères statistiques n°5, comptes administratifs 2014 of 967 IME,
+# http://www.cnsa.fr/documentation-documents-statistiques/statistiques-des-etablissements-et-
+# services-medico-sociaux/reperes-statistiques-ndeg5-analyse-des-comptes-administratifs-2014-
+# des-ime; domain-facts §1.1). An IME may hold several: the shares sum to 1.25.
+IME_AUTHORISATION_SHARES = {"DI": 0.86, "autism": 0.29, "polyhandicap": 0.10}
+# The model's main impairments each authorisation admits. ESTIMATE: IME children whose main
+# impairment is psychiatric, motor, sensory or other (about 21 % of them, IME_TDB) go to
+# DI-authorised IMEs, as no IME authorisation names them.
+IME_AUTHORISATION_IMPAIRMENTS = {
+    "DI": ["intellectual", "psychiatric", "motor", "sensory", "other"],
+    "autism": ["autism"],
+    "polyhandicap": ["polyhandicap"],
+}
+# Whether IMEs get authorisations (False, or --no-authorisations: every provider admits any
+# child). SESSAD, ITEP, EEAP, IEM always admit any child (no figure on their authorisations).
+AUTHORISATIONS = True
+# The draw of authorisations, per territory from its own generator seeded "seed:code", so a
+# département's draw does not depend on the others': in each territory of n IMEs, autism goes
+# to round(0.29 n) and polyhandicap to round(0.10 n) IMEs drawn at random (the fraction rounded
+# up with its own probability, so the national expectation is exactly 29 % and 10 %); DI goes
+# to every IME that drew neither, then to others at random up to round(0.86 n). So each
+# département's share of autism-authorised IMEs (and places: its IMEs are of equal size) is as
+# close to 29 % as its number of IMEs allows, and the national shares come out near 86/29/10 %.
+AUTHORISATION_SEED = 2014
+# Managing organisations (organismes gestionnaires; the unit of a multi-year contract, CPOM).
+# ESTIMATE, no per-département data: in each département its providers of the five services,
+# ordered by service then name, are dealt round-robin into max(1, round(n / 4)) organisations,
+# so an organisation running IMEs usually runs a SESSAD too, as large associations do. Each
+# Belgian structure is its own organisation.
+PROVIDERS_PER_ORGANISATION = 4
+# Waiting lists: "territory" = one list per home territory and service shared by its providers
+# (the pooled governance of IME admissions in Pas-de-Calais, seeds/004); the alternative,
+# "provider" with [lists] applications = N, puts a child on the lists of N providers, as
+# elsewhere children are registered on several providers' lists.
+LISTS_PER = "territory"
 
 # ---------------------------------------------------------------------------------------------
 # Money: equivalent daily prices. The engine pays euros_per_day x occupied place-days, every
@@ -966,8 +1023,9 @@ def plan_steps():
 
 # =============================================================================================
 
-def derive():
-    """Everything the scenario needs, as one dict (printed by report, written by write_toml)."""
+def derive(authorisations=AUTHORISATIONS):
+    """Everything the scenario needs, as one dict (printed by report, written by write_toml and
+    write_providers)."""
     m = {}
     m["deps"] = deps = read_csv("departements.csv")
     rates = regional_rates(read_csv("regions.csv"))
@@ -1033,7 +1091,110 @@ def derive():
         m["adult_total"][a] = total
         m["adult_places"][a] = largest_remainder(
             [total * x / m["adult_demand"][a] for x in demand[a]], total)
+    m["authorisations"] = authorisations
+    m["providers"] = build_providers(m, authorisations)
     return m
+
+
+# =============================================================================================
+# Providers, authorisations, organisations (providers.csv).
+
+def round_half_up(x):
+    return math.floor(x + 0.5)
+
+
+def mean_size(s):
+    """Mean places per structure of child service s, 2023."""
+    return NATIONAL_PLACES_2023[s] / NATIONAL_STRUCTURES_2023[s]
+
+
+def provider_count(s, places):
+    """How many providers `places` places of service s make in one département."""
+    return max(1, round_half_up(places / mean_size(s))) if places > 0 else 0
+
+
+def even_split(places, n):
+    """n sizes summing to `places`, differing by at most 1 (the larger ones first)."""
+    q, r = divmod(places, n)
+    return [q + 1 if k < r else q for k in range(n)]
+
+
+def draw_authorisations(territory, imes):
+    """Sets the authorisations of one territory's IMEs (see AUTHORISATION_SEED)."""
+    rng = random.Random(f"{AUTHORISATION_SEED}:{territory}")
+    n = len(imes)
+
+    def count(share):  # round(share x n), the fraction rounded up with its own probability
+        whole, frac = divmod(share * n, 1.0)
+        return int(whole) + (1 if rng.random() < frac else 0)
+
+    def pick(k, among):  # k of `among` at random
+        keys = [rng.random() for _ in among]
+        chosen = sorted(range(len(among)), key=lambda i: keys[i])[:k]
+        return [among[i] for i in sorted(chosen)]
+
+    held = {id(p): set() for p in imes}
+    for authorisation in ["autism", "polyhandicap"]:
+        for p in pick(count(IME_AUTHORISATION_SHARES[authorisation]), imes):
+            held[id(p)].add(authorisation)
+    k_di = count(IME_AUTHORISATION_SHARES["DI"])
+    bare = [p for p in imes if not held[id(p)]]
+    others = [p for p in imes if held[id(p)]]
+    for p in bare + pick(max(0, k_di - len(bare)), others):
+        held[id(p)].add("DI")
+    for p in imes:
+        p["authorisations"] = sorted(held[id(p)])
+        admitted = {i for a in held[id(p)] for i in IME_AUTHORISATION_IMPAIRMENTS[a]}
+        p["impairments"] = [i for i in IMPAIRMENTS if i in admitted]
+
+
+def build_providers(m, authorisations):
+    """The providers of the five child services, in file order: territory, service, number."""
+    deps, places = m["deps"], m["places"]
+    territories = [d["code"] for d in deps] + ["BE"]
+    by_territory = {code: [] for code in territories}
+
+    def add(code, s, sizes):
+        for k, size in enumerate(sizes, start=1):
+            assert k < 100, "provider numbers are two digits"
+            by_territory[code].append(dict(name=f"{s}-{code}-{k:02d}", territory=code,
+                                           service=s, places=size, impairments=[],
+                                           authorisations=[], organisation=""))
+
+    for i, d in enumerate(deps):
+        for s in CHILD_SERVICES:
+            n = provider_count(s, places[s][i])
+            add(d["code"], s, even_split(places[s][i], n) if n else [])
+    add("BE", "IME", even_split(BELGIUM_IME_PLACES, BELGIUM_STRUCTURES))
+    # Each département keeps exactly the places the baseline gives it, service by service.
+    for i, d in enumerate(deps):
+        for s in CHILD_SERVICES:
+            got = sum(p["places"] for p in by_territory[d["code"]] if p["service"] == s)
+            assert got == places[s][i], (d["code"], s, got, places[s][i])
+    assert sum(p["places"] for p in by_territory["BE"]) == BELGIUM_IME_PLACES
+
+    for code in territories:
+        if authorisations:
+            draw_authorisations(code, [p for p in by_territory[code] if p["service"] == "IME"])
+        provs = by_territory[code]  # by service (CHILD_SERVICES order), then name
+        if code == "BE":
+            for k, p in enumerate(provs, start=1):
+                p["organisation"] = f"ORG-BE-{k:02d}"
+            continue
+        n_org = max(1, round_half_up(len(provs) / PROVIDERS_PER_ORGANISATION))
+        assert n_org < 100, "organisation numbers are two digits"
+        for j, p in enumerate(provs):
+            p["organisation"] = f"ORG-{code}-{j % n_org + 1:02d}"
+    return [p for code in territories for p in by_territory[code]]
+
+
+def write_providers(m):
+    with open(PROVIDERS_OUT, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["name", "territory", "service", "places", "impairments", "organisation"])
+        for p in m["providers"]:
+            out.writerow([p["name"], p["territory"], p["service"], p["places"],
+                          ";".join(p["impairments"]), p["organisation"]])
 
 
 def share_16_plus(m):
@@ -1159,6 +1320,12 @@ def write_children_and_lists(add):
         "makes a critical situation (RAPT)")
     add(f'pag_interim = "{PAG_INTERIM}"  # the PAG brings partial services meanwhile '
         "(another ESMS, PCPE, CMP, CAMSP)")
+    add("# Who holds the lists: one per home territory and service, pooled among its providers, as")
+    add("# Pas-de-Calais' shared governance of admissions does (seeds/004). The alternative,")
+    add('# per = "provider" with applications = N, puts a child on N providers\' lists, as '
+        "elsewhere")
+    add("# children are on several providers' lists.")
+    add(f'per = "{LISTS_PER}"')
     for name, condition, description in PRIORITY_LEVELS:
         add("")
         add("[[lists.priority]]")
@@ -1168,6 +1335,36 @@ def write_children_and_lists(add):
         if condition:
             add(f"{condition[0]} = {condition[1]}")
         add(f'description = "{description}"')
+    add("")
+
+
+def write_providers_table(add, m):
+    """The [providers] table and what providers.csv holds."""
+    sizes = [f"{s} {NATIONAL_PLACES_2023[s]:,} / {NATIONAL_STRUCTURES_2023[s]:,}"
+             for s in CHILD_SERVICES]
+    add("# Providers of the five child services (establishments and services): one row each in")
+    add("# providers.csv, generated with this file: places, authorised impairments, organisation.")
+    add("# Places: each département's places of a service (the comments under [services.X]) as")
+    add("# max(1, round(places / mean size)) providers of equal size +-1; mean size = places /")
+    add(f"# structures 2023 ({', '.join(sizes[:3])},")
+    add(f"# {', '.join(sizes[3:])}; FINESS via Handidonnées Grand Est, Synthèse offre")
+    add(f"# enfant 2023). Belgium: {BELGIUM_STRUCTURES} structures.")
+    if m["authorisations"]:
+        add("# IME authorisations: DI 86 %, autism 29 %, polyhandicap 10 % of IMEs (CNSA, CA 2014),"
+            " drawn")
+        add(f"# per territory (seed {AUTHORISATION_SEED}) so that each département's shares are "
+            "as close to them")
+        add("# as its number of IMEs allows; DI admits intellectual, psychiatric, motor, sensory, "
+            "other")
+        add("# (ESTIMATE). SESSAD, ITEP, EEAP, IEM admit any child.")
+    else:
+        add("# Authorisations off (--no-authorisations): every provider admits any child.")
+    add(f"# Organisations: ESTIMATE, about {PROVIDERS_PER_ORGANISATION} providers each, services "
+        "mixed round-robin within a")
+    add("# département; each Belgian structure its own. The adult services keep their places "
+        "below.")
+    add("[providers]")
+    add(f'file = "{PROVIDERS_OUT.name}"')
     add("")
 
 
@@ -1296,9 +1493,12 @@ def write_toml(m):
             for j in range(0, len(sender_codes), 12)]
     add("senders = [\n  " + ",\n  ".join(rows) + ",\n]")
     add("# No closed_from: the baseline has no moratorium (a policy variant sets one).")
-    add(f"places = {{ IME = {BELGIUM_IME_PLACES} }}  # ESTIMATE in the 1,200-1,500 range: "
-        "REPSS 1.10 (~1,500, 2021), Cour des comptes (~1,200, 2022)")
+    add(f"# Places: {BELGIUM_IME_PLACES:,} IME-type places (ESTIMATE in the 1,200-1,500 range: "
+        "REPSS 1.10 (~1,500, 2021),")
+    add(f"# Cour des comptes (~1,200, 2022)) as {BELGIUM_STRUCTURES} conventioned structures "
+        "(REPSS 1.10): in providers.csv.")
     add("")
+    write_providers_table(add, m)
 
     add("# Interim situations of children waiting for a place (see the generator's INTERIM: shares")
     add("# from Loire-Atlantique 2019 taken as national, ESTIMATE).")
@@ -1412,7 +1612,14 @@ def write_toml(m):
         add(f"waiting_age_years = {wait_law}")
         add(f'waited_years = {{ law = "uniform", min = 0.0, max = {fmt(r["wait"], 3)} }}')
         add("")
-        add(f"[services.{s}.places]")
+        count = {}
+        for p in m["providers"]:
+            if p["service"] == s:
+                count[p["territory"]] = count.get(p["territory"], 0) + 1
+        add(f"# Places per département: in providers.csv, as max(1, round(places / "
+            f"{mean_size(s):.1f})) providers")
+        add(f"# ({NATIONAL_PLACES_2023[s]:,} places / {NATIONAL_STRUCTURES_2023[s]:,} "
+            f"structures, 2023) of equal size +-1. For reference only:")
         for i, d in enumerate(deps):
             kind, detail = m["basis"][s][i]
             if kind == "published":
@@ -1420,7 +1627,9 @@ def write_toml(m):
             else:
                 note = (f"{kind} rate {detail} x {int(d['population_0_19']):,} x "
                         f"{m['factor'][s]:.3f}")
-            add(f'"{d["code"]}" = {m["places"][s][i]:<6} # {d["name"]}: {note}')
+            n = count.get(d["code"], 0)
+            add(f'#   "{d["code"]}" = {m["places"][s][i]:<6} # {d["name"]}: {note}; '
+                f'{n} provider{"" if n == 1 else "s"}')
         add("")
 
     for a in ADULT_SERVICES:
@@ -1493,7 +1702,7 @@ def write_toml(m):
 
 def report(m):
     deps, ss = m["deps"], m["ss"]
-    print(f"wrote {OUT}")
+    print(f"wrote {OUT} and {PROVIDERS_OUT.name}")
     print("\nPlaces per département: basis counts and rescaling of the non-published ones")
     for s in CHILD_SERVICES:
         kinds = [k for k, _ in m["basis"][s]]
@@ -1572,12 +1781,73 @@ def report_profiles(m):
           "; adults " + ", ".join(f"{a} {m['adult_stay_mean'][a]:.3f}" for a in ADULT_SERVICES))
 
 
+def report_providers(m):
+    """Providers per service, IME authorisation shares, organisations."""
+    provs = m["providers"]
+    home = [p for p in provs if p["territory"] != "BE"]
+    print(f"\nProviders ({PROVIDERS_OUT.name}): {len(provs):,}, of which Belgium "
+          f"{len(provs) - len(home)}")
+    for s in CHILD_SERVICES:
+        mine = [p for p in home if p["service"] == s]
+        sizes = [p["places"] for p in mine]
+        print(f"  {s:<6} {len(mine):5,} providers (2023 structures "
+              f"{NATIONAL_STRUCTURES_2023[s]:,}, mean size {mean_size(s):.1f}); sizes "
+              f"{min(sizes)}-{max(sizes)}, {sum(sizes):,} places")
+    be = [p["places"] for p in provs if p["territory"] == "BE"]
+    print(f"  BE     {len(be):5} IME structures, sizes {min(be)}-{max(be)}, {sum(be):,} places")
+    if m["authorisations"]:
+        print(f"IME authorisations (seed {AUTHORISATION_SEED}; target share of IMEs): share of "
+              "IMEs / of IME places, the 101 départements")
+        imes = [p for p in home if p["service"] == "IME"]
+        n, places = len(imes), sum(p["places"] for p in imes)
+        be_imes = [p for p in provs if p["territory"] == "BE"]
+        for a, target in IME_AUTHORISATION_SHARES.items():
+            held = [p for p in imes if a in p["authorisations"]]
+            order = [d["code"] for d in m["deps"]]
+            lacking = sorted({p["territory"] for p in imes} - {p["territory"] for p in held},
+                             key=order.index)
+            print(f"  {a:<12} {len(held) / n:.3f} / {sum(p['places'] for p in held) / places:.3f}"
+                  f" (target {target:.2f}); Belgium "
+                  f"{sum(a in p['authorisations'] for p in be_imes)} of {len(be_imes)}; "
+                  f"départements with none: {', '.join(lacking) or '-'}")
+        several = sum(len(p["authorisations"]) > 1 for p in imes)
+        print(f"  IMEs with several authorisations {several / n:.3f} (target shares sum to "
+              f"{sum(IME_AUTHORISATION_SHARES.values()):.2f})")
+        by_dep = {}
+        for p in imes:
+            tot = by_dep.setdefault(p["territory"], [0, 0, 0])
+            tot[0] += p["places"]
+            tot[1] += p["places"] if "autism" in p["authorisations"] else 0
+            tot[2] += 1
+        shares = sorted(a / t for t, a, k in by_dep.values() if k >= 5)
+        print(f"  autism share of a département's IME places, the {len(shares)} départements "
+              f"with 5+ IMEs: min {shares[0]:.2f}, median {shares[len(shares) // 2]:.2f}, "
+              f"max {shares[-1]:.2f}")
+    else:
+        print("IME authorisations: off (--no-authorisations), every provider admits any child")
+    orgs = {}
+    for p in home:
+        orgs.setdefault(p["organisation"], set()).add(p["service"])
+    running_ime = [ss for ss in orgs.values() if "IME" in ss]
+    print(f"Organisations: {len(orgs):,} in the départements ({len(home) / len(orgs):.2f} "
+          f"providers each, PROVIDERS_PER_ORGANISATION = {PROVIDERS_PER_ORGANISATION}) + "
+          f"{len(provs) - len(home)} in Belgium; of the {len(running_ime)} running an IME, "
+          f"{sum('SESSAD' in ss for ss in running_ime)} also run a SESSAD")
+
+
 def main():
-    m = derive()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-authorisations", dest="authorisations", action="store_false",
+                        default=AUTHORISATIONS,
+                        help="every IME admits any child (AUTHORISATIONS = False)")
+    args = parser.parse_args()
+    m = derive(args.authorisations)
     write_toml(m)
+    write_providers(m)
     report(m)
     report_profiles(m)
     report_care(m)
+    report_providers(m)
 
 
 if __name__ == "__main__":
