@@ -72,6 +72,24 @@ std::size_t pick(const std::vector<double>& cdf, double u) {
       cdf.size() - 1);
 }
 
+// As pick(), for an impairment that a provider authorised for `authorised` (a bit mask) may admit:
+// the same draw when it may; otherwise the draw from the authorised impairments' shares alone
+// (for its occupants at t = 0). With no child of an authorised impairment, the draw stands.
+std::size_t pick_authorised(const std::vector<double>& cdf, double u, std::uint8_t authorised) {
+  const std::size_t i = pick(cdf, u);
+  if (((authorised >> i) & 1U) != 0) {
+    return i;
+  }
+  std::vector<double> shares;
+  double previous = 0.0;
+  for (std::size_t k = 0; k < cdf.size(); ++k) {
+    shares.push_back(((authorised >> k) & 1U) != 0 ? cdf[k] - previous : 0.0);
+    previous = cdf[k];
+  }
+  const std::vector<double> masked = cumulative(shares);
+  return masked.back() > 0.0 ? pick(masked, u) : i;
+}
+
 }  // namespace
 
 Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t replication)
@@ -114,6 +132,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   PARCOURS_CHECK(n_impairments_ <= Attributes::kMaxImpairments &&
                      model.children.needs_levels.size() <= Attributes::kMaxNeedsLevels,
                  "too many impairments or needs levels");
+  build_providers();
   for (const Service& service : model.services) {
     PARCOURS_CHECK(service.children.impairment_shares.empty() ||
                        service.children.impairment_shares.size() == n_impairments_,
@@ -123,7 +142,9 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   }
   n_levels_ = std::max(1, static_cast<int>(model.lists.priority.size()));
   PARCOURS_CHECK(n_levels_ <= Lists::kMaxPriorityLevels, "too many priority levels");
-  queues_.resize(cells_.size() * static_cast<std::size_t>(n_levels_));
+  PARCOURS_CHECK(model.lists.applications >= 1, "a child applies to at least one provider");
+  queues_.resize((model.lists.per_provider ? providers_.size() : cells_.size()) *
+                 static_cast<std::size_t>(n_levels_));
   in_place_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
   waiting_by_impairment_.assign(n_territories * n_services_ * n_impairments_, 0);
   in_place_ase_.assign(n_territories * n_services_, 0);
@@ -166,7 +187,57 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   shape.schoolings = static_cast<int>(model.schoolings.size());
   shape.age_groups = static_cast<int>(model.children.age_groups.size());
   shape.plan_steps = static_cast<int>(model.plans.steps.size());
+  shape.providers = static_cast<int>(n_declared_);
   out_.resize(shape);
+}
+
+// The providers' table: the declared ones, then one per cell that has none (with the cell's
+// places when its service declares no provider, else none), grouped by cell in by_cell_.
+void Simulation::build_providers() {
+  n_declared_ = model_.providers.size();
+  const std::size_t all_impairments = (1U << n_impairments_) - 1;
+  std::vector<bool> declares(n_services_, false);
+  std::vector<std::int64_t> declared_places(cells_.size(), 0);
+  std::vector<std::uint32_t> count(cells_.size(), 0);
+  for (const Provider& provider : model_.providers) {
+    PARCOURS_CHECK(provider.territory < model_.territories.size() && provider.service < n_services_,
+                   "a provider of an unknown territory or service");
+    PARCOURS_CHECK(provider.places >= 0, "a provider with negative places");
+    ProviderState state;
+    state.capacity = provider.places;
+    state.territory = provider.territory;
+    state.service = provider.service;
+    state.impairments = provider.impairments;
+    fragmented_ = fragmented_ || (provider.impairments & all_impairments) != all_impairments;
+    providers_.push_back(state);
+    declares[provider.service] = true;
+    declared_places[cell_index(provider.territory, provider.service)] += provider.places;
+    ++count[cell_index(provider.territory, provider.service)];
+  }
+  for (std::size_t c = 0; c < cells_.size(); ++c) {
+    const auto s = static_cast<ServiceId>(c % n_services_);
+    PARCOURS_CHECK(!declares[s] || declared_places[c] == cells_[c].capacity,
+                   "a service's capacity must be the sum of its providers' places");
+    if (count[c] == 0) {
+      ProviderState state;
+      state.capacity = declares[s] ? 0 : cells_[c].capacity;
+      state.territory = static_cast<TerritoryId>(c / n_services_);
+      state.service = s;
+      providers_.push_back(state);
+      ++count[c];
+    }
+  }
+  cell_first_provider_.assign(cells_.size() + 1, 0);
+  for (std::size_t c = 0; c < cells_.size(); ++c) {
+    cell_first_provider_[c + 1] = cell_first_provider_[c] + count[c];
+  }
+  by_cell_.resize(providers_.size());
+  std::vector<std::uint32_t> next(cell_first_provider_.begin(), cell_first_provider_.end() - 1);
+  for (std::size_t q = 0; q < providers_.size(); ++q) {
+    by_cell_[next[cell_index(providers_[q].territory, providers_[q].service)]++] =
+        static_cast<ProviderId>(q);
+  }
+  fragmented_ = fragmented_ || model_.lists.per_provider;
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -190,7 +261,7 @@ void Simulation::emit(double day, EventKind kind, std::uint32_t person, ServiceI
 }
 
 std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t, std::uint64_t key,
-                                     ServiceId entry_service) {
+                                     ServiceId entry_service, std::uint8_t authorised) {
   ++present_[t];
   Person person{day - core::years_to_days(age_years), key, 0.0F, t};
   // Attributes come from a stream of their own: adding them moved no other draw.
@@ -202,7 +273,7 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   a.ase = core::uniform01(gen) < profile.ase_share;
   a.boy = core::uniform01(gen) < profile.boys_share;
   if (const auto& cdf = impairment_cdf_[entry_service]; !cdf.empty()) {
-    a.impairment = static_cast<std::uint8_t>(pick(cdf, u_impairment));
+    a.impairment = static_cast<std::uint8_t>(pick_authorised(cdf, u_impairment, authorised));
   }
   if (const auto& cdf = needs_cdf_[entry_service]; !cdf.empty()) {
     a.needs = static_cast<std::uint8_t>(pick(cdf, u_needs));
@@ -221,6 +292,7 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   auto p = static_cast<std::uint32_t>(people_.size());
   people_.push_back(person);
   care_.push_back(0);
+  provider_of_.push_back(kNoProvider);
   generations_.resize(people_.size());
   if (record_spells_) {
     spell_of_.resize(people_.size());
@@ -228,28 +300,50 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   return p;
 }
 
-void Simulation::set_occupied(Cell& c, double day, std::int64_t delta) {
+// Place-days so far: occupied places integrated up to `day`.
+void Simulation::accrue(Cell& c, double day) {
   c.place_days += static_cast<double>(c.occupied) * (day - c.last_change);
   c.last_change = day;
-  c.occupied += delta;
-  PARCOURS_DCHECK(c.occupied >= 0 && c.occupied <= c.capacity, "occupancy out of bounds");
 }
 
+void Simulation::accrue(ProviderState& provider, double day) {
+  provider.place_days += static_cast<double>(provider.occupied) * (day - provider.last_change);
+  provider.last_change = day;
+}
+
+// A place of provider q is taken (+1) or freed (-1): the provider's and its cell's counts.
+void Simulation::set_occupied(ProviderId q, double day, std::int64_t delta) {
+  ProviderState& provider = providers_[q];
+  Cell& c = cell(provider.territory, provider.service);
+  accrue(provider, day);
+  accrue(c, day);
+  provider.occupied += delta;
+  c.occupied += delta;
+  PARCOURS_DCHECK(provider.occupied >= 0 && provider.occupied <= provider.capacity,
+                  "occupancy out of bounds");
+}
+
+// Each provider's share of its places filled, by occupants whose impairment it may admit; the
+// occupants of a cell are numbered across its providers (their stream keys).
 void Simulation::place_initial_occupants() {
   for (std::size_t s = 0; s < n_services_; ++s) {
     const Service& service = model_.services[s];
     for (std::size_t t = 0; t < model_.territories.size(); ++t) {
-      const auto n = static_cast<std::int64_t>(
-          std::llround(service.initial.share_of_places * static_cast<double>(service.capacity[t])));
-      for (std::int64_t slot = 0; slot < n; ++slot) {
-        const auto key = initial_key(static_cast<ServiceId>(s), static_cast<TerritoryId>(t),
-                                     static_cast<std::uint64_t>(slot));
-        core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
-        const double age = core::sample(gen, service.initial.age_years);
-        const auto place_t = static_cast<TerritoryId>(t);
-        const auto p =
-            new_person(0.0, age, home_of_initial(gen, place_t), key, static_cast<ServiceId>(s));
-        admit(0.0, p, place_t, static_cast<ServiceId>(s), Admission::kInitial);
+      const auto place_t = static_cast<TerritoryId>(t);
+      std::uint64_t slot = 0;
+      const auto [first, last] = providers_of(place_t, static_cast<ServiceId>(s));
+      for (const ProviderId* q = first; q != last; ++q) {
+        const ProviderState& provider = providers_[*q];
+        const auto n = static_cast<std::int64_t>(
+            std::llround(service.initial.share_of_places * static_cast<double>(provider.capacity)));
+        for (std::int64_t k = 0; k < n; ++k) {
+          const auto key = initial_key(static_cast<ServiceId>(s), place_t, slot++);
+          core::KeyedRng gen(seed_, replication_, core::Stream::kInitialPerson, key);
+          const double age = core::sample(gen, service.initial.age_years);
+          const auto p = new_person(0.0, age, home_of_initial(gen, place_t), key,
+                                    static_cast<ServiceId>(s), provider.impairments);
+          admit(0.0, p, *q, Admission::kInitial);
+        }
       }
     }
   }
@@ -502,12 +596,12 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
     on_aged_out(day, p, /*queued=*/false);
     return;
   }
-  if (const TerritoryId where = free_place_for(day, p, s); where != kNoTerritory) {
+  if (const ProviderId where = free_place_for(day, p, s); where != kNoProvider) {
     const ServiceId held = person.place;
-    const TerritoryId held_territory = person.place_territory;
-    admit(day, p, where, s, Admission::kImmediate);
+    const ProviderId held_provider = provider_of_[p];
+    admit(day, p, where, Admission::kImmediate);
     if (held != kNoService) {  // a Creton move with a place free at once
-      release(day, person.territory, held_territory, held);
+      release(day, person.territory, held_provider);
     }
     return;
   }
@@ -515,7 +609,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
   Cell& c = cell(person.territory, s);
   person.waiting_since = static_cast<float>(waiting_since);
-  queue(person.territory, s, level_of(day, person)).entries.emplace_back(p, g);
+  apply(day, p, s, g);
   ++c.waiting;
   const Attributes a = Attributes::unpack(person.attributes);
   ++waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
@@ -543,23 +637,96 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   schedule_death(day, p, 1);
 }
 
-// Where `p` can take a place of `s` now: at home if one is free, else the first territory of
-// its placement order with a free place and open to new placements; kNoTerritory if none.
-TerritoryId Simulation::free_place_for(double day, std::uint32_t p, ServiceId s) {
+// `p` (its generation `g`) joins the list of `s` it waits on, at its priority level: its home
+// territory's pooled list, or the lists of `applications` providers there authorised for it
+// (drawn in proportion to their places from a stream of its own; all of them if fewer). With no
+// such provider it applies to every provider of the territory, whose lists show it waiting, but
+// none of them can take it.
+void Simulation::apply(double day, std::uint32_t p, ServiceId s, std::uint32_t g) {
+  const Person& person = people_[p];
+  const int level = level_of(day, person);
+  if (!model_.lists.per_provider) {
+    queue(cell_index(person.territory, s), level).entries.emplace_back(p, g);
+    return;
+  }
+  const std::uint8_t impairment = Attributes::unpack(person.attributes).impairment;
+  const auto [first, last] = providers_of(person.territory, s);
+  apply_scratch_.clear();
+  weights_scratch_.clear();
+  for (const ProviderId* q = first; q != last; ++q) {
+    const ProviderState& provider = providers_[*q];
+    if (provider.capacity > 0 && ((provider.impairments >> impairment) & 1U) != 0) {
+      apply_scratch_.push_back(*q);
+      weights_scratch_.push_back(static_cast<double>(provider.capacity));
+    }
+  }
+  if (apply_scratch_.empty()) {
+    apply_scratch_.assign(first, last);
+    weights_scratch_.assign(apply_scratch_.size(), 1.0);
+  }
+  const std::size_t n = apply_scratch_.size();
+  const auto k = std::min(n, static_cast<std::size_t>(model_.lists.applications));
+  if (k < n) {  // draw k without replacement, by places
+    core::KeyedRng gen(seed_, replication_, core::Stream::kApplication, person.key,
+                       std::uint64_t{person.stays} * n_services_ + s);
+    double total = 0.0;
+    for (const double w : weights_scratch_) {
+      total += w;
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      double u = core::uniform01(gen) * total;
+      std::size_t chosen = n - 1;
+      for (std::size_t i = j; i < n; ++i) {
+        if (u < weights_scratch_[i]) {
+          chosen = i;
+          break;
+        }
+        u -= weights_scratch_[i];
+      }
+      std::swap(apply_scratch_[j], apply_scratch_[chosen]);
+      std::swap(weights_scratch_[j], weights_scratch_[chosen]);
+      total -= weights_scratch_[j];
+    }
+  }
+  for (std::size_t j = 0; j < k; ++j) {
+    queue(apply_scratch_[j], level).entries.emplace_back(p, g);
+  }
+}
+
+// A provider of (t, s) with a free place that may admit a child of `impairment`, if any.
+ProviderId Simulation::free_place_in(TerritoryId t, ServiceId s, std::uint8_t impairment) const {
+  if (const Cell& c = cells_[cell_index(t, s)]; c.occupied >= c.capacity) {
+    return kNoProvider;
+  }
+  const auto [first, last] = providers_of(t, s);
+  for (const ProviderId* q = first; q != last; ++q) {
+    const ProviderState& provider = providers_[*q];
+    if (provider.occupied < provider.capacity && ((provider.impairments >> impairment) & 1U) != 0) {
+      return *q;
+    }
+  }
+  return kNoProvider;
+}
+
+// Where `p` can take a place of `s` now: a provider at home with a free place it may take, else
+// in the first territory of its placement order open to new placements; kNoProvider if none.
+ProviderId Simulation::free_place_for(double day, std::uint32_t p, ServiceId s) {
   const TerritoryId home = people_[p].territory;
-  if (const Cell& c = cell(home, s); c.occupied < c.capacity) {
-    PARCOURS_DCHECK(c.waiting == 0, "a free place with people waiting");
-    return home;
+  const std::uint8_t impairment = Attributes::unpack(people_[p].attributes).impairment;
+  if (const ProviderId q = free_place_in(home, s, impairment); q != kNoProvider) {
+    PARCOURS_DCHECK(fragmented_ || cell(home, s).waiting == 0, "a free place with people waiting");
+    return q;
   }
   if (!model_.placement.reachable.empty()) {
     for (const TerritoryId t : model_.placement.reachable[home]) {
-      const Cell& c = cell(t, s);
-      if (c.occupied < c.capacity && model_.territories[t].closed_from_day > day) {
-        return t;
+      if (model_.territories[t].closed_from_day > day) {
+        if (const ProviderId q = free_place_in(t, s, impairment); q != kNoProvider) {
+          return q;
+        }
       }
     }
   }
-  return kNoTerritory;
+  return kNoProvider;
 }
 
 // The home of someone in a place of territory `t` at t = 0: `t` itself, or for an abroad
@@ -584,12 +751,17 @@ TerritoryId Simulation::home_of_initial(core::KeyedRng& gen, TerritoryId t) {
   return territory.senders.back();  // rounding
 }
 
-void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, Admission how) {
+void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how) {
   Person& person = people_[p];
+  const TerritoryId t = providers_[q].territory;
+  const ServiceId s = providers_[q].service;
   const Service& service = model_.services[s];
-  set_occupied(cell(t, s), day, +1);
+  set_occupied(q, day, +1);
   if (how != Admission::kInitial) {
     ++out_.admissions[out_.cell(period_, t, s)];
+    if (q < n_declared_) {
+      ++out_.provider_admissions[out_.provider_cell(period_, static_cast<int>(q))];
+    }
     emit(day, EventKind::kAdmit, p, s);
   }
   if (how == Admission::kFromList) {
@@ -609,6 +781,7 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   }
   person.place = s;
   person.place_territory = t;
+  provider_of_[p] = q;
   person.waiting = kNoService;
   open_spell(day, p, Spell::State::kInPlace);
   Attributes a = Attributes::unpack(person.attributes);
@@ -631,61 +804,123 @@ void Simulation::admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, 
   schedule(end, Ev::kStayEnd, p, g);
 }
 
-// A place of (t, s) frees: the head of t's own list takes it; failing that, the head of the
-// list of the first territory that may place children in t (nearest first); else it stays
-// free. An abroad territory under moratorium takes no one.
-void Simulation::free_place(double day, TerritoryId t, ServiceId s) {
-  set_occupied(cell(t, s), day, -1);
+// A place of provider q frees. Pooled lists: the first child of its territory's list it may
+// admit takes it; failing that, the first of the list of the first territory that may place
+// children there (nearest first). Lists per provider: the first child of its own list; an abroad
+// place serves its senders' providers' lists. Else it stays free. An abroad territory under
+// moratorium takes no one.
+void Simulation::free_place(double day, ProviderId q) {
+  set_occupied(q, day, -1);
+  const TerritoryId t = providers_[q].territory;
+  const ServiceId s = providers_[q].service;
   const Territory& territory = model_.territories[t];
-  if (!territory.abroad && serve_list(day, t, t, s)) {
-    return;
+  const bool per_provider = model_.lists.per_provider;
+  if (!territory.abroad) {
+    const auto own = per_provider ? q : static_cast<std::uint32_t>(cell_index(t, s));
+    if (serve_lists(day, q, t, &own, 1) || per_provider) {
+      return;
+    }
   }
   if (model_.placement.served_by.empty() || territory.closed_from_day <= day) {
     return;
   }
   for (const TerritoryId home : model_.placement.served_by[t]) {
-    if (serve_list(day, t, home, s)) {
+    if (per_provider) {
+      const auto [first, last] = providers_of(home, s);
+      if (serve_lists(day, q, home, first, static_cast<std::size_t>(last - first))) {
+        return;
+      }
+    } else if (const auto list = static_cast<std::uint32_t>(cell_index(home, s));
+               serve_lists(day, q, home, &list, 1)) {
       return;
     }
   }
 }
 
-// The first live entry of (list_t, s)'s list, if any, takes the free place of (place_t, s):
-// the highest priority level first, and in a level the longest wait.
-bool Simulation::serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s) {
-  Cell& c = cell(list_t, s);
-  if (c.waiting == 0) {
+// The index in `q` of its first live entry whose child a provider authorised for `impairments`
+// may admit (npos if none); stale entries before any live one are dropped from the head.
+std::size_t Simulation::first_match(Queue& q, std::uint8_t impairments) {
+  bool at_head = true;
+  for (std::size_t i = q.head; i < q.entries.size(); ++i) {
+    if (i + 8 < q.entries.size()) {
+      generations_.prefetch(q.entries[i + 8].first);  // stale runs are common: read ahead
+    }
+    const auto [p, g] = q.entries[i];
+    // Whoever leaves a list (admitted, aged out, gone) has a new generation, so a live entry is
+    // enough: no need to read the person, a cache miss per stale entry on long lists.
+    if (!generations_.is_live(p, g)) {
+      if (at_head) {
+        q.head = i + 1;
+      }
+      continue;
+    }
+    if (impairments == Provider::kAnyImpairment ||
+        ((impairments >> Attributes::unpack(people_[p].attributes).impairment) & 1U) != 0) {
+      return i;
+    }
+    at_head = false;
+  }
+  return std::string::npos;
+}
+
+// The free place of provider q goes to the first child it may admit on `lists` (lists of home
+// territory `list_home`'s children): the highest priority level first, and in a level the
+// longest wait (over several lists: the longest of their first children).
+bool Simulation::serve_lists(double day, ProviderId q, TerritoryId list_home,
+                             const std::uint32_t* lists, std::size_t n_lists) {
+  const ServiceId s = providers_[q].service;
+  if (cell(list_home, s).waiting == 0) {
     return false;
   }
+  const std::uint8_t all = static_cast<std::uint8_t>((1U << n_impairments_) - 1);
+  const std::uint8_t impairments = (providers_[q].impairments & all) == all
+                                       ? Provider::kAnyImpairment
+                                       : providers_[q].impairments;
   for (int level = 0; level < n_levels_; ++level) {
-    Queue& q = queue(list_t, s, level);
-    while (q.head < q.entries.size()) {
-      if (q.head + 8 < q.entries.size()) {
-        generations_.prefetch(q.entries[q.head + 8].first);  // stale runs are common: read ahead
+    Queue* best = nullptr;
+    std::size_t best_i = 0;
+    float best_since = 0.0F;
+    for (std::size_t j = 0; j < n_lists; ++j) {
+      Queue& candidate = queue(lists[j], level);
+      const std::size_t i = first_match(candidate, impairments);
+      if (i == std::string::npos) {
+        continue;
       }
-      const auto [next, g] = q.entries[q.head++];
-      // Whoever leaves a list (aged out, gone) has a new generation, so a live entry is enough:
-      // no need to read the person, a cache miss per stale entry on long lists.
-      if (!generations_.is_live(next, g)) {
-        continue;  // left the list (aged out) since joining
+      if (n_lists == 1) {
+        best = &candidate;
+        best_i = i;
+        break;
       }
-      PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
-      if (q.head > 4096 && q.head * 2 > q.entries.size()) {
-        q.entries.erase(q.entries.begin(), q.entries.begin() + static_cast<std::ptrdiff_t>(q.head));
-        q.head = 0;
+      const float since = people_[candidate.entries[i].first].waiting_since;
+      if (best == nullptr || since < best_since) {
+        best = &candidate;
+        best_i = i;
+        best_since = since;
       }
-      leave_list(next);
-      const Person& person = people_[next];
-      const ServiceId held = person.place;
-      const TerritoryId held_territory = person.place_territory;
-      admit(day, next, place_t, s, Admission::kFromList);
-      if (held != kNoService) {
-        release(day, list_t, held_territory, held);
-      }
-      return true;
     }
+    if (best == nullptr) {
+      continue;
+    }
+    const std::uint32_t next = best->entries[best_i].first;
+    if (best_i == best->head) {
+      ++best->head;
+      if (best->head > 4096 && best->head * 2 > best->entries.size()) {
+        best->entries.erase(best->entries.begin(),
+                            best->entries.begin() + static_cast<std::ptrdiff_t>(best->head));
+        best->head = 0;
+      }
+    }  // else its entry goes stale with the admission's change of generation
+    PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
+    leave_list(next);
+    const ServiceId held = people_[next].place;
+    const ProviderId held_provider = provider_of_[next];
+    admit(day, next, q, Admission::kFromList);
+    if (held != kNoService) {
+      release(day, list_home, held_provider);
+    }
+    return true;
   }
-  PARCOURS_DCHECK(false, "waiting count out of step with the lists");
+  PARCOURS_DCHECK(fragmented_, "waiting count out of step with the lists");
   return false;
 }
 
@@ -775,13 +1010,13 @@ void Simulation::count_in_place(const Person& person, ServiceId s, std::int64_t 
   in_place_ase_[static_cast<std::size_t>(person.territory) * n_services_ + s] += a.ase ? delta : 0;
 }
 
-// Someone from `home` left its place of (t, s): the counts of children placed away from home
+// Someone from `home` left its place at provider q: the counts of children placed away from home
 // follow, and the place frees.
-void Simulation::release(double day, TerritoryId home, TerritoryId t, ServiceId s) {
-  if (t != home) {
-    --placed_elsewhere(home, t, s);
+void Simulation::release(double day, TerritoryId home, ProviderId q) {
+  if (providers_[q].territory != home) {
+    --placed_elsewhere(home, providers_[q].territory, providers_[q].service);
   }
-  free_place(day, t, s);
+  free_place(day, q);
 }
 
 // The count of `home`'s children in places of `s` in territory t (not home): away or abroad.
@@ -793,12 +1028,10 @@ std::int64_t& Simulation::placed_elsewhere(TerritoryId home, TerritoryId t, Serv
 // `p` leaves its place (it must have one).
 void Simulation::vacate(double day, std::uint32_t p) {
   Person& person = people_[p];
-  const ServiceId s = person.place;
-  const TerritoryId t = person.place_territory;
-  count_in_place(person, s, -1);
+  count_in_place(person, person.place, -1);
   person.place = kNoService;
   person.place_territory = kNoTerritory;
-  release(day, person.territory, t, s);
+  release(day, person.territory, provider_of_[p]);
 }
 
 // A stay ends, or reaches the age limit: draw a branch and carry it out.
@@ -947,25 +1180,40 @@ void Simulation::on_review(double day, std::uint32_t review) {
         continue;
       }
       review_scratch_.clear();
-      // Each person is read once here (reading ahead), not at every comparison of the sort.
-      for (int level = 0; level < n_levels_; ++level) {
-        Queue& q = queue(t, s, level);
-        for (std::size_t i = q.head; i < q.entries.size(); ++i) {
-          if (i + 8 < q.entries.size()) {
-            __builtin_prefetch(&people_[q.entries[i + 8].first]);
+      // Each person is read once here (reading ahead), not at every comparison of the sort. A
+      // child on several providers' lists has an entry in each: it is reviewed at the first,
+      // and its later entries find it gone (a new generation) or already done (the same draw,
+      // its PAG set), and go back to their lists at its new level.
+      const auto gather = [&](std::uint32_t list) {
+        for (int level = 0; level < n_levels_; ++level) {
+          Queue& q = queue(list, level);
+          for (std::size_t i = q.head; i < q.entries.size(); ++i) {
+            if (i + 8 < q.entries.size()) {
+              __builtin_prefetch(&people_[q.entries[i + 8].first]);
+            }
+            const auto [p, g] = q.entries[i];
+            if (generations_.is_live(p, g)) {
+              review_scratch_.push_back({people_[p].waiting_since, p, g, list});
+            }
           }
-          const auto [p, g] = q.entries[i];
-          if (generations_.is_live(p, g)) {
-            review_scratch_.push_back({people_[p].waiting_since, p, g});
-          }
+          q.entries.clear();
+          q.head = 0;
         }
-        q.entries.clear();
-        q.head = 0;
+      };
+      if (model_.lists.per_provider) {
+        const auto [first, last] =
+            providers_of(static_cast<TerritoryId>(t), static_cast<ServiceId>(s));
+        std::for_each(first, last, gather);
+      } else {
+        gather(static_cast<std::uint32_t>(t * n_services_ + s));
       }
       std::stable_sort(
           review_scratch_.begin(), review_scratch_.end(),
           [](const ReviewEntry& x, const ReviewEntry& y) { return x.since < y.since; });
-      for (const auto& [since, p, g] : review_scratch_) {
+      for (const auto& [since, p, g, list] : review_scratch_) {
+        if (!generations_.is_live(p, g)) {
+          continue;  // removed at its entry on another provider's list
+        }
         Person& person = people_[p];
         if (person.place == kNoService && lists.removal_per_review > 0.0) {
           core::KeyedRng gen(seed_, replication_, core::Stream::kListReview, person.key, review);
@@ -993,7 +1241,7 @@ void Simulation::on_review(double day, std::uint32_t review) {
           emit(day, EventKind::kPag, p, person.waiting);
           open_spell(day, p, Spell::State::kWaiting);
         }
-        queue(t, s, level_of(day, person)).entries.emplace_back(p, g);
+        queue(list, level_of(day, person)).entries.emplace_back(p, g);
       }
     }
   }
@@ -1138,6 +1386,39 @@ void Simulation::count_by_care_and_age(int period, double day) {
   }
 }
 
+// The children on home territory t's lists of s at a period's end, by priority level: the live
+// entries of its pooled list, or the children with a live entry on its providers' lists (each
+// once, though it may be on several; all its entries are at its level).
+void Simulation::count_lists(int period, int t, ServiceId s) {
+  if (seen_.size() < people_.size()) {
+    seen_.resize(people_.size(), 0);
+  }
+  if (++stamp_ == 0) {  // wrapped: forget every old stamp
+    std::fill(seen_.begin(), seen_.end(), 0);
+    stamp_ = 1;
+  }
+  const auto territory = static_cast<TerritoryId>(t);
+  const auto pooled = static_cast<std::uint32_t>(cell_index(territory, s));
+  const auto [first, last] =
+      model_.lists.per_provider
+          ? providers_of(territory, s)
+          : std::pair<const ProviderId*, const ProviderId*>{&pooled, &pooled + 1};
+  for (int level = 0; level < n_levels_; ++level) {
+    std::int64_t live = 0;
+    for (const ProviderId* list = first; list != last; ++list) {
+      const Queue& q = queue(*list, level);
+      for (std::size_t e = q.head; e < q.entries.size(); ++e) {
+        const auto [p, g] = q.entries[e];
+        if (generations_.is_live(p, g) && seen_[p] != stamp_) {
+          seen_[p] = stamp_;
+          ++live;
+        }
+      }
+    }
+    out_.waiting_priority_end[out_.priority_cell(period, t, static_cast<int>(s), level)] = live;
+  }
+}
+
 // Spells (when recorded): a person is in at most one open spell; opening a new one ends the
 // current one that day.
 void Simulation::open_spell(double start, std::uint32_t p, Spell::State state) {
@@ -1175,7 +1456,7 @@ void Simulation::on_period_end(int period) {
   for (int t = 0; t < n_territories; ++t) {
     for (std::size_t s = 0; s < n_services_; ++s) {
       Cell& c = cells_[static_cast<std::size_t>(t) * n_services_ + s];
-      set_occupied(c, day, 0);
+      accrue(c, day);
       const auto i = out_.cell(period, t, static_cast<int>(s));
       out_.occupied_place_days[i] = c.place_days;
       out_.waiting_end[i] = c.waiting;
@@ -1195,16 +1476,8 @@ void Simulation::on_period_end(int period) {
       }
       if (n_levels_ == 1) {
         out_.waiting_priority_end[i] = c.waiting;
-      } else {
-        for (int level = 0; level < n_levels_; ++level) {
-          const Queue& q = queue(static_cast<std::size_t>(t), s, level);
-          std::int64_t live = 0;
-          for (std::size_t e = q.head; e < q.entries.size(); ++e) {
-            live += generations_.is_live(q.entries[e].first, q.entries[e].second) ? 1 : 0;
-          }
-          out_.waiting_priority_end[out_.priority_cell(period, t, static_cast<int>(s), level)] =
-              live;
-        }
+      } else if (c.waiting > 0) {
+        count_lists(period, t, static_cast<ServiceId>(s));
       }
       for (int k = 0; k < out_.interims; ++k) {
         out_.waiting_interim_end[out_.interim_cell(period, t, static_cast<int>(s), k)] =
@@ -1215,6 +1488,24 @@ void Simulation::on_period_end(int period) {
     out_.present_end[out_.flow(period, t)] = present_[t];
     if (period + 1 < model_.periods()) {
       out_.present_start[out_.flow(period + 1, t)] = present_[t];
+    }
+  }
+  for (std::size_t q = 0; q < n_declared_; ++q) {
+    ProviderState& provider = providers_[q];
+    accrue(provider, day);
+    const auto i = out_.provider_cell(period, static_cast<int>(q));
+    out_.provider_place_days[i] = provider.place_days;
+    out_.provider_occupied_end[i] = provider.occupied;
+    provider.place_days = 0.0;
+    if (model_.lists.per_provider) {
+      std::int64_t live = 0;
+      for (int level = 0; level < n_levels_; ++level) {
+        const Queue& list = queue(q, level);
+        for (std::size_t e = list.head; e < list.entries.size(); ++e) {
+          live += generations_.is_live(list.entries[e].first, list.entries[e].second) ? 1 : 0;
+        }
+      }
+      out_.provider_applications_end[i] = live;
     }
   }
   if (counts_by_care_or_age_) {

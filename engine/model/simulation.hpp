@@ -149,6 +149,20 @@ class Simulation {
     bool open = false;
   };
 
+  // A provider's places: the declared ones (Model::providers, same index) first, then one per
+  // (territory, service) of each service without declared providers, authorised for anyone, and
+  // one with no place for each (territory, service) where a service's declared providers have
+  // none (so that every cell has a provider, whose list a per-provider child may join).
+  struct ProviderState {
+    std::int64_t capacity = 0;
+    std::int64_t occupied = 0;
+    double last_change = 0.0;
+    double place_days = 0.0;  // since the start of the current period
+    TerritoryId territory = 0;
+    ServiceId service = 0;
+    std::uint8_t impairments = Provider::kAnyImpairment;
+  };
+
   struct Cell {  // one (territory, service)
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
@@ -170,20 +184,34 @@ class Simulation {
 
   void schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation = 0);
   std::uint32_t new_person(double day, double age_years, TerritoryId t, std::uint64_t key,
-                           ServiceId entry_service);
+                           ServiceId entry_service,
+                           std::uint8_t authorised = Provider::kAnyImpairment);
   void emit(double day, EventKind kind, std::uint32_t person, ServiceId service);
 
   Cell& cell(TerritoryId t, ServiceId s) {
     return cells_[static_cast<std::size_t>(t) * n_services_ + s];
   }
 
-  // One level of the list of (t, s); kept apart from the cells so that they stay small.
-  Queue& queue(std::size_t t, std::size_t s, int level) {
-    return queues_[(t * n_services_ + s) * static_cast<std::size_t>(n_levels_) +
-                   static_cast<std::size_t>(level)];
+  [[nodiscard]] std::size_t cell_index(TerritoryId t, ServiceId s) const {
+    return static_cast<std::size_t>(t) * n_services_ + s;
   }
 
-  void set_occupied(Cell& c, double day, std::int64_t delta);
+  // One level of list `list`: a cell index when lists are pooled, a provider when they are per
+  // provider. Kept apart from the cells so that they stay small.
+  Queue& queue(std::size_t list, int level) {
+    return queues_[list * static_cast<std::size_t>(n_levels_) + static_cast<std::size_t>(level)];
+  }
+
+  // The providers of (t, s), in declaration order.
+  [[nodiscard]] std::pair<const ProviderId*, const ProviderId*> providers_of(TerritoryId t,
+                                                                             ServiceId s) const {
+    const std::size_t c = cell_index(t, s);
+    return {by_cell_.data() + cell_first_provider_[c],
+            by_cell_.data() + cell_first_provider_[c + 1]};
+  }
+
+  void set_occupied(ProviderId q, double day, std::int64_t delta);
+  void build_providers();
 
   void on_arrival(double day, TerritoryId t);
   void orient(double day, std::uint32_t p, ServiceId s);
@@ -195,13 +223,20 @@ class Simulation {
     kFromList,   // after waiting on a list: its wait is recorded
   };
 
-  void admit(double day, std::uint32_t p, TerritoryId t, ServiceId s, Admission how);
-  [[nodiscard]] TerritoryId free_place_for(double day, std::uint32_t p, ServiceId s);
+  void admit(double day, std::uint32_t p, ProviderId q, Admission how);
+  [[nodiscard]] ProviderId free_place_for(double day, std::uint32_t p, ServiceId s);
+  [[nodiscard]] ProviderId free_place_in(TerritoryId t, ServiceId s, std::uint8_t impairment) const;
   [[nodiscard]] TerritoryId home_of_initial(core::KeyedRng& gen, TerritoryId t);
-  bool serve_list(double day, TerritoryId place_t, TerritoryId list_t, ServiceId s);
-  void free_place(double day, TerritoryId t, ServiceId s);
-  void release(double day, TerritoryId home, TerritoryId t, ServiceId s);
+  void apply(double day, std::uint32_t p, ServiceId s, std::uint32_t generation);
+  [[nodiscard]] std::size_t first_match(Queue& q, std::uint8_t impairments);
+  bool serve_lists(double day, ProviderId q, TerritoryId list_home, const std::uint32_t* lists,
+                   std::size_t n_lists);
+  void accrue(Cell& c, double day);
+  void accrue(ProviderState& provider, double day);
+  void free_place(double day, ProviderId q);
+  void release(double day, TerritoryId home, ProviderId q);
   [[nodiscard]] std::int64_t& placed_elsewhere(TerritoryId home, TerritoryId t, ServiceId s);
+  void count_lists(int period, int t, ServiceId s);
   void vacate(double day, std::uint32_t p);
   void begin_interim(std::uint32_t p, ServiceId s);
   void end_interim(std::uint32_t p);
@@ -251,7 +286,19 @@ class Simulation {
   std::vector<Person> people_;
   std::vector<std::uint32_t> free_ids_;  // ids of people who left, reused by newcomers
   std::vector<Cell> cells_;
-  std::vector<Queue> queues_;                    // [territory][service][priority level]
+  std::vector<ProviderState> providers_;
+  std::vector<std::uint32_t> cell_first_provider_;  // per cell (and one past): into by_cell_
+  std::vector<ProviderId> by_cell_;                 // providers grouped by cell
+  std::vector<ProviderId> provider_of_;             // per person id: the provider of its place
+  std::size_t n_declared_ = 0;                      // Model::providers.size()
+  // Whether a free place may coexist with children waiting: lists per provider, or a provider
+  // not authorised for every impairment.
+  bool fragmented_ = false;
+  std::vector<Queue> queues_;              // [list][priority level]
+  std::vector<ProviderId> apply_scratch_;  // scratch of apply()
+  std::vector<double> weights_scratch_;
+  std::vector<std::uint32_t> seen_;  // per person id: stamp of the last count that met it
+  std::uint32_t stamp_ = 0;
   std::vector<core::KeyedRng> arrival_streams_;  // one per territory
   std::vector<std::uint64_t> arrivals_so_far_;   // per territory: index of the next arrival
   std::vector<double> arrival_rate_per_day_;     // per territory
@@ -287,6 +334,7 @@ class Simulation {
     float since;
     std::uint32_t person;
     std::uint32_t generation;
+    std::uint32_t list;
   };
 
   std::vector<ReviewEntry> review_scratch_;
