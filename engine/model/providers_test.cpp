@@ -129,6 +129,30 @@ TEST(Providers, AnAutismOnlyPlaceStaysFreeWhileOnlyOthersWait) {
   EXPECT_EQ(out.occupied_end[out.cell(1, 0, 0)], 1);
 }
 
+TEST(Providers, AnImpairmentNoProviderIsAuthorisedForIsAdmittedByDerogation) {
+  // Three impairments; A takes autism only, B intellectual only, C (no places) polyhandicap:
+  // nobody with places is authorised for polyhandicap, so A and B both may admit it.
+  Model m = with_providers({provider("A", 1, 1U << kAutism), provider("B", 1, 1U << kIntellectual),
+                            provider("C", 0, 1U << 2)},
+                           50.0, 1);
+  m.children.impairments.push_back("polyhandicap");
+  m.services[0].children.impairment_shares = {0.5, 0.5, 0.0};
+  m.services[0].initial.share_of_places = 0.0;
+  Simulation sim(m, 1, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  sim.add_scripted_arrival({10.0, 0, 8.0, 0, of(2)});  // polyhandicap: the first free place, A
+  sim.add_scripted_arrival({20.0, 0, 8.0, 0, of(kAutism)});  // A is taken: waits by B's place
+  sim.add_scripted_arrival({30.0, 0, 8.0, 0, of(2)});        // B, by derogation
+  const auto out = sim.run();
+  ASSERT_EQ(rec.of(EventKind::kAdmit).size(), 2U);
+  EXPECT_EQ(rec.of(EventKind::kAdmit)[0].person, 0U);
+  EXPECT_EQ(rec.of(EventKind::kAdmit)[1].person, 2U);
+  EXPECT_EQ(out.provider_occupied_end[out.provider_cell(0, 0)], 1);
+  EXPECT_EQ(out.provider_occupied_end[out.provider_cell(0, 1)], 1);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 0, 0)], 1);
+}
+
 // Two providers of one place each, full until their stays end at half a year (then stays of
 // half a year); the tests add children to the lists.
 Model two_providers(bool per_provider, int applications) {

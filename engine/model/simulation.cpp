@@ -192,7 +192,8 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
 }
 
 // The providers' table: the declared ones, then one per cell that has none (with the cell's
-// places when its service declares no provider, else none), grouped by cell in by_cell_.
+// places when its service declares no provider, else none), grouped by cell in by_cell_; and
+// their authorisations, widened by derogations.
 void Simulation::build_providers() {
   n_declared_ = model_.providers.size();
   const std::size_t all_impairments = (1U << n_impairments_) - 1;
@@ -226,6 +227,19 @@ void Simulation::build_providers() {
       providers_.push_back(state);
       ++count[c];
     }
+  }
+  // A derogation: where no provider of a cell with places is authorised for an impairment, every
+  // provider of the cell may admit children of that impairment.
+  std::vector<std::uint8_t> covered(cells_.size(), 0);
+  for (const ProviderState& provider : providers_) {
+    if (provider.capacity > 0) {
+      covered[cell_index(provider.territory, provider.service)] |= provider.impairments;
+    }
+  }
+  for (ProviderState& provider : providers_) {
+    const auto uncovered = static_cast<std::uint8_t>(
+        ~covered[cell_index(provider.territory, provider.service)] & all_impairments);
+    provider.impairments = static_cast<std::uint8_t>(provider.impairments | uncovered);
   }
   cell_first_provider_.assign(cells_.size() + 1, 0);
   for (std::size_t c = 0; c < cells_.size(); ++c) {
