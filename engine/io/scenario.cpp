@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -440,6 +441,11 @@ std::string type_phrase(const toml::node& n) {
 
 // Upper bounds this large are guards, not part of what a reader needs to be told.
 constexpr std::int64_t kHugeInteger = std::numeric_limits<int>::max();
+
+// A bound on counts of places (places_total, a provider's places, their sum in one territory):
+// large enough for any sector, small enough that a national total times a weight stays exact in
+// a double.
+constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
 
 std::string integer_range(std::int64_t lo, std::int64_t hi) {
   if (hi >= kHugeInteger) {
@@ -1176,7 +1182,20 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
   const toml::table& t = r.table(*node, path);
   r.check_keys(t, path,
                {"review_every_months", "reviewed_services", "removal_per_review", "pag_after_years",
-                "pag_interim", "priority"});
+                "pag_interim", "priority", "per", "applications"});
+  if (const toml::node* n = t.get("per")) {
+    out.per_provider =
+        r.choice(*n, child_key(path, "per"), {"territory", "provider"}, "value") == 1;
+  }
+  if (const toml::node* n = t.get("applications")) {
+    const std::string key = child_key(path, "applications");
+    if (!out.per_provider) {
+      r.fail(*n, key,
+             "applications is only allowed with per = \"provider\" (pooled lists: a child waits "
+             "on one list per service)");
+    }
+    out.applications = static_cast<int>(r.integer(*n, key, 1, kHugeInteger));
+  }
   out.review_every_months =
       static_cast<int>(r.opt_integer(t, path, "review_every_months", 0, kHugeInteger).value_or(0));
   if (const toml::node* n = t.get("reviewed_services")) {
@@ -1484,8 +1503,6 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
     }
     return capacity;
   }
-  // Large enough for any sector, small enough that total * weight stays exact in a double.
-  constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
   const std::int64_t places_total =
       r.integer(*total, child_key(path, "places_total"), 0, kMaxPlaces);
   const std::int64_t places_min = r.opt_integer(t, path, "places_min", 0, kMaxPlaces).value_or(0);
@@ -1501,18 +1518,23 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
   return capacity;
 }
 
+// A service; its capacity is read from its places keys unless `capacity_from_providers` (then the
+// caller sets it, and has checked there are no places keys).
 model::Service read_service(const Reader& r, const ServiceNames& services, const toml::table& t,
                             const std::string& path, std::string name,
                             const std::vector<model::Territory>& homes,
                             const std::vector<std::string>& abroad_codes,
-                            const CategoryNames& categories, const model::Children& children) {
+                            const CategoryNames& categories, const model::Children& children,
+                            bool capacity_from_providers) {
   r.check_keys(t, path,
                {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
                 "length_of_stay_years", "on_stay_end", "on_age_limit", "initial",
                 "arrival_age_years", "interim", "children", "modes", "schooling"});
   model::Service s;
   s.name = std::move(name);
-  s.capacity = read_capacity(r, t, path, homes, abroad_codes);
+  if (!capacity_from_providers) {
+    s.capacity = read_capacity(r, t, path, homes, abroad_codes);
+  }
   s.min_age_years = r.opt_number(t, path, "min_age_years", kNonNegative).value_or(0.0);
   if (const toml::node* limit = t.get("age_limit_years")) {
     s.age_limit_years =
@@ -1997,6 +2019,230 @@ AbroadTerritories read_abroad(const Reader& r, const toml::table& root,
   return out;
 }
 
+// Declared providers ([providers] file), their organisations, and the capacity they give each
+// service that has any.
+struct ProviderTable {
+  std::vector<model::Provider> providers;
+  std::vector<model::Organisation> organisations;
+  std::vector<std::vector<std::int64_t>> capacity;  // [service][territory]; empty: no provider
+  std::vector<int> first_line;  // [service]: the CSV line of its first provider (0: none)
+  std::string file;             // the providers file, as shown in messages
+
+  [[nodiscard]] bool has(std::size_t service) const { return !capacity[service].empty(); }
+
+  // Why service `id` may not give places elsewhere too; `elsewhere` names the other place.
+  [[nodiscard]] std::string both(std::size_t id, const std::string& service,
+                                 const std::string& elsewhere, const std::string& note = {}) const {
+    return "service " + in_quotes(service) + " has providers in " + file + " (first on line " +
+           std::to_string(first_line[id]) + "): give its places in the providers file or in " +
+           elsewhere + ", not both" + note;
+  }
+};
+
+// A count written in a CSV cell: digits with an optional leading minus; nullopt otherwise.
+std::optional<std::int64_t> parse_integer(std::string_view s) {
+  std::int64_t v = 0;
+  const char* end = s.data() + s.size();
+  const auto [stop, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc{} || stop != end) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// A providers file's `impairments` cell: `;`-separated names of `impairments` as a bit mask (bit
+// i: impairment i); empty: any impairment.
+std::uint8_t impairment_mask(const CsvTable& csv, std::size_t row, std::size_t col,
+                             const std::vector<std::string>& impairments) {
+  const std::string& cell = csv.rows[row][col];
+  if (cell.empty()) {
+    return model::Provider::kAnyImpairment;
+  }
+  unsigned mask = 0;
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = std::min(cell.find(';', begin), cell.size());
+    const std::string name = cell.substr(begin, end - begin);
+    if (name.empty()) {
+      csv.fail_at(row, col,
+                  "expected impairment names separated by \";\" (or nothing: any impairment), "
+                  "got an empty name in " +
+                      in_quotes(cell));
+    }
+    const auto it = std::find(impairments.begin(), impairments.end(), name);
+    if (it == impairments.end()) {
+      csv.fail_at(row, col,
+                  "unknown impairment " + in_quotes(name) +
+                      suggestion(name, impairments, "impairments are"));
+    }
+    const unsigned bit = 1U << static_cast<unsigned>(it - impairments.begin());
+    if ((mask & bit) != 0) {
+      csv.fail_at(row, col, "duplicate impairment " + in_quotes(name) + " in " + in_quotes(cell));
+    }
+    mask |= bit;
+    if (end == cell.size()) {
+      return static_cast<std::uint8_t>(mask);
+    }
+    begin = end + 1;
+  }
+}
+
+// [providers]: the CSV file of providers. `territory_codes` are every territory's, home then
+// abroad, in TerritoryId order.
+ProviderTable read_providers(const Reader& r, const toml::table& root,
+                             const std::vector<std::string>& territory_codes,
+                             const ServiceNames& services, const model::Children& children) {
+  ProviderTable out;
+  out.capacity.resize(services.names.size());
+  out.first_line.assign(services.names.size(), 0);
+  const toml::node* node = root.get("providers");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "providers";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(t, path, {"file"});
+  const CsvTable csv = read_data_table(
+      r, r.required(t, path, "file", "a string: the path of a CSV file of providers"),
+      "providers.file");
+  out.file = csv.file;
+  const std::vector<std::string> required = {"name",   "territory",   "service",
+                                             "places", "impairments", "organisation"};
+  constexpr std::string_view kNeeded = "providers.file needs it";
+  const std::size_t name_col = required_column(csv, "name", kNeeded, required);
+  const std::size_t territory_col = required_column(csv, "territory", kNeeded, required);
+  const std::size_t service_col = required_column(csv, "service", kNeeded, required);
+  const std::size_t places_col = required_column(csv, "places", kNeeded, required);
+  const std::size_t impairments_col = required_column(csv, "impairments", kNeeded, required);
+  const std::size_t organisation_col = required_column(csv, "organisation", kNeeded, required);
+  if (csv.rows.size() >= model::kNoProvider) {
+    throw ScenarioError(csv.file, csv.header_line, 1, "",
+                        "expected fewer than " + std::to_string(model::kNoProvider) +
+                            " provider rows, got " + std::to_string(csv.rows.size()));
+  }
+  // OrganisationId is 16 bits, every value an index.
+  constexpr std::size_t kMaxOrganisations =
+      std::size_t{std::numeric_limits<model::OrganisationId>::max()} + 1;
+  std::unordered_map<std::string, std::size_t> provider_rows;  // name -> row
+  std::unordered_map<std::string, model::OrganisationId> organisation_ids;
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    const std::vector<std::string>& row = csv.rows[i];
+    model::Provider p;
+    p.name = row[name_col];
+    if (p.name.empty()) {
+      csv.fail_at(i, name_col, "expected a non-empty provider name, got \"\"");
+    }
+    if (const auto [it, added] = provider_rows.emplace(p.name, i); !added) {
+      csv.fail_at(i, name_col,
+                  "duplicate provider name " + in_quotes(p.name) + " (already on line " +
+                      std::to_string(csv.row_lines[it->second]) + ")");
+    }
+
+    const std::string& code = row[territory_col];
+    const auto territory = static_cast<std::size_t>(
+        std::find(territory_codes.begin(), territory_codes.end(), code) - territory_codes.begin());
+    if (territory == territory_codes.size()) {
+      csv.fail_at(i, territory_col,
+                  "unknown territory code " + in_quotes(code) +
+                      suggestion(code, territory_codes, "territory codes are"));
+    }
+    p.territory = static_cast<model::TerritoryId>(territory);
+
+    const std::string& service = row[service_col];
+    const std::size_t id = services.find(service);
+    if (id == services.names.size()) {
+      csv.fail_at(i, service_col,
+                  "unknown service " + in_quotes(service) +
+                      suggestion(service, services.names, "services are"));
+    }
+    p.service = static_cast<model::ServiceId>(id);
+
+    const std::optional<std::int64_t> places = parse_integer(row[places_col]);
+    if (!places || *places < 0) {
+      csv.fail_at(
+          i, places_col,
+          "expected an integer >= 0 (a number of places), got " + in_quotes(row[places_col]));
+    }
+    if (*places > kMaxPlaces) {
+      csv.fail_at(i, places_col,
+                  "expected an integer <= " + std::to_string(kMaxPlaces) + ", got " +
+                      in_quotes(row[places_col]));
+    }
+    p.places = *places;
+    if (!out.has(id)) {
+      out.capacity[id].assign(territory_codes.size(), 0);
+      out.first_line[id] = csv.row_lines[i];
+    }
+    std::int64_t& capacity = out.capacity[id][territory];
+    capacity += p.places;
+    if (capacity > kMaxPlaces) {
+      csv.fail_at(i, places_col,
+                  "the places of " + in_quotes(service) + " in " + in_quotes(code) +
+                      " add up to more than " + std::to_string(kMaxPlaces));
+    }
+
+    p.impairments = impairment_mask(csv, i, impairments_col, children.impairments);
+
+    const std::string& organisation =
+        row[organisation_col].empty() ? p.name : row[organisation_col];
+    auto org = organisation_ids.find(organisation);
+    if (org == organisation_ids.end()) {
+      if (out.organisations.size() == kMaxOrganisations) {
+        csv.fail_at(
+            i, organisation_col,
+            "expected at most " + std::to_string(kMaxOrganisations) + " organisations, got more");
+      }
+      org = organisation_ids
+                .emplace(organisation, static_cast<model::OrganisationId>(out.organisations.size()))
+                .first;
+      out.organisations.push_back({organisation});
+    }
+    p.organisation = org->second;
+    out.providers.push_back(std::move(p));
+  }
+  return out;
+}
+
+// A service with providers takes every place from them: `abroad.CODE.places.NAME` may not give
+// it more (`abroad` has been read, so its shape is known good).
+void check_no_abroad_places(const Reader& r, const toml::table& root, const ServiceNames& services,
+                            const ProviderTable& providers) {
+  const toml::node* node = root.get("abroad");
+  if (node == nullptr) {
+    return;
+  }
+  for (auto&& [code, value] : *node->as_table()) {
+    const toml::node* places = value.as_table()->get("places");
+    if (places == nullptr) {
+      continue;
+    }
+    const std::string pkey = child_key(child_key("abroad", code.str()), "places");
+    for (auto&& [service, count] : *places->as_table()) {
+      const std::size_t id = services.find(service.str());
+      if (providers.has(id)) {
+        r.fail_key(
+            service, child_key(pkey, service.str()),
+            providers.both(id, std::string(service.str()), pkey,
+                           " (a provider's territory may be " + in_quotes(code.str()) + ")"));
+      }
+    }
+  }
+}
+
+// A service with providers takes every place from them: its own places keys may not give them.
+void check_no_service_places(const Reader& r, const toml::table& t, const std::string& path,
+                             const std::string& name, const ProviderTable& providers,
+                             std::size_t id) {
+  for (const char* key : {"places", "places_total", "places_min"}) {
+    if (const toml::node* n = t.get(key)) {
+      const std::string elsewhere = std::string_view(key) == "places_min"
+                                        ? child_key(path, "places_total") + " (with places_min)"
+                                        : child_key(path, key);
+      r.fail(*n, child_key(path, key), providers.both(id, name, elsewhere));
+    }
+  }
+}
+
 // Published stocks `parcours calibrate` compares the model with, in file order.
 std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const toml::table& root,
                                                        const ServiceNames& services) {
@@ -2109,10 +2355,10 @@ const toml::node* find_key_path(const toml::table& root, std::string_view path) 
 Scenario read_scenario(const toml::table& root, const std::string& display) {
   Reader r(display);
   r.set_root(root);
-  r.check_keys(
-      root, "",
-      {"extends", "scenario", "run", "territories", "placement", "abroad", "arrivals", "services",
-       "interim", "modes", "schooling", "children", "lists", "plans", "funding", "calibration"});
+  r.check_keys(root, "",
+               {"extends", "scenario", "run", "territories", "placement", "abroad", "providers",
+                "arrivals", "services", "interim", "modes", "schooling", "children", "lists",
+                "plans", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -2193,16 +2439,35 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
     categories.schoolings.push_back(schooling.name);
   }
   out.model.children = read_children(r, root);
+  std::vector<std::string> territory_codes = homes.codes();
+  territory_codes.insert(territory_codes.end(), abroad_codes.begin(), abroad_codes.end());
+  ProviderTable providers = read_providers(r, root, territory_codes, names, out.model.children);
+  check_no_abroad_places(r, root, names, providers);
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
-    model::Service service =
-        read_service(r, names, r.table(value, path), path, std::string(key.str()),
-                     homes.territories, abroad_codes, categories, out.model.children);
-    for (const auto& places : abroad.places) {
-      service.capacity.push_back(places[out.model.services.size()]);
+    const std::size_t id = out.model.services.size();
+    const toml::table& t = r.table(value, path);
+    const std::string name(key.str());
+    // One source of truth: a service with providers takes all its places, home and abroad, from
+    // them (their sum per territory), and may not give any in its own keys.
+    const bool provided = providers.has(id);
+    if (provided) {
+      check_no_service_places(r, t, path, name, providers, id);
+    }
+    model::Service service = read_service(r, names, t, path, name, homes.territories, abroad_codes,
+                                          categories, out.model.children,
+                                          /*capacity_from_providers=*/provided);
+    if (provided) {
+      service.capacity = std::move(providers.capacity[id]);
+    } else {
+      for (const auto& places : abroad.places) {
+        service.capacity.push_back(places[id]);
+      }
     }
     out.model.services.push_back(std::move(service));
   }
+  out.model.providers = std::move(providers.providers);
+  out.model.organisations = std::move(providers.organisations);
   out.model.lists = read_lists(r, root, out.model.children, names, out.model.interim);
   out.model.plans = read_plans(r, root, out.model, categories, names);
   out.model.territories = std::move(homes.territories);
@@ -2287,15 +2552,19 @@ Scenario load_scenario(const std::filesystem::path& path,
   Scenario scenario = read_scenario(root, display);
   // Data files are named relative to the file that set them, which the merged text no longer
   // says: record where they were read from, so the effective text loads from anywhere.
-  if (toml::table* territories = root["territories"].as_table()) {
-    for (std::string_view key : {"table", "borders"}) {
-      if (toml::node* n = territories->get(key); n != nullptr && n->is_string()) {
-        std::error_code abs_ec;
-        const fs::path resolved = fs::absolute(data_path(*n, display), abs_ec).lexically_normal();
-        *n->as_string() = resolved.string();
+  auto record_absolute = [&](std::string_view table, std::initializer_list<std::string_view> keys) {
+    if (toml::table* t = root[table].as_table()) {
+      for (std::string_view key : keys) {
+        if (toml::node* n = t->get(key); n != nullptr && n->is_string()) {
+          std::error_code abs_ec;
+          const fs::path resolved = fs::absolute(data_path(*n, display), abs_ec).lexically_normal();
+          *n->as_string() = resolved.string();
+        }
       }
     }
-  }
+  };
+  record_absolute("territories", {"table", "borders"});
+  record_absolute("providers", {"file"});
   std::ostringstream text;
   text << toml::toml_formatter{root};
   scenario.text = text.str();

@@ -2279,5 +2279,328 @@ TEST(ScenarioOverrides, UnknownKeyFromAnOverrideNamesTheOverride) {
   }
 }
 
+// ---- Providers and who holds the lists
+
+// Lines 15-17: IME (no places: its providers give them); 19-21: SESSAD; 29-30: [providers].
+const std::string kProviderMini = R"(# line 1
+[scenario]
+name = "mini"
+start_date = 2025-01-01
+horizon_years = 2
+
+[territories]
+codes = ["A", "B"]
+
+[arrivals]
+rate_per_year = 10
+age_years = { law = "uniform", min = 3, max = 16 }
+orientation = { IME = 1.0 }
+
+[services.IME]
+age_limit_years = 20
+length_of_stay_years = { law = "exponential", mean = 5 }
+
+[services.SESSAD]
+places = [1, 2]
+length_of_stay_years = { law = "exponential", mean = 5 }
+
+[children]
+impairments = ["intellectual", "autism", "motor"]
+
+[abroad.BE]
+senders = ["A"]
+
+[providers]
+file = "data/providers.csv"
+)";
+
+const std::string kProviders =
+    "name,territory,service,places,impairments,organisation\n"
+    "IME A1,A,IME,10,intellectual;autism,Assoc X\n"
+    "IME A2,A,IME,5,,\n"
+    "IME B1,B,IME,7,motor,Assoc X\n"
+    "IME BE,BE,IME,3,autism,Wallonie\n";
+
+class Providers : public TerritoryTables {
+ protected:
+  // The scenario (kProviderMini unless given) with `providers` as data/providers.csv.
+  Scenario load(const std::string& providers = kProviders,
+                const std::string& scenario = kProviderMini) {
+    write("data/providers.csv", providers);
+    return load_scenario(write("s.toml", scenario));
+  }
+
+  ScenarioError providers_error(const std::string& providers,
+                                const std::string& scenario = kProviderMini) {
+    write("data/providers.csv", providers);
+    return error_of(scenario);
+  }
+
+  // The error for one more row after kProviders (line 6 of the file).
+  ScenarioError row_error(const std::string& row) { return providers_error(kProviders + row); }
+
+  std::string providers_csv() const { return csv("data/providers.csv"); }
+};
+
+TEST_F(Providers, ProvidersAreReadInFileOrder) {
+  const Scenario s = load();
+  const std::vector<model::Provider>& p = s.model.providers;
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[0].name, "IME A1");
+  EXPECT_EQ(p[0].territory, 0);
+  EXPECT_EQ(p[0].service, 0);
+  EXPECT_EQ(p[0].places, 10);
+  EXPECT_EQ(p[2].name, "IME B1");
+  EXPECT_EQ(p[2].territory, 1);
+  EXPECT_EQ(p[2].places, 7);
+  EXPECT_EQ(p[3].territory, 2);  // an abroad territory: home ones first
+  EXPECT_EQ(p[3].places, 3);
+}
+
+TEST_F(Providers, AServiceWithProvidersHasTheSumOfTheirPlacesInEveryTerritory) {
+  const Scenario s = load(kProviders + "IME A3,A,IME,0,,\n");
+  ASSERT_EQ(s.model.services.size(), 2u);
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{15, 7, 3}));
+  // Without providers, SESSAD keeps its places, and abroad has none.
+  EXPECT_EQ(s.model.services[1].capacity, (std::vector<std::int64_t>{1, 2, 0}));
+}
+
+TEST_F(Providers, TerritoriesWithoutAProviderHaveNoPlaces) {
+  const Scenario s = load(
+      "name,territory,service,places,impairments,organisation\n"
+      "only,B,IME,4,,\n");
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{0, 4, 0}));
+}
+
+TEST_F(Providers, OrganisationsAreNumberedByFirstAppearanceAndDefaultToTheProviderName) {
+  const Scenario s = load();
+  const std::vector<model::Organisation>& o = s.model.organisations;
+  ASSERT_EQ(o.size(), 3u);
+  EXPECT_EQ(o[0].name, "Assoc X");
+  EXPECT_EQ(o[1].name, "IME A2");  // empty: its own organisation, named after it
+  EXPECT_EQ(o[2].name, "Wallonie");
+  const std::vector<model::Provider>& p = s.model.providers;
+  EXPECT_EQ(p[0].organisation, 0);
+  EXPECT_EQ(p[1].organisation, 1);
+  EXPECT_EQ(p[2].organisation, 0);
+  EXPECT_EQ(p[3].organisation, 2);
+}
+
+TEST_F(Providers, ImpairmentsAreABitMaskInChildrenOrder) {
+  const Scenario s = load();
+  const std::vector<model::Provider>& p = s.model.providers;
+  EXPECT_EQ(p[0].impairments, 0b011);  // intellectual, autism
+  EXPECT_EQ(p[2].impairments, 0b100);  // motor
+  EXPECT_EQ(p[3].impairments, 0b010);  // autism
+  EXPECT_TRUE(p[0].admits(1));
+  EXPECT_FALSE(p[0].admits(2));
+}
+
+TEST_F(Providers, AnEmptyImpairmentsCellAdmitsAnyChild) {
+  const model::Provider p = load().model.providers[1];
+  EXPECT_EQ(p.impairments, model::Provider::kAnyImpairment);
+  for (std::uint8_t i = 0; i < model::Attributes::kMaxImpairments; ++i) {
+    EXPECT_TRUE(p.admits(i));
+  }
+}
+
+TEST_F(Providers, ColumnsMayComeInAnyOrderWithOthersIgnored) {
+  const Scenario s = load(
+      "organisation,places,note,impairments,service,territory,name\n"
+      "O,2,\"a note, quoted\",autism;intellectual,IME,B,first\n");
+  ASSERT_EQ(s.model.providers.size(), 1u);
+  EXPECT_EQ(s.model.providers[0].name, "first");
+  EXPECT_EQ(s.model.providers[0].impairments, 0b011);
+  EXPECT_EQ(s.model.organisations[0].name, "O");
+  EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{0, 2, 0}));
+}
+
+TEST_F(Providers, WithoutProvidersTheModelHasNoneAndListsArePooled) {
+  const Scenario s = load_scenario(write("s.toml", kMini));
+  EXPECT_TRUE(s.model.providers.empty());
+  EXPECT_TRUE(s.model.organisations.empty());
+  EXPECT_FALSE(s.model.lists.per_provider);
+  EXPECT_EQ(s.model.lists.applications, 1);
+}
+
+TEST_F(Providers, TheFileIsRelativeToTheScenarioThatNamesItAndRecordedAbsolute) {
+  write("base/data/providers.csv", kProviders);
+  write("base/base.toml", kProviderMini);
+  const Scenario s =
+      load_scenario(write("other/top.toml", "extends = \"../base/base.toml\"\n[run]\nseed = 4\n"));
+  EXPECT_EQ(s.model.providers.size(), 4u);
+  EXPECT_NE(s.text.find("file = '" + csv("base/data/providers.csv") + "'"), std::string::npos)
+      << s.text;
+  const Scenario again = load_scenario(write("elsewhere/effective.toml", s.text));
+  EXPECT_EQ(again.model.services[0].capacity, s.model.services[0].capacity);
+}
+
+TEST_F(Providers, ListsPerProviderWithApplicationsAreRead) {
+  const Scenario s = load(kProviders, kProviderMini + "[lists]\nper = \"provider\"\n");
+  EXPECT_TRUE(s.model.lists.per_provider);
+  EXPECT_EQ(s.model.lists.applications, 1);
+  const Scenario three =
+      load(kProviders, kProviderMini + "[lists]\nper = \"provider\"\napplications = 3\n");
+  EXPECT_EQ(three.model.lists.applications, 3);
+  const Scenario pooled = load(kProviders, kProviderMini + "[lists]\nper = \"territory\"\n");
+  EXPECT_FALSE(pooled.model.lists.per_provider);
+}
+
+TEST_F(Providers, AMissingFileIsAnErrorAtTheKeyThatNamesIt) {
+  const ScenarioError e = error_of(replace(kProviderMini, "data/providers.csv", "data/nope.csv"));
+  expect_error(e, path_of("s.toml"), 30, "providers.file",
+               "cannot read \"data/nope.csv\" (resolved to " + csv("data/nope.csv") +
+                   "): No such file or directory");
+  EXPECT_EQ(e.column(), 8);
+  expect_error(error_of(replace(kProviderMini, "file = \"data/providers.csv\"", "")),
+               path_of("s.toml"), 29, "providers.file",
+               "missing required key (expected a string: the path of a CSV file of providers)");
+  expect_error(error_of(kProviderMini + "files = \"x.csv\"\n"), path_of("s.toml"), 31,
+               "providers.files", "unknown key \"files\"; did you mean \"file\"?");
+}
+
+TEST_F(Providers, AMissingColumnIsAnErrorAtTheHeaderLine) {
+  const ScenarioError e = providers_error(
+      "name,territory,service,places,impairments,organization\n"
+      "IME A1,A,IME,10,,\n");
+  expect_error(e, providers_csv(), 1, "organisation",
+               "missing column (providers.file needs it); did you mean \"organization\"?");
+  EXPECT_EQ(e.column(), 1);
+  expect_error(providers_error("name,territory,service,impairments,organisation\n"),
+               providers_csv(), 1, "places",
+               "missing column (providers.file needs it); the header has: \"name\", "
+               "\"territory\", \"service\", \"impairments\", \"organisation\"");
+}
+
+TEST_F(Providers, AnUnknownTerritoryIsAnErrorAtItsCellWithASuggestion) {
+  const ScenarioError e = row_error("IME b,b,IME,1,,\n");
+  expect_error(e, providers_csv(), 6, "territory",
+               "unknown territory code \"b\"; did you mean \"B\"?");
+  EXPECT_EQ(e.column(), 7);
+  expect_error(row_error("IME Z,XYZ,IME,1,,\n"), providers_csv(), 6, "territory",
+               "unknown territory code \"XYZ\"; territory codes are: \"A\", \"B\", \"BE\"");
+}
+
+TEST_F(Providers, AnUnknownServiceIsAnErrorAtItsCellWithASuggestion) {
+  const ScenarioError e = row_error("IEM A,A,IEM,1,,\n");
+  expect_error(e, providers_csv(), 6, "service", "unknown service \"IEM\"; did you mean \"IME\"?");
+  EXPECT_EQ(e.column(), 9);
+}
+
+TEST_F(Providers, PlacesAreAnIntegerAtLeastZero) {
+  const ScenarioError negative = row_error("IME A3,A,IME,-3,,\n");
+  expect_error(negative, providers_csv(), 6, "places",
+               "expected an integer >= 0 (a number of places), got \"-3\"");
+  EXPECT_EQ(negative.column(), 14);
+  expect_error(row_error("IME A3,A,IME,2.5,,\n"), providers_csv(), 6, "places",
+               "expected an integer >= 0 (a number of places), got \"2.5\"");
+  expect_error(row_error("IME A3,A,IME,ten,,\n"), providers_csv(), 6, "places",
+               "expected an integer >= 0 (a number of places), got \"ten\"");
+  expect_error(row_error("IME A3,A,IME,,,\n"), providers_csv(), 6, "places",
+               "expected an integer >= 0 (a number of places), got \"\"");
+  expect_error(row_error("IME A3,A,IME, 4,,\n"), providers_csv(), 6, "places",
+               "expected an integer >= 0 (a number of places), got \" 4\"");
+}
+
+TEST_F(Providers, AnUnknownImpairmentIsAnErrorAtItsCellWithASuggestion) {
+  const ScenarioError e = row_error("IME A3,A,IME,1,intellectual;autsim,\n");
+  expect_error(e, providers_csv(), 6, "impairments",
+               "unknown impairment \"autsim\"; did you mean \"autism\"?");
+  EXPECT_EQ(e.column(), 16);
+  expect_error(row_error("IME A3,A,IME,1,vision,\n"), providers_csv(), 6, "impairments",
+               "unknown impairment \"vision\"; impairments are: \"intellectual\", \"autism\", "
+               "\"motor\"");
+  expect_error(row_error("IME A3,A,IME,1,autism;,\n"), providers_csv(), 6, "impairments",
+               "expected impairment names separated by \";\" (or nothing: any impairment), got "
+               "an empty name in \"autism;\"");
+  expect_error(row_error("IME A3,A,IME,1,autism;motor;autism,\n"), providers_csv(), 6,
+               "impairments", "duplicate impairment \"autism\" in \"autism;motor;autism\"");
+}
+
+TEST_F(Providers, ProviderNamesAreNonEmptyAndUnique) {
+  const ScenarioError e = row_error("IME B1,A,IME,1,,\n");
+  expect_error(e, providers_csv(), 6, "name",
+               "duplicate provider name \"IME B1\" (already on line 4)");
+  EXPECT_EQ(e.column(), 1);
+  expect_error(row_error(",A,IME,1,,\n"), providers_csv(), 6, "name",
+               "expected a non-empty provider name, got \"\"");
+}
+
+TEST_F(Providers, AServiceGetsItsPlacesFromProvidersOrFromItsPlacesKeysNotBoth) {
+  const std::string sessad_row = "SESSAD A,A,SESSAD,4,,\n";
+  const std::string both = " has providers in " + csv("data/providers.csv") +
+                           " (first on line 6): give its places in the providers file or in ";
+  const ScenarioError places = row_error(sessad_row);
+  expect_error(places, path_of("s.toml"), 20, "services.SESSAD.places",
+               "service \"SESSAD\"" + both + "services.SESSAD.places, not both");
+  EXPECT_EQ(places.column(), 10);
+  expect_error(providers_error(kProviders + sessad_row,
+                               replace(kProviderMini, "places = [1, 2]", "places_total = 3")),
+               path_of("s.toml"), 20, "services.SESSAD.places_total",
+               "service \"SESSAD\"" + both + "services.SESSAD.places_total, not both");
+  expect_error(providers_error(kProviders, replace(kProviderMini, "age_limit_years = 20",
+                                                   "age_limit_years = 20\nplaces_min = 1")),
+               path_of("s.toml"), 17, "services.IME.places_min",
+               "service \"IME\" has providers in " + csv("data/providers.csv") +
+                   " (first on line 2): give its places in the providers file or in "
+                   "services.IME.places_total (with places_min), not both");
+}
+
+TEST_F(Providers, AnAbroadPlaceOfAServiceWithProvidersIsGivenTwice) {
+  const ScenarioError e =
+      providers_error(kProviders, replace(kProviderMini, "senders = [\"A\"]",
+                                          "senders = [\"A\"]\nplaces = { SESSAD = 1, IME = 2 }"));
+  expect_error(e, path_of("s.toml"), 28, "abroad.BE.places.IME",
+               "service \"IME\" has providers in " + csv("data/providers.csv") +
+                   " (first on line 2): give its places in the providers file or in "
+                   "abroad.BE.places, not both (a provider's territory may be \"BE\")");
+  EXPECT_EQ(e.column(), 24);
+  // A service without providers still takes its abroad places from there.
+  const Scenario s = load(kProviders, replace(kProviderMini, "senders = [\"A\"]",
+                                              "senders = [\"A\"]\nplaces = { SESSAD = 1 }"));
+  EXPECT_EQ(s.model.services[1].capacity, (std::vector<std::int64_t>{1, 2, 1}));
+}
+
+TEST_F(Providers, AServiceWithoutProvidersStillNeedsPlaces) {
+  expect_error(providers_error(kProviders, replace(kProviderMini, "places = [1, 2]\n", "")),
+               path_of("s.toml"), 19, "services.SESSAD.places",
+               "missing required key (expected either places (an array of integers >= 0, one per "
+               "home territory, or a table of territory code = integer >= 0) or places_total (an "
+               "integer >= 0))");
+}
+
+TEST_F(Providers, ListsPerIsTerritoryOrProvider) {
+  const ScenarioError e =
+      providers_error(kProviders, kProviderMini + "[lists]\nper = \"providers\"\n");
+  expect_error(e, path_of("s.toml"), 32, "lists.per",
+               "unknown value \"providers\"; did you mean \"provider\"?");
+  EXPECT_EQ(e.column(), 7);
+  expect_error(providers_error(kProviders, kProviderMini + "[lists]\nper = \"departement\"\n"),
+               path_of("s.toml"), 32, "lists.per",
+               "unknown value \"departement\"; accepted: \"territory\", \"provider\"");
+  expect_error(providers_error(kProviders, kProviderMini + "[lists]\nper = true\n"),
+               path_of("s.toml"), 32, "lists.per", "expected a string, got a boolean (true)");
+}
+
+TEST_F(Providers, ApplicationsAreAtLeastOneAndNeedListsPerProvider) {
+  const ScenarioError zero = providers_error(
+      kProviders, kProviderMini + "[lists]\nper = \"provider\"\napplications = 0\n");
+  expect_error(zero, path_of("s.toml"), 33, "lists.applications",
+               "expected an integer >= 1, got 0");
+  EXPECT_EQ(zero.column(), 16);
+  expect_error(providers_error(kProviders,
+                               kProviderMini + "[lists]\nper = \"provider\"\napplications = 2.0\n"),
+               path_of("s.toml"), 33, "lists.applications",
+               "expected an integer >= 1, got a float (2.0)");
+  const std::string only =
+      "applications is only allowed with per = \"provider\" (pooled lists: a child waits on one "
+      "list per service)";
+  expect_error(providers_error(kProviders, kProviderMini + "[lists]\napplications = 2\n"),
+               path_of("s.toml"), 32, "lists.applications", only);
+  expect_error(providers_error(kProviders,
+                               kProviderMini + "[lists]\nper = \"territory\"\napplications = 2\n"),
+               path_of("s.toml"), 33, "lists.applications", only);
+}
+
 }  // namespace
 }  // namespace parcours::io
