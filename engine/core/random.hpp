@@ -24,6 +24,10 @@ enum class Stream : std::uint32_t {
   kPlanReview = 12,      // entity: person, occurrence: review year; plan step drawn
   kApplication = 13,     // entity: person, occurrence: stays × services + service; the
                          // providers whose lists it joins (lists per provider)
+  kAlternative = 14,     // entity: person, occurrence: stays × services + service; whether its
+                         // orientation comes with the alternative one (double orientation)
+  kRenewal = 15,         // entity: person, occurrence: stays << 16 | expiry number; whether its
+                         // orientation is renewed when it expires
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

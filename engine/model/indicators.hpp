@@ -26,6 +26,7 @@ struct Spell {
     kDied,
     kRemoved,  // taken off a list at a review (situation changed)
     kHorizon,  // still going at the end of the run (censored)
+    kLapsed,   // its orientation expired unrenewed while it waited (left the sector)
   };
   std::uint64_t child = 0;  // the child's stream key: the same child in every policy variant
   double start_day = 0.0;   // days since the start date (negative: began before it)
@@ -106,6 +107,14 @@ struct Indicators {
   int impairments = 1;
   std::vector<std::int64_t> occupants_impairment_end;  // in a place of the service (anywhere)
   std::vector<std::int64_t> waiting_impairment_end;    // on its list
+
+  // [period][home territory][service], in the period: orientations to the service renewed, and
+  // lapsed (the child left its list and the sector), at their expiry while the child waited
+  // holding no place; children who took a place of its alternative service while waiting for it
+  // (double orientation, at the join or at a PAG).
+  std::vector<std::int64_t> renewed;
+  std::vector<std::int64_t> lapsed;
+  std::vector<std::int64_t> to_alternative;
 
   // [period][territory][service]: people holding a place of the service (in that territory),
   // before its age limit, while waiting for a place of another service (holding_end counts
@@ -195,6 +204,9 @@ struct Indicators {
     occupants_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
     waiting_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
     stepping_end.assign(cells, 0);
+    renewed.assign(cells, 0);
+    lapsed.assign(cells, 0);
+    to_alternative.assign(cells, 0);
     occupants_mode_end.assign(cells * static_cast<std::size_t>(modes), 0);
     occupants_schooling_end.assign(cells * static_cast<std::size_t>(schoolings), 0);
     occupants_age_end.assign(cells * static_cast<std::size_t>(age_groups), 0);

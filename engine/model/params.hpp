@@ -212,6 +212,19 @@ struct Lists {
   [[nodiscard]] bool has_reviews() const { return review_every_months > 0; }
 };
 
+/// MDPH notifications of orientation: an orientation is valid for `validity_years` from the day
+/// the child began waiting; at each expiry a child still waiting and holding no place has it
+/// renewed with probability `renewal_share`, otherwise it lapses and the child leaves the list
+/// and the sector. Infinity: orientations never expire (no renewals).
+struct Notifications {
+  double validity_years = std::numeric_limits<double>::infinity();  // > 0
+  double renewal_share = 1.0;                                       // [0, 1]
+
+  [[nodiscard]] bool expire() const {
+    return validity_years < std::numeric_limits<double>::infinity();
+  }
+};
+
 /// A mode of care in a place (internat, semi-internat, part time, ambulatory...). A service that
 /// records modes gives each child admitted a mode, drawn from its `mode_shares`.
 struct Mode {
@@ -318,7 +331,15 @@ struct Service {
   // one probability per Model::interim, summing to 1; empty: not recorded for this service.
   std::vector<double> interim_shares;
   Profile children;  // attributes of children who enter the model through this service
-  // Mode and schooling of a child admitted here: one probability per Model::modes (resp.
+  // Double orientation (MDPH): the alternative service of an orientation here (kNoService:
+  // none), and the share of orientations here that come with it. A child who must wait for a
+  // place here, holding no place, takes a free place of the alternative at once if it has the
+  // alternative and the age for it, and waits here from there (a stepping holder); a child
+  // given a PAG while waiting here does so too, whatever the share.
+  ServiceId alternative = kNoService;
+  double alternative_share =
+      0.0;  // [0, 1]
+            // Mode and schooling of a child admitted here: one probability per Model::modes (resp.
   // Model::schoolings), summing to 1; empty: the service records none.
   std::vector<double> mode_shares;
   std::vector<double> schooling_shares;
@@ -371,6 +392,7 @@ struct Model {
   std::vector<Mode> modes;                // at most Care::kMaxModes
   std::vector<Schooling> schoolings;      // at most Care::kMaxSchoolings
   Plans plans;
+  Notifications notifications;
   Children children;
   Lists lists;
   Arrivals arrivals;
