@@ -114,10 +114,27 @@ RATES = {
     "inclusion_rate_national": NATIONAL,
     "inclusion_rate_all_services_national": (),
 }
+# Declared providers, written only with the `provider` dimension: coordinates over [provider]
+# (name -> dtype) and indicators over [replication, period, provider] (name -> (dtype kind,
+# units)); provider_applications_end only when lists are per provider.
+PROVIDER_COORDINATES = {
+    "provider_territory": object,
+    "provider_service": object,
+    "provider_organisation": object,
+    "provider_places": np.int64,
+    "provider_impairments": object,
+}
+PROVIDER_INDICATORS = {
+    "provider_place_days": ("f", "place-days"),
+    "provider_occupancy_rate": ("f", "1"),
+    "provider_admissions": ("i", "people"),
+    "provider_occupied_end": ("i", "people"),
+}
+PROVIDER_APPLICATIONS = "provider_applications_end"
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
-OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step")
+OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
@@ -211,7 +228,12 @@ def check_h5py(c, period):
             c.expect(h5py.h5ds.is_scale(f["interim"].id), "'interim' is not an HDF5 dimension scale")
         indicators = dict(INDICATORS, **(INTERIM_INDICATORS if with_interims else {}))
         indicators.update(care_indicators([dim for dim in OPTIONAL_DIMS if dim in f]))
-        for name in RATES:
+        if "provider" in f:
+            c.expect(h5py.h5ds.is_scale(f["provider"].id),
+                     "'provider' is not an HDF5 dimension scale")
+            for name in list(PROVIDER_INDICATORS) + [PROVIDER_APPLICATIONS]:
+                indicators[name] = (("provider",), None, None)
+        for name in list(RATES) + ["provider_occupancy_rate"]:
             if name in f:
                 fill = f[name].attrs.get("_FillValue")
                 c.expect(fill is not None and np.asarray(fill).dtype == np.float64
@@ -350,6 +372,7 @@ def check_indicators(c, ds, period):
     check_interims(c, ds, period)
     check_children(c, ds)
     check_care(c, ds, period)
+    check_providers(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -619,6 +642,127 @@ def check_inclusion(c, ds, dims):
                 ("replication", period, "service"))
     expect_rate("inclusion_rate_all_services_national", national_numerator.sum("service"),
                 national_denominator.sum("service"), ("replication", period))
+
+
+def lists_per_provider(c, ds):
+    """Whether the file's scenario holds its waiting lists per provider ([lists] per =
+    "provider"); None when its text is not TOML."""
+    try:
+        scenario = tomllib.loads(str(as_str(ds["scenario"].values)))
+    except (tomllib.TOMLDecodeError, TypeError) as error:
+        c.fail(f"cannot tell whether lists are per provider: scenario is not TOML ({error})")
+        return None
+    lists = scenario.get("lists", {})
+    return isinstance(lists, dict) and lists.get("per") == "provider"
+
+
+def check_providers(c, ds, period):
+    """Declared providers: all their datasets with the `provider` dimension and none without
+    (provider_applications_end only with lists per provider), their coordinates against the
+    labels and `places`, and, for every service with providers, their counts summed over the
+    providers of each (territory, service) against that cell's (0 where it has none). The
+    identities hold once the simulation fills the provider arrays."""
+    names = list(PROVIDER_COORDINATES) + list(PROVIDER_INDICATORS) + [PROVIDER_APPLICATIONS]
+    if "provider" not in ds.dims:
+        present = [name for name in names if name in ds.variables]
+        c.expect(not present, f"{present} written without a 'provider' dimension")
+        return
+    labels = [as_str(v) for v in ds["provider"].values]
+    c.expect(all(isinstance(v, str) and v for v in labels), "provider labels are not strings")
+    c.expect(len(set(labels)) == len(labels), f"provider labels are not unique: {labels}")
+    c.expect(bool(ds["provider"].attrs.get("description")), "provider has no description")
+    for name, dtype in PROVIDER_COORDINATES.items():
+        if not c.expect(name in ds.variables, f"coordinate {name!r} missing"):
+            continue
+        var = ds[name]
+        c.expect(name in ds.coords, f"{name} is not a coordinate (no indicator names it)")
+        c.expect(var.dims == ("provider",), f"{name} has dims {var.dims}, expected ('provider',)")
+        c.expect(var.dtype == dtype, f"{name} has dtype {var.dtype}, expected {np.dtype(dtype)}")
+        c.expect(bool(var.attrs.get("description")), f"{name} has no description")
+    if "provider_places" in ds.variables:
+        units = ds["provider_places"].attrs.get("units")
+        c.expect(units == "places", f"provider_places has units {units!r}, expected 'places'")
+    per_provider = lists_per_provider(c, ds)
+    expected = dict(PROVIDER_INDICATORS)
+    if per_provider:
+        expected[PROVIDER_APPLICATIONS] = ("i", "people")
+    elif per_provider is not None:
+        c.expect(PROVIDER_APPLICATIONS not in ds.variables,
+                 f"{PROVIDER_APPLICATIONS} written, but the scenario's lists are pooled (lists.per "
+                 f"is not \"provider\")")
+    for name, (kind, units) in expected.items():
+        var = check_indicator(c, ds, name, ("replication", period, "provider"), kind, units)
+        if var is not None and kind == "i":
+            negative = int((var < 0).sum())
+            c.expect(negative == 0, f"{name} has {negative} negative values")
+    if any(name not in ds.variables for name in list(PROVIDER_COORDINATES) + list(expected)):
+        return
+
+    territories = [as_str(v) for v in ds["territory"].values]
+    services = [as_str(v) for v in ds["service"].values]
+    territory = [as_str(v) for v in ds["provider_territory"].values]
+    service = [as_str(v) for v in ds["provider_service"].values]
+    unknown = sorted(set(territory) - set(territories)) + sorted(set(service) - set(services))
+    if not c.expect(not unknown, f"provider_territory or provider_service name labels that are "
+                                 f"not territories or services: {unknown}"):
+        return
+    organisations = [as_str(v) for v in ds["provider_organisation"].values]
+    c.expect(all(organisations), "provider_organisation has empty names")
+    impairments = set(as_str(v) for v in ds["impairment"].values)
+    for name, words in zip(labels, (as_str(v) for v in ds["provider_impairments"].values)):
+        listed = words.split(";")
+        c.expect(words in ("any", "none") or (set(listed) <= impairments
+                                               and len(set(listed)) == len(listed)),
+                 f"provider {name} has provider_impairments {words!r}: expected any, none, or "
+                 f"impairment labels joined by ';'")
+
+    # Each provider's (territory, service) cell, flattened as territory * services + service;
+    # every cell of a service with providers is compared (a sum over no provider is 0).
+    n_services = len(services)
+    cell_of = np.array([territories.index(t) * n_services + services.index(s)
+                        for t, s in zip(territory, service)], dtype=np.int64)
+    with_providers = np.isin(np.arange(n_services), cell_of % n_services)
+    compared = np.tile(with_providers, len(territories))
+    served = [s for s, has in zip(services, with_providers) if has]
+
+    def by_cell(values):
+        """VALUES over [provider, ...] summed into the compared cells: [cell, ...]."""
+        out = np.zeros((len(territories) * n_services,) + values.shape[1:], dtype=values.dtype)
+        np.add.at(out, cell_of, values)
+        return out[compared]
+
+    def cells(name):
+        values = ds[name].transpose("territory", "service", ...).values
+        return values.reshape((-1,) + values.shape[2:])[compared]
+
+    places = ds["provider_places"].values
+    c.expect(bool((places >= 0).all()), "provider_places has negative values")
+    count_cells(c, by_cell(places) == cells("places"),
+                f"provider_places summed over the providers of a service in a territory != "
+                f"places, for the services with providers ({served}),")
+    order = ("provider", "replication", period)
+    for stem, name in (("provider_occupied_end", "occupied_end"),
+                       ("provider_admissions", "admissions")):
+        count_cells(c, by_cell(ds[stem].transpose(*order).values) == cells(name),
+                    f"{stem} summed over the providers of a service in a territory != {name} of "
+                    f"that cell, for the services with providers ({served}),")
+    place_days = ds["provider_place_days"].transpose(*order).values
+    count_cells(c, np.isclose(by_cell(place_days), cells("occupied_place_days"), rtol=1e-9,
+                              atol=1e-6),
+                f"provider_place_days summed over the providers of a service in a territory != "
+                f"occupied_place_days of that cell, for the services with providers ({served}),")
+
+    rate = ds["provider_occupancy_rate"].transpose(*order).values
+    has_places = np.broadcast_to((places > 0)[:, None, None], rate.shape)
+    capacity = places[:, None, None] * ds["period_days"].values[None, None, :]
+    expected_rate = place_days / np.where(has_places, capacity, 1.0)
+    count_cells(c, np.isclose(rate, expected_rate, rtol=1e-12, atol=0.0)[has_places],
+                "provider_occupancy_rate != provider_place_days / (provider_places * "
+                "period_days) where provider_places > 0")
+    count_cells(c, np.isnan(rate[~has_places]),
+                "provider_occupancy_rate is not NaN where provider_places == 0")
+    inside = (rate >= 0) & (rate <= 1 + 1e-9)
+    count_cells(c, inside[has_places], "provider_occupancy_rate is outside [0, 1]")
 
 
 # The spells group: column -> (dtype, -1 allowed for "none").

@@ -621,6 +621,100 @@ void add_care_indicators(Hdf5Writer& file, const model::Model& model, const run:
   }
 }
 
+// What a provider's authorisation mask lets it admit, in words: the impairment labels joined by
+// ";", "any" for Provider::kAnyImpairment (every child), "none" for no impairment.
+std::string provider_impairments(const model::Model& model, const model::Provider& provider) {
+  if (provider.impairments == model::Provider::kAnyImpairment) {
+    return "any";
+  }
+  std::string out;
+  for (std::size_t i = 0; i < model.children.impairments.size(); ++i) {
+    if (provider.admits(static_cast<std::uint8_t>(i))) {
+      out += (out.empty() ? "" : ";") + model.children.impairments[i];
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
+// The declared providers' indicators over [replication, period, provider]: occupied place-days
+// and the occupancy rate, admissions, places occupied at the end, and, when lists are per
+// provider, the children on each provider's list. Written only when the model declares
+// providers, after the care indicators.
+void add_provider_indicators(Hdf5Writer& file, const model::Model& model,
+                             const run::Results& results, const std::string& period) {
+  const std::vector<std::string> dims{"replication", period, "provider"};
+  const std::string coordinates =
+      "provider_territory provider_service provider_organisation provider_places "
+      "provider_impairments period_days";
+  const std::string by_cell =
+      "; summed over the providers of a territory and service (provider_territory, "
+      "provider_service), ";
+
+  const std::vector<double> place_days =
+      stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
+        return r.indicators.provider_place_days;
+      });
+  file.add_variable("provider_place_days", dims, place_days, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_place_days",
+           {"occupied place-days of the provider", "place-days",
+            "integral over the period of the number of the provider's occupied places, Creton "
+            "and stepping stays included" +
+                by_cell + "occupied_place_days of that cell"},
+           coordinates);
+
+  const std::size_t n_providers = model.providers.size();
+  const double period_days = model.period_days();
+  std::vector<double> occupancy(place_days.size());
+  for (std::size_t i = 0; i < place_days.size(); ++i) {
+    const std::int64_t places = model.providers[i % n_providers].places;
+    occupancy[i] = places > 0 ? place_days[i] / (static_cast<double>(places) * period_days)
+                              : std::numeric_limits<double>::quiet_NaN();
+  }
+  add_rate(file, "provider_occupancy_rate", dims, occupancy, "occupancy rate of the provider",
+           "provider_place_days / (provider_places * period_days), in [0, 1] up to rounding; "
+           "NaN where provider_places is 0",
+           coordinates);
+
+  struct ProviderCount {
+    const char* name;
+    std::vector<std::int64_t> model::Indicators::*field;
+    Meta meta;
+  };
+
+  std::vector<ProviderCount> counts{
+      {"provider_admissions",
+       &model::Indicators::provider_admissions,
+       {"admissions to the provider", "people",
+        "entries into a place of the provider during the period" + by_cell +
+            "admissions of that cell"}},
+      {"provider_occupied_end",
+       &model::Indicators::provider_occupied_end,
+       {"occupied places of the provider at end of period", "people",
+        "people in a place of the provider at the end of the period, Creton and stepping "
+        "holders included" +
+            by_cell + "occupied_end of that cell"}},
+  };
+  if (model.lists.per_provider) {
+    counts.push_back(
+        {"provider_applications_end",
+         &model::Indicators::provider_applications_end,
+         {"on the provider's waiting list at end of period", "people",
+          "children on the provider's own waiting list at the end of the period (lists per "
+          "provider: a child without a place applies to up to lists.applications providers of "
+          "its home territory, so a sum over providers counts a child once per list it is on)"}});
+  }
+  for (const ProviderCount& count : counts) {
+    file.add_variable(count.name, dims,
+                      stack<std::int64_t>(
+                          results,
+                          [&](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                            return r.indicators.*count.field;
+                          }),
+                      Storage::kChunkedByFirstAxis);
+    describe(file, count.name, count.meta, coordinates);
+  }
+}
+
 // "%g" of a number of years.
 std::string years_text(double value) {
   std::array<char, 32> text{};
@@ -950,6 +1044,31 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(step.from < model.services.size(),
                    "plan step " + step.name + " applies to a service out of range");
   }
+  unique_names(model.providers, "provider name");
+  unique_names(model.organisations, "organisation name");
+  // provider_impairments joins labels with ";" and says "any" or "none" for the masks of all
+  // and of no impairment: no label may read as one of those.
+  for (const std::string& impairment : children.impairments) {
+    PARCOURS_CHECK(model.providers.empty() || (impairment != "any" && impairment != "none" &&
+                                               impairment.find(';') == std::string::npos),
+                   "impairment " + impairment + " cannot name a provider's authorisation");
+  }
+  std::vector<std::vector<std::int64_t>> provider_places(
+      model.services.size(), std::vector<std::int64_t>(model.territories.size(), 0));
+  std::vector<bool> has_providers(model.services.size(), false);
+  for (const model::Provider& provider : model.providers) {
+    const std::string which = "provider " + provider.name;
+    PARCOURS_CHECK(provider.territory < model.territories.size() &&
+                       provider.service < model.services.size() &&
+                       provider.organisation < model.organisations.size(),
+                   which + " has a territory, service or organisation out of range");
+    PARCOURS_CHECK(provider.places >= 0, which + " has negative places");
+    PARCOURS_CHECK(provider.impairments == model::Provider::kAnyImpairment ||
+                       (provider.impairments >> children.impairments.size()) == 0,
+                   which + " is authorised for an impairment out of range");
+    provider_places[provider.service][provider.territory] += provider.places;
+    has_providers[provider.service] = true;
+  }
   const std::vector<double>& age_groups = children.age_groups;
   if (!age_groups.empty()) {
     const bool ascending =
@@ -975,8 +1094,17 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                        std::to_string(service.capacity.size()) + " territories, not " +
                        std::to_string(territories));
   }
+  for (std::size_t s = 0; s < model.services.size(); ++s) {
+    const model::Service& service = model.services[s];
+    // places and provider_places must tell one story.
+    PARCOURS_CHECK(!has_providers[s] || service.capacity == provider_places[s],
+                   "service " + service.name +
+                       " has providers whose places do not sum to its capacity in every "
+                       "territory");
+  }
   const auto cells = static_cast<std::size_t>(model.periods()) * territories * services;
   const auto flows = static_cast<std::size_t>(model.periods()) * territories;
+  const std::size_t n_providers = model.providers.size();
   for (std::size_t r = 0; r < results.replications.size(); ++r) {
     const run::ReplicationResult& replication = results.replications[r];
     const model::Indicators& ind = replication.indicators;
@@ -1035,6 +1163,14 @@ void check_results(const Scenario& scenario, const run::Results& results) {
         which + ": plan_steps_taken is not sized for " + std::to_string(n_steps) + " plan steps");
     PARCOURS_CHECK(ind.stepping_end.size() == cells && ind.plan_reviews.size() == cells,
                    which + ": stepping_end or plan_reviews is missized");
+    const std::size_t by_provider = static_cast<std::size_t>(model.periods()) * n_providers;
+    PARCOURS_CHECK(ind.providers == static_cast<int>(n_providers) &&
+                       ind.provider_place_days.size() == by_provider &&
+                       ind.provider_admissions.size() == by_provider &&
+                       ind.provider_occupied_end.size() == by_provider &&
+                       ind.provider_applications_end.size() == by_provider,
+                   which + ": the provider indicators are not sized for " +
+                       std::to_string(n_providers) + " providers");
     PARCOURS_CHECK(results.spells || ind.spells.empty(),
                    which + " has spells, but the run did not ask for them");
     for (const model::Spell& spell : ind.spells) {
@@ -1191,6 +1327,15 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "step of the yearly plan reviews ([[plans.steps]] names), in the scenario's "
               "order"});
   }
+  const bool with_providers = !model.providers.empty();
+  if (with_providers) {
+    file.add_dimension("provider", names_of(model.providers));
+    describe(file, "provider",
+             {"provider", "",
+              "provider name (an establishment or service under one authorisation: some of a "
+              "service's places in one territory), in the order of the scenario's providers "
+              "file"});
+  }
 
   // Coordinates that are not dimensions.
   file.add_variable("territory_name", {"territory"}, names);
@@ -1301,6 +1446,44 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     describe(file, "plan_step_from",
              {"service of the plan step", "",
               "name of the service whose children in a place the step applies to"});
+  }
+  if (with_providers) {
+    std::vector<std::string> territory;
+    std::vector<std::string> service;
+    std::vector<std::string> organisation;
+    std::vector<std::int64_t> provider_places;
+    std::vector<std::string> impairments;
+    for (const model::Provider& provider : model.providers) {
+      territory.push_back(model.territories.at(provider.territory).code);
+      service.push_back(model.services.at(provider.service).name);
+      organisation.push_back(model.organisations.at(provider.organisation).name);
+      provider_places.push_back(provider.places);
+      impairments.push_back(provider_impairments(model, provider));
+    }
+    file.add_variable("provider_territory", {"provider"}, territory);
+    describe(file, "provider_territory",
+             {"territory of the provider", "",
+              "code of the territory where the provider's places are (a label of territory)"});
+    file.add_variable("provider_service", {"provider"}, service);
+    describe(file, "provider_service",
+             {"service of the provider", "",
+              "name of the service whose places the provider has (a label of service)"});
+    file.add_variable("provider_organisation", {"provider"}, organisation);
+    describe(file, "provider_organisation",
+             {"organisation of the provider", "",
+              "name of the organisation (organisme gestionnaire) that runs the provider; the "
+              "provider's own name when the scenario names none"});
+    file.add_variable("provider_places", {"provider"}, provider_places, Storage::kContiguous);
+    describe(file, "provider_places",
+             {"places of the provider", "places",
+              "places of the provider; for a service with providers, places of a territory is "
+              "the sum of provider_places of its providers there"});
+    file.add_variable("provider_impairments", {"provider"}, impairments);
+    describe(file, "provider_impairments",
+             {"impairments the provider may admit", "",
+              "main impairments the provider is authorised to admit: impairment labels joined "
+              "by \";\"; \"any\" when it may admit every child, \"none\" when it may admit no "
+              "child"});
   }
 
   // Indicators over [replication, period, territory, service].
@@ -1623,6 +1806,9 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   }
   add_children_indicators(file, model, results, period);
   add_care_indicators(file, model, results, period);
+  if (!model.providers.empty()) {
+    add_provider_indicators(file, model, results, period);
+  }
 
   // Per replication.
   std::vector<std::int64_t> events;

@@ -64,7 +64,10 @@ run::Results small_results(const Scenario& scenario) {
   for (int r = 0; r < scenario.replications; ++r) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
-    ind.resize(periods, territories, services);
+    model::Shape shape{periods, territories, services};
+    shape.impairments = static_cast<int>(model.children.impairments.size());
+    shape.providers = static_cast<int>(model.providers.size());
+    ind.resize(shape);
     replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
     for (int p = 0; p < periods; ++p) {
       for (int t = 0; t < territories; ++t) {
@@ -74,8 +77,8 @@ run::Results small_results(const Scenario& scenario) {
           ind.occupied_place_days[c] = places * model.period_days() * (0.5 + 0.1 * r);
           ind.admissions[c] = 100 * r + 10 * p + 2 * t + s;
           ind.waiting_end[c] = 3 + r;
-          ind.waiting_priority_end[c] = 3 + r;  // one level and one impairment, "all"
-          ind.waiting_impairment_end[c] = 3 + r;
+          ind.waiting_priority_end[c] = 3 + r;  // one level; all at the first impairment
+          ind.waiting_impairment_end[ind.impairment_cell(p, t, s, 0)] = 3 + r;
           ind.holding_end[c] = s == 0 ? 1 + p : 0;
           ind.aged_out_waiting[c] = t;
           replication.spending_euros[c] =
@@ -1847,6 +1850,314 @@ TEST_F(ResultsFileTest, WithInterimSituationsOnlyTheInclusionRateIsThatOfTheWait
   EXPECT_DOUBLE_EQ(rate[cell(1, 1, kCorseDu, kIme)], 2.0 / 114.0);  // 2 / (2 + 112)
   EXPECT_DOUBLE_EQ(rate[cell(0, 1, kParis, kSessad)], 1.0 / 3.0);   // 1 / (1 + 2)
   EXPECT_TRUE(std::isnan(rate[cell(0, 1, kBelgium, kSessad)]));
+}
+
+// Providers: small_scenario()'s IME places, all in 75, held by two providers of one
+// organisation, and a third provider in 2A with no places (the IME has none there); the ESAT has
+// no provider. Three impairments, so that authorisations have labels to list.
+constexpr int kTilleuls = 0;   // 75, IME, 6 places, autism and polyhandicap, APAJH 75
+constexpr int kArcEnCiel = 1;  // 75, IME, 4 places, any child, APAJH 75
+constexpr int kGolo = 2;       // 2A, IME, 0 places, "other impairment" only, its own organisation
+constexpr int kProviders = 3;
+constexpr int kSmallIme = 0;  // small_scenario()'s services: IME, ESAT
+constexpr int kSmallParis = 0;
+constexpr int kSmallCorse = 1;
+
+model::Provider provider(std::string name, int territory, std::int64_t places,
+                         std::uint8_t impairments, int organisation) {
+  model::Provider out;
+  out.name = std::move(name);
+  out.territory = static_cast<model::TerritoryId>(territory);
+  out.service = kSmallIme;
+  out.places = places;
+  out.impairments = impairments;
+  out.organisation = static_cast<model::OrganisationId>(organisation);
+  return out;
+}
+
+Scenario provider_scenario(bool per_provider = false) {
+  Scenario scenario = small_scenario();
+  model::Model& model = scenario.model;
+  model.children.impairments = {"autism", "polyhandicap", "other impairment"};
+  model.organisations = {{"APAJH 75"}, {"IME du Golo"}};
+  model.providers = {
+      provider("IME Les Tilleuls", kSmallParis, 6, 0b011, 0),
+      provider("IME Arc-en-ciel", kSmallParis, 4, model::Provider::kAnyImpairment, 0),
+      provider("IME du Golo", kSmallCorse, 0, 0b100, 1)};
+  model.lists.per_provider = per_provider;
+  if (per_provider) {
+    model.lists.applications = 2;
+    scenario.text += "[lists]\nper = \"provider\"\napplications = 2\n";
+  }
+  return scenario;
+}
+
+// Place-days of provider k in replication r, in period days: 3 + r, 2 and 0, which sum to
+// small_results()' (5 + r) for the IME in 75 (10 places, half of them occupied plus r tenths).
+double provider_days(int r, int k) {
+  const std::array<double, kProviders> days{3.0 + r, 2.0, 0.0};
+  return days[static_cast<std::size_t>(k)];
+}
+
+// small_results() of a provider_scenario(), with counts by provider that sum to their cells:
+// IME admissions in 75 (100 r + 10 p) split as 100 r + 9 p and p, none in 2A (no places);
+// 7 + r in an IME place in 75 at the end (all autistic), 4 + r and 3 by provider; on the
+// providers' own lists 2 + p, 1 and r.
+run::Results provider_results(const Scenario& scenario) {
+  run::Results results = small_results(scenario);
+  const double period_days = scenario.model.period_days();
+  for (int r = 0; r < scenario.replications; ++r) {
+    model::Indicators& ind = results.replications[static_cast<std::size_t>(r)].indicators;
+    for (int p = 0; p < ind.periods; ++p) {
+      ind.admissions[ind.cell(p, kSmallCorse, kSmallIme)] = 0;
+      ind.occupied_end[ind.cell(p, kSmallParis, kSmallIme)] = 7 + r;
+      ind.occupants_impairment_end[ind.impairment_cell(p, kSmallParis, kSmallIme, 0)] = 7 + r;
+      const std::array<std::int64_t, kProviders> admissions{100 * r + 9 * p, p, 0};
+      const std::array<std::int64_t, kProviders> occupied{4 + r, 3, 0};
+      const std::array<std::int64_t, kProviders> applications{2 + p, 1, r};
+      for (int k = 0; k < kProviders; ++k) {
+        const std::size_t at = ind.provider_cell(p, k);
+        const auto i = static_cast<std::size_t>(k);
+        ind.provider_place_days[at] = provider_days(r, k) * period_days;
+        ind.provider_admissions[at] = admissions[i];
+        ind.provider_occupied_end[at] = occupied[i];
+        ind.provider_applications_end[at] = applications[i];
+      }
+    }
+  }
+  return results;
+}
+
+// Index of [replication][year][provider] in a provider_scenario() file (three years).
+std::size_t provider_at(int r, int p, int k) {
+  return (static_cast<std::size_t>(r) * 3 + static_cast<std::size_t>(p)) * kProviders +
+         static_cast<std::size_t>(k);
+}
+
+class ProviderFileTest : public ResultsFileTest {
+ protected:
+  fs::path write_providers(const Scenario& scenario = provider_scenario()) {
+    fs::path out = folder_ / "providers.h5";
+    write_results(out, scenario, provider_results(scenario), small_provenance(), false);
+    return out;
+  }
+};
+
+constexpr std::array<const char*, 11> kProviderDatasets{
+    "provider",
+    "provider_territory",
+    "provider_service",
+    "provider_organisation",
+    "provider_places",
+    "provider_impairments",
+    "provider_place_days",
+    "provider_occupancy_rate",
+    "provider_admissions",
+    "provider_occupied_end",
+    "provider_applications_end",
+};
+
+TEST_F(ProviderFileTest, ProvidersAreALabelledScaleWithTheirCoordinates) {
+  const Handle file = open_file(write_providers());
+  const hid_t f = file.get();
+  EXPECT_EQ(read_strings(f, "provider"),
+            (std::vector<std::string>{"IME Les Tilleuls", "IME Arc-en-ciel", "IME du Golo"}));
+  EXPECT_EQ(read_strings(f, "provider_territory"), (std::vector<std::string>{"75", "75", "2A"}));
+  EXPECT_EQ(read_strings(f, "provider_service"), (std::vector<std::string>{"IME", "IME", "IME"}));
+  EXPECT_EQ(read_strings(f, "provider_organisation"),
+            (std::vector<std::string>{"APAJH 75", "APAJH 75", "IME du Golo"}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f, "provider_places", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{6, 4, 0}));
+  EXPECT_EQ(string_attribute(f, "provider_places", "units"), "places");
+  EXPECT_EQ(read_strings(f, "provider_impairments"),
+            (std::vector<std::string>{"autism;polyhandicap", "any", "other impairment"}));
+  for (const char* name : {"provider", "provider_territory", "provider_service",
+                           "provider_organisation", "provider_places", "provider_impairments"}) {
+    EXPECT_FALSE(string_attribute(f, name, "long_name").empty()) << name;
+    EXPECT_FALSE(string_attribute(f, name, "description").empty()) << name;
+  }
+  for (const char* name : {"provider_place_days", "provider_occupancy_rate", "provider_admissions",
+                           "provider_occupied_end"}) {
+    EXPECT_EQ(shape_of(f, name), (std::vector<hsize_t>{2, 3, kProviders})) << name;
+    expect_attached(f, name, "replication", 0);
+    expect_attached(f, name, "year", 1);
+    expect_attached(f, name, "provider", 2);
+    EXPECT_EQ(string_attribute(f, name, "coordinates"),
+              "provider_territory provider_service provider_organisation provider_places "
+              "provider_impairments period_days")
+        << name;
+    EXPECT_FALSE(string_attribute(f, name, "long_name").empty()) << name;
+    EXPECT_FALSE(string_attribute(f, name, "description").empty()) << name;
+  }
+}
+
+TEST_F(ProviderFileTest, ProviderCountsHoldTheReplicationsValues) {
+  const Handle file = open_file(write_providers());
+  const hid_t f = file.get();
+  const auto occupied = read_numbers<std::int64_t>(f, "provider_occupied_end", H5T_NATIVE_INT64);
+  const auto admissions = read_numbers<std::int64_t>(f, "provider_admissions", H5T_NATIVE_INT64);
+  ASSERT_EQ(occupied.size(), 18U);
+  ASSERT_EQ(admissions.size(), 18U);
+  EXPECT_EQ(occupied[provider_at(0, 0, kTilleuls)], 4);
+  EXPECT_EQ(occupied[provider_at(1, 2, kTilleuls)], 5);
+  EXPECT_EQ(occupied[provider_at(1, 1, kArcEnCiel)], 3);
+  EXPECT_EQ(occupied[provider_at(1, 2, kGolo)], 0);
+  EXPECT_EQ(admissions[provider_at(1, 2, kTilleuls)], 118);  // 100 r + 9 p
+  EXPECT_EQ(admissions[provider_at(1, 2, kArcEnCiel)], 2);
+  EXPECT_EQ(string_attribute(f, "provider_occupied_end", "units"), "people");
+  EXPECT_EQ(string_attribute(f, "provider_admissions", "units"), "people");
+  EXPECT_EQ(string_attribute(f, "provider_place_days", "units"), "place-days");
+  const auto days = read_numbers<double>(f, "provider_place_days", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(days[provider_at(1, 0, kTilleuls)], 4.0 * 365.25);
+}
+
+TEST_F(ProviderFileTest, OccupancyRateIsPlaceDaysOverPlacesAndNaNWithoutPlaces) {
+  const Handle file = open_file(write_providers());
+  const hid_t f = file.get();
+  const auto rate = read_numbers<double>(f, "provider_occupancy_rate", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(rate.size(), 18U);
+  for (int p = 0; p < 3; ++p) {
+    EXPECT_DOUBLE_EQ(rate[provider_at(0, p, kTilleuls)], 0.5);  // 3 of 6
+    EXPECT_DOUBLE_EQ(rate[provider_at(1, p, kTilleuls)], 4.0 / 6.0);
+    EXPECT_DOUBLE_EQ(rate[provider_at(1, p, kArcEnCiel)], 0.5);  // 2 of 4
+    EXPECT_TRUE(std::isnan(rate[provider_at(0, p, kGolo)]));     // no places
+    EXPECT_TRUE(std::isnan(rate[provider_at(1, p, kGolo)]));
+  }
+  EXPECT_EQ(string_attribute(f, "provider_occupancy_rate", "units"), "1");
+  const std::vector<double> fill = double_attribute(f, "provider_occupancy_rate", "_FillValue");
+  ASSERT_EQ(fill.size(), 1U);
+  EXPECT_TRUE(std::isnan(fill[0]));
+}
+
+TEST_F(ProviderFileTest, PooledListsWriteNoApplicationsByProvider) {
+  const Handle file = open_file(write_providers(provider_scenario(/*per_provider=*/false)));
+  EXPECT_EQ(H5Lexists(file.get(), "provider_applications_end", H5P_DEFAULT), 0);
+}
+
+TEST_F(ProviderFileTest, ListsPerProviderWriteTheApplicationsOfEachProvider) {
+  const Handle file = open_file(write_providers(provider_scenario(/*per_provider=*/true)));
+  const hid_t f = file.get();
+  ASSERT_GT(H5Lexists(f, "provider_applications_end", H5P_DEFAULT), 0);
+  EXPECT_EQ(shape_of(f, "provider_applications_end"), (std::vector<hsize_t>{2, 3, kProviders}));
+  expect_attached(f, "provider_applications_end", "provider", 2);
+  const auto applications =
+      read_numbers<std::int64_t>(f, "provider_applications_end", H5T_NATIVE_INT64);
+  EXPECT_EQ(applications[provider_at(0, 2, kTilleuls)], 4);  // 2 + p
+  EXPECT_EQ(applications[provider_at(1, 0, kArcEnCiel)], 1);
+  EXPECT_EQ(applications[provider_at(1, 1, kGolo)], 1);  // r
+  EXPECT_EQ(string_attribute(f, "provider_applications_end", "units"), "people");
+  EXPECT_FALSE(string_attribute(f, "provider_applications_end", "description").empty());
+}
+
+TEST_F(ProviderFileTest, AModelWithoutProvidersWritesNoProviderDatasets) {
+  const Handle file = open_file(write(small_scenario()));
+  for (const char* name : kProviderDatasets) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+  Scenario per_provider = small_scenario();
+  per_provider.model.lists.per_provider = true;  // without providers, still nothing
+  const Handle other = open_file(write(per_provider, "per_provider.h5"));
+  for (const char* name : kProviderDatasets) {
+    EXPECT_EQ(H5Lexists(other.get(), name, H5P_DEFAULT), 0) << name;
+  }
+}
+
+TEST_F(ProviderFileTest, ProviderFilesPassTheOutputChecker) {
+  expect_check_output_passes(write_providers(provider_scenario(/*per_provider=*/false)));
+  fs::remove(folder_ / "providers.h5");
+  expect_check_output_passes(write_providers(provider_scenario(/*per_provider=*/true)));
+}
+
+TEST_F(ProviderFileTest, TheOutputCheckerCatchesBrokenProviderIdentities) {
+  const auto write_broken = [&](const std::function<void(model::Indicators&)>& breaking,
+                                const Scenario& scenario) {
+    run::Results results = provider_results(scenario);
+    breaking(results.replications[1].indicators);
+    fs::path out = folder_ / "broken.h5";
+    write_results(out, scenario, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  const Scenario pooled = provider_scenario();
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) { ++ind.provider_occupied_end[ind.provider_cell(1, kGolo)]; },
+          pooled),
+      "provider_occupied_end summed over the providers of a service in a territory != "
+      "occupied_end");
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) {
+            --ind.provider_admissions[ind.provider_cell(2, kArcEnCiel)];
+          },
+          pooled),
+      "provider_admissions summed over the providers of a service in a territory != admissions");
+  // Place-days beyond the provider's places, moved from the other provider: the sum still holds.
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  const double moved = 3.0 * 365.25;  // 5 of its 4 places
+                                  ind.provider_place_days[ind.provider_cell(0, kArcEnCiel)] +=
+                                      moved;
+                                  ind.provider_place_days[ind.provider_cell(0, kTilleuls)] -= moved;
+                                },
+                                pooled),
+                            "provider_occupancy_rate is outside [0, 1]");
+  // The scenario says lists are pooled, but the file has applications by provider.
+  Scenario lying = provider_scenario(/*per_provider=*/true);
+  lying.text = small_scenario().text;
+  expect_check_output_fails(write_broken([](model::Indicators&) {}, lying),
+                            "provider_applications_end written, but the scenario's lists are "
+                            "pooled");
+}
+
+TEST_F(ProviderFileTest, ProvidersOutsideTheModelCreateNothing) {
+  const auto expect_refused = [&](const Scenario& scenario, const run::Results& results,
+                                  const char* what) {
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+                 core::InvariantError)
+        << what;
+  };
+  const Scenario good = provider_scenario();
+  {
+    Scenario scenario = good;
+    scenario.model.providers[kGolo].name = "IME Les Tilleuls";
+    expect_refused(scenario, provider_results(good), "duplicate provider name");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.providers[kGolo].territory = 2;  // two territories
+    expect_refused(scenario, provider_results(good), "territory out of range");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.providers[kGolo].organisation = 2;  // two organisations
+    expect_refused(scenario, provider_results(good), "organisation out of range");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.providers[kGolo].impairments = 0b1000;  // three impairments
+    expect_refused(scenario, provider_results(good), "impairment out of range");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.providers[kArcEnCiel].places = 3;  // 6 + 3 != 10 IME places in 75
+    expect_refused(scenario, provider_results(good), "places not summing to the capacity");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.children.impairments[kOtherImpairment] = "any";
+    expect_refused(scenario, provider_results(good), "an impairment named any");
+  }
+  {
+    run::Results results = provider_results(good);
+    results.replications[1].indicators.provider_occupied_end.pop_back();
+    expect_refused(good, results, "missized provider indicators");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.providers.clear();  // indicators for three providers, a model with none
+    expect_refused(scenario, provider_results(good), "provider indicators of another model");
+  }
+  EXPECT_TRUE(files().empty());
 }
 
 fs::path write_spells(const fs::path& folder,
