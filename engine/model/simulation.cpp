@@ -542,6 +542,9 @@ Indicators Simulation::run() {
       case Ev::kPlanReview:
         on_plan_review(day, payload.id);
         break;
+      case Ev::kExpiry:
+        on_expiry(day, payload.id);
+        break;
     }
     if (period_ == model_.periods()) {
       break;  // the horizon: later events, and same-time ones ranked after it, are not run
@@ -619,6 +622,16 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
     }
     return;
   }
+  if (person.place == kNoService && service.alternative != kNoService &&
+      service.alternative_share > 0.0) {
+    core::KeyedRng gen(seed_, replication_, core::Stream::kAlternative, person.key,
+                       std::uint64_t{person.stays} * n_services_ + s);
+    if (core::uniform01(gen) < service.alternative_share) {
+      if (const ProviderId q = alternative_place(day, p, s); q != kNoProvider) {
+        take_alternative(day, p, s, q);  // it waits from there
+      }
+    }
+  }
   emit(day, EventKind::kJoinList, p, s);
   const auto g = generations_.cancel_all(p);  // a holder's pending events (none) and old entries
   Cell& c = cell(person.territory, s);
@@ -644,6 +657,7 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
     open_spell(day, p, creton ? Spell::State::kCreton : Spell::State::kStepping);
   } else {
     open_spell(std::min(day, waiting_since), p, Spell::State::kWaiting);
+    schedule_expiry(day, p, g);
   }
   if (leave_day < std::numeric_limits<double>::infinity()) {
     schedule(leave_day, Ev::kAgedOut, p, g);
@@ -770,6 +784,7 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   const TerritoryId t = providers_[q].territory;
   const ServiceId s = providers_[q].service;
   const Service& service = model_.services[s];
+  const bool for_target = person.waiting == s || person.waiting == kNoService;
   set_occupied(q, day, +1);
   if (how != Admission::kInitial) {
     ++out_.admissions[out_.cell(period_, t, s)];
@@ -798,9 +813,11 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   provider_of_[p] = q;
   person.waiting = kNoService;
   open_spell(day, p, Spell::State::kInPlace);
-  Attributes a = Attributes::unpack(person.attributes);
-  a.pag = false;  // a PAG ends with the admission it was for
-  person.attributes = a.pack();
+  if (for_target) {  // a PAG ends with the admission it was for (not an alternative's)
+    Attributes a = Attributes::unpack(person.attributes);
+    a.pag = false;
+    person.attributes = a.pack();
+  }
   count_in_place(person, s, +1);
   ++person.stays;
   draw_care(p, s);
@@ -1254,11 +1271,93 @@ void Simulation::on_review(double day, std::uint32_t review) {
           }
           emit(day, EventKind::kPag, p, person.waiting);
           open_spell(day, p, Spell::State::kWaiting);
+          // A double orientation comes with the PAG: a free place of the alternative, if any,
+          // meanwhile; the child then waits from it, on its lists afresh (after those reviewed
+          // so far, as its wait ranks it).
+          if (const ProviderId q = alternative_place(day, p, static_cast<ServiceId>(s));
+              q != kNoProvider) {
+            const auto since_then = static_cast<double>(person.waiting_since);
+            leave_list(p);
+            take_alternative(day, p, static_cast<ServiceId>(s), q);
+            join_list(day, p, static_cast<ServiceId>(s), since_then);
+            continue;
+          }
         }
         queue(list, level_of(day, person)).entries.emplace_back(p, g);
       }
     }
   }
+}
+
+// Double orientation: a free place of s's alternative service that `p`, holding no place and
+// waiting (or about to wait) for `s`, may take now (of age for it, a provider that may admit
+// it); kNoProvider if none, or if `s` has no alternative.
+ProviderId Simulation::alternative_place(double day, std::uint32_t p, ServiceId s) {
+  const Person& person = people_[p];
+  const ServiceId a = model_.services[s].alternative;
+  if (a == kNoService || person.place != kNoService) {
+    return kNoProvider;
+  }
+  const Service& alternative = model_.services[a];
+  if (day < day_at_age(person.birth_day, alternative.min_age_years) ||
+      day >= day_at_age(person.birth_day, alternative.age_limit_years)) {
+    return kNoProvider;
+  }
+  return free_place_for(day, p, a);
+}
+
+// `p` takes the alternative's place at provider q, and stays oriented to `s`: its caller puts it
+// on s's list, where it waits as a stepping holder (rule 18).
+void Simulation::take_alternative(double day, std::uint32_t p, ServiceId s, ProviderId q) {
+  admit(day, p, q, Admission::kImmediate);
+  people_[p].waiting = s;
+  ++out_.to_alternative[out_.cell(period_, people_[p].territory, s)];
+}
+
+// A child on a list holding no place: its orientation's next expiry, validity_years after it
+// began waiting (waiting_since) and every validity_years after.
+void Simulation::schedule_expiry(double day, std::uint32_t p, std::uint32_t generation) {
+  const Notifications& notifications = model_.notifications;
+  if (!notifications.expire()) {
+    return;
+  }
+  const double validity = core::years_to_days(notifications.validity_years);
+  const double since = people_[p].waiting_since;
+  // waiting_since is a float: on the day it joins, day - since may be a hair below 0.
+  const double next = since + validity * (std::floor(std::max(0.0, day - since) / validity) + 1.0);
+  if (next < horizon_) {
+    schedule(next, Ev::kExpiry, p, generation);
+  }
+}
+
+// An orientation expires while its child waits with no place (the event's generation says it
+// has not moved since): renewed, or it lapses and the child leaves the list and the sector.
+void Simulation::on_expiry(double day, std::uint32_t p) {
+  Person& person = people_[p];
+  const ServiceId s = person.waiting;
+  PARCOURS_DCHECK(s != kNoService && person.place == kNoService, "an expiry off a list");
+  const double validity = core::years_to_days(model_.notifications.validity_years);
+  const auto expiry = static_cast<std::uint64_t>(
+      std::llround((day - static_cast<double>(person.waiting_since)) / validity));
+  const double share = model_.notifications.renewal_share;
+  bool renewed = share >= 1.0;
+  if (!renewed && share > 0.0) {
+    core::KeyedRng gen(seed_, replication_, core::Stream::kRenewal, person.key,
+                       (std::uint64_t{person.stays} << 16) | (expiry & 0xFFFFU));
+    renewed = core::uniform01(gen) < share;
+  }
+  const auto i = out_.cell(period_, person.territory, s);
+  if (renewed) {
+    ++out_.renewed[i];
+    emit(day, EventKind::kRenewed, p, s);
+    schedule_expiry(day, p, generations_.current(p));
+    return;
+  }
+  ++out_.lapsed[i];
+  emit(day, EventKind::kLapsed, p, s);
+  leave_list(p);
+  person.waiting = kNoService;
+  depart(day, p, Spell::End::kLapsed);
 }
 
 // On admission to `s`: the child's mode and schooling there, from the service's shares (a stream

@@ -29,6 +29,8 @@ enum class EventKind : std::uint8_t {
   kRemoved,         // taken off `service`'s list at a review (then kLeave)
   kPag,             // got a PAG while waiting for `service`
   kPlanStep,        // took a step of its plan at a yearly review; `service` is its place's
+  kRenewed,         // its orientation to `service` was renewed at its expiry
+  kLapsed,          // its orientation to `service` lapsed at its expiry (then kLeave)
 };
 
 struct EventRecord {
@@ -115,6 +117,7 @@ class Simulation {
     kDeath,
     kReview,
     kPlanReview,
+    kExpiry,
   };
 
   struct Payload {
@@ -250,6 +253,10 @@ class Simulation {
   void schedule_death(double day, std::uint32_t p, int phase);
   void on_death(double day, std::uint32_t p);
   void on_review(double day, std::uint32_t review);
+  [[nodiscard]] ProviderId alternative_place(double day, std::uint32_t p, ServiceId s);
+  void take_alternative(double day, std::uint32_t p, ServiceId s, ProviderId q);
+  void schedule_expiry(double day, std::uint32_t p, std::uint32_t generation);
+  void on_expiry(double day, std::uint32_t p);
   void on_plan_review(double day, std::uint32_t year);
   void take_step(double day, std::uint32_t p, std::size_t step);
   [[nodiscard]] bool step_applies(const PlanStep& step, const Person& person, Care care,
