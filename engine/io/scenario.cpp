@@ -1242,6 +1242,32 @@ model::Lists read_lists(const Reader& r, const toml::table& root, const model::C
   return out;
 }
 
+// [notifications]: how long MDPH orientations are valid and how often they are renewed (never
+// expire when absent).
+model::Notifications read_notifications(const Reader& r, const toml::table& root) {
+  model::Notifications out;
+  const toml::node* node = root.get("notifications");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "notifications";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(t, path, {"validity_years", "renewal_share"});
+  if (const toml::node* n = t.get("validity_years")) {
+    out.validity_years = r.number(*n, child_key(path, "validity_years"), kPositive);
+  }
+  if (const toml::node* n = t.get("renewal_share")) {
+    const std::string key = child_key(path, "renewal_share");
+    if (!out.expire()) {
+      r.fail(*n, key,
+             "renewal_share needs validity_years: orientations are renewed when they expire, and "
+             "without validity_years they never do");
+    }
+    out.renewal_share = r.number(*n, key, kProbability);
+  }
+  return out;
+}
+
 // [plans] and [[plans.steps]]: the yearly reviews of children's plans. `model` has its services,
 // modes, schoolings and children read; steps keep file order.
 model::Plans read_plans(const Reader& r, const toml::table& root, const model::Model& model,
@@ -1526,10 +1552,11 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
                             const std::vector<std::string>& abroad_codes,
                             const CategoryNames& categories, const model::Children& children,
                             bool capacity_from_providers) {
-  r.check_keys(t, path,
-               {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
-                "length_of_stay_years", "on_stay_end", "on_age_limit", "initial",
-                "arrival_age_years", "interim", "children", "modes", "schooling"});
+  r.check_keys(
+      t, path,
+      {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
+       "length_of_stay_years", "on_stay_end", "on_age_limit", "initial", "arrival_age_years",
+       "interim", "children", "modes", "schooling", "alternative", "alternative_share"});
   model::Service s;
   s.name = std::move(name);
   if (!capacity_from_providers) {
@@ -1602,6 +1629,27 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
   }
   if (const toml::node* n = t.get("children")) {
     s.children = read_profile(r, *n, child_key(path, "children"), children);
+  }
+  // Double orientation: the service a child waiting here may hold meanwhile.
+  const toml::node* alternative = t.get("alternative");
+  if (alternative != nullptr) {
+    const std::string key = child_key(path, "alternative");
+    s.alternative = service_ref(r, services, *alternative, key);
+    if (s.alternative == services.find(s.name)) {
+      r.fail(*alternative, key,
+             "expected a service other than " + in_quotes(s.name) +
+                 " itself: a child waiting for a place here holds a place of its alternative "
+                 "meanwhile");
+    }
+  }
+  if (const toml::node* n = t.get("alternative_share")) {
+    const std::string key = child_key(path, "alternative_share");
+    if (alternative == nullptr) {
+      r.fail(*n, key,
+             "alternative_share is only allowed with alternative (the service a child waiting "
+             "here may take meanwhile)");
+    }
+    s.alternative_share = r.number(*n, key, kProbability);
   }
   return s;
 }
@@ -2358,7 +2406,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   r.check_keys(root, "",
                {"extends", "scenario", "run", "territories", "placement", "abroad", "providers",
                 "arrivals", "services", "interim", "modes", "schooling", "children", "lists",
-                "plans", "funding", "calibration"});
+                "notifications", "plans", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -2469,6 +2517,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   out.model.providers = std::move(providers.providers);
   out.model.organisations = std::move(providers.organisations);
   out.model.lists = read_lists(r, root, out.model.children, names, out.model.interim);
+  out.model.notifications = read_notifications(r, root);
   out.model.plans = read_plans(r, root, out.model, categories, names);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),

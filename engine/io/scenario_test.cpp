@@ -2602,5 +2602,206 @@ TEST_F(Providers, ApplicationsAreAtLeastOneAndNeedListsPerProvider) {
                path_of("s.toml"), 33, "lists.applications", only);
 }
 
+// ---- MDPH notifications and double orientation
+
+// A second service, to be IME's alternative.
+const std::string kSessad = R"(
+[services.SESSAD]
+places = [2, 3]
+age_limit_years = 20
+length_of_stay_years = { law = "exponential", mean = 3 }
+)";
+
+// IME (0) with SESSAD (1) as its alternative, and expiring orientations. Lines: alternative 19,
+// alternative_share 20, [services.SESSAD] 22, [notifications] 27, validity_years 28,
+// renewal_share 29.
+const std::string kDouble = kMini + "alternative = \"SESSAD\"\nalternative_share = 0.3\n" +
+                            kSessad +
+                            "\n[notifications]\nvalidity_years = 5\nrenewal_share = 0.95\n";
+
+TEST_F(ScenarioFiles, NotificationsAndAlternativesAreRead) {
+  const Scenario s = load_scenario(write("s.toml", kDouble));
+  ASSERT_EQ(s.model.services.size(), 2u);
+  const model::Service& ime = s.model.services[0];
+  const model::Service& sessad = s.model.services[1];
+  EXPECT_EQ(ime.alternative, 1);
+  EXPECT_EQ(ime.alternative_share, 0.3);
+  EXPECT_EQ(sessad.alternative, model::kNoService);
+  EXPECT_EQ(sessad.alternative_share, 0.0);
+  EXPECT_TRUE(s.model.notifications.expire());
+  EXPECT_EQ(s.model.notifications.validity_years, 5.0);
+  EXPECT_EQ(s.model.notifications.renewal_share, 0.95);
+}
+
+TEST_F(ScenarioFiles, WithoutThemThereIsNoAlternativeAndOrientationsNeverExpire) {
+  for (const Scenario& s : {load_scenario(write("s.toml", kMini + kSessad)), load_scenario(kB1)}) {
+    for (const model::Service& service : s.model.services) {
+      EXPECT_EQ(service.alternative, model::kNoService) << service.name;
+      EXPECT_EQ(service.alternative_share, 0.0) << service.name;
+    }
+    EXPECT_FALSE(s.model.notifications.expire());
+    EXPECT_EQ(s.model.notifications.validity_years, std::numeric_limits<double>::infinity());
+    EXPECT_EQ(s.model.notifications.renewal_share, 1.0);
+  }
+}
+
+TEST_F(ScenarioFiles, AnAlternativeWithoutAShareIsOnlyTakenAtPags) {
+  const Scenario s =
+      load_scenario(write("s.toml", replace(kDouble, "alternative_share = 0.3\n", "")));
+  EXPECT_EQ(s.model.services[0].alternative, 1);
+  EXPECT_EQ(s.model.services[0].alternative_share, 0.0);
+}
+
+TEST_F(ScenarioFiles, ValidityWithoutARenewalShareRenewsEveryOrientation) {
+  const Scenario s = load_scenario(write("s.toml", replace(kDouble, "renewal_share = 0.95\n", "")));
+  EXPECT_EQ(s.model.notifications.validity_years, 5.0);
+  EXPECT_EQ(s.model.notifications.renewal_share, 1.0);
+}
+
+TEST_F(ScenarioFiles, OverridesSetNotificationsAndAlternatives) {
+  const Scenario s =
+      load_scenario(write("s.toml", kMini + kSessad),
+                    {"notifications.validity_years=5", "services.IME.alternative=SESSAD",
+                     "services.IME.alternative_share=0.2"});
+  EXPECT_EQ(s.model.notifications.validity_years, 5.0);
+  EXPECT_EQ(s.model.notifications.renewal_share, 1.0);
+  EXPECT_EQ(s.model.services[0].alternative, 1);
+  EXPECT_EQ(s.model.services[0].alternative_share, 0.2);
+  const Scenario again = load_scenario(write("effective.toml", s.text));
+  EXPECT_EQ(again.model.notifications.validity_years, 5.0);
+  EXPECT_EQ(again.model.services[0].alternative, 1);
+  EXPECT_EQ(again.model.services[0].alternative_share, 0.2);
+}
+
+TEST_F(ScenarioFiles, NotificationsAndAlternativesMergeUnderExtendsAndOverrides) {
+  write("base.toml", kDouble);
+  const Scenario s =
+      load_scenario(write("top.toml",
+                          "extends = \"base.toml\"\n[services.IME]\nalternative_share = 0.5\n"
+                          "[notifications]\nrenewal_share = 0.8\n"),
+                    {"notifications.validity_years=3"});
+  EXPECT_EQ(s.model.services[0].alternative, 1);  // from the base
+  EXPECT_EQ(s.model.services[0].alternative_share, 0.5);
+  EXPECT_EQ(s.model.notifications.validity_years, 3.0);
+  EXPECT_EQ(s.model.notifications.renewal_share, 0.8);
+}
+
+TEST_F(ScenarioFiles, AnUnknownAlternativeSuggestsTheClosestService) {
+  const ScenarioError e = error_of(replace(kDouble, "\"SESSAD\"\n", "\"SESAD\"\n"));
+  expect_error(e, path_of("s.toml"), 19, "services.IME.alternative",
+               "unknown service \"SESAD\"; did you mean \"SESSAD\"?");
+  EXPECT_EQ(e.column(), 15);
+}
+
+TEST_F(ScenarioFiles, AServiceIsNotItsOwnAlternative) {
+  const ScenarioError e = error_of(replace(kDouble, "\"SESSAD\"\n", "\"IME\"\n"));
+  expect_error(e, path_of("s.toml"), 19, "services.IME.alternative",
+               "expected a service other than \"IME\" itself: a child waiting for a place here "
+               "holds a place of its alternative meanwhile");
+  EXPECT_EQ(e.column(), 15);
+}
+
+TEST_F(ScenarioFiles, AlternativeShareIsInZeroOne) {
+  const ScenarioError e = error_of(replace(kDouble, "= 0.3", "= 1.5"));
+  expect_error(e, path_of("s.toml"), 20, "services.IME.alternative_share",
+               "expected a number in [0, 1], got 1.5");
+  EXPECT_EQ(e.column(), 21);
+  expect_error(error_of(replace(kDouble, "= 0.3", "= -0.1")), path_of("s.toml"), 20,
+               "services.IME.alternative_share", "expected a number in [0, 1], got -0.1");
+}
+
+TEST_F(ScenarioFiles, AlternativeShareNeedsAnAlternative) {
+  const ScenarioError e = error_of(replace(kDouble, "alternative = \"SESSAD\"\n", ""));
+  expect_error(e, path_of("s.toml"), 19, "services.IME.alternative_share",
+               "alternative_share is only allowed with alternative (the service a child waiting "
+               "here may take meanwhile)");
+  EXPECT_EQ(e.column(), 21);
+}
+
+TEST_F(ScenarioFiles, ValidityIsPositive) {
+  const ScenarioError e = error_of(replace(kDouble, "validity_years = 5", "validity_years = 0"));
+  expect_error(e, path_of("s.toml"), 28, "notifications.validity_years",
+               "expected a number > 0, got 0");
+  EXPECT_EQ(e.column(), 18);
+  expect_error(error_of(replace(kDouble, "validity_years = 5", "validity_years = -2.5")),
+               path_of("s.toml"), 28, "notifications.validity_years",
+               "expected a number > 0, got -2.5");
+}
+
+TEST_F(ScenarioFiles, ValidityIsANumber) {
+  expect_error(error_of(replace(kDouble, "validity_years = 5", "validity_years = \"5\"")),
+               path_of("s.toml"), 28, "notifications.validity_years",
+               "expected a number > 0, got a string (\"5\")");
+  expect_error(error_of(replace(kDouble, "validity_years = 5", "validity_years = inf")),
+               path_of("s.toml"), 28, "notifications.validity_years",
+               "expected a finite number, got inf");
+}
+
+TEST_F(ScenarioFiles, RenewalShareIsInZeroOne) {
+  const ScenarioError e = error_of(replace(kDouble, "renewal_share = 0.95", "renewal_share = 1.2"));
+  expect_error(e, path_of("s.toml"), 29, "notifications.renewal_share",
+               "expected a number in [0, 1], got 1.2");
+  EXPECT_EQ(e.column(), 17);
+}
+
+TEST_F(ScenarioFiles, RenewalShareNeedsValidity) {
+  const ScenarioError e = error_of(replace(kDouble, "validity_years = 5\n", ""));
+  expect_error(e, path_of("s.toml"), 28, "notifications.renewal_share",
+               "renewal_share needs validity_years: orientations are renewed when they expire, "
+               "and without validity_years they never do");
+  EXPECT_EQ(e.column(), 17);
+}
+
+TEST_F(ScenarioFiles, UnknownKeysInNotificationsSuggestTheClosest) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kDouble, "validity_years =", "validity_year ="));
+  expect_error(e, path, 28, "notifications.validity_year",
+               "unknown key \"validity_year\"; did you mean \"validity_years\"?");
+  EXPECT_EQ(e.column(), 1);
+  expect_error(error_of(replace(kDouble, "renewal_share =", "renewal_rate =")), path, 29,
+               "notifications.renewal_rate",
+               "unknown key \"renewal_rate\"; accepted keys: \"validity_years\", "
+               "\"renewal_share\"");
+  expect_error(error_of(replace(kDouble, "[notifications]", "[notification]")), path, 27,
+               "notification", "unknown key \"notification\"; did you mean \"notifications\"?");
+  expect_error(error_of(replace(kDouble, "alternative_share =", "alternative_shares =")), path, 20,
+               "services.IME.alternative_shares",
+               "unknown key \"alternative_shares\"; did you mean \"alternative_share\"?");
+}
+
+TEST_F(ScenarioFiles, NotificationsIsATable) {
+  const ScenarioError e = error_of(replace(kMini, "# line 1\n", "notifications = 5\n"));
+  expect_error(e, path_of("s.toml"), 1, "notifications", "expected a table, got an integer (5)");
+  EXPECT_EQ(e.column(), 17);
+}
+
+TEST(ScenarioOverrides, ErrorsOnNotificationsAndAlternativesNameTheOverride) {
+  try {
+    (void)load_scenario(kB1, {"notifications.validity_years=0"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set notifications.validity_years=0: notifications.validity_years: expected a "
+                 "number > 0, got 0");
+  }
+  try {
+    (void)load_scenario(kB1, {"services.IME.alternative_share=0.2"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set services.IME.alternative_share=0.2: services.IME.alternative_share: "
+                 "alternative_share is only allowed with alternative (the service a child "
+                 "waiting here may take meanwhile)");
+  }
+  try {
+    (void)load_scenario(kB1, {"services.IME.alternative=SESAD"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--set services.IME.alternative=SESAD: services.IME.alternative: unknown "
+                 "service \"SESAD\"; did you mean \"SESSAD\"?");
+  }
+}
+
 }  // namespace
 }  // namespace parcours::io
