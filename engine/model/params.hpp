@@ -337,9 +337,8 @@ struct Service {
   // alternative and the age for it, and waits here from there (a stepping holder); a child
   // given a PAG while waiting here does so too, whatever the share.
   ServiceId alternative = kNoService;
-  double alternative_share =
-      0.0;  // [0, 1]
-            // Mode and schooling of a child admitted here: one probability per Model::modes (resp.
+  double alternative_share = 0.0;  // [0, 1]
+  // Mode and schooling of a child admitted here: one probability per Model::modes (resp.
   // Model::schoolings), summing to 1; empty: the service records none.
   std::vector<double> mode_shares;
   std::vector<double> schooling_shares;
