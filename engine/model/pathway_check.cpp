@@ -256,6 +256,19 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
         changed |= requested[step.target].absorb(step_ages(step));
       }
     }
+    // A double orientation: children waiting for t take places of its alternative, at ages in
+    // both age bands.
+    for (std::size_t t = 0; t < n; ++t) {
+      const ServiceId a = model.services[t].alternative;
+      if (a != kNoService && !requested[t].empty()) {
+        const double lo = std::max(
+            {requested[t].lo, model.services[t].min_age_years, model.services[a].min_age_years});
+        const double hi = std::min(std::max(requested[t].hi, lo), limit_of(a));
+        if (lo < std::min(limit_of(t), limit_of(a))) {
+          changed |= requested[a].absorb(Interval{lo, hi});
+        }
+      }
+    }
     if (!changed) {
       break;
     }
@@ -278,6 +291,20 @@ void check_entry_ages(const Model& model, std::vector<PathwayProblem>& problems)
                                             ": none of them can enter " + quoted(svc.name)});
   };
   for (std::size_t s = 0; s < n; ++s) {
+    const Service& svc = model.services[s];
+    if (svc.alternative != kNoService) {
+      const Service& alt = model.services[svc.alternative];
+      const double lo = std::max(svc.min_age_years, alt.min_age_years);
+      if (lo >= std::min(limit_of(s), limit_of(svc.alternative))) {
+        problems.push_back(
+            {service_key(model, s) + ".alternative",
+             quoted(svc.name) + "'s list takes children of " + format_number(svc.min_age_years) +
+                 " to " + format_number(limit_of(s)) + " years and " + quoted(alt.name) + " of " +
+                 format_number(alt.min_age_years) + " to " +
+                 format_number(limit_of(svc.alternative)) + " years: no child waiting for " +
+                 quoted(svc.name) + " is of age for its alternative"});
+      }
+    }
     if (model.arrivals.orientation[s] > 0.0 && dead(s, arrival_ages)) {
       complain("arrivals.orientation." + key_segment(model.services[s].name), "arrivals", s,
                arrival_ages.lo);

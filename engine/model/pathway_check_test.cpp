@@ -184,3 +184,28 @@ TEST(PathwayCheck, KeySegmentQuotesNamesThatAreNotBareKeys) {
 
 }  // namespace
 }  // namespace parcours::model
+
+namespace parcours::model {
+namespace {
+
+TEST(PathwayCheck, AnAlternativeInBothAgeBandsIsConsistent) {
+  Model m = b1_like();
+  m.services[1].alternative = 2;  // IME (to 20), SESSAD meanwhile (to 18)
+  EXPECT_TRUE(check_pathways(m).empty());
+}
+
+TEST(PathwayCheck, AnAlternativeNoWaitingChildIsOfAgeForIsReported) {
+  Model m = b1_like();
+  m.services[1].min_age_years = 14.0;
+  m.services[2].age_limit_years = 12.0;  // SESSAD stops before anyone joins IME's list
+  m.services[1].alternative = 2;
+  const auto problems = check_pathways(m);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].key, "services.IME.alternative");
+  EXPECT_NE(problems[0].message.find("no child waiting for \"IME\" is of age for its alternative"),
+            std::string::npos)
+      << problems[0].message;
+}
+
+}  // namespace
+}  // namespace parcours::model
