@@ -508,6 +508,21 @@ REMOVAL_PER_REVIEW = 0.05
 # PCPE, CMP or CAMSP; the PAG "names the ESMS committed to act without delay") and level P1.
 PAG_AFTER_YEARS = 1.0
 PAG_INTERIM = "other_service"
+# MDPH notifications. A CDAPH decision holds for at least one year and at most five, save
+# specific provisions (CASF R.241-31); the notification states its exact term (e.g. MDPH de la
+# Vienne, "l'orientation en établissement médico-social", http://www.mdph86.fr/523-l-orientation-
+# en-etablissement-medico-social.htm). ESTIMATE: orientations to a child service are given the
+# maximum, 5 years, and every one that expires while the child still waits is renewed (no figure
+# on non-renewal; children who give up leave through the list reviews above): the outputs then
+# count the renewals the MDPHs must decide (`renewed`).
+NOTIFICATION_YEARS = 5.0
+RENEWAL_SHARE = 1.0
+# Double orientation (RAPT, domain-facts §8.4: a target orientation plus an alternative built
+# from local supply, written into a PAG). ESTIMATE: an IME orientation's alternative is a SESSAD
+# (the common "IME, SESSAD while waiting" pair); no figure on how many orientations come with one,
+# so only a PAG brings it (share 0): a child given a PAG takes a free SESSAD place, if any, and
+# waits for the IME from there.
+ALTERNATIVES = {"IME": ("SESSAD", 0.0)}
 
 # ---------------------------------------------------------------------------------------------
 # Modes of care and schooling of a child in its place. The engine draws both at admission (and
@@ -1336,6 +1351,12 @@ def write_children_and_lists(add):
             add(f"{condition[0]} = {condition[1]}")
         add(f'description = "{description}"')
     add("")
+    add("# MDPH notifications: a CDAPH decision holds 1 to 5 years (CASF R.241-31). ESTIMATE: 5 years,")
+    add("# always renewed while the child waits (no figure on lapses; see the generator).")
+    add("[notifications]")
+    add(f"validity_years = {fmt(NOTIFICATION_YEARS)}")
+    add(f"renewal_share = {fmt(RENEWAL_SHARE)}")
+    add("")
 
 
 def write_providers_table(add, m):
@@ -1417,6 +1438,12 @@ def write_service_care(add, s):
     for line in textwrap.wrap(f"Schooling: {school_note}.", 94):
         add("# " + line)
     add("schooling = " + inline(schooling_shares(s)))
+    if s in ALTERNATIVES:
+        target, share = ALTERNATIVES[s]
+        add(f"# Double orientation: ESTIMATE, the alternative of an {s} orientation is a {target}; only a")
+        add("# PAG brings it (share 0; no figure on double orientations).")
+        add(f'alternative = "{target}"')
+        add(f"alternative_share = {fmt(share)}")
 
 
 def write_plans(add):
