@@ -87,7 +87,11 @@ CHILDREN = {
     "occupants_impairment_end": ("impairment",),
     "waiting_impairment_end": ("impairment",),
 }
-for _stem, _inner in CHILDREN.items():
+# MDPH notifications and double orientation, by home territory with their sums by region and
+# nationally (always written: zeros when orientations never expire or no service has an
+# alternative).
+ORIENTATIONS = {"renewed": (), "lapsed": (), "to_alternative": ()}
+for _stem, _inner in list(CHILDREN.items()) + list(ORIENTATIONS.items()):
     INDICATORS[_stem] = (CELL + _inner, "i", "people")
     INDICATORS[f"{_stem}_by_region"] = (REGION + _inner, "i", "people")
     INDICATORS[f"{_stem}_national"] = (NATIONAL + _inner, "i", "people")
@@ -139,10 +143,10 @@ ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
           "abroad_end", "admitted_from_list"]
-COUNTS += list(CHILDREN)
+COUNTS += list(CHILDREN) + list(ORIENTATIONS)
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
-BY_HOME += list(CHILDREN)
+BY_HOME += list(CHILDREN) + list(ORIENTATIONS)
 COUNTS += [name for name, (_, kind, _) in INDICATORS.items()
            if kind == "i" and name.endswith(("_by_region", "_national"))]
 COUNTS.append("wait_histogram")
@@ -371,6 +375,7 @@ def check_indicators(c, ds, period):
     check_waits(c, ds)
     check_interims(c, ds, period)
     check_children(c, ds)
+    check_orientations(c, ds)
     check_care(c, ds, period)
     check_providers(c, ds, period)
 
@@ -484,13 +489,72 @@ def check_children(c, ds):
     check_region_and_national_sums(c, ds, CHILDREN)
 
 
+def scenario_table(c, ds, what):
+    """The file's `scenario` text parsed as TOML; None (and a failure saying it cannot tell
+    WHAT) when it is not TOML."""
+    try:
+        return tomllib.loads(str(as_str(ds["scenario"].values)))
+    except (tomllib.TOMLDecodeError, TypeError) as error:
+        c.fail(f"cannot tell {what}: scenario is not TOML ({error})")
+        return None
+
+
+def check_orientations(c, ds):
+    """Orientations renewed and lapsed at expiry and children who took a place of the alternative
+    service: region and national sums; departures at least the departures by cause (deaths,
+    removals at a review, lapsed orientations); and, from the `scenario` text, zeros where the
+    scenario rules them out (no [notifications] validity_years: nothing expires; renewal_share 1:
+    nothing lapses, 0: nothing is renewed; a service without `alternative`: no one takes one), and
+    to_alternative, summed over the services whose alternative is A and over home territories, at
+    most A's admissions summed over territories (each is an admission to A)."""
+    check_region_and_national_sums(c, ds, ORIENTATIONS)
+    by_cause = sum(ds[name].sum("service") for name in ("died", "removed_at_review", "lapsed"))
+    count_cells(c, ds["departures"] >= by_cause,
+                "departures < died + removed_at_review + lapsed summed over services")
+    scenario = scenario_table(c, ds, "whether orientations expire or have alternatives")
+    if scenario is None:
+        return
+    notifications = scenario.get("notifications", {})
+    notifications = notifications if isinstance(notifications, dict) else {}
+    if "validity_years" not in notifications:
+        for name in ("renewed", "lapsed"):
+            count_cells(c, ds[name] == 0,
+                        f"{name} != 0, but orientations never expire (no notifications."
+                        f"validity_years)")
+    else:
+        share = notifications.get("renewal_share", 1.0)
+        if share >= 1:
+            count_cells(c, ds["lapsed"] == 0, "lapsed != 0, but notifications.renewal_share is 1")
+        if share <= 0:
+            count_cells(c, ds["renewed"] == 0, "renewed != 0, but notifications.renewal_share is 0")
+    services = scenario.get("services", {})
+    services = services if isinstance(services, dict) else {}
+    labels = [as_str(v) for v in ds["service"].values]
+    alternative_of = {}
+    for label in labels:
+        table = services.get(label, {})
+        alternative = table.get("alternative") if isinstance(table, dict) else None
+        if alternative is None:
+            count_cells(c, ds["to_alternative"].sel(service=label) == 0,
+                        f"to_alternative of {label}, which has no alternative, != 0")
+        elif c.expect(alternative in labels, f"services.{label}.alternative {alternative!r} is "
+                                             f"not a service label"):
+            alternative_of[label] = alternative
+    home = ds["territory_abroad"] == 0
+    for alternative in sorted(set(alternative_of.values())):
+        waiting_for = [label for label, a in alternative_of.items() if a == alternative]
+        took = ds["to_alternative"].sel(service=waiting_for).where(home, 0).sum(
+            ("territory", "service"))
+        count_cells(c, took <= ds["admissions"].sel(service=alternative).sum("territory"),
+                    f"to_alternative summed over {waiting_for} (alternative {alternative}) > "
+                    f"admissions of {alternative} summed over territories")
+
+
 def recording_services(c, ds, key):
     """Labels of the services whose scenario table (in the file's `scenario`) has KEY (`modes`
     or `schooling`: the services that record them); None when the scenario does not say."""
-    try:
-        scenario = tomllib.loads(str(as_str(ds["scenario"].values)))
-    except (tomllib.TOMLDecodeError, TypeError) as error:
-        c.fail(f"cannot tell which services record {key}: scenario is not TOML ({error})")
+    scenario = scenario_table(c, ds, f"which services record {key}")
+    if scenario is None:
         return None
     services = scenario.get("services")
     labels = [as_str(v) for v in ds["service"].values]
@@ -647,10 +711,8 @@ def check_inclusion(c, ds, dims):
 def lists_per_provider(c, ds):
     """Whether the file's scenario holds its waiting lists per provider ([lists] per =
     "provider"); None when its text is not TOML."""
-    try:
-        scenario = tomllib.loads(str(as_str(ds["scenario"].values)))
-    except (tomllib.TOMLDecodeError, TypeError) as error:
-        c.fail(f"cannot tell whether lists are per provider: scenario is not TOML ({error})")
+    scenario = scenario_table(c, ds, "whether lists are per provider")
+    if scenario is None:
         return None
     lists = scenario.get("lists", {})
     return isinstance(lists, dict) and lists.get("per") == "provider"
@@ -784,7 +846,7 @@ SPELL_COLUMNS = {
     "pag": (np.int8, False),
 }
 STATES = ["too_young", "waiting", "in_place", "creton", "stepping"]
-ENDS = ["changed", "left", "aged_out", "died", "removed", "horizon"]
+ENDS = ["changed", "left", "aged_out", "died", "removed", "horizon", "lapsed"]
 
 
 def check_spells_h5py(c, f):
@@ -910,16 +972,26 @@ def check_spell_values(c, ds, t, n_needs):
     def total(name):
         return ds[name].sum([d for d in ds[name].dims if d != "replication"]).values
 
-    for word, name in (("died", "died"), ("removed", "removed_at_review"),
-                       ("aged_out", "aged_out_waiting")):
+    for word, name in (("died", "died"), ("removed", "removed_at_review"), ("lapsed", "lapsed")):
         c.expect(np.array_equal(per_replication(end == ENDS.index(word)), total(name)),
                  f"spells ending {word} per replication != {name} summed over the run")
-    departed = np.isin(end, [ENDS.index(w) for w in ("left", "aged_out", "died", "removed")])
+    # aged_out_waiting also counts stepping holders (a plan step, a double orientation) who reach
+    # the age limit of the list they are on before their place's: they leave the list and keep
+    # their place, so their stepping spell ends `changed`, not `aged_out`.
+    aged_out = per_replication(end == ENDS.index("aged_out"))
+    stepped_off = per_replication(changed & (state == stepping))
+    c.expect(bool(((aged_out <= total("aged_out_waiting"))
+                   & (total("aged_out_waiting") <= aged_out + stepped_off)).all()),
+             "aged_out_waiting summed over the run is not between the spells ending aged_out and "
+             "those plus the stepping spells ending changed, per replication")
+    departures = ("left", "aged_out", "died", "removed", "lapsed")
+    departed = np.isin(end, [ENDS.index(w) for w in departures])
     c.expect(np.array_equal(per_replication(departed), total("departures")),
-             "spells ending left, aged_out, died or removed per replication != departures")
+             f"spells ending {', '.join(departures)} per replication != departures")
+    check_lapsed_spells(c, ds, t)
 
     # Stocks at the end of the last period: the spells still going at the horizon.
-    period = [d for d in ("year", "month") if d in ds.dims][0]
+    period = period_of(ds)
     last = ds.isel({period: -1})
     home = t["territory"].astype(np.int64)
     service = t["service"].astype(np.int64)
@@ -966,6 +1038,44 @@ def check_spell_values(c, ds, t, n_needs):
     expect_stock("waiting_impairment_end",
                  tally(on_list, home, listed, impairment, shape=by_impairment),
                  dims + ("impairment",), "horizon spells on a list, by home and impairment")
+
+
+def period_of(ds):
+    return [d for d in ("year", "month") if d in ds.dims][0]
+
+
+def check_lapsed_spells(c, ds, t):
+    """Spells ending lapsed against `lapsed`: they are waiting spells (a child holding no place);
+    over the run, by replication, home territory and service, as many as lapsed summed over
+    periods; and by the end of each period, as many as lapsed summed up to it. A lapse on the
+    very day a period ends may count in either period, so by the end of period p there are at
+    least those ending before its last day and at most those ending on or before it."""
+    lapsed = t["end"] == ENDS.index("lapsed")
+    c.expect(bool((t["state"][lapsed] == STATES.index("waiting")).all()),
+             "a spell ending lapsed is not a waiting spell")
+    n_replications = ds.sizes["replication"]
+    shape = (n_replications, ds.sizes["territory"], ds.sizes["service"])
+    replication = t["replication"].astype(np.int64)
+    territory = t["territory"].astype(np.int64)
+    service = t["service"].astype(np.int64)
+    inside = lapsed & (service >= 0) & (service < shape[2]) & (territory < shape[1])
+    counts = np.zeros(shape, dtype=np.int64)
+    np.add.at(counts, (replication[inside], territory[inside], service[inside]), 1)
+    period = period_of(ds)
+    over_run = ds["lapsed"].sum(period).transpose("replication", "territory", "service").values
+    count_cells(c, counts == over_run, "spells ending lapsed by replication, home territory and "
+                                       "service != lapsed summed over the run")
+    cumulative = ds["lapsed"].sum(("territory", "service")).cumsum(period).transpose(
+        "replication", period).values
+    ends = np.cumsum(ds["period_days"].values)
+    day = t["end_day"]
+    tolerance = 1e-9 * max(1.0, float(ends[-1]))
+    for p, end in enumerate(ends):
+        before = np.bincount(replication[lapsed & (day < end - tolerance)],
+                             minlength=n_replications)
+        by = np.bincount(replication[lapsed & (day <= end + tolerance)], minlength=n_replications)
+        c.expect(bool(((before <= cumulative[:, p]) & (cumulative[:, p] <= by)).all()),
+                 f"spells ending lapsed by the end of period {p} != lapsed summed up to it")
 
 
 def percentile(histogram, numerator, denominator):
@@ -1017,7 +1127,7 @@ def check_xarray(c):
         check_labels(c, ds, period)
         check_indicators(c, ds, period)
         needed = ["period_days", "present_end", "departures", "creton_end",
-                  "stepping_end"] + list(CHILDREN)
+                  "stepping_end"] + list(CHILDREN) + list(ORIENTATIONS)
         if all(name in ds.variables for name in needed):
             check_spells(c, ds)
         return period

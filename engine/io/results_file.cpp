@@ -423,6 +423,39 @@ void add_children_indicators(Hdf5Writer& file, const model::Model& model,
   }
 }
 
+// MDPH notifications and double orientation (Model::notifications, Service::alternative): the
+// orientations renewed and lapsed at their expiry, and the children who took a place of the
+// alternative service while waiting, by home territory, region and country: the datasets after
+// the children's. Always written, as removed_at_review is: zeros when orientations never expire
+// or no service has an alternative.
+void add_orientation_indicators(Hdf5Writer& file, const model::Model& model,
+                                const run::Results& results, const std::string& period) {
+  const std::array<HomeCount, 3> counts{{
+      {"renewed", &model::Indicators::renewed, "", 1, "orientations renewed at expiry",
+       "orientations to the service renewed at their expiry (notifications.validity_years after "
+       "the child began waiting, and every validity_years after) while the child waited for a "
+       "place of it holding no place, during the period; 0 when orientations never expire",
+       ""},
+      {"lapsed", &model::Indicators::lapsed, "", 1, "orientations lapsed at expiry",
+       "orientations to the service that lapsed at their expiry (not renewed: probability 1 - "
+       "notifications.renewal_share) while the child waited for a place of it holding no place, "
+       "during the period; the child left the list and the sector (it is in departures, its "
+       "spell ends lapsed); 0 when orientations never expire",
+       ""},
+      {"to_alternative", &model::Indicators::to_alternative, "", 1,
+       "took a place of the alternative while waiting",
+       "children who, waiting for a place of the service and holding none, took a free place of "
+       "its alternative service (double orientation: on joining the list, for a share "
+       "alternative_share of the orientations, or when given a PAG), during the period; they "
+       "stay on the service's list as stepping holders of that place, and are in admissions of "
+       "the alternative service; 0 for services without an alternative",
+       ""},
+  }};
+  for (const HomeCount& count : counts) {
+    add_home_count(file, model, results, period, count);
+  }
+}
+
 // A ratio of counts, NaN where the denominator is 0.
 double rate(std::int64_t numerator, std::int64_t denominator) {
   return denominator > 0 ? static_cast<double>(numerator) / static_cast<double>(denominator)
@@ -776,13 +809,14 @@ std::int16_t id_or_none(Id id, Id none) {
 // when the run asked for spells, even if there are none.
 void add_spells(Hdf5Writer& file, const Scenario& scenario, const run::Results& results) {
   using model::Spell;
-  static_assert(
-      static_cast<int>(Spell::State::kStepping) == 4 && static_cast<int>(Spell::End::kHorizon) == 5,
-      "the flag meanings below follow the order of Spell::State and Spell::End");
+  static_assert(static_cast<int>(Spell::State::kStepping) == 4 &&
+                    static_cast<int>(Spell::End::kHorizon) == 5 &&
+                    static_cast<int>(Spell::End::kLapsed) == 6,
+                "the flag meanings below follow the order of Spell::State and Spell::End");
   const std::vector<std::string> state_words{"too_young", "waiting", "in_place", "creton",
                                              "stepping"};
-  const std::vector<std::string> end_words{"changed", "left",    "aged_out",
-                                           "died",    "removed", "horizon"};
+  const std::vector<std::string> end_words{"changed", "left",    "aged_out", "died",
+                                           "removed", "horizon", "lapsed"};
 
   std::size_t n_spells = 0;
   for (const run::ReplicationResult& replication : results.replications) {
@@ -929,7 +963,7 @@ void check_spell(const model::Spell& spell, const model::Model& model, const std
       (spell.next_service < services || spell.next_service == model::kNoService) &&
       spell.territory < territories &&
       (spell.place_territory < territories || spell.place_territory == model::kNoTerritory) &&
-      spell.state <= Spell::State::kStepping && spell.end <= Spell::End::kHorizon &&
+      spell.state <= Spell::State::kStepping && spell.end <= Spell::End::kLapsed &&
       attributes.impairment < model.children.impairments.size() &&
       attributes.needs < model.children.needs_levels.size();
   PARCOURS_CHECK(fits, which + " has a spell of child " + std::to_string(spell.child) +
@@ -1163,6 +1197,9 @@ void check_results(const Scenario& scenario, const run::Results& results) {
         which + ": plan_steps_taken is not sized for " + std::to_string(n_steps) + " plan steps");
     PARCOURS_CHECK(ind.stepping_end.size() == cells && ind.plan_reviews.size() == cells,
                    which + ": stepping_end or plan_reviews is missized");
+    PARCOURS_CHECK(ind.renewed.size() == cells && ind.lapsed.size() == cells &&
+                       ind.to_alternative.size() == cells,
+                   which + ": renewed, lapsed or to_alternative is missized");
     const std::size_t by_provider = static_cast<std::size_t>(model.periods()) * n_providers;
     PARCOURS_CHECK(ind.providers == static_cast<int>(n_providers) &&
                        ind.provider_place_days.size() == by_provider &&
@@ -1805,6 +1842,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     add_interim_indicators(file, model, results, period);
   }
   add_children_indicators(file, model, results, period);
+  add_orientation_indicators(file, model, results, period);
   add_care_indicators(file, model, results, period);
   if (!model.providers.empty()) {
     add_provider_indicators(file, model, results, period);

@@ -182,6 +182,25 @@ Scenario france_children_scenario() {
   return scenario;
 }
 
+// france_scenario() whose orientations expire (every five years, 90 % renewed) and whose IME has
+// the SESSAD as its alternative; the scenario text says so, as a real run's effective scenario
+// does.
+Scenario france_orientation_scenario() {
+  Scenario scenario = france_scenario();
+  scenario.model.notifications = {5.0, 0.9};
+  scenario.model.services[0].alternative = 1;  // IME, then SESSAD
+  scenario.model.services[0].alternative_share = 0.3;
+  scenario.text =
+      "[notifications]\n"
+      "validity_years = 5\n"
+      "renewal_share = 0.9\n"
+      "[services.IME]\n"
+      "alternative = \"SESSAD\"\n"
+      "alternative_share = 0.3\n"
+      "[services.SESSAD]\n";
+  return scenario;
+}
+
 // Splits `total` into `n` parts: `leading` values first (those that fit), the rest in the last.
 std::vector<std::int64_t> split(std::int64_t total, std::size_t n,
                                 const std::vector<std::int64_t>& leading) {
@@ -220,7 +239,11 @@ model::Shape france_shape(const model::Model& model) {
 // under ASE t + s. Waiting children are split by priority (1 + p + r at the first of several
 // levels, the rest at the last) and by impairment (1 + s, then t, the rest at the last). Children
 // in a place, by home territory, are those of its own places (occupied_end) and, for 75, those of
-// the abroad territory's: split by impairment as 1, then t, the rest at the last.
+// the abroad territory's: split by impairment as 1, then t, the rest at the last. When
+// orientations expire (model.notifications), renewed base + 11 and lapsed p + t + 1; for a service
+// with an alternative, to_alternative r + t + 1, each an admission to the alternative (admissions
+// of the alternative: base + 12 in every territory). The people present number 5 at each period's
+// start and end; departures are the deaths, removals and lapses, and arrivals as many.
 run::Results france_results(const Scenario& scenario) {
   const model::Model& model = scenario.model;
   run::Results results;
@@ -290,6 +313,20 @@ run::Results france_results(const Scenario& scenario) {
             ind.waiting_impairment_end[at] = waiting[i];
             ind.occupants_impairment_end[at] = occupants[i];
           }
+          if (model.notifications.expire()) {
+            ind.renewed[c] = b + 11;
+            ind.lapsed[c] = p + t + 1;
+          }
+          if (const model::ServiceId a = model.services[static_cast<std::size_t>(s)].alternative;
+              a != model::kNoService) {
+            ind.to_alternative[c] = r + t + 1;
+            for (int place = 0; place < 3; ++place) {
+              ind.admissions[ind.cell(p, place, a)] = base(r, p, place, a) + 12;
+            }
+          }
+          const std::size_t f = ind.flow(p, t);
+          ind.departures[f] += ind.died[c] + ind.removed_at_review[c] + ind.lapsed[c];
+          ind.arrivals[f] = ind.departures[f];
           if (!model.interim.empty()) {
             // france_interim_scenario(): kInterimSchool, then kInterimNone (no solution).
             ind.waiting_interim_end[ind.interim_cell(p, t, s, kInterimSchool)] =
@@ -377,7 +414,7 @@ std::vector<std::vector<model::Spell>> france_spells() {
 // Results of france_children_scenario() holding `spells` (one vector per replication) and the
 // indicators a simulation would have counted with them, as tests/check_output.py cross-checks
 // them: stocks at the end of the last period from the spells still going at the horizon, and
-// deaths, removals, ageing out and departures in the period of their day. The rest is 0.
+// deaths, removals, ageing out, lapses and departures in the period of their day. The rest is 0.
 run::Results spells_results(const Scenario& scenario,
                             const std::vector<std::vector<model::Spell>>& spells) {
   using State = model::Spell::State;
@@ -397,7 +434,7 @@ run::Results spells_results(const Scenario& scenario,
       const int home = sp.territory;
       const int period = std::min(last, static_cast<int>(sp.end_day / model.period_days()));
       if (sp.end == End::kDied || sp.end == End::kRemoved || sp.end == End::kAgedOut ||
-          sp.end == End::kLeft) {
+          sp.end == End::kLeft || sp.end == End::kLapsed) {
         ++ind.departures[ind.flow(period, home)];
       }
       if (sp.end == End::kDied) {
@@ -406,6 +443,8 @@ run::Results spells_results(const Scenario& scenario,
         ++ind.removed_at_review[ind.cell(period, home, sp.service)];
       } else if (sp.end == End::kAgedOut) {
         ++ind.aged_out_waiting[ind.cell(period, home, sp.service)];
+      } else if (sp.end == End::kLapsed) {
+        ++ind.lapsed[ind.cell(period, home, sp.service)];
       }
       if (sp.end != End::kHorizon) {
         continue;
@@ -668,6 +707,18 @@ void expect_check_output_passes(const fs::path& file) {
   const std::string command = std::string{"/usr/bin/python3 "} + PARCOURS_SOURCE_DIR +
                               "/tests/check_output.py " + file.string();
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+// Runs tests/check_output.py on `file`, expecting it to fail and say `needle`.
+void expect_check_output_fails(const fs::path& file, const std::string& needle) {
+  const fs::path log = file.string() + ".log";
+  const std::string command = std::string{"/usr/bin/python3 "} + PARCOURS_SOURCE_DIR +
+                              "/tests/check_output.py " + file.string() + " > " + log.string() +
+                              " 2>&1";
+  EXPECT_NE(std::system(command.c_str()), 0) << command;
+  const std::string said = read_bytes(log);
+  EXPECT_NE(said.find(needle), std::string::npos) << "expected " << needle << " in:\n" << said;
+  fs::remove(log);
 }
 
 TEST_F(ResultsFileTest, PassesTheOutputCheckerInXarrayH5pyAndNcdump) {
@@ -1201,6 +1252,144 @@ TEST_F(ResultsFileTest, ChildrenIndicatorsOfAnotherModelCreateNothing) {
   EXPECT_TRUE(files().empty());
 }
 
+TEST_F(ResultsFileTest, OrientationCountsAreByHomeTerritorySummedByRegionAndNationally) {
+  const Handle file = open_file(write_france(france_orientation_scenario()));
+  const hid_t f = file.get();
+  for (const std::string stem : {"renewed", "lapsed", "to_alternative"}) {
+    EXPECT_EQ(shape_of(f, stem.c_str()), (std::vector<hsize_t>{2, 2, 3, 2})) << stem;
+    EXPECT_EQ(shape_of(f, (stem + "_by_region").c_str()), (std::vector<hsize_t>{2, 2, 2, 2}))
+        << stem;
+    EXPECT_EQ(shape_of(f, (stem + "_national").c_str()), (std::vector<hsize_t>{2, 2, 2})) << stem;
+    for (const std::string& name : {stem, stem + "_by_region", stem + "_national"}) {
+      EXPECT_EQ(string_attribute(f, name.c_str(), "units"), "people") << name;
+      EXPECT_FALSE(string_attribute(f, name.c_str(), "long_name").empty()) << name;
+      EXPECT_FALSE(string_attribute(f, name.c_str(), "description").empty()) << name;
+    }
+    EXPECT_EQ(string_attribute(f, stem.c_str(), "coordinates"),
+              "territory_name territory_region territory_abroad places period_days")
+        << stem;
+  }
+  EXPECT_NE(string_attribute(f, "lapsed", "description").find("departures"), std::string::npos);
+  EXPECT_NE(string_attribute(f, "to_alternative", "description").find("admissions"),
+            std::string::npos);
+
+  const auto renewed = read_numbers<std::int64_t>(f, "renewed", H5T_NATIVE_INT64);
+  EXPECT_EQ(renewed[cell(1, 0, kCorseDu, kSessad)], 1022);  // base 1011, + 11
+  EXPECT_EQ(renewed[cell(1, 0, kBelgium, kSessad)], 0);     // no one lives abroad
+  const auto renewed_national = read_numbers<std::int64_t>(f, "renewed_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(renewed_national[national_cell(0, 1, kIme)], 232);  // 75: 100 + 11, 2A: 110 + 11
+
+  const auto lapsed = read_numbers<std::int64_t>(f, "lapsed", H5T_NATIVE_INT64);
+  EXPECT_EQ(lapsed[cell(0, 1, kCorseDu, kIme)], 3);  // p + t + 1
+  EXPECT_EQ(lapsed[cell(0, 1, kBelgium, kIme)], 0);
+  const auto lapsed_by_region = read_numbers<std::int64_t>(f, "lapsed_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(lapsed_by_region[region_cell(1, 1, kCorse, kSessad)], 3);        // 2A
+  EXPECT_EQ(lapsed_by_region[region_cell(1, 1, kIleDeFrance, kSessad)], 2);  // 75
+  const auto lapsed_national = read_numbers<std::int64_t>(f, "lapsed_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(lapsed_national[national_cell(1, 1, kSessad)], 5);
+
+  // Only the IME has an alternative: r + t + 1 for it, 0 for the SESSAD.
+  const auto took = read_numbers<std::int64_t>(f, "to_alternative", H5T_NATIVE_INT64);
+  EXPECT_EQ(took[cell(1, 0, kParis, kIme)], 2);
+  EXPECT_EQ(took[cell(1, 0, kParis, kSessad)], 0);
+  EXPECT_EQ(took[cell(1, 0, kBelgium, kIme)], 0);
+  const auto took_by_region =
+      read_numbers<std::int64_t>(f, "to_alternative_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(took_by_region[region_cell(0, 1, kIleDeFrance, kIme)], 1);
+  const auto took_national =
+      read_numbers<std::int64_t>(f, "to_alternative_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(took_national[national_cell(1, 0, kIme)], 5);  // 75: 2, 2A: 3
+  EXPECT_EQ(took_national[national_cell(1, 0, kSessad)], 0);
+}
+
+TEST_F(ResultsFileTest, OrientationCountsAreWrittenAsZerosWhenNothingExpiresOrHasAnAlternative) {
+  const Handle file = open_file(write_france());
+  for (const std::string stem : {"renewed", "lapsed", "to_alternative"}) {
+    for (const std::string& name : {stem, stem + "_by_region", stem + "_national"}) {
+      const auto values = read_numbers<std::int64_t>(file.get(), name.c_str(), H5T_NATIVE_INT64);
+      EXPECT_FALSE(values.empty()) << name;
+      EXPECT_TRUE(std::all_of(values.begin(), values.end(), [](std::int64_t n) { return n == 0; }))
+          << name;
+    }
+  }
+}
+
+TEST_F(ResultsFileTest, FranceModelWithOrientationsPassesTheOutputChecker) {
+  expect_check_output_passes(write_france(france_orientation_scenario()));
+}
+
+TEST_F(ResultsFileTest, TheOutputCheckerCatchesBrokenOrientationIdentities) {
+  const Scenario scenario = france_orientation_scenario();
+  const auto write_broken = [&](const std::function<void(model::Indicators&)>& breaking,
+                                const std::string& text) {
+    run::Results results = france_results(scenario);
+    breaking(results.replications[1].indicators);
+    Scenario as_written = scenario;
+    as_written.text = text;
+    const fs::path out = folder_ / "broken.h5";
+    write_results(out, as_written, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  const auto nothing = [](model::Indicators&) {};
+  const std::string alternative = "[services.IME]\nalternative = \"SESSAD\"\n";
+  const std::string expiring =
+      "[notifications]\nvalidity_years = 5\nrenewal_share = 0.9\n" + alternative;
+  // A lapsed child who did not leave (present_end + departures kept equal).
+  expect_check_output_fails(write_broken(
+                                [](model::Indicators& ind) {
+                                  --ind.departures[ind.flow(1, kCorseDu)];
+                                  --ind.arrivals[ind.flow(1, kCorseDu)];
+                                },
+                                expiring),
+                            "departures < died + removed_at_review + lapsed summed over services");
+  expect_check_output_fails(write_broken(nothing, alternative),
+                            "renewed != 0, but orientations never expire");
+  expect_check_output_fails(
+      write_broken(nothing, "[notifications]\nvalidity_years = 5\n" + alternative),
+      "lapsed != 0, but notifications.renewal_share is 1");
+  expect_check_output_fails(
+      write_broken(nothing,
+                   "[notifications]\nvalidity_years = 5\nrenewal_share = 0\n" + alternative),
+      "renewed != 0, but notifications.renewal_share is 0");
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) { ++ind.to_alternative[ind.cell(0, kParis, kSessad)]; },
+          expiring),
+      "to_alternative of SESSAD, which has no alternative, != 0");
+  expect_check_output_fails(
+      write_broken(nothing, "[notifications]\nvalidity_years = 5\nrenewal_share = 0.9\n"),
+      "to_alternative of IME, which has no alternative, != 0");
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) { ind.to_alternative[ind.cell(0, kParis, kIme)] = 10000; },
+          expiring),
+      "to_alternative summed over ['IME'] (alternative SESSAD) > admissions of SESSAD");
+  expect_check_output_fails(
+      write_broken(
+          [](model::Indicators& ind) { ++ind.to_alternative[ind.cell(0, kBelgium, kIme)]; },
+          expiring),
+      "to_alternative is not 0 on abroad territories");
+  expect_check_output_fails(
+      write_broken(nothing,
+                   "[notifications]\nvalidity_years = 5\nrenewal_share = 0.9\n"
+                   "[services.IME]\nalternative = \"ITEP\"\n"),
+      "services.IME.alternative 'ITEP' is not a service label");
+}
+
+TEST_F(ResultsFileTest, OrientationIndicatorsOfAnotherModelCreateNothing) {
+  const Scenario scenario = france_orientation_scenario();
+  for (int broken = 0; broken < 3; ++broken) {
+    run::Results results = france_results(scenario);
+    model::Indicators& ind = results.replications[1].indicators;
+    std::vector<std::int64_t>* fields[] = {&ind.renewed, &ind.lapsed, &ind.to_alternative};
+    fields[broken]->pop_back();
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+                 core::InvariantError)
+        << broken;
+  }
+  EXPECT_TRUE(files().empty());
+}
+
 // Modes, schoolings and plan steps of france_care_scenario(), in the model's order.
 constexpr int kInternat = 0;    // residential, attendance 1
 constexpr int kSequential = 1;  // part time: attendance 0.5
@@ -1555,18 +1744,6 @@ TEST_F(CareFileTest, SteppingHoldersAreCountedByPlaceLikeCretonHolders) {
 
 TEST_F(CareFileTest, FranceModelWithCarePassesTheOutputChecker) {
   expect_check_output_passes(write_care());
-}
-
-// Runs tests/check_output.py on `file`, expecting it to fail and say `needle`.
-void expect_check_output_fails(const fs::path& file, const std::string& needle) {
-  const fs::path log = file.string() + ".log";
-  const std::string command = std::string{"/usr/bin/python3 "} + PARCOURS_SOURCE_DIR +
-                              "/tests/check_output.py " + file.string() + " > " + log.string() +
-                              " 2>&1";
-  EXPECT_NE(std::system(command.c_str()), 0) << command;
-  const std::string said = read_bytes(log);
-  EXPECT_NE(said.find(needle), std::string::npos) << "expected " << needle << " in:\n" << said;
-  fs::remove(log);
 }
 
 TEST_F(CareFileTest, TheOutputCheckerCatchesBrokenCareIdentities) {
@@ -2160,9 +2337,8 @@ TEST_F(ProviderFileTest, ProvidersOutsideTheModelCreateNothing) {
   EXPECT_TRUE(files().empty());
 }
 
-fs::path write_spells(const fs::path& folder,
-                      const std::vector<std::vector<model::Spell>>& spells) {
-  const Scenario scenario = france_children_scenario();
+fs::path write_spells(const fs::path& folder, const std::vector<std::vector<model::Spell>>& spells,
+                      const Scenario& scenario = france_children_scenario()) {
   fs::path out = folder / "spells.h5";
   write_results(out, scenario, spells_results(scenario, spells), small_provenance(), false);
   return out;
@@ -2211,9 +2387,9 @@ TEST_F(ResultsFileTest, SpellCodesCarryCfFlagsAndDaysSinceTheStartDate) {
   EXPECT_EQ(string_attribute(f, "spells/state", "flag_meanings"),
             "too_young waiting in_place creton stepping");
   EXPECT_EQ(int8_attribute(f, "spells/end", "flag_values"),
-            (std::vector<std::int8_t>{0, 1, 2, 3, 4, 5}));
+            (std::vector<std::int8_t>{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(string_attribute(f, "spells/end", "flag_meanings"),
-            "changed left aged_out died removed horizon");
+            "changed left aged_out died removed horizon lapsed");
   EXPECT_EQ(int8_attribute(f, "spells/impairment", "flag_values"),
             (std::vector<std::int8_t>{0, 1, 2}));
   EXPECT_EQ(string_attribute(f, "spells/impairment", "flag_meanings"),
@@ -2310,6 +2486,117 @@ TEST_F(ResultsFileTest, ASteppingSpellCountedAsCretonFailsTheOutputChecker) {
                             "stepping");
 }
 
+// france_children_scenario() whose orientations are valid one year, half of them renewed.
+Scenario lapsing_scenario() {
+  Scenario scenario = france_children_scenario();
+  scenario.model.notifications = {1.0, 0.5};
+  scenario.text = "[notifications]\nvalidity_years = 1\nrenewal_share = 0.5\n";
+  return scenario;
+}
+
+// france_spells() with child 17, waiting for an IME in 2A from day 30, whose orientation lapses
+// a year later, on day 395.25 (year 1): it leaves the list and the sector.
+std::vector<std::vector<model::Spell>> lapsed_spells() {
+  using State = model::Spell::State;
+  using End = model::Spell::End;
+  std::vector<std::vector<model::Spell>> spells = france_spells();
+  const std::uint8_t c17 = pack(kAutism, 1, false, false, false);
+  // In the order they ended: after child 11's change (day 300), before child 12's removal (400).
+  spells[0].insert(spells[0].begin() + 3,
+                   spell(17, State::kWaiting, End::kLapsed, 30.0, 395.25, kIme, kCorseDu, -1, c17));
+  return spells;
+}
+
+TEST_F(ResultsFileTest, ALapsedOrientationEndsItsSpellLapsedAndTheChildLeaves) {
+  const fs::path out = write_spells(folder_, lapsed_spells(), lapsing_scenario());
+  {
+    const Handle file = open_file(out);
+    const hid_t f = file.get();
+    const auto end = read_numbers<std::int8_t>(f, "spells/end", H5T_NATIVE_INT8);
+    ASSERT_EQ(end.size(), 11U);
+    EXPECT_EQ(end[3], 6);  // lapsed
+    EXPECT_EQ(read_numbers<std::uint64_t>(f, "spells/child", H5T_NATIVE_UINT64)[3], 17U);
+    EXPECT_EQ(int8_attribute(f, "spells/end", "flag_values"),
+              (std::vector<std::int8_t>{0, 1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(string_attribute(f, "spells/end", "flag_meanings"),
+              "changed left aged_out died removed horizon lapsed");
+    EXPECT_EQ(read_numbers<std::int64_t>(f, "lapsed", H5T_NATIVE_INT64)[cell(0, 1, kCorseDu, kIme)],
+              1);
+  }
+  expect_check_output_passes(out);
+}
+
+TEST_F(ResultsFileTest, TheOutputCheckerMatchesLapsedSpellsWithLapsed) {
+  const Scenario scenario = lapsing_scenario();
+  const auto write_broken = [&](const std::function<void(model::Indicators&)>& breaking) {
+    run::Results results = spells_results(scenario, lapsed_spells());
+    breaking(results.replications[0].indicators);
+    const fs::path out = folder_ / "spells.h5";
+    write_results(out, scenario, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  // Counted in year 0 rather than year 1, when the spell ended.
+  expect_check_output_fails(
+      write_broken([](model::Indicators& ind) {
+        --ind.lapsed[ind.cell(1, kCorseDu, kIme)];
+        ++ind.lapsed[ind.cell(0, kCorseDu, kIme)];
+      }),
+      "spells ending lapsed by the end of period 0 != lapsed summed up to it");
+  // Counted under the SESSAD, not the IME it waited for.
+  expect_check_output_fails(write_broken([](model::Indicators& ind) {
+                              --ind.lapsed[ind.cell(1, kCorseDu, kIme)];
+                              ++ind.lapsed[ind.cell(1, kCorseDu, kSessad)];
+                            }),
+                            "spells ending lapsed by replication, home territory and service != "
+                            "lapsed summed over the run");
+  expect_check_output_fails(
+      write_broken([](model::Indicators& ind) { --ind.lapsed[ind.cell(1, kCorseDu, kIme)]; }),
+      "spells ending lapsed per replication != lapsed summed over the run");
+  // Not a departure (the people present kept in balance).
+  expect_check_output_fails(write_broken([](model::Indicators& ind) {
+                              --ind.departures[ind.flow(1, kCorseDu)];
+                              --ind.arrivals[ind.flow(1, kCorseDu)];
+                            }),
+                            "spells ending left, aged_out, died, removed, lapsed per replication "
+                            "!= departures");
+}
+
+// france_spells() with child 16 in a SESSAD place in 75 until day 450, then holding it while on
+// the IME list (stepping) until day 600, when it reaches the IME's age limit before the SESSAD's:
+// it leaves the IME list (aged_out_waiting) and stays in its place to the horizon.
+std::vector<std::vector<model::Spell>> stepped_off_spells() {
+  using State = model::Spell::State;
+  using End = model::Spell::End;
+  std::vector<std::vector<model::Spell>> spells = france_spells();
+  const std::uint8_t c16 = pack(kAutism, 0, false, true, false);
+  std::vector<model::Spell>& first = spells[0];
+  // In the order they ended: after child 12's removal (day 400) and child 13's change (500).
+  first.insert(first.begin() + 4,
+               spell(16, State::kInPlace, End::kChanged, 0.0, 450.0, kSessad, kParis, kParis, c16));
+  first.insert(first.begin() + 6, spell(16, State::kStepping, End::kChanged, 450.0, 600.0, kSessad,
+                                        kParis, kParis, c16, kIme));
+  first.push_back(
+      spell(16, State::kInPlace, End::kHorizon, 600.0, kHorizonDays, kSessad, kParis, kParis, c16));
+  return spells;
+}
+
+TEST_F(ResultsFileTest, AStepperWhoAgesOutOfItsListIsCountedThoughItsSpellEndsChanged) {
+  const Scenario scenario = france_children_scenario();
+  const auto write_aged_out = [&](std::int64_t n) {
+    run::Results results = spells_results(scenario, stepped_off_spells());
+    model::Indicators& ind = results.replications[0].indicators;
+    ind.aged_out_waiting[ind.cell(1, kParis, kIme)] += n;
+    const fs::path out = folder_ / "spells.h5";
+    write_results(out, scenario, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  expect_check_output_passes(write_aged_out(1));
+  // One stepping spell ending changed cannot account for two.
+  expect_check_output_fails(write_aged_out(2),
+                            "aged_out_waiting summed over the run is not between the spells ending "
+                            "aged_out and those plus the stepping spells ending changed");
+}
+
 TEST_F(ResultsFileTest, SpellsFilePassesTheOutputChecker) {
   expect_check_output_passes(write_spells(folder_, france_spells()));
 }
@@ -2322,7 +2609,7 @@ TEST_F(ResultsFileTest, ARunThatAskedForSpellsAndHadNoneWritesAnEmptyTable) {
     EXPECT_EQ(shape_of(file.get(), "spells/state"), (std::vector<hsize_t>{0}));
     EXPECT_EQ(shape_of(file.get(), "spells/end_day"), (std::vector<hsize_t>{0}));
     EXPECT_EQ(string_attribute(file.get(), "spells/end", "flag_meanings"),
-              "changed left aged_out died removed horizon");
+              "changed left aged_out died removed horizon lapsed");
   }
   expect_check_output_passes(out);
 }
@@ -2343,13 +2630,15 @@ TEST_F(ResultsFileTest, SpellsTheRunDidNotAskForCreateNothing) {
 
 TEST_F(ResultsFileTest, ASpellOutsideTheModelCreatesNothing) {
   const Scenario scenario = france_children_scenario();
-  for (int broken = 0; broken < 3; ++broken) {
+  for (int broken = 0; broken < 4; ++broken) {
     std::vector<std::vector<model::Spell>> spells = france_spells();
     model::Spell& wrong = spells[1][0];
     if (broken == 0) {
       wrong.service = 2;  // two services
     } else if (broken == 1) {
       wrong.place_territory = 3;  // three territories
+    } else if (broken == 2) {
+      wrong.end = static_cast<model::Spell::End>(7);  // after kLapsed
     } else {
       wrong.attributes = pack(3, 0, false, false, false);  // three impairments
     }
