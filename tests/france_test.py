@@ -26,6 +26,8 @@ import xarray as xr
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "france" / "baseline.toml"
 PROVIDERS = ROOT / "scenarios" / "france" / "providers.csv"
+AUTHORISED = ROOT / "scenarios" / "france" / "providers-ime-authorisations.csv"
+AUTHORISED_VARIANT = ROOT / "scenarios" / "france" / "ime-authorisations.toml"
 GENERATOR = ROOT / "scenarios" / "france" / "generate_baseline.py"
 PARCOURS = None  # set in main; None: the tests that run the engine are skipped
 YEARS = 2  # a short horizon keeps the sanitizer build quick; the rules are the same
@@ -38,8 +40,8 @@ STRUCTURES_2023 = {"IME": 1392, "SESSAD": 1638, "ITEP": 491, "EEAP": 181, "IEM":
 IME_AUTHORISATIONS = {"intellectual": 0.86, "autism": 0.29, "polyhandicap": 0.10}
 
 
-def read_providers():
-    with open(PROVIDERS, newline="", encoding="utf-8") as f:
+def read_providers(path=PROVIDERS):
+    with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -118,9 +120,21 @@ class ProvidersFileTest(unittest.TestCase):
             seen[(r["service"], r["territory"])] += 1
             self.assertEqual(int(r["name"][-2:]), seen[(r["service"], r["territory"])])
 
+    def test_the_baseline_admits_any_child_and_the_variant_differs_only_in_authorisations(self):
+        for r in self.rows:
+            self.assertEqual(r["impairments"], "", r["name"])
+        authorised = read_providers(AUTHORISED)
+        strip = [{k: v for k, v in r.items() if k != "impairments"} for r in authorised]
+        self.assertEqual(strip, [{k: v for k, v in r.items() if k != "impairments"}
+                                 for r in self.rows])
+        with open(AUTHORISED_VARIANT, "rb") as f:
+            variant = tomllib.load(f)
+        self.assertEqual(variant["extends"], BASELINE.name)
+        self.assertEqual(variant["providers"]["file"], AUTHORISED.name)
+
     def test_every_ime_has_an_authorisation_and_other_services_admit_any_child(self):
         known = set(self.toml["children"]["impairments"])
-        for r in self.rows:
+        for r in read_providers(AUTHORISED):
             admits = [i for i in r["impairments"].split(";") if i]
             self.assertTrue(set(admits) <= known, r["name"])
             if r["service"] == "IME":
@@ -131,7 +145,7 @@ class ProvidersFileTest(unittest.TestCase):
     def test_national_shares_of_authorised_imes_are_cnsa_s(self):
         # 1,391 IMEs: a binomial share of 0.29 has a standard deviation of 0.012 (less as drawn,
         # per département); 0.03 is 2.5 of them.
-        imes = [r["impairments"].split(";") for r in self.rows
+        imes = [r["impairments"].split(";") for r in read_providers(AUTHORISED)
                 if r["service"] == "IME" and r["territory"] != "BE"]
         for impairment, share in IME_AUTHORISATIONS.items():
             got = sum(impairment in i for i in imes) / len(imes)
@@ -357,6 +371,30 @@ class FranceBaselineTest(unittest.TestCase):
         rate = ds["inclusion_rate_national"].isel(year=0).mean("replication").to_series()
         self.assertGreater(rate["SESSAD"], rate["IME"])
         self.assertGreater(rate["IME"], rate["EEAP"])
+
+
+class FranceAuthorisationsTest(unittest.TestCase):
+    """ime-authorisations.toml: the baseline whose IMEs admit only what they are authorised for."""
+
+    def test_imes_admit_only_their_authorised_impairments(self):
+        if PARCOURS is None:
+            raise unittest.SkipTest("needs the parcours executable")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "authorised.h5"
+            parcours("run", AUTHORISED_VARIANT, "--out", out, "-n", 1, "--set",
+                     "scenario.horizon_years=1")
+            with xr.open_dataset(out, engine="h5netcdf") as ds:
+                service = ds["provider_service"].values.astype(str)
+                allowed = ds["provider_impairments"].values.astype(str)
+                self.assertTrue(all(a != "any" for a in allowed[service == "IME"]))
+                self.assertTrue(all(a == "any" for a in allowed[service == "SESSAD"]))
+                # Autistic children fit only the 29 % of IMEs authorised for them: at the end of
+                # the first year they are fewer than the published 17.7 % of IME users, which
+                # the baseline (any child everywhere) keeps (test above).
+                ime = ds["occupants_impairment_end"].sel(service="IME").isel(year=0)
+                autism = float(ime.sel(impairment="autism").sum() / ime.sum())
+                self.assertLess(autism, 0.177 - 0.02)
+                self.assertGreater(autism, 0.10)
 
 
 class FranceTwentyYearsTest(unittest.TestCase):

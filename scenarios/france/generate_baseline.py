@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Writes baseline.toml, the calibrated France baseline, and its providers.csv from the tables.
 
-Run from anywhere:  /usr/bin/python3 scenarios/france/generate_baseline.py [--no-authorisations]
+Run from anywhere:  /usr/bin/python3 scenarios/france/generate_baseline.py [--authorisations]
 It reads data/france/{departements,regions}.csv, derives every parameter the tables do not
 give (the derivations are the named constants below, each with its unit, origin and, where it
 is not a published figure, the label ESTIMATE), writes scenarios/france/baseline.toml and
 scenarios/france/providers.csv (the child services' providers: places, authorised impairments,
 organisations) next to this script and prints what it did: which basis each département's
 places use, the rescaling factors, the derived flows and the providers.
---no-authorisations writes every IME as admitting any child (AUTHORISATIONS = False): the
-variant to compare calibrations with and without admission within authorisation.
+It also writes providers-ime-authorisations.csv (the same providers, IMEs admitting only the
+impairments they are authorised for) and ime-authorisations.toml, the variant that runs them;
+--authorisations puts the authorisations in the baseline itself (AUTHORISATIONS = True).
 docs/model.md ("The France baseline") explains the same derivations in prose. Standard library
 only (Python 3.11).
 
@@ -29,6 +30,9 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "data" / "france"
 OUT = HERE / "baseline.toml"
 PROVIDERS_OUT = HERE / "providers.csv"  # named by [providers] file in OUT, next to it
+# The variant with IME authorisations: the same providers, with the CNSA shares of authorisations.
+AUTHORISED_OUT = HERE / "providers-ime-authorisations.csv"
+AUTHORISED_VARIANT = HERE / "ime-authorisations.toml"
 
 # ---------------------------------------------------------------------------------------------
 # Run settings (the brief's choices, not estimates).
@@ -225,9 +229,13 @@ IME_AUTHORISATION_IMPAIRMENTS = {
     "autism": ["autism"],
     "polyhandicap": ["polyhandicap"],
 }
-# Whether IMEs get authorisations (False, or --no-authorisations: every provider admits any
-# child). SESSAD, ITEP, EEAP, IEM always admit any child (no figure on their authorisations).
-AUTHORISATIONS = True
+# Whether the baseline's IMEs get authorisations. False: every provider admits any child. Under
+# strict matching the 2014 authorisation shares and the 2020-22 occupant structure disagree:
+# at the end of 2025 the IMEs' autism share is 14.3 %, not the published 17.7 % (DI-authorised
+# IMEs may not admit autistic children; many do). So the baseline admits any child, and
+# AUTHORISED_VARIANT (written every time) runs the same providers with the authorisations, for
+# analysts who study specialised places. SESSAD, ITEP, EEAP, IEM always admit any child.
+AUTHORISATIONS = False
 # The draw of authorisations, per territory from its own generator seeded "seed:code", so a
 # département's draw does not depend on the others': in each territory of n IMEs, autism goes
 # to round(0.29 n) and polyhandicap to round(0.10 n) IMEs drawn at random (the fraction rounded
@@ -1203,8 +1211,8 @@ def build_providers(m, authorisations):
     return [p for code in territories for p in by_territory[code]]
 
 
-def write_providers(m):
-    with open(PROVIDERS_OUT, "w", newline="", encoding="utf-8") as f:
+def write_providers(m, path=PROVIDERS_OUT):
+    with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, lineterminator="\n")
         out.writerow(["name", "territory", "service", "places", "impairments", "organisation"])
         for p in m["providers"]:
@@ -1379,7 +1387,8 @@ def write_providers_table(add, m):
             "other")
         add("# (ESTIMATE). SESSAD, ITEP, EEAP, IEM admit any child.")
     else:
-        add("# Authorisations off (--no-authorisations): every provider admits any child.")
+        add("# IME authorisations off: every provider admits any child; ime-authorisations.toml")
+        add("# runs the same providers with the CNSA shares (see the generator, AUTHORISATIONS).")
     add(f"# Organisations: ESTIMATE, about {PROVIDERS_PER_ORGANISATION} providers each, services "
         "mixed round-robin within a")
     add("# département; each Belgian structure its own. The adult services keep their places "
@@ -1862,19 +1871,43 @@ def report_providers(m):
           f"{sum('SESSAD' in ss for ss in running_ime)} also run a SESSAD")
 
 
+def write_authorised_variant():
+    """A scenario that extends the baseline with the providers of AUTHORISED_OUT."""
+    text = f"""# IME authorisations: the France baseline with each IME admitting only the main impairments it
+# is authorised for (DI 86 %, autism 29 %, polyhandicap 10 % of IMEs, CNSA comptes
+# administratifs 2014; DI admits intellectual, psychiatric, motor, sensory, other: ESTIMATE),
+# and any impairment no provider of its département is authorised for (a derogation).
+# Generated by generate_baseline.py with {AUTHORISED_OUT.name}.
+extends = "{OUT.name}"
+
+[scenario]
+name = "france-ime-authorisations"
+description = "France baseline, IMEs admitting only the impairments they are authorised for"
+
+[providers]
+file = "{AUTHORISED_OUT.name}"
+"""
+    AUTHORISED_VARIANT.write_text(text, encoding="utf-8")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-authorisations", dest="authorisations", action="store_false",
+    parser.add_argument("--authorisations", dest="authorisations", action="store_true",
                         default=AUTHORISATIONS,
-                        help="every IME admits any child (AUTHORISATIONS = False)")
+                        help="the baseline's IMEs too admit only what they are authorised for")
     args = parser.parse_args()
     m = derive(args.authorisations)
     write_toml(m)
     write_providers(m)
+    authorised = dict(m, providers=build_providers(m, True), authorisations=True)
+    write_providers(authorised, AUTHORISED_OUT)
+    write_authorised_variant()
     report(m)
     report_profiles(m)
     report_care(m)
     report_providers(m)
+    print(f"\nVariant {AUTHORISED_VARIANT.name} ({AUTHORISED_OUT.name}):")
+    report_providers(authorised)
 
 
 if __name__ == "__main__":
