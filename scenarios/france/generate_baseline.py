@@ -1860,7 +1860,7 @@ def report_providers(m):
               f"with 5+ IMEs: min {shares[0]:.2f}, median {shares[len(shares) // 2]:.2f}, "
               f"max {shares[-1]:.2f}")
     else:
-        print("IME authorisations: off (--no-authorisations), every provider admits any child")
+        print("IME authorisations: off (AUTHORISATIONS = False), every provider admits any child")
     orgs = {}
     for p in home:
         orgs.setdefault(p["organisation"], set()).add(p["service"])
