@@ -209,7 +209,6 @@ void Simulation::build_providers() {
     state.territory = provider.territory;
     state.service = provider.service;
     state.impairments = provider.impairments;
-    fragmented_ = fragmented_ || (provider.impairments & all_impairments) != all_impairments;
     providers_.push_back(state);
     declares[provider.service] = true;
     declared_places[cell_index(provider.territory, provider.service)] += provider.places;
@@ -236,10 +235,16 @@ void Simulation::build_providers() {
       covered[cell_index(provider.territory, provider.service)] |= provider.impairments;
     }
   }
+  // A provider that may admit every impairment of the model is kAnyImpairment, so that serving
+  // its lists reads no child's impairment.
   for (ProviderState& provider : providers_) {
     const auto uncovered = static_cast<std::uint8_t>(
         ~covered[cell_index(provider.territory, provider.service)] & all_impairments);
     provider.impairments = static_cast<std::uint8_t>(provider.impairments | uncovered);
+    if ((provider.impairments & all_impairments) == all_impairments) {
+      provider.impairments = Provider::kAnyImpairment;
+    }
+    fragmented_ = fragmented_ || provider.impairments != Provider::kAnyImpairment;
   }
   cell_first_provider_.assign(cells_.size() + 1, 0);
   for (std::size_t c = 0; c < cells_.size(); ++c) {
@@ -306,7 +311,6 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
   auto p = static_cast<std::uint32_t>(people_.size());
   people_.push_back(person);
   care_.push_back(0);
-  provider_of_.push_back(kNoProvider);
   generations_.resize(people_.size());
   if (record_spells_) {
     spell_of_.resize(people_.size());
@@ -517,11 +521,11 @@ Indicators Simulation::run() {
         break;
       }
       case Ev::kStayEnd:
-        decide(day, payload.id, model_.services[people_[payload.id].place].on_stay_end,
+        decide(day, payload.id, model_.services[place_of(people_[payload.id])].on_stay_end,
                core::Stream::kStayOutcome);
         break;
       case Ev::kAgeLimit:
-        decide(day, payload.id, model_.services[people_[payload.id].place].on_age_limit,
+        decide(day, payload.id, model_.services[place_of(people_[payload.id])].on_age_limit,
                core::Stream::kAgeLimitOutcome);
         break;
       case Ev::kAgedOut:
@@ -593,7 +597,7 @@ void Simulation::orient(double day, std::uint32_t p, ServiceId s) {
   const double eligible_day = person.birth_day + core::years_to_days(service.min_age_years);
   if (eligible_day > day) {
     schedule(eligible_day, Ev::kEligible, p, generations_.current(p));
-    if (person.place == kNoService) {
+    if (person.provider == kNoProvider) {
       open_spell(day, p, Spell::State::kTooYoung);
     }
     schedule_death(day, p, 2);
@@ -614,15 +618,14 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
     return;
   }
   if (const ProviderId where = free_place_for(day, p, s); where != kNoProvider) {
-    const ServiceId held = person.place;
-    const ProviderId held_provider = provider_of_[p];
+    const ProviderId held_provider = person.provider;
     admit(day, p, where, Admission::kImmediate);
-    if (held != kNoService) {  // a Creton move with a place free at once
+    if (held_provider != kNoProvider) {  // a Creton move with a place free at once
       release(day, person.territory, held_provider);
     }
     return;
   }
-  if (person.place == kNoService && service.alternative != kNoService &&
+  if (person.provider == kNoProvider && service.alternative != kNoService &&
       service.alternative_share > 0.0) {
     core::KeyedRng gen(seed_, replication_, core::Stream::kAlternative, person.key,
                        std::uint64_t{person.stays} * n_services_ + s);
@@ -643,17 +646,18 @@ void Simulation::join_list(double day, std::uint32_t p, ServiceId s, double wait
   c.pag += a.pag ? 1 : 0;
   begin_interim(p, s);
   double leave_day = day_at_age(person.birth_day, service.age_limit_years);
-  if (person.place != kNoService) {
-    Cell& held = cell(person.place_territory, person.place);
+  if (person.provider != kNoProvider) {
+    Cell& held = held_cell(person);
     const bool creton = is_creton(person);
     if (creton) {
       ++held.holding;
     } else {  // stepping: waits at most until its own place's age limit (see on_aged_out)
       ++held.stepping;
-      leave_day = std::min(
-          leave_day, day_at_age(person.birth_day, model_.services[person.place].age_limit_years));
+      leave_day =
+          std::min(leave_day,
+                   day_at_age(person.birth_day, model_.services[place_of(person)].age_limit_years));
     }
-    emit(day, EventKind::kHold, p, person.place);
+    emit(day, EventKind::kHold, p, place_of(person));
     open_spell(day, p, creton ? Spell::State::kCreton : Spell::State::kStepping);
   } else {
     open_spell(std::min(day, waiting_since), p, Spell::State::kWaiting);
@@ -805,12 +809,10 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   if (t != person.territory) {
     ++placed_elsewhere(person.territory, t, s);
   }
-  if (person.place != kNoService) {  // a Creton move: the caller frees the held place
-    count_in_place(person, person.place, -1);
+  if (person.provider != kNoProvider) {  // a Creton move: the caller frees the held place
+    count_in_place(person, place_of(person), -1);
   }
-  person.place = s;
-  person.place_territory = t;
-  provider_of_[p] = q;
+  person.provider = q;
   person.waiting = kNoService;
   open_spell(day, p, Spell::State::kInPlace);
   if (for_target) {  // a PAG ends with the admission it was for (not an alternative's)
@@ -903,10 +905,7 @@ bool Simulation::serve_lists(double day, ProviderId q, TerritoryId list_home,
   if (cell(list_home, s).waiting == 0) {
     return false;
   }
-  const std::uint8_t all = static_cast<std::uint8_t>((1U << n_impairments_) - 1);
-  const std::uint8_t impairments = (providers_[q].impairments & all) == all
-                                       ? Provider::kAnyImpairment
-                                       : providers_[q].impairments;
+  const std::uint8_t impairments = providers_[q].impairments;
   for (int level = 0; level < n_levels_; ++level) {
     Queue* best = nullptr;
     std::size_t best_i = 0;
@@ -943,10 +942,9 @@ bool Simulation::serve_lists(double day, ProviderId q, TerritoryId list_home,
     }  // else its entry goes stale with the admission's change of generation
     PARCOURS_DCHECK(people_[next].waiting == s, "a live list entry for another service");
     leave_list(next);
-    const ServiceId held = people_[next].place;
-    const ProviderId held_provider = provider_of_[next];
+    const ProviderId held_provider = people_[next].provider;
     admit(day, next, q, Admission::kFromList);
-    if (held != kNoService) {
+    if (held_provider != kNoProvider) {
       release(day, list_home, held_provider);
     }
     return true;
@@ -966,8 +964,8 @@ void Simulation::leave_list(std::uint32_t p) {
   --waiting_by_impairment_[profile_index(person.territory, s, a.impairment)];
   c.pag -= a.pag ? 1 : 0;
   end_interim(p);
-  if (person.place != kNoService) {
-    Cell& held = cell(person.place_territory, person.place);
+  if (person.provider != kNoProvider) {
+    Cell& held = held_cell(person);
     --(is_creton(person) ? held.holding : held.stepping);
   }
 }
@@ -976,7 +974,7 @@ void Simulation::leave_list(std::uint32_t p) {
 // age limit (a Creton young adult) rather than before it (a step of its plan, a stay's end). The
 // same stored fields decide at the join and at the leave, so the two counts stay exact.
 bool Simulation::is_creton(const Person& person) const {
-  return day_at_age(person.birth_day, model_.services[person.place].age_limit_years) <=
+  return day_at_age(person.birth_day, model_.services[place_of(person)].age_limit_years) <=
          static_cast<double>(person.waiting_since) + kJoinDayMargin;
 }
 
@@ -1014,7 +1012,7 @@ int Simulation::level_of(double day, const Person& person) const {
 void Simulation::begin_interim(std::uint32_t p, ServiceId s) {
   Person& person = people_[p];
   const std::vector<double>& cdf = interim_cdf_[s];
-  if (cdf.empty() || person.place != kNoService) {
+  if (cdf.empty() || person.provider != kNoProvider) {
     return;
   }
   core::KeyedRng gen(seed_, replication_, core::Stream::kInterim, person.key, person.stays);
@@ -1059,10 +1057,10 @@ std::int64_t& Simulation::placed_elsewhere(TerritoryId home, TerritoryId t, Serv
 // `p` leaves its place (it must have one).
 void Simulation::vacate(double day, std::uint32_t p) {
   Person& person = people_[p];
-  count_in_place(person, person.place, -1);
-  person.place = kNoService;
-  person.place_territory = kNoTerritory;
-  release(day, person.territory, provider_of_[p]);
+  const ProviderId q = person.provider;
+  count_in_place(person, providers_[q].service, -1);
+  person.provider = kNoProvider;
+  release(day, person.territory, q);
 }
 
 // A stay ends, or reaches the age limit: draw a branch and carry it out.
@@ -1109,8 +1107,7 @@ void Simulation::depart(double day, std::uint32_t p, Spell::End why) {
   close_spell(day, p, why);
   generations_.cancel_all(p);
   person.waiting = kNoService;
-  person.place = kNoService;
-  person.place_territory = kNoTerritory;
+  person.provider = kNoProvider;
   --present_[person.territory];
   ++out_.departures[out_.flow(period_, person.territory)];
   emit(day, EventKind::kLeave, p, kNoService);
@@ -1122,9 +1119,9 @@ void Simulation::depart(double day, std::uint32_t p, Spell::End why) {
 void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   Person& person = people_[p];
   const ServiceId s = person.waiting;
-  if (queued && person.place != kNoService && !is_creton(person)) {
+  if (queued && person.provider != kNoProvider && !is_creton(person)) {
     // A stepping holder: it gives up the step and stays where it is.
-    const Service& own = model_.services[person.place];
+    const Service& own = model_.services[place_of(person)];
     const double own_limit = day_at_age(person.birth_day, own.age_limit_years);
     if (own_limit <= day) {  // its place's age limit came first (or with the target's):
       leave_list(p);         // its place's age-limit rule applies, as if it had not stepped
@@ -1146,7 +1143,7 @@ void Simulation::on_aged_out(double day, std::uint32_t p, bool queued) {
   }
   ++out_.aged_out_waiting[out_.cell(period_, person.territory, s)];
   emit(day, EventKind::kAgedOutWaiting, p, s);
-  const ServiceId held = person.place;
+  const ServiceId held = place_of(person);
   if (queued) {
     leave_list(p);
   }
@@ -1180,14 +1177,14 @@ void Simulation::schedule_death(double day, std::uint32_t p, int phase) {
 
 void Simulation::on_death(double day, std::uint32_t p) {
   Person& person = people_[p];
-  const ServiceId counted = person.place != kNoService ? person.place : person.waiting;
+  const ServiceId counted = person.provider != kNoProvider ? place_of(person) : person.waiting;
   ++out_.died[out_.cell(period_, person.territory, counted)];
   emit(day, EventKind::kDied, p, counted);
   if (person.waiting != kNoService && on_list(day, person)) {
     leave_list(p);
   }
   person.waiting = kNoService;
-  if (person.place != kNoService) {
+  if (person.provider != kNoProvider) {
     vacate(day, p);
   }
   depart(day, p, Spell::End::kDied);
@@ -1246,7 +1243,7 @@ void Simulation::on_review(double day, std::uint32_t review) {
           continue;  // removed at its entry on another provider's list
         }
         Person& person = people_[p];
-        if (person.place == kNoService && lists.removal_per_review > 0.0) {
+        if (person.provider == kNoProvider && lists.removal_per_review > 0.0) {
           core::KeyedRng gen(seed_, replication_, core::Stream::kListReview, person.key, review);
           if (core::uniform01(gen) < lists.removal_per_review) {
             ++out_.removed_at_review[out_.cell(period_, static_cast<int>(t), static_cast<int>(s))];
@@ -1295,7 +1292,7 @@ void Simulation::on_review(double day, std::uint32_t review) {
 ProviderId Simulation::alternative_place(double day, std::uint32_t p, ServiceId s) {
   const Person& person = people_[p];
   const ServiceId a = model_.services[s].alternative;
-  if (a == kNoService || person.place != kNoService) {
+  if (a == kNoService || person.provider != kNoProvider) {
     return kNoProvider;
   }
   const Service& alternative = model_.services[a];
@@ -1335,7 +1332,7 @@ void Simulation::schedule_expiry(double day, std::uint32_t p, std::uint32_t gene
 void Simulation::on_expiry(double day, std::uint32_t p) {
   Person& person = people_[p];
   const ServiceId s = person.waiting;
-  PARCOURS_DCHECK(s != kNoService && person.place == kNoService, "an expiry off a list");
+  PARCOURS_DCHECK(s != kNoService && person.provider == kNoProvider, "an expiry off a list");
   const double validity = core::years_to_days(model_.notifications.validity_years);
   const auto expiry = static_cast<std::uint64_t>(
       std::llround((day - static_cast<double>(person.waiting_since)) / validity));
@@ -1389,29 +1386,30 @@ void Simulation::on_plan_review(double day, std::uint32_t year) {
   plan_scratch_.clear();
   for (std::uint32_t p = 0; p < people_.size(); ++p) {
     const Person& person = people_[p];
-    if (person.place != kNoService && person.waiting == kNoService &&
-        !steps_of_[person.place].empty()) {
+    if (person.provider != kNoProvider && person.waiting == kNoService &&
+        !steps_of_[place_of(person)].empty()) {
       plan_scratch_.emplace_back(p, generations_.current(p));
     }
   }
   const std::uint64_t prefix = core::stream_prefix(seed_, replication_, core::Stream::kPlanReview);
   for (const auto& [p, g] : plan_scratch_) {
     const Person& person = people_[p];
-    if (!generations_.is_live(p, g) || person.place == kNoService || person.waiting != kNoService) {
+    if (!generations_.is_live(p, g) || person.provider == kNoProvider ||
+        person.waiting != kNoService) {
       continue;  // its state changed earlier in this review
     }
-    ++out_.plan_reviews[out_.cell(period_, person.territory, person.place)];
+    ++out_.plan_reviews[out_.cell(period_, person.territory, place_of(person))];
     core::KeyedRng gen(core::stream_key(prefix, person.key, year));
     double u = core::uniform01(gen);
     const Care care = Care::unpack(care_[p]);
-    for (const std::size_t i : steps_of_[person.place]) {
+    for (const std::size_t i : steps_of_[place_of(person)]) {
       const PlanStep& step = model_.plans.steps[i];
       if (!step_applies(step, person, care, day)) {
         continue;
       }
       double probability = step.probability;
       if (plan_response_ != nullptr) {
-        probability *= plan_response_->factor(i, person.place_territory, day);
+        probability *= plan_response_->factor(i, place_territory_of(person), day);
       }
       if (u < probability) {
         take_step(day, p, i);
@@ -1436,7 +1434,7 @@ void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
   const PlanStep& step = model_.plans.steps[i];
   const Person& person = people_[p];
   ++out_.plan_steps_taken[out_.step_cell(period_, person.territory, static_cast<int>(i))];
-  emit(day, EventKind::kPlanStep, p, person.place);
+  emit(day, EventKind::kPlanStep, p, place_of(person));
   Care care = Care::unpack(care_[p]);
   if (step.to_mode) {
     care.mode = *step.to_mode;
@@ -1475,9 +1473,9 @@ void Simulation::count_by_care_and_age(int period, double day) {
   };
   for (std::size_t p = 0; p < people_.size(); ++p) {
     const Person& person = people_[p];
-    if (person.place != kNoService) {
+    if (person.provider != kNoProvider) {
       const Care care = Care::unpack(care_[p]);
-      const ServiceId s = person.place;
+      const ServiceId s = place_of(person);
       if (!mode_cdf_[s].empty()) {
         ++out_.occupants_mode_end[out_.sub_cell(period, person.territory, s, out_.modes,
                                                 care.mode)];
@@ -1545,9 +1543,9 @@ void Simulation::open_spell(double start, std::uint32_t p, Spell::State state) {
   open.state = state;
   open.open = true;
   const bool holder = state == Spell::State::kCreton || state == Spell::State::kStepping;
-  open.service = holder || state == Spell::State::kInPlace ? person.place : person.waiting;
+  open.service = holder || state == Spell::State::kInPlace ? place_of(person) : person.waiting;
   open.next_service = holder ? person.waiting : kNoService;
-  open.place_territory = person.place_territory;
+  open.place_territory = place_territory_of(person);
 }
 
 void Simulation::close_spell(double day, std::uint32_t p, Spell::End why) {

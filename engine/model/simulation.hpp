@@ -8,7 +8,6 @@
 #include "engine/model/indicators.hpp"
 #include "engine/model/params.hpp"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -130,13 +129,14 @@ class Simulation {
     std::uint64_t key;      // stream entity: stable across policies (common random numbers)
     float waiting_since;    // day it began waiting (waits, priority, PAG; ~0.5 ms at day 7,300)
     TerritoryId territory;  // home: where it arrived, waits and is counted
-    TerritoryId place_territory = kNoTerritory;  // where its place is (home, away or abroad)
-    ServiceId place = kNoService;                // service whose place it occupies
-    ServiceId waiting = kNoService;              // service whose list it is on (or will join)
+    ServiceId waiting = kNoService;     // service whose list it is on (or will join)
     std::uint16_t stays = 0;            // stays begun: the occurrence of stay-keyed streams
     std::uint8_t interim = kNoInterim;  // situation while on a list without a place
     std::uint8_t attributes = 0;        // Attributes::pack()
+    ProviderId provider = kNoProvider;  // whose place it occupies (its service and territory)
   };
+
+  static_assert(sizeof(Person) == 32);
 
   struct Queue {  // one priority level of a list: (person, generation), FIFO
     std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;
@@ -169,7 +169,7 @@ class Simulation {
   struct Cell {  // one (territory, service)
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
-    std::int64_t waiting = 0;   // live entries of `lists`
+    std::int64_t waiting = 0;   // children on its list (pooled) or its providers' lists
     std::int64_t holding = 0;   // occupants past the age limit holding this place while
                                 // waiting elsewhere (Creton)
     std::int64_t stepping = 0;  // occupants before the age limit holding it while waiting
@@ -191,12 +191,24 @@ class Simulation {
                            std::uint8_t authorised = Provider::kAnyImpairment);
   void emit(double day, EventKind kind, std::uint32_t person, ServiceId service);
 
-  Cell& cell(TerritoryId t, ServiceId s) {
-    return cells_[static_cast<std::size_t>(t) * n_services_ + s];
-  }
-
   [[nodiscard]] std::size_t cell_index(TerritoryId t, ServiceId s) const {
     return static_cast<std::size_t>(t) * n_services_ + s;
+  }
+
+  Cell& cell(TerritoryId t, ServiceId s) { return cells_[cell_index(t, s)]; }
+
+  // The service of the place a person occupies (kNoService: none), its territory, and its cell.
+  [[nodiscard]] ServiceId place_of(const Person& person) const {
+    return person.provider == kNoProvider ? kNoService : providers_[person.provider].service;
+  }
+
+  [[nodiscard]] TerritoryId place_territory_of(const Person& person) const {
+    return person.provider == kNoProvider ? kNoTerritory : providers_[person.provider].territory;
+  }
+
+  Cell& held_cell(const Person& person) {
+    const ProviderState& provider = providers_[person.provider];
+    return cell(provider.territory, provider.service);
   }
 
   // One level of list `list`: a cell index when lists are pooled, a provider when they are per
@@ -296,7 +308,6 @@ class Simulation {
   std::vector<ProviderState> providers_;
   std::vector<std::uint32_t> cell_first_provider_;  // per cell (and one past): into by_cell_
   std::vector<ProviderId> by_cell_;                 // providers grouped by cell
-  std::vector<ProviderId> provider_of_;             // per person id: the provider of its place
   std::size_t n_declared_ = 0;                      // Model::providers.size()
   // Whether a free place may coexist with children waiting: lists per provider, or a provider
   // not authorised for every impairment.
