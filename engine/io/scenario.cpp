@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -1705,12 +1706,20 @@ std::size_t required_column(const CsvTable& csv, const std::string& name, std::s
                       "missing column (" + std::string(why) + ")" + hint);
 }
 
-std::optional<double> parse_number(std::string_view s) {
-  double v = 0.0;
+// A number that is the whole of a CSV cell (an integer count, or a finite double); nullopt
+// otherwise (empty, spaces, trailing text, out of range).
+template <typename T>
+std::optional<T> parse_cell(std::string_view s) {
+  T v{};
   const char* end = s.data() + s.size();
   const auto [stop, ec] = std::from_chars(s.data(), end, v);
-  if (ec != std::errc{} || stop != end || !std::isfinite(v)) {
+  if (ec != std::errc{} || stop != end) {
     return std::nullopt;
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(v)) {
+      return std::nullopt;
+    }
   }
   return v;
 }
@@ -1868,7 +1877,7 @@ void read_territory_table(const Reader& r, const toml::table& t, const toml::nod
                   "duplicate territory code " + in_quotes(code) + " (already on line " +
                       std::to_string(csv.row_lines[j]) + ")");
     }
-    const std::optional<double> weight = parse_number(row[weight_col]);
+    const std::optional<double> weight = parse_cell<double>(row[weight_col]);
     if (!weight || !(*weight > 0.0)) {
       csv.fail_at(i, weight_col, "expected a number > 0, got " + in_quotes(row[weight_col]));
     }
@@ -2087,17 +2096,6 @@ struct ProviderTable {
   }
 };
 
-// A count written in a CSV cell: digits with an optional leading minus; nullopt otherwise.
-std::optional<std::int64_t> parse_integer(std::string_view s) {
-  std::int64_t v = 0;
-  const char* end = s.data() + s.size();
-  const auto [stop, ec] = std::from_chars(s.data(), end, v);
-  if (s.empty() || ec != std::errc{} || stop != end) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 // A providers file's `impairments` cell: `;`-separated names of `impairments` as a bit mask (bit
 // i: impairment i); empty: any impairment.
 std::uint8_t impairment_mask(const CsvTable& csv, std::size_t row, std::size_t col,
@@ -2205,7 +2203,7 @@ ProviderTable read_providers(const Reader& r, const toml::table& root,
     }
     p.service = static_cast<model::ServiceId>(id);
 
-    const std::optional<std::int64_t> places = parse_integer(row[places_col]);
+    const std::optional<std::int64_t> places = parse_cell<std::int64_t>(row[places_col]);
     if (!places || *places < 0) {
       csv.fail_at(
           i, places_col,
