@@ -2148,6 +2148,18 @@ ProviderTable read_providers(const Reader& r, const toml::table& root,
   const std::string path = "providers";
   const toml::table& t = r.table(*node, path);
   r.check_keys(t, path, {"file"});
+  // The results name an authorisation by its impairments joined with ";", or "any" or "none":
+  // no impairment may read as one of those (checked now, not after the run).
+  if (const toml::node* names = root.at_path("children.impairments").node()) {
+    for (const std::string& name : children.impairments) {
+      if (name == "any" || name == "none" || name.find(';') != std::string::npos) {
+        r.fail(*names, "children.impairments",
+               "impairment " + in_quotes(name) +
+                   " cannot be used with [providers]: an authorisation is written as impairment "
+                   "names joined by \";\", or \"any\" or \"none\"");
+      }
+    }
+  }
   const CsvTable csv = read_data_table(
       r, r.required(t, path, "file", "a string: the path of a CSV file of providers"),
       "providers.file");

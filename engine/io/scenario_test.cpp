@@ -2502,6 +2502,17 @@ TEST_F(Providers, PlacesAreAnIntegerAtLeastZero) {
                "expected an integer >= 0 (a number of places), got \" 4\"");
 }
 
+TEST_F(Providers, AnImpairmentNamedLikeAnAuthorisationWordIsAnErrorBeforeTheRun) {
+  // Line 24: [children] impairments.
+  const std::string any = replace(kProviderMini, "\"motor\"]", "\"any\"]");
+  write("data/providers.csv",
+        "name,territory,service,places,impairments,organisation\n"
+        "IME A1,A,IME,10,,\n");
+  expect_error(error_of(any), path_of("s.toml"), 24, "children.impairments",
+               "impairment \"any\" cannot be used with [providers]: an authorisation is written "
+               "as impairment names joined by \";\", or \"any\" or \"none\"");
+}
+
 TEST_F(Providers, AnUnknownImpairmentIsAnErrorAtItsCellWithASuggestion) {
   const ScenarioError e = row_error("IME A3,A,IME,1,intellectual;autsim,\n");
   expect_error(e, providers_csv(), 6, "impairments",
