@@ -55,6 +55,7 @@ struct Shape {
   int age_groups = 0;
   int plan_steps = 0;
   int providers = 0;  // declared providers (Model::providers)
+  int outcomes = 0;   // named outcomes of leavers (Model::outcomes)
 };
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
@@ -90,6 +91,14 @@ struct Indicators {
   // that record one; see Service::interim_shares).
   int interims = 0;
   std::vector<std::int64_t> waiting_interim_end;
+  // Same layout, in the period: children who drew this interim situation when its room in their
+  // home territory was used up, and took its fallback instead (limited situations only).
+  std::vector<std::int64_t> interim_fallbacks;
+
+  // [period][home territory][service][outcome], in the period: people who left the sector from
+  // a place of `service` (or its list) by a decision branch naming that outcome (Model::outcomes).
+  int outcomes = 0;
+  std::vector<std::int64_t> left_to;
 
   // [period][home territory][service][priority]: children on the list at the period's end, by
   // priority level (Model::lists.priority); they sum to waiting_end.
@@ -183,6 +192,7 @@ struct Indicators {
     age_groups = shape.age_groups;
     plan_steps = shape.plan_steps;
     providers = shape.providers;
+    outcomes = shape.outcomes;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -196,6 +206,8 @@ struct Indicators {
     admitted_from_list.assign(cells, 0);
     waited_days.assign(cells, 0.0);
     waiting_interim_end.assign(cells * static_cast<std::size_t>(n_interims), 0);
+    interim_fallbacks.assign(cells * static_cast<std::size_t>(n_interims), 0);
+    left_to.assign(cells * static_cast<std::size_t>(outcomes), 0);
     waiting_priority_end.assign(cells * static_cast<std::size_t>(priorities), 0);
     pag_end.assign(cells, 0);
     removed_at_review.assign(cells, 0);
@@ -245,6 +257,11 @@ struct Indicators {
   [[nodiscard]] std::size_t interim_cell(int period, int territory, int service,
                                          int interim) const {
     return sub_cell(period, territory, service, interims, interim);
+  }
+
+  [[nodiscard]] std::size_t outcome_cell(int period, int territory, int service,
+                                          int outcome) const {
+    return sub_cell(period, territory, service, outcomes, outcome);
   }
 
   [[nodiscard]] std::size_t priority_cell(int period, int territory, int service,

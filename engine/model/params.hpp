@@ -80,11 +80,22 @@ enum class Action : std::uint8_t {
             // target place frees, it moves and its old place frees
 };
 
-/// One branch of a decision: taken with `probability`; `target` is set for kOrient and kMove.
+inline constexpr std::uint8_t kNoOutcome = std::numeric_limits<std::uint8_t>::max();
+
+/// Where a person who leaves the sector at a decision goes (ordinary work, the parental home...):
+/// a named destination counted in the outputs; it holds no place and has no list.
+struct Outcome {
+  std::string name;
+  std::string description;  // for the outputs' labels; may be empty
+};
+
+/// One branch of a decision: taken with `probability`; `target` is set for kOrient and kMove;
+/// `outcome` may name where a kLeave goes (an index into Model::outcomes; kNoOutcome: not named).
 struct Branch {
   double probability = 1.0;
   Action action = Action::kLeave;
   ServiceId target = kNoService;
+  std::uint8_t outcome = kNoOutcome;
 };
 
 /// Who is in a service's places at t = 0. Remaining stays are drawn afresh from the service's
@@ -102,13 +113,23 @@ struct InitialOccupancy {
 
 /// Where a child waiting for a place is meanwhile (ordinary school with AESH hours, another
 /// service, nothing...). Flags say which ones count for the outputs.
+inline constexpr std::uint8_t kNoInterim = std::numeric_limits<std::uint8_t>::max();
+
 struct InterimSituation {
   std::string name;
   bool no_solution = false;      // "sans solution": counted in the children with no solution
   bool ordinary_school = false;  // in an ordinary school (full or part time)
-};
+  // A situation may be limited (AESH hours, PCPE places): `capacity` per territory (home ones
+  // first, as Model::territories; empty: unlimited), in the unit each child uses `per_child` of
+  // (AESH full-time equivalents, places). A child who draws a situation with no room left in its
+  // home territory takes `fallback` instead (which may be limited too; no cycles). The room is
+  // the child's until it leaves the list; a child who fell back keeps its fallback meanwhile.
+  std::vector<double> capacity;  // >= 0 each
+  double per_child = 1.0;        // > 0
+  std::uint8_t fallback = kNoInterim;  // index into Model::interim; set when capacity is
 
-inline constexpr std::uint8_t kNoInterim = std::numeric_limits<std::uint8_t>::max();
+  [[nodiscard]] bool limited() const { return !capacity.empty(); }
+};
 
 /// A child's attributes: drawn once when the child enters the model, from the tables of the
 /// service it is first oriented to (or in place or waiting for at t = 0), and kept for life
@@ -388,6 +409,7 @@ struct Model {
   std::vector<Provider> providers;
   std::vector<Organisation> organisations;
   std::vector<InterimSituation> interim;  // at most 254; empty: none recorded
+  std::vector<Outcome> outcomes;          // named destinations of leavers; at most 254
   std::vector<Mode> modes;                // at most Care::kMaxModes
   std::vector<Schooling> schoolings;      // at most Care::kMaxSchoolings
   Plans plans;
