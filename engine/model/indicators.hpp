@@ -260,7 +260,7 @@ struct Indicators {
   }
 
   [[nodiscard]] std::size_t outcome_cell(int period, int territory, int service,
-                                          int outcome) const {
+                                         int outcome) const {
     return sub_cell(period, territory, service, outcomes, outcome);
   }
 

@@ -213,7 +213,8 @@ TEST(Attributes, CountsFollowACretonMoveToTheAdultPlace) {
 
 TEST(Review, AChildWithNoSolutionLongEnoughGetsAPagAndItsPriority) {
   Model m = one_list(1, 2.5, 3);
-  m.interim = {{"nothing", true, false}, {"partial", false, false}};
+  m.interim = {interim_situation("nothing", true, false),
+               interim_situation("partial", false, false)};
   m.services[0].interim_shares = {1.0, 0.0};
   m.lists.review_every_months = 6;
   m.lists.pag_after_years = 1.0;
@@ -358,7 +359,8 @@ TEST(Lists, CountsAddUpWithPrioritiesReviewsPagAndDeaths) {
   m.children.needs_levels = {"low", "high"};
   m.children.mortality_per_year = {0.01, 0.0, 0.05};
   m.services[0].children = {{0.5, 0.3, 0.2}, {0.7, 0.3}, 0.2, 0.6};
-  m.interim = {{"nothing", true, false}, {"school", false, true}, {"partial", false, false}};
+  m.interim = {interim_situation("nothing", true, false), interim_situation("school", false, true),
+               interim_situation("partial", false, false)};
   m.services[0].interim_shares = {0.4, 0.6, 0.0};
   m.lists.review_every_months = 3;
   m.lists.removal_per_review = 0.02;

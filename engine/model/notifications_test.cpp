@@ -117,7 +117,7 @@ TEST(DoubleOrientation, AChildTakesAFreeAlternativePlaceAndWaitsFromIt) {
   m.services[0].alternative = 1;
   m.services[0].alternative_share = 1.0;
   m.services[0].length_of_stay_years = core::Distribution::fixed(1.0);  // S frees at a year
-  m.interim = {{"nothing", true, false}};
+  m.interim = {interim_situation("nothing", true, false)};
   m.services[0].interim_shares = {1.0};
   Simulation sim(m, 1, 0);
   Recorder rec;
@@ -170,7 +170,8 @@ TEST(DoubleOrientation, NotTakenOutsideTheAlternativesAgeBand) {
 TEST(DoubleOrientation, APagBringsTheAlternativeAndKeepsThePriority) {
   Model m = target_and_alternative(1, 1, 2);
   m.services[0].alternative = 1;  // share 0: only at a PAG
-  m.interim = {{"nothing", true, false}, {"partial", false, false}};
+  m.interim = {interim_situation("nothing", true, false),
+               interim_situation("partial", false, false)};
   m.services[0].interim_shares = {1.0, 0.0};
   m.lists.review_every_months = 6;
   m.lists.pag_after_years = 0.25;

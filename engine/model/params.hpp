@@ -124,12 +124,22 @@ struct InterimSituation {
   // (AESH full-time equivalents, places). A child who draws a situation with no room left in its
   // home territory takes `fallback` instead (which may be limited too; no cycles). The room is
   // the child's until it leaves the list; a child who fell back keeps its fallback meanwhile.
-  std::vector<double> capacity;  // >= 0 each
-  double per_child = 1.0;        // > 0
+  std::vector<double> capacity;        // >= 0 each
+  double per_child = 1.0;              // > 0
   std::uint8_t fallback = kNoInterim;  // index into Model::interim; set when capacity is
 
   [[nodiscard]] bool limited() const { return !capacity.empty(); }
 };
+
+/// An unlimited interim situation: the usual way to build one by hand (tests).
+inline InterimSituation interim_situation(std::string name, bool no_solution = false,
+                                          bool ordinary_school = false) {
+  InterimSituation situation;
+  situation.name = std::move(name);
+  situation.no_solution = no_solution;
+  situation.ordinary_school = ordinary_school;
+  return situation;
+}
 
 /// A child's attributes: drawn once when the child enters the model, from the tables of the
 /// service it is first oriented to (or in place or waiting for at t = 0), and kept for life

@@ -119,6 +119,12 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   const std::size_t n_interims = model.interim.size();
   PARCOURS_CHECK(n_interims < kNoInterim, "too many interim situations");
   interim_.assign(n_territories * n_services_ * n_interims, 0);
+  interim_users_.assign(n_territories * n_interims, 0);
+  for (const InterimSituation& situation : model.interim) {
+    PARCOURS_CHECK(!situation.limited() ||
+                       (situation.capacity.size() == n_territories && situation.per_child > 0.0),
+                   "a limited interim situation has a capacity per territory");
+  }
   for (const Service& service : model.services) {
     PARCOURS_CHECK(service.interim_shares.empty() || service.interim_shares.size() == n_interims,
                    "one interim share per situation");
@@ -188,6 +194,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   shape.age_groups = static_cast<int>(model.children.age_groups.size());
   shape.plan_steps = static_cast<int>(model.plans.steps.size());
   shape.providers = static_cast<int>(n_declared_);
+  shape.outcomes = static_cast<int>(model.outcomes.size());
   out_.resize(shape);
 }
 
@@ -1017,8 +1024,36 @@ void Simulation::begin_interim(std::uint32_t p, ServiceId s) {
   }
   core::KeyedRng gen(seed_, replication_, core::Stream::kInterim, person.key, person.stays);
   const std::size_t i = pick(cdf, core::uniform01(gen));
-  person.interim = static_cast<std::uint8_t>(i);
-  ++interim_count(person.territory, s, i);
+  person.interim = enter_interim(person.territory, s, i);
+}
+
+// A child of home territory t waiting for s takes interim situation i; or, when i is limited
+// and its room in t is used up, i's fallback (and so on down the chain, which io checks ends).
+std::uint8_t Simulation::enter_interim(std::size_t t, ServiceId s, std::size_t i) {
+  for (std::size_t hops = 0;; ++hops) {
+    const InterimSituation& situation = model_.interim[i];
+    if (!situation.limited()) {
+      break;
+    }
+    const double room = situation.capacity[t];
+    const auto users = static_cast<double>(interim_users_[t * model_.interim.size() + i]);
+    if ((users + 1.0) * situation.per_child <= room + 1e-9 * std::max(1.0, room)) {
+      break;
+    }
+    ++out_.interim_fallbacks[out_.interim_cell(period_, static_cast<int>(t), static_cast<int>(s),
+                                               static_cast<int>(i))];
+    PARCOURS_CHECK(situation.fallback != kNoInterim && hops < model_.interim.size(),
+                   "a limited interim situation falls back on another, and the chain ends");
+    i = situation.fallback;
+  }
+  ++interim_users_[t * model_.interim.size() + i];
+  ++interim_count(t, s, i);
+  return static_cast<std::uint8_t>(i);
+}
+
+void Simulation::exit_interim(std::size_t t, ServiceId s, std::size_t i) {
+  --interim_users_[t * model_.interim.size() + i];
+  --interim_count(t, s, i);
 }
 
 // The child leaves the list it was on (admitted, aged out).
@@ -1027,7 +1062,7 @@ void Simulation::end_interim(std::uint32_t p) {
   if (person.interim == kNoInterim) {
     return;
   }
-  --interim_count(person.territory, person.waiting, person.interim);
+  exit_interim(person.territory, person.waiting, person.interim);
   person.interim = kNoInterim;
 }
 
@@ -1081,6 +1116,10 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
   }
   switch (chosen->action) {
     case Action::kLeave:
+      if (chosen->outcome != kNoOutcome) {
+        ++out_.left_to[out_.outcome_cell(period_, person.territory, place_of(person),
+                                         chosen->outcome)];
+      }
       vacate(day, p);
       depart(day, p, Spell::End::kLeft);
       break;
@@ -1262,9 +1301,8 @@ void Simulation::on_review(double day, std::uint32_t review) {
           person.attributes = a.pack();
           ++c.pag;
           if (lists.pag_interim != kNoInterim) {
-            --interim_count(t, s, person.interim);
-            person.interim = lists.pag_interim;
-            ++interim_count(t, s, person.interim);
+            exit_interim(t, static_cast<ServiceId>(s), person.interim);
+            person.interim = enter_interim(t, static_cast<ServiceId>(s), lists.pag_interim);
           }
           emit(day, EventKind::kPag, p, person.waiting);
           open_spell(day, p, Spell::State::kWaiting);

@@ -255,6 +255,8 @@ class Simulation {
   void vacate(double day, std::uint32_t p);
   void begin_interim(std::uint32_t p, ServiceId s);
   void end_interim(std::uint32_t p);
+  std::uint8_t enter_interim(std::size_t t, ServiceId s, std::size_t i);
+  void exit_interim(std::size_t t, ServiceId s, std::size_t i);
   void decide(double day, std::uint32_t p, const std::vector<Branch>& branches,
               core::Stream purpose);
   void redirect(double day, std::uint32_t p, Action action, ServiceId target);
@@ -325,7 +327,8 @@ class Simulation {
   std::vector<std::int64_t> present_;  // per territory
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
   std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
-  std::vector<std::vector<double>> interim_cdf_;     // per service: cumulative interim shares
+  std::vector<std::int64_t> interim_users_;       // [home territory][interim]: in the situation now
+  std::vector<std::vector<double>> interim_cdf_;  // per service: cumulative interim shares
   std::vector<std::vector<double>> impairment_cdf_;  // per service (empty: impairment 0)
   std::vector<std::vector<double>> needs_cdf_;       // per service (empty: level 0)
   std::size_t n_impairments_ = 1;

@@ -400,7 +400,7 @@ TEST(Simulation, PeopleAreConservedEveryPeriod) {
 
 TEST(Simulation, EveryChildWaitingWithoutAPlaceHasOneInterimSituation) {
   Model m = small_congested_model();
-  m.interim = {{"nothing", true, false}, {"school", false, true}};
+  m.interim = {interim_situation("nothing", true, false), interim_situation("school", false, true)};
   m.services[0].interim_shares = {0.25, 0.75};  // IME
   m.services[1].interim_shares = {0.5, 0.5};    // SESSAD; ADULT records none
   m.arrivals.rate_per_year = 200.0;

@@ -62,7 +62,9 @@ TEST(Calibration, SumsHomeTerritoriesAtTheEndOfYearOneAndAveragesReplications) {
 
 TEST(Calibration, WaitingInSchoolCountsOnlyOrdinarySchoolInterimSituations) {
   model::Model m = tiny_model();
-  m.interim = {{"nothing", true, false}, {"school", false, true}, {"school_aesh", false, true}};
+  m.interim = {model::interim_situation("nothing", true, false),
+               model::interim_situation("school", false, true),
+               model::interim_situation("school_aesh", false, true)};
   m.calibration.push_back({"in school", Measure::kWaitingInSchool, {0}, 30.0, 0.05, "test"});
   Results results;
   results.replications.resize(1);
