@@ -149,8 +149,9 @@ std::int64_t interim_none(int r, int p, int t, int s) {
 // france_scenario() with two interim situations: the second one is "no solution".
 Scenario france_interim_scenario() {
   Scenario scenario = france_scenario();
-  scenario.model.interim = {{"ordinary school", /*no_solution=*/false, /*ordinary_school=*/true},
-                            {"at home", /*no_solution=*/true, /*ordinary_school=*/false}};
+  scenario.model.interim = {
+      model::interim_situation("ordinary school", /*no_solution=*/false, /*ordinary_school=*/true),
+      model::interim_situation("at home", /*no_solution=*/true, /*ordinary_school=*/false)};
   for (model::Service& service : scenario.model.services) {
     service.interim_shares = {0.5, 0.5};
   }
@@ -1898,8 +1899,9 @@ Scenario inclusion_scenario() {
   belgium.region = model::kNoRegion;
   belgium.senders = {kA};
   scenario.model.territories = {a, b, c, belgium};
-  scenario.model.interim = {{"school", /*no_solution=*/false, /*ordinary_school=*/true},
-                            {"nothing", /*no_solution=*/true, /*ordinary_school=*/false}};
+  scenario.model.interim = {
+      model::interim_situation("school", /*no_solution=*/false, /*ordinary_school=*/true),
+      model::interim_situation("nothing", /*no_solution=*/true, /*ordinary_school=*/false)};
   scenario.model.schoolings = {{"internal unit", false}, {"external unit", true}};
   for (model::Service& service : scenario.model.services) {
     service.capacity = {20, 20, 20, 5};
