@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -1454,6 +1455,68 @@ std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& se
   return out;
 }
 
+// How read_by_home_territory words its messages for one key (`places`, an interim capacity).
+struct ByHomeWords {
+  std::string value;  // one value, e.g. "an integer >= 0"
+  std::string array;  // the key's two forms, e.g. "an array of integers >= 0 (one per home
+                      // territory) or a table of territory code = integer >= 0"
+  std::string table;  // e.g. "a places table"
+  std::function<std::string(const std::string& code)> abroad;  // why an abroad code is not here
+};
+
+// One value per home territory: an array in territory order, or a table CODE = value naming
+// every home territory and nothing else. `value(node, key)` reads and checks one value.
+template <class T, class ReadValue>
+std::vector<T> read_by_home_territory(const Reader& r, const toml::node& n, const std::string& key,
+                                      const std::vector<model::Territory>& homes,
+                                      const std::vector<std::string>& abroad_codes,
+                                      const ByHomeWords& words, ReadValue&& value) {
+  const std::size_t count = homes.size();
+  const std::string per = abroad_codes.empty() ? "one per territory" : "one per home territory";
+  std::vector<T> out;
+  if (const toml::table* by_code = n.as_table()) {
+    std::vector<std::string> codes;
+    codes.reserve(count);
+    for (const auto& home : homes) {
+      codes.push_back(home.code);
+    }
+    std::vector<std::optional<T>> given(count);
+    for (auto&& [code, v] : *by_code) {
+      const std::string code_key = child_key(key, code.str());
+      const auto it = std::find(codes.begin(), codes.end(), code.str());
+      if (it == codes.end()) {
+        if (std::find(abroad_codes.begin(), abroad_codes.end(), code.str()) != abroad_codes.end()) {
+          r.fail_key(code, code_key,
+                     in_quotes(code.str()) +
+                         " is an abroad territory: " + words.abroad(std::string(code.str())));
+        }
+        r.fail_key(code, code_key,
+                   "unknown territory code " + in_quotes(code.str()) +
+                       suggestion(code.str(), codes, "territory codes are"));
+      }
+      given[static_cast<std::size_t>(it - codes.begin())] = value(v, code_key);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!given[i]) {
+        r.fail_missing(*by_code, child_key(key, homes[i].code),
+                       words.value + ": " + words.table + " needs every home territory code");
+      }
+      out.push_back(*given[i]);
+    }
+    return out;
+  }
+  const toml::array& a = r.array(n, key, words.array);
+  if (a.size() != count) {
+    r.fail(n, key,
+           "expected " + std::to_string(count) + " entries (" + per + "), got " +
+               std::to_string(a.size()));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(value(a[i], item_key(key, i)));
+  }
+  return out;
+}
+
 // Places per home territory (abroad places come from [abroad.CODE]): an array in territory
 // order, a table CODE = places naming every home territory, or a national total shared by
 // weight.
@@ -1464,7 +1527,6 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
   const toml::node* places = t.get("places");
   const toml::node* total = t.get("places_total");
   const toml::node* minimum = t.get("places_min");
-  const std::size_t n = homes.size();
   const std::string per = abroad_codes.empty() ? "one per territory" : "one per home territory";
   std::vector<std::int64_t> capacity;
   if (places != nullptr && total != nullptr) {
@@ -1483,52 +1545,17 @@ std::vector<std::int64_t> read_capacity(const Reader& r, const toml::table& t,
       r.fail(*minimum, child_key(path, "places_min"),
              "places_min is only allowed with places_total");
     }
-    const std::string key = child_key(path, "places");
-    if (const toml::table* by_code = places->as_table()) {
-      constexpr std::int64_t kUnset = -1;
-      capacity.assign(n, kUnset);
-      std::vector<std::string> codes;
-      codes.reserve(n);
-      for (const auto& home : homes) {
-        codes.push_back(home.code);
-      }
-      for (auto&& [code, value] : *by_code) {
-        const std::string code_key = child_key(key, code.str());
-        const auto it = std::find(codes.begin(), codes.end(), code.str());
-        if (it == codes.end()) {
-          if (std::find(abroad_codes.begin(), abroad_codes.end(), code.str()) !=
-              abroad_codes.end()) {
-            r.fail_key(code, code_key,
-                       in_quotes(code.str()) + " is an abroad territory: give its places in " +
-                           child_key("abroad", code.str()) + ".places");
-          }
-          r.fail_key(code, code_key,
-                     "unknown territory code " + in_quotes(code.str()) +
-                         suggestion(code.str(), codes, "territory codes are"));
-        }
-        capacity[static_cast<std::size_t>(it - codes.begin())] =
-            r.integer(value, code_key, 0, kMaxInt64);
-      }
-      for (std::size_t i = 0; i < n; ++i) {
-        if (capacity[i] == kUnset) {
-          r.fail_missing(*by_code, child_key(key, homes[i].code),
-                         "an integer >= 0: a places table needs every home territory code");
-        }
-      }
-      return capacity;
-    }
-    const toml::array& a = r.array(
-        *places, key,
-        "an array of integers >= 0 (" + per + ") or a table of territory code = integer >= 0");
-    if (a.size() != n) {
-      r.fail(*places, key,
-             "expected " + std::to_string(n) + " entries (" + per + "), got " +
-                 std::to_string(a.size()));
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      capacity.push_back(r.integer(a[i], item_key(key, i), 0, kMaxInt64));
-    }
-    return capacity;
+    const ByHomeWords words{
+        "an integer >= 0",
+        "an array of integers >= 0 (" + per + ") or a table of territory code = integer >= 0",
+        "a places table", [](const std::string& code) {
+          return "give its places in " + child_key("abroad", code) + ".places";
+        }};
+    return read_by_home_territory<std::int64_t>(r, *places, child_key(path, "places"), homes,
+                                                abroad_codes, words,
+                                                [&](const toml::node& v, const std::string& key) {
+                                                  return r.integer(v, key, 0, kMaxInt64);
+                                                });
   }
   const std::int64_t places_total =
       r.integer(*total, child_key(path, "places_total"), 0, kMaxPlaces);
