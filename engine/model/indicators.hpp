@@ -148,8 +148,20 @@ struct Indicators {
   std::vector<std::int64_t> plan_reviews;
   std::vector<std::int64_t> plan_steps_taken;
 
+  // [period][territory][service], in the period, for funding by days and by child: occupied
+  // place-days weighted by each occupant's attendance (Mode::attendance; 1 where the service
+  // records no mode), and the part of them spent at school (× Schooling::school_day_share);
+  // people who were in a place of the cell at some time in the period (at its start, or
+  // admitted during it: the "file active").
+  std::vector<double> attended_days;
+  std::vector<double> school_days;
+  std::vector<std::int64_t> followed;
+
   // [period][provider], for the declared providers (Model::providers):
   int providers = 0;
+  std::vector<double> provider_attended_days;  // as attended_days, school_days and followed
+  std::vector<double> provider_school_days;
+  std::vector<std::int64_t> provider_followed;
   std::vector<double> provider_place_days;              // integral of its occupied places
   std::vector<std::int64_t> provider_admissions;        // entries into its places, in the period
   std::vector<std::int64_t> provider_occupied_end;      // its places occupied at the end
@@ -216,6 +228,9 @@ struct Indicators {
     occupants_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
     waiting_impairment_end.assign(cells * static_cast<std::size_t>(impairments), 0);
     stepping_end.assign(cells, 0);
+    attended_days.assign(cells, 0.0);
+    school_days.assign(cells, 0.0);
+    followed.assign(cells, 0);
     renewed.assign(cells, 0);
     lapsed.assign(cells, 0);
     to_alternative.assign(cells, 0);
@@ -227,6 +242,9 @@ struct Indicators {
     plan_steps_taken.assign(flows * static_cast<std::size_t>(plan_steps), 0);
     const auto by_provider = static_cast<std::size_t>(n_periods) * providers;
     provider_place_days.assign(by_provider, 0.0);
+    provider_attended_days.assign(by_provider, 0.0);
+    provider_school_days.assign(by_provider, 0.0);
+    provider_followed.assign(by_provider, 0);
     provider_admissions.assign(by_provider, 0);
     provider_occupied_end.assign(by_provider, 0);
     provider_applications_end.assign(by_provider, 0);

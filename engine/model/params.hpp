@@ -271,6 +271,9 @@ struct Mode {
 struct Schooling {
   std::string name;
   bool ordinary_school = false;  // in an ordinary school, full or part time (inclusion rate)
+  // Share of the days a child attends its place that it spends at school instead (inclusion
+  // days, "journées d'intégration en milieu ordinaire"): what billing by days may treat apart.
+  double school_day_share = 0.0;  // [0, 1]
 };
 
 /// A child's mode and schooling in its place, packed into a byte (4 bits each).

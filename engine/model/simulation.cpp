@@ -326,14 +326,47 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
 }
 
 // Place-days so far: occupied places integrated up to `day`.
+void Simulation::accrue_activity(Activity& a, double span) {
+  a.attended_days += static_cast<double>(a.now.attending) / kWeightScale * span;
+  a.school_days += static_cast<double>(a.now.schooled) / kWeightScale * span;
+}
+
 void Simulation::accrue(Cell& c, double day) {
-  c.place_days += static_cast<double>(c.occupied) * (day - c.last_change);
+  const double span = day - c.last_change;
+  c.place_days += static_cast<double>(c.occupied) * span;
+  accrue_activity(c.activity, span);
   c.last_change = day;
 }
 
 void Simulation::accrue(ProviderState& provider, double day) {
-  provider.place_days += static_cast<double>(provider.occupied) * (day - provider.last_change);
+  const double span = day - provider.last_change;
+  provider.place_days += static_cast<double>(provider.occupied) * span;
+  accrue_activity(provider.activity, span);
   provider.last_change = day;
+}
+
+// What `p`, in a place of `s`, weighs in its provider's activity: its mode's attendance (1 where
+// `s` records no mode) and the share of it spent at school (its schooling's; 0 where none).
+Simulation::Weights Simulation::weights_of(std::uint32_t p, ServiceId s) const {
+  const Care care = Care::unpack(care_[p]);
+  const double attendance = mode_cdf_[s].empty() ? 1.0 : model_.modes[care.mode].attendance;
+  const double at_school =
+      schooling_cdf_[s].empty() ? 0.0 : model_.schoolings[care.schooling].school_day_share;
+  return {std::llround(attendance * kWeightScale),
+          std::llround(attendance * at_school * kWeightScale)};
+}
+
+// `p` starts (+1) or stops (-1) weighing in provider q's activity, and its cell's.
+void Simulation::weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign) {
+  ProviderState& provider = providers_[q];
+  Cell& c = cell(provider.territory, provider.service);
+  accrue(provider, day);
+  accrue(c, day);
+  const Weights w = weights_of(p, provider.service);
+  provider.activity.now.attending += sign * w.attending;
+  provider.activity.now.schooled += sign * w.schooled;
+  c.activity.now.attending += sign * w.attending;
+  c.activity.now.schooled += sign * w.schooled;
 }
 
 // A place of provider q is taken (+1) or freed (-1): the provider's and its cell's counts.
@@ -818,6 +851,7 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   }
   if (person.provider != kNoProvider) {  // a Creton move: the caller frees the held place
     count_in_place(person, place_of(person), -1);
+    weigh(person.provider, day, p, -1);
   }
   person.provider = q;
   person.waiting = kNoService;
@@ -830,6 +864,9 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   count_in_place(person, s, +1);
   ++person.stays;
   draw_care(p, s);
+  weigh(q, day, p, +1);
+  ++providers_[q].activity.followed;
+  ++cell(t, s).activity.followed;
   const auto g = generations_.cancel_all(p);
   schedule_death(day, p, 0);
   core::KeyedRng gen(seed_, replication_, core::Stream::kStayLength, person.key, person.stays);
@@ -1094,6 +1131,7 @@ void Simulation::vacate(double day, std::uint32_t p) {
   Person& person = people_[p];
   const ProviderId q = person.provider;
   count_in_place(person, providers_[q].service, -1);
+  weigh(q, day, p, -1);
   person.provider = kNoProvider;
   release(day, person.territory, q);
 }
@@ -1480,7 +1518,9 @@ void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
   if (step.to_schooling) {
     care.schooling = *step.to_schooling;
   }
+  weigh(person.provider, day, p, -1);  // its weight changes with its care
   care_[p] = care.pack();
+  weigh(person.provider, day, p, +1);
   if (step.target != kNoService) {  // its stay's end is cancelled: it leaves by the step
     redirect(day, p, step.action, step.target);
   }
@@ -1608,6 +1648,12 @@ void Simulation::on_period_end(int period) {
       accrue(c, day);
       const auto i = out_.cell(period, t, static_cast<int>(s));
       out_.occupied_place_days[i] = c.place_days;
+      out_.attended_days[i] = c.activity.attended_days;
+      out_.school_days[i] = c.activity.school_days;
+      out_.followed[i] = c.activity.followed;
+      c.activity.attended_days = 0.0;
+      c.activity.school_days = 0.0;
+      c.activity.followed = c.occupied;
       out_.waiting_end[i] = c.waiting;
       out_.holding_end[i] = c.holding;
       out_.stepping_end[i] = c.stepping;
@@ -1645,6 +1691,9 @@ void Simulation::on_period_end(int period) {
     const auto i = out_.provider_cell(period, static_cast<int>(q));
     out_.provider_place_days[i] = provider.place_days;
     out_.provider_occupied_end[i] = provider.occupied;
+    out_.provider_attended_days[i] = provider.activity.attended_days;
+    out_.provider_school_days[i] = provider.activity.school_days;
+    out_.provider_followed[i] = provider.activity.followed;
     provider.place_days = 0.0;
     if (model_.lists.per_provider) {
       std::int64_t live = 0;
@@ -1656,6 +1705,11 @@ void Simulation::on_period_end(int period) {
       }
       out_.provider_applications_end[i] = live;
     }
+  }
+  for (ProviderState& provider : providers_) {  // implicit ones too: their cells count
+    provider.activity.attended_days = 0.0;
+    provider.activity.school_days = 0.0;
+    provider.activity.followed = provider.occupied;
   }
   if (counts_by_care_or_age_) {
     count_by_care_and_age(period, day);

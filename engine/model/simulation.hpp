@@ -156,11 +156,28 @@ class Simulation {
   // (territory, service) of each service without declared providers, authorised for anyone, and
   // one with no place for each (territory, service) where a service's declared providers have
   // none (so that every cell has a provider, whose list a per-provider child may join).
+  // Occupants' attendance and days at school, summed in fixed point (kWeightScale = 1.0) so
+  // that adding and removing a child's weight is exact: the integrals stay bit-identical.
+  static constexpr double kWeightScale = 4294967296.0;  // 2^32: exact to 1e-9 relative
+
+  struct Weights {
+    std::int64_t attending = 0;  // sum of occupants' attendance × kWeightScale
+    std::int64_t schooled = 0;   // sum of attendance × school day share × kWeightScale
+  };
+
+  struct Activity {  // what funding by days and by child needs, since the period's start
+    Weights now;
+    double attended_days = 0.0;  // integrals of `now`, in place-days
+    double school_days = 0.0;
+    std::int64_t followed = 0;  // in a place at the period's start, or admitted since
+  };
+
   struct ProviderState {
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
+    Activity activity;
     TerritoryId territory = 0;
     ServiceId service = 0;
     std::uint8_t impairments = Provider::kAnyImpairment;
@@ -176,6 +193,7 @@ class Simulation {
     std::int64_t pag = 0;       // live entries with a PAG
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
+    Activity activity;
     // Children whose home is this cell's territory, in a place of its service elsewhere.
     std::int64_t placed_away = 0;    // in another home territory
     std::int64_t placed_abroad = 0;  // in an abroad territory
@@ -226,6 +244,9 @@ class Simulation {
   }
 
   void set_occupied(ProviderId q, double day, std::int64_t delta);
+  static void accrue_activity(Activity& a, double span);
+  [[nodiscard]] Weights weights_of(std::uint32_t p, ServiceId s) const;
+  void weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign);
   void build_providers();
 
   void on_arrival(double day, TerritoryId t);
