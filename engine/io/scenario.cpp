@@ -190,7 +190,8 @@ Where where_of(const toml::source_region& src, const std::string& fallback_file)
 
 // Keys that are alternative forms of one setting, by table: when the overriding file sets one
 // form, the base's other forms are dropped, so a child scenario can switch from codes to a
-// territory table, or from places_total to places, instead of getting "not both".
+// territory table, from places_total to places, or from an interim situation's capacity to its
+// capacity_total, instead of getting "not both".
 std::vector<std::vector<std::string_view>> alternative_forms(
     const std::vector<std::string_view>& path) {
   if (path.size() == 1 && path[0] == "territories") {
@@ -198,6 +199,9 @@ std::vector<std::vector<std::string_view>> alternative_forms(
   }
   if (path.size() == 2 && path[0] == "services") {
     return {{"places"}, {"places_total", "places_min"}};
+  }
+  if (path.size() == 2 && path[0] == "interim") {
+    return {{"capacity"}, {"capacity_total"}};
   }
   return {};
 }
@@ -776,6 +780,68 @@ void check_sum(const Reader& r, const toml::node& n, const std::string& path, do
   }
 }
 
+// How read_by_home_territory words its messages for one key (`places`, an interim capacity).
+struct ByHomeWords {
+  std::string value;  // one value, e.g. "an integer >= 0"
+  std::string array;  // the key's two forms, e.g. "an array of integers >= 0 (one per home
+                      // territory) or a table of territory code = integer >= 0"
+  std::string table;  // e.g. "a places table"
+  std::function<std::string(const std::string& code)> abroad;  // why an abroad code is not here
+};
+
+// One value per home territory: an array in territory order, or a table CODE = value naming
+// every home territory and nothing else. `value(node, key)` reads and checks one value.
+template <class T, class ReadValue>
+std::vector<T> read_by_home_territory(const Reader& r, const toml::node& n, const std::string& key,
+                                      const std::vector<model::Territory>& homes,
+                                      const std::vector<std::string>& abroad_codes,
+                                      const ByHomeWords& words, ReadValue&& value) {
+  const std::size_t count = homes.size();
+  const std::string per = abroad_codes.empty() ? "one per territory" : "one per home territory";
+  std::vector<T> out;
+  if (const toml::table* by_code = n.as_table()) {
+    std::vector<std::string> codes;
+    codes.reserve(count);
+    for (const auto& home : homes) {
+      codes.push_back(home.code);
+    }
+    std::vector<std::optional<T>> given(count);
+    for (auto&& [code, v] : *by_code) {
+      const std::string code_key = child_key(key, code.str());
+      const auto it = std::find(codes.begin(), codes.end(), code.str());
+      if (it == codes.end()) {
+        if (std::find(abroad_codes.begin(), abroad_codes.end(), code.str()) != abroad_codes.end()) {
+          r.fail_key(code, code_key,
+                     in_quotes(code.str()) +
+                         " is an abroad territory: " + words.abroad(std::string(code.str())));
+        }
+        r.fail_key(code, code_key,
+                   "unknown territory code " + in_quotes(code.str()) +
+                       suggestion(code.str(), codes, "territory codes are"));
+      }
+      given[static_cast<std::size_t>(it - codes.begin())] = value(v, code_key);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!given[i]) {
+        r.fail_missing(*by_code, child_key(key, homes[i].code),
+                       words.value + ": " + words.table + " needs every home territory code");
+      }
+      out.push_back(*given[i]);
+    }
+    return out;
+  }
+  const toml::array& a = r.array(n, key, words.array);
+  if (a.size() != count) {
+    r.fail(n, key,
+           "expected " + std::to_string(count) + " entries (" + per + "), got " +
+               std::to_string(a.size()));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(value(a[i], item_key(key, i)));
+  }
+  return out;
+}
+
 // The [`top`.NAME] tables (`top`: "interim", "modes", "schooling"), in byte-wise alphabetical order
 // of their names (toml++'s key order, as for services and interim situations), at most `max`;
 // `read_one(name, table, path)` reads each. `noun` names one of them in messages.
@@ -807,25 +873,168 @@ void read_named_tables(const Reader& r, const toml::table& root, std::string_vie
   }
 }
 
+// The territories, for keys read after [territories] and [abroad.CODE]: the home ones, and the
+// codes of the abroad ones.
+struct TerritoryNames {
+  const std::vector<model::Territory>& homes;
+  const std::vector<std::string>& abroad_codes;
+};
+
+// An interim situation's room per territory: `capacity` (per home territory, as `places`) or
+// `capacity_total` (national, shared by weight, not rounded: FTEs need not be whole). Abroad
+// territories get 0 (no one waits there). Empty when the situation gives neither (unlimited).
+std::vector<double> read_interim_capacity(const Reader& r, const toml::table& t,
+                                          const std::string& path, const TerritoryNames& where) {
+  const toml::node* capacity = t.get("capacity");
+  const toml::node* total = t.get("capacity_total");
+  const std::string per =
+      where.abroad_codes.empty() ? "one per territory" : "one per home territory";
+  if (capacity != nullptr && total != nullptr) {
+    r.fail(*total, child_key(path, "capacity_total"),
+           "give either capacity (" + per + ") or capacity_total, not both");
+  }
+  std::vector<double> out;
+  if (capacity != nullptr) {
+    const ByHomeWords words{
+        "a number >= 0",
+        "an array of numbers >= 0 (" + per + ") or a table of territory code = number >= 0",
+        "a capacity table", [](const std::string&) {
+          return std::string{"interim capacities are for home territories only"} +
+                 " (no one waits abroad)";
+        }};
+    out = read_by_home_territory<double>(r, *capacity, child_key(path, "capacity"), where.homes,
+                                         where.abroad_codes, words,
+                                         [&](const toml::node& v, const std::string& key) {
+                                           return r.number(v, key, kNonNegative);
+                                         });
+  } else if (total != nullptr) {
+    const double national = r.number(*total, child_key(path, "capacity_total"), kNonNegative);
+    double weight_sum = 0.0;
+    for (const auto& territory : where.homes) {
+      weight_sum += territory.weight;
+    }
+    for (const auto& territory : where.homes) {
+      out.push_back(national * territory.weight / weight_sum);
+    }
+  } else {
+    return out;
+  }
+  out.resize(where.homes.size() + where.abroad_codes.size(), 0.0);
+  return out;
+}
+
 // Interim situations of children waiting for a place, in alphabetical order of their names
-// (toml++'s key order, as for services).
-std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::table& root) {
+// (toml++'s key order, as for services). A limited one (a capacity) names its fallback, and the
+// fallbacks end in an unlimited situation: no cycle.
+std::vector<model::InterimSituation> read_interim(const Reader& r, const toml::table& root,
+                                                  const TerritoryNames& where) {
   std::vector<model::InterimSituation> out;
+  std::vector<const toml::node*> fallback_nodes;  // by situation; nullptr: none
   // Model::interim's bound (params.hpp): indices stay below the kNoInterim marker.
   constexpr std::size_t kMaxInterim = model::kNoInterim - 1;
-  read_named_tables(r, root, "interim", kMaxInterim, "interim situation",
+  read_named_tables(
+      r, root, "interim", kMaxInterim, "interim situation",
+      [&](std::string name, const toml::table& t, const std::string& path) {
+        r.check_keys(t, path,
+                     {"no_solution", "ordinary_school", "description", "capacity", "capacity_total",
+                      "per_child", "fallback"});
+        model::InterimSituation situation;
+        situation.name = std::move(name);
+        if (const toml::node* n = t.get("no_solution")) {
+          situation.no_solution = r.boolean(*n, child_key(path, "no_solution"));
+        }
+        if (const toml::node* n = t.get("ordinary_school")) {
+          situation.ordinary_school = r.boolean(*n, child_key(path, "ordinary_school"));
+        }
+        situation.capacity = read_interim_capacity(r, t, path, where);
+        const bool limited = situation.limited();
+        const char* only_limited = " is only allowed with capacity or capacity_total (";
+        if (const toml::node* n = t.get("per_child")) {
+          if (!limited) {
+            r.fail(*n, child_key(path, "per_child"),
+                   std::string("per_child") + only_limited +
+                       "what each child uses of a limited situation's room)");
+          }
+          situation.per_child = r.number(*n, child_key(path, "per_child"), kPositive,
+                                         " (the capacity units each child uses)");
+        }
+        const toml::node* fallback = t.get("fallback");
+        if (fallback != nullptr && !limited) {
+          r.fail(
+              *fallback, child_key(path, "fallback"),
+              std::string("fallback") + only_limited + "an unlimited situation always has room)");
+        }
+        if (fallback == nullptr && limited) {
+          r.fail_missing(t, child_key(path, "fallback"),
+                         "an interim situation name: where a child goes when this situation has "
+                         "no room left in its home territory, required with capacity or "
+                         "capacity_total");
+        }
+        fallback_nodes.push_back(fallback);
+        out.push_back(std::move(situation));
+      });
+
+  std::vector<std::string> names;
+  names.reserve(out.size());
+  for (const auto& situation : out) {
+    names.push_back(situation.name);
+  }
+  const auto key_of = [](const std::string& name) {
+    return child_key(child_key("interim", name), "fallback");
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const toml::node* n = fallback_nodes[i];
+    if (n == nullptr) {
+      continue;
+    }
+    const std::string key = key_of(out[i].name);
+    const std::string target = r.string(*n, key);
+    const auto it = std::find(names.begin(), names.end(), target);
+    if (it == names.end()) {
+      r.fail(*n, key,
+             "unknown interim situation " + in_quotes(target) +
+                 suggestion(target, names, "interim situations are"));
+    }
+    if (static_cast<std::size_t>(it - names.begin()) == i) {
+      r.fail(*n, key,
+             "expected an interim situation other than " + in_quotes(target) +
+                 " itself: a child who finds no room in it takes its fallback instead");
+    }
+    out[i].fallback = static_cast<std::uint8_t>(it - names.begin());
+  }
+  // A cycle of fallbacks would leave a child with no room anywhere: reported at the fallback of
+  // its first situation in alphabetical order, naming the whole cycle.
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::string cycle = out[i].name;
+    std::size_t at = out[i].fallback;
+    for (std::size_t hops = 0; at != model::kNoInterim && hops < out.size(); ++hops) {
+      cycle += " -> " + out[at].name;
+      if (at == i) {
+        r.fail(*fallback_nodes[i], key_of(out[i].name),
+               "fallback cycle: " + cycle +
+                   " (the fallbacks of limited situations must end in an unlimited one)");
+      }
+      at = out[at].fallback;
+    }
+  }
+  return out;
+}
+
+// [outcomes.NAME]: named destinations of people who leave the sector at a decision branch
+// (ordinary work, the parental home...), in alphabetical order of their names.
+std::vector<model::Outcome> read_outcomes(const Reader& r, const toml::table& root) {
+  std::vector<model::Outcome> out;
+  // Model::outcomes' bound (params.hpp): indices stay below the kNoOutcome marker.
+  constexpr std::size_t kMaxOutcomes = model::kNoOutcome - 1;
+  read_named_tables(r, root, "outcomes", kMaxOutcomes, "outcome",
                     [&](std::string name, const toml::table& t, const std::string& path) {
-                      r.check_keys(t, path, {"no_solution", "ordinary_school", "description"});
-                      model::InterimSituation situation;
-                      situation.name = std::move(name);
-                      if (const toml::node* n = t.get("no_solution")) {
-                        situation.no_solution = r.boolean(*n, child_key(path, "no_solution"));
+                      r.check_keys(t, path, {"description"});
+                      model::Outcome outcome;
+                      outcome.name = std::move(name);
+                      if (const toml::node* n = t.get("description")) {
+                        outcome.description = r.string(*n, child_key(path, "description"));
                       }
-                      if (const toml::node* n = t.get("ordinary_school")) {
-                        situation.ordinary_school =
-                            r.boolean(*n, child_key(path, "ordinary_school"));
-                      }
-                      out.push_back(std::move(situation));
+                      out.push_back(std::move(outcome));
                     });
   return out;
 }
@@ -870,6 +1079,7 @@ std::vector<model::Schooling> read_schoolings(const Reader& r, const toml::table
 // The names of the categories a service's tables and the plan steps refer to by name.
 struct CategoryNames {
   std::vector<std::string> interim;
+  std::vector<std::string> outcomes;
   std::vector<std::string> modes;
   std::vector<std::string> schoolings;
 };
@@ -1414,6 +1624,7 @@ model::Plans read_plans(const Reader& r, const toml::table& root, const model::M
 }
 
 std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& services,
+                                         const std::vector<std::string>& outcomes,
                                          const toml::node& n, const std::string& path) {
   const std::string expected =
       "an array of branches such as [{ probability = 1.0, action = \"leave\" }]";
@@ -1428,7 +1639,7 @@ std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& se
     const std::string bpath = item_key(path, i);
     const toml::table& t =
         r.table(list[i], bpath, "a branch table such as { probability = 1.0, action = \"leave\" }");
-    r.check_keys(t, bpath, {"probability", "action", "to"});
+    r.check_keys(t, bpath, {"probability", "action", "to", "outcome"});
     model::Branch b;
     b.probability = r.req_number(t, bpath, "probability", kProbability);
     const toml::node& action_node =
@@ -1448,72 +1659,31 @@ std::vector<model::Branch> read_branches(const Reader& r, const ServiceNames& se
       }
       b.target = service_ref(r, services, *to, child_key(bpath, "to"));
     }
+    if (const toml::node* outcome = t.get("outcome")) {
+      const std::string key = child_key(bpath, "outcome");
+      if (b.action != model::Action::kLeave) {
+        r.fail(*outcome, key,
+               "\"outcome\" is only allowed with action \"leave\" (it names where a leaver "
+               "goes), got action " +
+                   in_quotes(kActions[action]));
+      }
+      const std::string name = r.string(*outcome, key);
+      const auto it = std::find(outcomes.begin(), outcomes.end(), name);
+      if (outcomes.empty()) {
+        r.fail(*outcome, key,
+               "unknown outcome " + in_quotes(name) +
+                   ": no outcome is declared (add [outcomes.NAME] tables)");
+      }
+      if (it == outcomes.end()) {
+        r.fail(*outcome, key,
+               "unknown outcome " + in_quotes(name) + suggestion(name, outcomes, "outcomes are"));
+      }
+      b.outcome = static_cast<std::uint8_t>(it - outcomes.begin());
+    }
     sum += b.probability;
     out.push_back(b);
   }
   check_sum(r, n, path, sum, "branch probabilities");
-  return out;
-}
-
-// How read_by_home_territory words its messages for one key (`places`, an interim capacity).
-struct ByHomeWords {
-  std::string value;  // one value, e.g. "an integer >= 0"
-  std::string array;  // the key's two forms, e.g. "an array of integers >= 0 (one per home
-                      // territory) or a table of territory code = integer >= 0"
-  std::string table;  // e.g. "a places table"
-  std::function<std::string(const std::string& code)> abroad;  // why an abroad code is not here
-};
-
-// One value per home territory: an array in territory order, or a table CODE = value naming
-// every home territory and nothing else. `value(node, key)` reads and checks one value.
-template <class T, class ReadValue>
-std::vector<T> read_by_home_territory(const Reader& r, const toml::node& n, const std::string& key,
-                                      const std::vector<model::Territory>& homes,
-                                      const std::vector<std::string>& abroad_codes,
-                                      const ByHomeWords& words, ReadValue&& value) {
-  const std::size_t count = homes.size();
-  const std::string per = abroad_codes.empty() ? "one per territory" : "one per home territory";
-  std::vector<T> out;
-  if (const toml::table* by_code = n.as_table()) {
-    std::vector<std::string> codes;
-    codes.reserve(count);
-    for (const auto& home : homes) {
-      codes.push_back(home.code);
-    }
-    std::vector<std::optional<T>> given(count);
-    for (auto&& [code, v] : *by_code) {
-      const std::string code_key = child_key(key, code.str());
-      const auto it = std::find(codes.begin(), codes.end(), code.str());
-      if (it == codes.end()) {
-        if (std::find(abroad_codes.begin(), abroad_codes.end(), code.str()) != abroad_codes.end()) {
-          r.fail_key(code, code_key,
-                     in_quotes(code.str()) +
-                         " is an abroad territory: " + words.abroad(std::string(code.str())));
-        }
-        r.fail_key(code, code_key,
-                   "unknown territory code " + in_quotes(code.str()) +
-                       suggestion(code.str(), codes, "territory codes are"));
-      }
-      given[static_cast<std::size_t>(it - codes.begin())] = value(v, code_key);
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!given[i]) {
-        r.fail_missing(*by_code, child_key(key, homes[i].code),
-                       words.value + ": " + words.table + " needs every home territory code");
-      }
-      out.push_back(*given[i]);
-    }
-    return out;
-  }
-  const toml::array& a = r.array(n, key, words.array);
-  if (a.size() != count) {
-    r.fail(n, key,
-           "expected " + std::to_string(count) + " entries (" + per + "), got " +
-               std::to_string(a.size()));
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    out.push_back(value(a[i], item_key(key, i)));
-  }
   return out;
 }
 
@@ -1600,14 +1770,16 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
       r, r.required(t, path, "length_of_stay_years", "a distribution of durations in years"),
       child_key(path, "length_of_stay_years"), Support::kAtLeastZero);
   if (const toml::node* n = t.get("on_stay_end")) {
-    s.on_stay_end = read_branches(r, services, *n, child_key(path, "on_stay_end"));
+    s.on_stay_end =
+        read_branches(r, services, categories.outcomes, *n, child_key(path, "on_stay_end"));
   }
   if (const toml::node* n = t.get("on_age_limit")) {
     if (!s.has_age_limit()) {
       r.fail(*n, child_key(path, "on_age_limit"),
              "on_age_limit needs age_limit_years: without an age limit no stay reaches one");
     }
-    s.on_age_limit = read_branches(r, services, *n, child_key(path, "on_age_limit"));
+    s.on_age_limit =
+        read_branches(r, services, categories.outcomes, *n, child_key(path, "on_age_limit"));
   }
   if (const toml::node* n = t.get("initial")) {
     const std::string ipath = child_key(path, "initial");
@@ -2442,8 +2614,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   r.set_root(root);
   r.check_keys(root, "",
                {"extends", "scenario", "run", "territories", "placement", "abroad", "providers",
-                "arrivals", "services", "interim", "modes", "schooling", "children", "lists",
-                "notifications", "plans", "funding", "calibration"});
+                "arrivals", "services", "interim", "outcomes", "modes", "schooling", "children",
+                "lists", "notifications", "plans", "funding", "calibration"});
   Scenario out;
   out.path = display;
 
@@ -2510,12 +2682,16 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   }
   const AbroadTerritories abroad = read_abroad(r, root, homes, names, out.start_date);
   const std::vector<std::string> abroad_codes = abroad.codes();
-  out.model.interim = read_interim(r, root);
+  out.model.interim = read_interim(r, root, {homes.territories, abroad_codes});
+  out.model.outcomes = read_outcomes(r, root);
   out.model.modes = read_modes(r, root);
   out.model.schoolings = read_schoolings(r, root);
   CategoryNames categories;
   for (const auto& situation : out.model.interim) {
     categories.interim.push_back(situation.name);
+  }
+  for (const auto& outcome : out.model.outcomes) {
+    categories.outcomes.push_back(outcome.name);
   }
   for (const auto& mode : out.model.modes) {
     categories.modes.push_back(mode.name);

@@ -1333,6 +1333,273 @@ TEST_F(ScenarioFiles, InterimSharesNeedDeclaredSituations) {
   EXPECT_EQ(e.column(), 11);
 }
 
+// ---- Limited interim situations (AESH hours, PCPE places) and their fallbacks
+
+// with_interim() with school_with_aesh (its table on line 21) limited by `capacity` (line 23),
+// then `extra` (from line 24).
+std::string with_limited(const std::string& capacity = "capacity = [2.5, 4]",
+                         const std::string& extra = "fallback = \"nothing\"\n") {
+  return replace(with_interim(), "ordinary_school = true\n",
+                 "ordinary_school = true\n" + capacity + "\n" + extra);
+}
+
+TEST_F(ScenarioFiles, InterimCapacityIsPerHomeTerritoryWithAFallback) {
+  const Scenario s = load_scenario(write("s.toml", with_limited()));
+  const auto& interim = s.model.interim;
+  ASSERT_EQ(interim.size(), 3u);
+  EXPECT_EQ(interim[2].name, "school_with_aesh");
+  EXPECT_TRUE(interim[2].limited());
+  EXPECT_EQ(interim[2].capacity, (std::vector<double>{2.5, 4.0}));
+  EXPECT_EQ(interim[2].per_child, 1.0);
+  EXPECT_EQ(interim[2].fallback, 0);  // "nothing"
+  EXPECT_FALSE(interim[0].limited());
+  EXPECT_EQ(interim[0].fallback, model::kNoInterim);
+  EXPECT_FALSE(interim[1].limited());
+  const Scenario table = load_scenario(
+      write("t.toml", with_limited("capacity = { B = 4, A = 2.5 }",
+                                   "per_child = 0.25\nfallback = \"other_service\"\n")));
+  EXPECT_EQ(table.model.interim[2].capacity, (std::vector<double>{2.5, 4.0}));
+  EXPECT_EQ(table.model.interim[2].per_child, 0.25);
+  EXPECT_EQ(table.model.interim[2].fallback, 1);
+}
+
+TEST_F(ScenarioFiles, InterimCapacityHasAZeroForEachAbroadTerritory) {
+  const Scenario s = load_scenario(write("s.toml", with_limited() + kAbroad));
+  ASSERT_EQ(s.model.territories.size(), 3u);
+  EXPECT_EQ(s.model.interim[2].capacity, (std::vector<double>{2.5, 4.0, 0.0}));
+  const Scenario total =
+      load_scenario(write("t.toml", with_limited("capacity_total = 6") + kAbroad));
+  EXPECT_EQ(total.model.interim[2].capacity, (std::vector<double>{3.0, 3.0, 0.0}));
+}
+
+TEST_F(ScenarioFiles, InterimCapacityTotalIsSharedByWeightWithoutRounding) {
+  const Scenario s = load_scenario(write("s.toml", with_limited("capacity_total = 10")),
+                                   {"territories.weights=[1, 3]"});
+  EXPECT_EQ(s.model.interim[2].capacity, (std::vector<double>{2.5, 7.5}));
+  const Scenario zero = load_scenario(write("z.toml", with_limited("capacity_total = 0")));
+  EXPECT_EQ(zero.model.interim[2].capacity, (std::vector<double>{0.0, 0.0}));
+  EXPECT_TRUE(zero.model.interim[2].limited());  // limited to nothing: everyone falls back
+}
+
+TEST_F(ScenarioFiles, FallbacksMayChainThroughLimitedSituations) {
+  const Scenario s =
+      load_scenario(write("s.toml", with_limited() + "[interim.nothing.capacity]\nA = 1\nB = 1\n"),
+                    {"interim.nothing.fallback=other_service"});
+  EXPECT_EQ(s.model.interim[2].fallback, 0);
+  EXPECT_EQ(s.model.interim[0].fallback, 1);
+  EXPECT_EQ(s.model.interim[0].capacity, (std::vector<double>{1.0, 1.0}));
+  EXPECT_FALSE(s.model.interim[1].limited());
+}
+
+TEST_F(ScenarioFiles, InterimCapacityKeysWorkWithExtendsAndOverrides) {
+  write("base.toml", with_limited());
+  // A child switches forms: capacity_total drops the base's capacity, and the other way round.
+  const Scenario top = load_scenario(write(
+      "top.toml", "extends = \"base.toml\"\n[interim.school_with_aesh]\ncapacity_total = 8\n"));
+  EXPECT_EQ(top.model.interim[2].capacity, (std::vector<double>{4.0, 4.0}));
+  EXPECT_EQ(top.model.interim[2].fallback, 0);
+  const Scenario set = load_scenario(
+      path_of("base.toml"),
+      {"interim.school_with_aesh.capacity_total=5000", "interim.school_with_aesh.per_child=0.5"});
+  EXPECT_EQ(set.model.interim[2].capacity, (std::vector<double>{2500.0, 2500.0}));
+  EXPECT_EQ(set.model.interim[2].per_child, 0.5);
+  const Scenario one =
+      load_scenario(path_of("base.toml"), {"interim.school_with_aesh.capacity=[1, 2]"});
+  EXPECT_EQ(one.model.interim[2].capacity, (std::vector<double>{1.0, 2.0}));
+  // An unlimited situation becomes limited by --set alone.
+  const Scenario limited = load_scenario(
+      write("plain.toml", with_interim()),
+      {"interim.other_service.capacity_total=3", "interim.other_service.fallback=nothing"});
+  EXPECT_EQ(limited.model.interim[1].capacity, (std::vector<double>{1.5, 1.5}));
+  EXPECT_EQ(limited.model.interim[1].fallback, 0);
+}
+
+TEST_F(ScenarioFiles, InterimCapacityIsOneFormOrTheOther) {
+  // Within one file (extends and --set drop the other form: see above).
+  expect_error(error_of(with_limited("capacity = [1, 2]\ncapacity_total = 3")), path_of("s.toml"),
+               24, "interim.school_with_aesh.capacity_total",
+               "give either capacity (one per territory) or capacity_total, not both");
+}
+
+TEST_F(ScenarioFiles, InterimCapacityValuesAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(with_limited("capacity = [1]")), path, 23,
+               "interim.school_with_aesh.capacity",
+               "expected 2 entries (one per territory), got 1");
+  expect_error(error_of(with_limited("capacity = [1, -2]")), path, 23,
+               "interim.school_with_aesh.capacity[1]", "expected a number >= 0, got -2");
+  expect_error(error_of(with_limited("capacity = 3")), path, 23,
+               "interim.school_with_aesh.capacity",
+               "expected an array of numbers >= 0 (one per territory) or a table of territory "
+               "code = number >= 0, got an integer (3)");
+  expect_error(error_of(with_limited("capacity = { A = 1 }")), path, 23,
+               "interim.school_with_aesh.capacity.B",
+               "missing required key (expected a number >= 0: a capacity table needs every home "
+               "territory code)");
+  expect_error(error_of(with_limited("capacity = { A = 1, b = 2 }")), path, 23,
+               "interim.school_with_aesh.capacity.b",
+               "unknown territory code \"b\"; did you mean \"B\"?");
+  expect_error(error_of(with_limited("capacity = { A = 1, B = 2, BE = 3 }") + kAbroad), path, 23,
+               "interim.school_with_aesh.capacity.BE",
+               "\"BE\" is an abroad territory: interim capacities are for home territories only "
+               "(no one waits abroad)");
+  expect_error(error_of(with_limited("capacity_total = -1")), path, 23,
+               "interim.school_with_aesh.capacity_total", "expected a number >= 0, got -1");
+  expect_error(error_of(with_limited("capacity_total = \"5000\"")), path, 23,
+               "interim.school_with_aesh.capacity_total",
+               "expected a number >= 0, got a string (\"5000\")");
+}
+
+TEST_F(ScenarioFiles, PerChildIsPositiveAndOnlyForLimitedSituations) {
+  const std::string path = path_of("s.toml");
+  expect_error(
+      error_of(with_limited("capacity = [1, 2]", "fallback = \"nothing\"\nper_child = 0\n")), path,
+      25, "interim.school_with_aesh.per_child",
+      "expected a number > 0 (the capacity units each child uses), got 0");
+  expect_error(error_of(with_interim() + "per_child = 0.5\n"), path, 27,
+               "interim.other_service.per_child",
+               "per_child is only allowed with capacity or capacity_total (what each child uses "
+               "of a limited situation's room)");
+}
+
+TEST_F(ScenarioFiles, FallbackIsRequiredWithACapacityAndOnlyThen) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(with_limited("capacity = [1, 2]", "")), path, 21,
+               "interim.school_with_aesh.fallback",
+               "missing required key (expected an interim situation name: where a child goes "
+               "when this situation has no room left in its home territory, required with "
+               "capacity or capacity_total)");
+  expect_error(error_of(with_interim() + "fallback = \"nothing\"\n"), path, 27,
+               "interim.other_service.fallback",
+               "fallback is only allowed with capacity or capacity_total (an unlimited situation "
+               "always has room)");
+}
+
+TEST_F(ScenarioFiles, FallbackIsAnotherDeclaredSituation) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(with_limited("capacity = [1, 2]", "fallback = \"nothign\"\n"));
+  expect_error(e, path, 24, "interim.school_with_aesh.fallback",
+               "unknown interim situation \"nothign\"; did you mean \"nothing\"?");
+  EXPECT_EQ(e.column(), 12);
+  expect_error(error_of(with_limited("capacity = [1, 2]", "fallback = \"school_with_aesh\"\n")),
+               path, 24, "interim.school_with_aesh.fallback",
+               "expected an interim situation other than \"school_with_aesh\" itself: a child who "
+               "finds no room in it takes its fallback instead");
+  expect_error(error_of(with_limited("capacity = [1, 2]", "fallback = 1\n")), path, 24,
+               "interim.school_with_aesh.fallback", "expected a string, got an integer (1)");
+}
+
+TEST_F(ScenarioFiles, FallbacksMayNotFormACycle) {
+  const ScenarioError e =
+      error_of(kMini +
+               "\n[interim.a]\ncapacity = [1, 1]\nfallback = \"b\"\n[interim.b]\n"
+               "capacity_total = 2\nfallback = \"a\"\n[interim.c]\n");
+  expect_error(e, path_of("s.toml"), 22, "interim.a.fallback",
+               "fallback cycle: a -> b -> a (the fallbacks of limited situations must end in an "
+               "unlimited one)");
+  // Reported at the first situation of the cycle in alphabetical order, wherever it was set.
+  const std::string path =
+      write("c.toml", with_limited("capacity = [1, 2]", "fallback = \"other_service\"\n"));
+  try {
+    (void)load_scenario(
+        path, {"interim.other_service.capacity_total=1", "interim.other_service.fallback=nothing",
+               "interim.nothing.capacity_total=1", "interim.nothing.fallback=school_with_aesh"});
+    ADD_FAILURE() << "no error for a cycle of fallbacks";
+  } catch (const ScenarioError& cycle) {
+    expect_error(cycle, "--set interim.nothing.fallback=school_with_aesh", 0,
+                 "interim.nothing.fallback",
+                 "fallback cycle: nothing -> school_with_aesh -> other_service -> nothing (the "
+                 "fallbacks of limited situations must end in an unlimited one)");
+  }
+}
+
+// ---- Named outcomes of leavers
+
+// kMini with IME's branches naming outcomes (lines 19-20: on_stay_end, 21: on_age_limit), then
+// two outcomes out of alphabetical order: work (line 23, its description on 24) and home (25).
+const std::string kOutcomes =
+    kMini +
+    "on_stay_end = [{ probability = 0.4, action = \"leave\", outcome = \"work\" },\n"
+    "  { probability = 0.6, action = \"leave\" }]\n"
+    "on_age_limit = [{ probability = 1.0, action = \"leave\", outcome = \"home\" }]\n"
+    "\n[outcomes.work]\ndescription = \"ordinary work\"\n[outcomes.home]\n";
+
+TEST_F(ScenarioFiles, OutcomesAreNumberedAlphabeticallyAndNamedByLeaveBranches) {
+  const Scenario s = load_scenario(write("s.toml", kOutcomes));
+  const auto& outcomes = s.model.outcomes;
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].name, "home");
+  EXPECT_EQ(outcomes[0].description, "");
+  EXPECT_EQ(outcomes[1].name, "work");
+  EXPECT_EQ(outcomes[1].description, "ordinary work");
+  const model::Service& ime = s.model.services[0];
+  ASSERT_EQ(ime.on_stay_end.size(), 2u);
+  EXPECT_EQ(ime.on_stay_end[0].outcome, 1);
+  EXPECT_EQ(ime.on_stay_end[1].outcome, model::kNoOutcome);
+  ASSERT_EQ(ime.on_age_limit.size(), 1u);
+  EXPECT_EQ(ime.on_age_limit[0].outcome, 0);
+}
+
+TEST_F(ScenarioFiles, OutcomesAreOptionalAndWorkWithOverrides) {
+  const Scenario mini = load_scenario(write("mini.toml", kMini));
+  EXPECT_TRUE(mini.model.outcomes.empty());
+  EXPECT_EQ(mini.model.services[0].on_stay_end[0].outcome, model::kNoOutcome);
+  const Scenario set =
+      load_scenario(path_of("mini.toml"),
+                    {"outcomes.adult_home.description=\"foyer\"",
+                     "services.IME.on_stay_end=[{ probability = 1.0, action = \"leave\", outcome = "
+                     "\"adult_home\" }]"});
+  ASSERT_EQ(set.model.outcomes.size(), 1u);
+  EXPECT_EQ(set.model.outcomes[0].description, "foyer");
+  EXPECT_EQ(set.model.services[0].on_stay_end[0].outcome, 0);
+  const Scenario empty = load_scenario(write("empty.toml", kMini + "[outcomes.nowhere]\n"));
+  ASSERT_EQ(empty.model.outcomes.size(), 1u);
+  EXPECT_EQ(empty.model.outcomes[0].name, "nowhere");
+}
+
+TEST_F(ScenarioFiles, OutcomeIsOnlyForLeaveBranches) {
+  const ScenarioError e = error_of(replace(kOutcomes, "action = \"leave\", outcome = \"home\"",
+                                           "action = \"move\", to = \"IME\", outcome = \"home\""));
+  expect_error(e, path_of("s.toml"), 21, "services.IME.on_age_limit[0].outcome",
+               "\"outcome\" is only allowed with action \"leave\" (it names where a leaver goes), "
+               "got action \"move\"");
+  EXPECT_EQ(e.column(), 77);
+}
+
+TEST_F(ScenarioFiles, UnknownOutcomeSuggestsTheClosest) {
+  const std::string path = path_of("s.toml");
+  const ScenarioError e = error_of(replace(kOutcomes, "outcome = \"work\"", "outcome = \"wrok\""));
+  expect_error(e, path, 19, "services.IME.on_stay_end[0].outcome",
+               "unknown outcome \"wrok\"; did you mean \"work\"?");
+  EXPECT_EQ(e.column(), 65);
+  expect_error(error_of(replace(kOutcomes, "outcome = \"work\"", "outcome = \"school\"")), path, 19,
+               "services.IME.on_stay_end[0].outcome",
+               "unknown outcome \"school\"; outcomes are: \"home\", \"work\"");
+  expect_error(error_of(kMini + "on_stay_end = [{ probability = 1.0, action = \"leave\", outcome = "
+                                "\"work\" }]\n"),
+               path, 19, "services.IME.on_stay_end[0].outcome",
+               "unknown outcome \"work\": no outcome is declared (add [outcomes.NAME] tables)");
+  expect_error(error_of(replace(kOutcomes, "outcome = \"work\"", "outcome = 1")), path, 19,
+               "services.IME.on_stay_end[0].outcome", "expected a string, got an integer (1)");
+}
+
+TEST_F(ScenarioFiles, OutcomeTablesAreChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(kOutcomes + "descripton = \"x\"\n"), path, 26, "outcomes.home.descripton",
+               "unknown key \"descripton\"; did you mean \"description\"?");
+  expect_error(error_of(kOutcomes + "description = 3\n"), path, 26, "outcomes.home.description",
+               "expected a string, got an integer (3)");
+  expect_error(error_of(kMini, {"outcomes=3"}), "--set outcomes=3", 0, "outcomes",
+               "expected a table of [outcomes.NAME] tables (one per outcome), got an integer (3)");
+  std::string many = kMini;
+  for (int i = 0; i < 255; ++i) {
+    many += "[outcomes.o" + std::to_string(i) + "]\n";
+  }
+  const ScenarioError e = error_of(many);
+  EXPECT_EQ(e.key(), "outcomes") << e.what();
+  EXPECT_EQ(e.message(), "expected at most 254 outcomes, got 255") << e.what();
+}
+
 // ---- Children's attributes, priority levels and list reviews
 
 // kMini plus every key of [children], [services.IME.children], [lists] and [[lists.priority]],
