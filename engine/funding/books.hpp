@@ -31,15 +31,15 @@ struct ServiceMoney {
   double euros_per_place_year = 0.0;  // >= 0
   // Share of a provider's cost that does not vary with its occupancy (staff, buildings); the
   // rest is proportional to occupancy: cost = budget × (fixed + (1 - fixed) × occupancy).
-  double fixed_share = 1.0;  // [0, 1]
+  double fixed_share = 1.0;         // [0, 1]
   std::vector<double> payer_split;  // one share per Scheme::payers, sum 1; empty: unfunded
   // Billing (daily prices): a place occupied for a calendar year by a child attending every
   // opening day gives `opening_days` days; a child's mode scales them by its attendance
   // (model::Mode::attendance), and its schooling sends a share of them to school
   // (model::Schooling::school_day_share: inclusion days).
-  double opening_days = 365.25;  // (0, 366]
-  double absence_share = 0.0;    // [0, 1): share of days in the establishment the child is absent
-  double bill_absences = 1.0;    // [0, 1]: share of absence days billed
+  double opening_days = 365.25;   // (0, 366]
+  double absence_share = 0.0;     // [0, 1): share of days in the establishment the child is absent
+  double bill_absences = 1.0;     // [0, 1]: share of absence days billed
   double bill_school_days = 1.0;  // [0, 1]: share of days at school (inclusion days) billed
 };
 
@@ -96,8 +96,10 @@ struct Unit {
   std::uint32_t organisation = std::numeric_limits<std::uint32_t>::max();  // none: implicit
 };
 
-/// The units of a model: declared providers, then one per cell with places of each service
-/// without declared providers (territory-major).
+/// The units of a model: declared providers (Model::providers order), then one per cell with
+/// places of each service without declared providers, territory-major: for each territory in
+/// Model::territories order (abroad ones too), the services in order whose capacity there is > 0.
+/// Outputs index units so: the order is stable.
 [[nodiscard]] std::vector<Unit> units(const model::Model& model);
 
 /// Per period and unit ([period][unit]), and per period, unit and payer.
@@ -115,12 +117,15 @@ struct Books {
   [[nodiscard]] std::size_t at(int period, int unit) const {
     return static_cast<std::size_t>(period) * units + unit;
   }
+
   [[nodiscard]] std::size_t at(int period, int unit, int payer) const {
     return at(period, unit) * payers + payer;
   }
 };
 
-/// Keeps the books of one replication from its indicators.
+/// Keeps the books of one replication from its indicators (of this model). A pure function:
+/// thread-safe. A scheme that pays a service with an empty payer_split, or shapes that do not
+/// match the model, break an invariant (core::InvariantError; io validates scenarios first).
 [[nodiscard]] Books keep_books(const model::Model& model, const Scheme& scheme,
                                const model::Indicators& indicators);
 
