@@ -76,6 +76,26 @@ INTERIM_INDICATORS = {
     "no_solution_end_national": ((), "i", "people"),
 }
 INTERIM_FLAGS = ["interim_no_solution", "interim_ordinary_school"]
+# Written only when some interim situation is limited (has a capacity): children who fell back
+# from one, and the coordinates saying which are limited (name -> (dims, dtype); NaN and "" for
+# unlimited situations).
+LIMITED_INDICATORS = {
+    "interim_fallbacks": (CELL + ("interim",), "i", "people"),
+    "interim_fallbacks_by_region": (REGION + ("interim",), "i", "people"),
+    "interim_fallbacks_national": (NATIONAL + ("interim",), "i", "people"),
+}
+LIMITED_COORDINATES = {
+    "interim_capacity": (("territory", "interim"), np.float64),
+    "interim_per_child": (("interim",), np.float64),
+    "interim_fallback": (("interim",), object),
+}
+# Written only when the scenario names outcomes of leavers (the `outcome` dimension is present).
+OUTCOME_INDICATORS = {
+    "left_to": (CELL + ("outcome",), "i", "people"),
+    "left_to_by_region": (REGION + ("outcome",), "i", "people"),
+    "left_to_national": (NATIONAL + ("outcome",), "i", "people"),
+}
+OUTCOME_COORDINATES = ["outcome_description"]
 # Children's attributes and list management, by home territory, with their sums by region and
 # nationally (always written; one impairment and one priority level, "all", by default).
 CHILDREN = {
@@ -138,7 +158,7 @@ PROVIDER_APPLICATIONS = "provider_applications_end"
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
-OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider")
+OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
@@ -231,13 +251,19 @@ def check_h5py(c, period):
         if with_interims:
             c.expect(h5py.h5ds.is_scale(f["interim"].id), "'interim' is not an HDF5 dimension scale")
         indicators = dict(INDICATORS, **(INTERIM_INDICATORS if with_interims else {}))
+        if "interim_capacity" in f:
+            indicators.update(LIMITED_INDICATORS)
+        if "outcome" in f:
+            c.expect(h5py.h5ds.is_scale(f["outcome"].id), "'outcome' is not an HDF5 dimension scale")
+            indicators.update(OUTCOME_INDICATORS)
         indicators.update(care_indicators([dim for dim in OPTIONAL_DIMS if dim in f]))
         if "provider" in f:
             c.expect(h5py.h5ds.is_scale(f["provider"].id),
                      "'provider' is not an HDF5 dimension scale")
             for name in list(PROVIDER_INDICATORS) + [PROVIDER_APPLICATIONS]:
                 indicators[name] = (("provider",), None, None)
-        for name in list(RATES) + ["provider_occupancy_rate"]:
+        for name in list(RATES) + ["provider_occupancy_rate", "interim_capacity",
+                                   "interim_per_child"]:
             if name in f:
                 fill = f[name].attrs.get("_FillValue")
                 c.expect(fill is not None and np.asarray(fill).dtype == np.float64
@@ -374,8 +400,10 @@ def check_indicators(c, ds, period):
     check_sums(c, ds)
     check_waits(c, ds)
     check_interims(c, ds, period)
+    check_limited_interims(c, ds, period)
     check_children(c, ds)
     check_orientations(c, ds)
+    check_outcomes(c, ds, period)
     check_care(c, ds, period)
     check_providers(c, ds, period)
 
@@ -415,7 +443,8 @@ def check_sums(c, ds):
 
 def check_interims(c, ds, period):
     """The interim-situation datasets: all of them with the `interim` dimension, none without."""
-    names = list(INTERIM_INDICATORS) + INTERIM_FLAGS
+    names = list(INTERIM_INDICATORS) + INTERIM_FLAGS + list(LIMITED_INDICATORS)
+    names += list(LIMITED_COORDINATES)
     if "interim" not in ds.dims:
         present = [name for name in names if name in ds.variables]
         c.expect(not present, f"{present} written without an 'interim' dimension")
@@ -438,7 +467,7 @@ def check_interims(c, ds, period):
             continue
         negative = int((var < 0).sum())
         c.expect(negative == 0, f"{name} has {negative} negative values")
-    if any(name not in ds.variables for name in names):
+    if any(name not in ds.variables for name in list(INTERIM_INDICATORS) + INTERIM_FLAGS):
         return
 
     waiting = ds["waiting_interim_end"]
@@ -457,6 +486,111 @@ def check_interims(c, ds, period):
                           f"no-solution situations in {broken} cells")
 
     check_region_and_national_sums(c, ds, ("waiting_interim_end", "no_solution_end"))
+
+
+def check_limited_interims(c, ds, period):
+    """Limited interim situations: interim_capacity, interim_per_child, interim_fallback and
+    interim_fallbacks (with its sums) all present or none, and only with an `interim` dimension
+    (check_interims says so); NaN, NaN and "" exactly for the unlimited situations, a fallback
+    chain that ends in an unlimited one, and, for each limited situation, the children of a home
+    territory waiting in it (summed over services) using at most its room there:
+    waiting_interim_end.sum("service") * interim_per_child <= interim_capacity (within 1e-9,
+    relative). interim_fallbacks are 0 for unlimited situations and on abroad territories."""
+    if "interim" not in ds.dims:
+        return
+    names = list(LIMITED_INDICATORS) + list(LIMITED_COORDINATES)
+    present = [name for name in names if name in ds.variables]
+    if not present:
+        return
+    if not c.expect(len(present) == len(names),
+                    f"{sorted(set(names) - set(present))} missing, but {present} written "
+                    f"(limited interim situations write them all)"):
+        return
+    for name, (dims, dtype) in LIMITED_COORDINATES.items():
+        var = ds[name]
+        c.expect(var.dims == dims, f"{name} has dims {var.dims}, expected {dims}")
+        c.expect(var.dtype == dtype, f"{name} has dtype {var.dtype}, expected {dtype}")
+        c.expect(bool(var.attrs.get("description")), f"{name} has no description")
+    for name in ("interim_capacity", "interim_per_child"):
+        c.expect(bool(ds[name].attrs.get("units")), f"{name} has no units")
+    labels = [as_str(v) for v in ds["interim"].values]
+    fallback = [as_str(v) for v in ds["interim_fallback"].values]
+    per_child = ds["interim_per_child"].values
+    limited = [not np.isnan(v) for v in per_child]
+    c.expect(any(limited), "interim_capacity written, but no interim situation is limited "
+                           "(interim_per_child all NaN)")
+    for label, to, share, is_limited in zip(labels, fallback, per_child, limited):
+        if is_limited:
+            c.expect(share > 0, f"interim_per_child of {label} is {share}, expected > 0")
+            c.expect(to in labels and to != label,
+                     f"interim_fallback of {label} is {to!r}, expected another interim label")
+        else:
+            c.expect(to == "", f"interim_fallback of unlimited {label} is {to!r}, expected ''")
+    for start in labels:
+        at, seen = start, []
+        while at in labels and limited[labels.index(at)] and at not in seen:
+            seen.append(at)
+            at = fallback[labels.index(at)]
+        c.expect(at not in seen, f"the fallbacks from {start} form a cycle: {seen + [at]}")
+    capacity = ds["interim_capacity"]
+    is_limited = xr.DataArray(limited, dims=("interim",))
+    count_cells(c, capacity.isnull() == ~is_limited,
+                "interim_capacity is not NaN exactly for the unlimited situations (interim_per_child "
+                "NaN)")
+    count_cells(c, (capacity >= 0) | ~is_limited, "interim_capacity < 0")
+    abroad = ds["territory_abroad"] == 1
+    count_cells(c, (capacity == 0) | ~abroad | ~is_limited,
+                "interim_capacity != 0 on an abroad territory")
+    room = capacity.fillna(np.inf)
+    used = ds["waiting_interim_end"].sum("service") * ds["interim_per_child"].fillna(0)
+    count_cells(c, used <= room + 1e-9 * np.maximum(1.0, room.where(np.isfinite(room), 0)),
+                "waiting_interim_end summed over services * interim_per_child > interim_capacity")
+
+    for name, (rest, kind, units) in LIMITED_INDICATORS.items():
+        var = check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+        if var is not None:
+            count_cells(c, var >= 0, f"{name} < 0")
+    if any(name not in ds.variables for name in LIMITED_INDICATORS):
+        return
+    fell = ds["interim_fallbacks"]
+    count_cells(c, (fell == 0) | is_limited, "interim_fallbacks != 0 for an unlimited situation")
+    count_cells(c, (fell == 0) | ~abroad, "interim_fallbacks is not 0 on an abroad territory")
+    check_region_and_national_sums(c, ds, ("interim_fallbacks",))
+
+
+def check_outcomes(c, ds, period):
+    """Leavers by named outcome: left_to, its sums and outcome_description exactly with the
+    `outcome` dimension; counts >= 0, 0 on abroad territories, the region and national sums, and
+    departures at least left_to summed over services and outcomes plus the other departures by
+    cause (deaths, removals at a review, lapsed orientations): a leaver leaves once."""
+    names = list(OUTCOME_INDICATORS) + OUTCOME_COORDINATES
+    if "outcome" not in ds.dims:
+        present = [name for name in names if name in ds.variables]
+        c.expect(not present, f"{present} written without an 'outcome' dimension")
+        return
+    labels = [as_str(v) for v in ds["outcome"].values]
+    c.expect(all(isinstance(v, str) for v in labels), "outcome labels are not strings")
+    c.expect(len(set(labels)) == len(labels), f"outcome labels are not unique: {labels}")
+    c.expect(bool(ds["outcome"].attrs.get("description")), "outcome has no description")
+    if c.expect("outcome_description" in ds.variables, "coordinate 'outcome_description' missing"):
+        described = ds["outcome_description"]
+        c.expect(described.dims == ("outcome",),
+                 f"outcome_description has dims {described.dims}, expected ('outcome',)")
+        c.expect(all(isinstance(as_str(v), str) for v in described.values),
+                 "outcome_description values are not strings")
+    for name, (rest, kind, units) in OUTCOME_INDICATORS.items():
+        var = check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+        if var is not None:
+            count_cells(c, var >= 0, f"{name} < 0")
+    if any(name not in ds.variables for name in OUTCOME_INDICATORS):
+        return
+    abroad = ds["territory_abroad"] == 1
+    count_cells(c, (ds["left_to"] == 0) | ~abroad, "left_to is not 0 on abroad territories")
+    check_region_and_national_sums(c, ds, ("left_to",))
+    by_cause = sum(ds[name].sum("service") for name in ("died", "removed_at_review", "lapsed"))
+    count_cells(c, ds["departures"] >= ds["left_to"].sum(("service", "outcome")) + by_cause,
+                "departures < left_to summed over services and outcomes + died + "
+                "removed_at_review + lapsed summed over services")
 
 
 def count_cells(c, condition, message):

@@ -24,6 +24,34 @@ REFORM = HERE / "scenarios" / "small-more-adult-places.toml"
 B1 = ROOT / "scenarios" / "bench" / "b1-national.toml"
 PARCOURS = None  # set in main
 
+# small.toml with named outcomes of SESSAD leavers and AESH hours (30 FTE, half an FTE per child)
+# too few for the children waiting in an ordinary school.
+LIMITED = """extends = "{small}"
+
+[outcomes.work]
+description = "ordinary work"
+[outcomes.home]
+
+[interim.nothing]
+no_solution = true
+[interim.school_with_aesh]
+ordinary_school = true
+capacity_total = 30
+per_child = 0.5
+fallback = "nothing"
+
+[services.IME]
+interim = {{ nothing = 0.3, school_with_aesh = 0.7 }}
+
+[services.SESSAD]
+interim = {{ school_with_aesh = 1.0 }}
+on_stay_end = [
+  {{ probability = 0.3, action = "orient", to = "IME" }},
+  {{ probability = 0.5, action = "leave", outcome = "work" }},
+  {{ probability = 0.2, action = "leave", outcome = "home" }},
+]
+"""
+
 # Indicators whose bytes must not depend on threads, runs or machines.
 INDICATORS = ["occupancy", "occupied_place_days", "admissions", "waiting_end", "creton_end",
               "aged_out_waiting", "spending", "present_start", "arrivals", "departures",
@@ -127,6 +155,30 @@ class CliTest(unittest.TestCase):
             self.assertEqual(f["occupancy"].shape[0], 1)
             self.assertIn("2000", f["scenario"][()].decode())
 
+    def test_outcomes_and_limited_interim_situations_reach_the_results(self):
+        # SESSAD leavers go to named outcomes; AESH hours run short, so children fall back.
+        scenario = self.write("limited.toml", LIMITED.format(small=SMALL))
+        out, _ = self.run_small("limited.h5", "--replications", 2, scenario=scenario)
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        import xarray as xr  # Debian's python3-xarray, with h5netcdf
+        with xr.open_dataset(out, engine="h5netcdf") as ds:
+            self.assertEqual(list(ds["outcome"].values), ["home", "work"])
+            self.assertEqual(list(ds["outcome_description"].values), ["", "ordinary work"])
+            left = ds["left_to_national"].sum(("replication", "year"))
+            self.assertGreater(int(left.sel(service="SESSAD", outcome="work")), 0)
+            self.assertEqual(int(left.sel(service="IME").sum()), 0)  # IME's branches name none
+            self.assertEqual(list(ds["interim_fallback"].values), ["", "nothing"])
+            aesh = ds["interim_capacity"].sel(interim="school_with_aesh")
+            self.assertAlmostEqual(float(aesh.sum()), 30.0)  # 30 FTE shared by weight 1:2:3
+            self.assertAlmostEqual(float(aesh.sel(territory="C")), 15.0)
+            self.assertTrue(bool(ds["interim_capacity"].sel(interim="nothing").isnull().all()))
+            fell = ds["interim_fallbacks"].sel(interim="school_with_aesh").sum()
+            self.assertGreater(int(fell), 0)
+            in_aesh = ds["waiting_interim_end"].sel(interim="school_with_aesh").sum("service")
+            self.assertTrue(bool((in_aesh * 0.5 <= aesh + 1e-9).all()))
+
     def test_policy_variant_sees_the_same_arrivals(self):
         # Common random numbers: more adult places changes nothing about who arrives when.
         a, _ = self.run_small("base.h5")
@@ -213,6 +265,14 @@ class CliTest(unittest.TestCase):
     def test_output_folder_that_does_not_exist(self):
         proc = parcours("run", SMALL, "--out", self.dir / "no" / "x.h5")
         self.assert_one_line_error(proc, "does not exist")
+
+    def test_a_cycle_of_interim_fallbacks(self):
+        scenario = self.write("limited.toml", LIMITED.format(small=SMALL))
+        proc = parcours("run", scenario, "--out", self.dir / "x.h5",
+                        "--set", "interim.nothing.capacity_total=10",
+                        "--set", "interim.nothing.fallback=school_with_aesh")
+        self.assert_one_line_error(proc, "interim.nothing.fallback", "fallback cycle: nothing -> "
+                                   "school_with_aesh -> nothing")
 
     def test_unknown_command(self):
         proc = parcours("rn", SMALL)

@@ -66,6 +66,13 @@ std::vector<std::string> names_of(const Items& items) {
   return names;
 }
 
+// Whether some interim situation has a capacity: the file then says which (interim_capacity,
+// interim_per_child, interim_fallback) and counts the children who fell back.
+bool any_limited(const model::Model& model) {
+  return std::any_of(model.interim.begin(), model.interim.end(),
+                     [](const model::InterimSituation& situation) { return situation.limited(); });
+}
+
 // What territory_region says of an abroad territory, which belongs to no region.
 constexpr const char* kAbroadLabel = "abroad";
 
@@ -257,6 +264,9 @@ void add_home_count(Hdf5Writer& file, const model::Model& model, const run::Resu
 void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
                             const run::Results& results, const std::string& period) {
   const std::size_t n_interims = model.interim.size();
+  const bool limited = any_limited(model);
+  const std::string coordinates = join_words({"interim_no_solution interim_ordinary_school",
+                                              limited ? "interim_per_child interim_fallback" : ""});
   add_home_count(
       file, model, results, period,
       {"waiting_interim_end", &model::Indicators::waiting_interim_end, "interim", n_interims,
@@ -264,7 +274,18 @@ void add_interim_indicators(Hdf5Writer& file, const model::Model& model,
        "children on the service's waiting list at the end of the period, by interim situation "
        "(where they are meanwhile): only those holding no place, and only for services that "
        "record it (elsewhere 0)",
-       "interim_no_solution interim_ordinary_school"});
+       coordinates});
+  if (limited) {
+    add_home_count(
+        file, model, results, period,
+        {"interim_fallbacks", &model::Indicators::interim_fallbacks, "interim", n_interims,
+         "fell back from a limited interim situation",
+         "children who drew this interim situation when its room in their home territory was "
+         "used up, and took its fallback instead (interim_fallback), in the period; 0 for "
+         "unlimited situations. A child whose fallback is full too is counted again at the "
+         "fallback",
+         coordinates});
+  }
 
   const Grouping regional = by_region(model, model.regions.size());
   const Grouping national = home_as_one(model);
@@ -454,6 +475,21 @@ void add_orientation_indicators(Hdf5Writer& file, const model::Model& model,
   for (const HomeCount& count : counts) {
     add_home_count(file, model, results, period, count);
   }
+}
+
+// People who left the sector by a decision branch naming an outcome (Model::outcomes), by home
+// territory, region and country: the datasets after the orientation ones. Written only when
+// the model names outcomes.
+void add_outcome_indicators(Hdf5Writer& file, const model::Model& model,
+                            const run::Results& results, const std::string& period) {
+  add_home_count(file, model, results, period,
+                 {"left_to", &model::Indicators::left_to, "outcome", model.outcomes.size(),
+                  "left the sector by outcome",
+                  "people who left the sector from a place of the service (or its list) by a "
+                  "decision branch naming the outcome, in the period; summed over outcome, at "
+                  "most the departures of the home territory (branches that name no outcome "
+                  "are in departures only)",
+                  "outcome_description"});
 }
 
 // A ratio of counts, NaN where the denominator is 0.
@@ -1041,6 +1077,36 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(region != kAbroadLabel, "region name " + region + " is reserved");
   }
   unique_names(model.interim, "interim situation name");
+  for (std::size_t i = 0; i < model.interim.size(); ++i) {
+    const model::InterimSituation& situation = model.interim[i];
+    if (!situation.limited()) {
+      continue;
+    }
+    const std::string which = "interim situation " + situation.name;
+    PARCOURS_CHECK(situation.capacity.size() == model.territories.size(),
+                   which + " has a capacity for " + std::to_string(situation.capacity.size()) +
+                       " territories, not " + std::to_string(model.territories.size()));
+    PARCOURS_CHECK(std::all_of(situation.capacity.begin(), situation.capacity.end(),
+                               [](double room) { return std::isfinite(room) && room >= 0.0; }),
+                   which + " has a negative or infinite capacity");
+    PARCOURS_CHECK(std::isfinite(situation.per_child) && situation.per_child > 0.0,
+                   which + " has per_child <= 0");
+    PARCOURS_CHECK(situation.fallback < model.interim.size() && situation.fallback != i,
+                   which + " has no fallback among the other interim situations");
+  }
+  unique_names(model.outcomes, "outcome name");
+  PARCOURS_CHECK(model.outcomes.size() < model::kNoOutcome, "too many outcomes");
+  for (const model::Service& service : model.services) {
+    for (const auto* branches : {&service.on_stay_end, &service.on_age_limit}) {
+      for (const model::Branch& branch : *branches) {
+        PARCOURS_CHECK(
+            branch.outcome == model::kNoOutcome ||
+                (branch.action == model::Action::kLeave && branch.outcome < model.outcomes.size()),
+            "service " + service.name +
+                " has a branch naming an outcome out of range, or not leaving");
+      }
+    }
+  }
   const model::Children& children = model.children;
   PARCOURS_CHECK(!children.impairments.empty() &&
                      children.impairments.size() <= model::Attributes::kMaxImpairments,
@@ -1157,9 +1223,14 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                                                     model::Indicators::kWaitMonths,
                    which + ": wait_histogram is missized");
     PARCOURS_CHECK(ind.interims == static_cast<int>(model.interim.size()) &&
-                       ind.waiting_interim_end.size() == cells * model.interim.size(),
-                   which + ": waiting_interim_end is not sized for " +
+                       ind.waiting_interim_end.size() == cells * model.interim.size() &&
+                       ind.interim_fallbacks.size() == cells * model.interim.size(),
+                   which + ": waiting_interim_end or interim_fallbacks is not sized for " +
                        std::to_string(model.interim.size()) + " interim situations");
+    PARCOURS_CHECK(ind.outcomes == static_cast<int>(model.outcomes.size()) &&
+                       ind.left_to.size() == cells * model.outcomes.size(),
+                   which + ": left_to is not sized for " + std::to_string(model.outcomes.size()) +
+                       " outcomes");
     const std::size_t n_priorities = model.lists.priority.size();
     const std::size_t n_impairments = children.impairments.size();
     PARCOURS_CHECK(ind.priorities == static_cast<int>(n_priorities) &&
@@ -1364,6 +1435,13 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "step of the yearly plan reviews ([[plans.steps]] names), in the scenario's "
               "order"});
   }
+  if (!model.outcomes.empty()) {
+    file.add_dimension("outcome", names_of(model.outcomes));
+    describe(file, "outcome",
+             {"outcome", "",
+              "where people who leave the sector at a decision branch go ([outcomes.NAME] "
+              "names: ordinary work, home...), in byte-wise alphabetical order of their names"});
+  }
   const bool with_providers = !model.providers.empty();
   if (with_providers) {
     file.add_dimension("provider", names_of(model.providers));
@@ -1428,6 +1506,42 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
              {"ordinary school", "",
               "1 for an interim situation in an ordinary school (full or part time), 0 otherwise"});
   }
+  if (any_limited(model)) {
+    constexpr double kUnlimited = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> capacity;  // [territory][interim]
+    for (std::size_t t = 0; t < n_territories; ++t) {
+      for (const model::InterimSituation& interim : model.interim) {
+        capacity.push_back(interim.limited() ? interim.capacity[t] : kUnlimited);
+      }
+    }
+    std::vector<double> per_child;
+    std::vector<std::string> fallback;
+    for (const model::InterimSituation& interim : model.interim) {
+      per_child.push_back(interim.limited() ? interim.per_child : kUnlimited);
+      fallback.push_back(interim.limited() ? model.interim.at(interim.fallback).name : "");
+    }
+    file.add_variable("interim_per_child", {"interim"}, per_child, Storage::kContiguous);
+    describe(file, "interim_per_child",
+             {"room each child uses", "capacity units per child (see interim_capacity)",
+              "how much of interim_capacity each child in a limited interim situation uses "
+              "(AESH full-time equivalents, places...); NaN: unlimited (no capacity)"});
+    file.set_attribute("interim_per_child", "_FillValue", kUnlimited);
+    file.add_variable("interim_fallback", {"interim"}, fallback);
+    describe(file, "interim_fallback",
+             {"fallback of the interim situation", "",
+              "name of the interim situation (a label of interim) a child takes when this one "
+              "has no room left in its home territory; \"\" for an unlimited situation"});
+    file.add_variable("interim_capacity", {"territory", "interim"}, capacity, Storage::kContiguous);
+    describe(file, "interim_capacity",
+             {"room of the interim situation", "per_child units (see interim_per_child)",
+              "room of a limited interim situation in each territory (the scenario's capacity, "
+              "or capacity_total shared by the territories' weights), in the unit each child in "
+              "it uses interim_per_child of; at most interim_capacity / interim_per_child "
+              "children of a home territory are in it at once; 0 on abroad territories; NaN: "
+              "unlimited (no capacity)"},
+             "territory_name interim_per_child interim_fallback");
+    file.set_attribute("interim_capacity", "_FillValue", kUnlimited);
+  }
 
   std::vector<std::string> conditions;
   for (const model::PriorityLevel& level : model.lists.priority) {
@@ -1483,6 +1597,17 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     describe(file, "plan_step_from",
              {"service of the plan step", "",
               "name of the service whose children in a place the step applies to"});
+  }
+  if (!model.outcomes.empty()) {
+    std::vector<std::string> descriptions;
+    for (const model::Outcome& outcome : model.outcomes) {
+      descriptions.push_back(outcome.description);
+    }
+    file.add_variable("outcome_description", {"outcome"}, descriptions);
+    describe(file, "outcome_description",
+             {"description of the outcome", "",
+              "the scenario's description of the outcome ([outcomes.NAME] description); \"\" "
+              "when it gives none"});
   }
   if (with_providers) {
     std::vector<std::string> territory;
@@ -1843,6 +1968,9 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   }
   add_children_indicators(file, model, results, period);
   add_orientation_indicators(file, model, results, period);
+  if (!model.outcomes.empty()) {
+    add_outcome_indicators(file, model, results, period);
+  }
   add_care_indicators(file, model, results, period);
   if (!model.providers.empty()) {
     add_provider_indicators(file, model, results, period);

@@ -217,18 +217,55 @@ std::vector<std::int64_t> split(std::int64_t total, std::size_t n,
 
 // The indicator shape of `model` (three territories, two services, two regions).
 model::Shape france_shape(const model::Model& model) {
-  return model::Shape{model.periods(),
-                      3,
-                      2,
-                      /*regions=*/2,
-                      static_cast<int>(model.interim.size()),
-                      static_cast<int>(model.lists.priority.size()),
-                      static_cast<int>(model.children.impairments.size()),
-                      static_cast<int>(model.modes.size()),
-                      static_cast<int>(model.schoolings.size()),
-                      static_cast<int>(model.children.age_groups.size()),
-                      static_cast<int>(model.plans.steps.size())};
+  model::Shape shape{model.periods(),
+                     3,
+                     2,
+                     /*regions=*/2,
+                     static_cast<int>(model.interim.size()),
+                     static_cast<int>(model.lists.priority.size()),
+                     static_cast<int>(model.children.impairments.size()),
+                     static_cast<int>(model.modes.size()),
+                     static_cast<int>(model.schoolings.size()),
+                     static_cast<int>(model.children.age_groups.size()),
+                     static_cast<int>(model.plans.steps.size())};
+  shape.outcomes = static_cast<int>(model.outcomes.size());
+  return shape;
 }
+
+// Outcomes of france_outcome_scenario(), in the model's order.
+constexpr int kOutcomeHome = 0;
+constexpr int kOutcomeWork = 1;
+
+// france_scenario() whose IME leavers at the age limit go to work or home, named outcomes.
+Scenario france_outcome_scenario() {
+  Scenario scenario = france_scenario();
+  scenario.model.outcomes = {{"home", ""}, {"work", "ordinary work"}};
+  model::Branch work;
+  work.probability = 0.7;
+  work.outcome = kOutcomeWork;
+  model::Branch home;
+  home.probability = 0.3;
+  home.outcome = kOutcomeHome;
+  scenario.model.services[0].on_age_limit = {work, home};
+  return scenario;
+}
+
+// Leavers of france_results() by outcome, on home territories (0 abroad).
+std::int64_t left_to(int p, int t, int s, int k) { return p + t + s + k + 1; }
+
+// france_interim_scenario() whose ordinary school (AESH hours) is limited: 1.5 FTE in 75 and 2 in
+// 2A (none in BE, abroad), half an FTE per child, falling back on "at home".
+Scenario france_limited_scenario() {
+  Scenario scenario = france_interim_scenario();
+  model::InterimSituation& school = scenario.model.interim[kInterimSchool];
+  school.capacity = {1.5, 2.0, 0.0};
+  school.per_child = 0.5;
+  school.fallback = kInterimNone;
+  return scenario;
+}
+
+// Children of france_results() who fell back from a limited situation, on home territories.
+std::int64_t fell_back(int r, int p, int t, int s) { return r + p + t + s + 1; }
 
 // Indicators of france_scenario(). Every [period][territory][service] count is base() plus a
 // per-indicator offset. As in a real run, counts by home territory (lists, away, abroad,
@@ -243,8 +280,9 @@ model::Shape france_shape(const model::Model& model) {
 // the abroad territory's: split by impairment as 1, then t, the rest at the last. When
 // orientations expire (model.notifications), renewed base + 11 and lapsed p + t + 1; for a service
 // with an alternative, to_alternative r + t + 1, each an admission to the alternative (admissions
-// of the alternative: base + 12 in every territory). The people present number 5 at each period's
-// start and end; departures are the deaths, removals and lapses, and arrivals as many.
+// of the alternative: base + 12 in every territory). With outcomes, left_to(); with a limited
+// interim situation, fell_back() at it. The people present number 5 at each period's start and
+// end; departures are the deaths, removals, lapses and leavers by outcome, and arrivals as many.
 run::Results france_results(const Scenario& scenario) {
   const model::Model& model = scenario.model;
   run::Results results;
@@ -327,6 +365,10 @@ run::Results france_results(const Scenario& scenario) {
           }
           const std::size_t f = ind.flow(p, t);
           ind.departures[f] += ind.died[c] + ind.removed_at_review[c] + ind.lapsed[c];
+          for (int k = 0; k < ind.outcomes; ++k) {
+            ind.left_to[ind.outcome_cell(p, t, s, k)] = left_to(p, t, s, k);
+            ind.departures[f] += left_to(p, t, s, k);
+          }
           ind.arrivals[f] = ind.departures[f];
           if (!model.interim.empty()) {
             // france_interim_scenario(): kInterimSchool, then kInterimNone (no solution).
@@ -334,6 +376,10 @@ run::Results france_results(const Scenario& scenario) {
                 interim_school(p, s);
             ind.waiting_interim_end[ind.interim_cell(p, t, s, kInterimNone)] =
                 interim_none(r, p, t, s);
+            if (model.interim[kInterimSchool].limited()) {
+              ind.interim_fallbacks[ind.interim_cell(p, t, s, kInterimSchool)] =
+                  fell_back(r, p, t, s);
+            }
           }
         }
         ind.present_start[ind.flow(p, t)] = 5;
@@ -1063,6 +1109,181 @@ TEST_F(ResultsFileTest, InterimIndicatorsOfAnotherModelCreateNothing) {
   run::Results results = france_results(scenario);
   results.replications[1].indicators.waiting_interim_end.pop_back();
   EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+// ---- Limited interim situations
+
+TEST_F(ResultsFileTest, LimitedInterimSituationsWriteTheirCapacityPerChildAndFallback) {
+  const Handle file = open_file(write_france(france_limited_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "interim_capacity"), (std::vector<hsize_t>{3, 2}));
+  const auto capacity = read_numbers<double>(file.get(), "interim_capacity", H5T_NATIVE_DOUBLE);
+  // [territory][interim]: the school's room in 75, 2A and BE; "at home" is unlimited (NaN).
+  EXPECT_EQ(capacity[0], 1.5);
+  EXPECT_EQ(capacity[2], 2.0);
+  EXPECT_EQ(capacity[4], 0.0);
+  EXPECT_TRUE(std::isnan(capacity[1]) && std::isnan(capacity[3]) && std::isnan(capacity[5]));
+  const auto per_child = read_numbers<double>(file.get(), "interim_per_child", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(per_child.size(), 2u);
+  EXPECT_EQ(per_child[0], 0.5);
+  EXPECT_TRUE(std::isnan(per_child[1]));
+  EXPECT_EQ(read_strings(file.get(), "interim_fallback"),
+            (std::vector<std::string>{"at home", ""}));
+  EXPECT_EQ(string_attribute(file.get(), "interim_capacity", "units"),
+            "per_child units (see interim_per_child)");
+  EXPECT_NE(string_attribute(file.get(), "interim_capacity", "description").find("NaN: unlimited"),
+            std::string::npos);
+  EXPECT_NE(string_attribute(file.get(), "waiting_interim_end", "coordinates")
+                .find("interim_per_child interim_fallback"),
+            std::string::npos);
+}
+
+TEST_F(ResultsFileTest, InterimFallbacksAreByHomeTerritoryAndSummed) {
+  const Handle file = open_file(write_france(france_limited_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "interim_fallbacks"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  const auto fell = read_numbers<std::int64_t>(file.get(), "interim_fallbacks", H5T_NATIVE_INT64);
+  EXPECT_EQ(fell[interim_cell(1, 1, 1, 0, kInterimSchool)], 4);  // 1 + 1 + 1 + 0 + 1
+  EXPECT_EQ(fell[interim_cell(0, 0, 0, 1, kInterimSchool)], 2);  // SESSAD: 0 + 0 + 0 + 1 + 1
+  EXPECT_EQ(fell[interim_cell(1, 1, 1, 0, kInterimNone)], 0);    // unlimited
+  EXPECT_EQ(fell[interim_cell(1, 1, 2, 0, kInterimSchool)], 0);  // BE: no list
+  const auto by_region =
+      read_numbers<std::int64_t>(file.get(), "interim_fallbacks_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(by_region[interim_region_cell(1, 1, kCorse, 0, kInterimSchool)], 4);
+  EXPECT_EQ(by_region[interim_region_cell(0, 1, kIleDeFrance, 1, kInterimSchool)], 3);
+  const auto national =
+      read_numbers<std::int64_t>(file.get(), "interim_fallbacks_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(national[interim_national_cell(1, 1, 0, kInterimSchool)], 7);  // 75: 3 + 2A: 4
+  EXPECT_EQ(national[interim_national_cell(0, 0, 1, kInterimNone)], 0);
+  for (const char* name :
+       {"interim_fallbacks", "interim_fallbacks_by_region", "interim_fallbacks_national"}) {
+    EXPECT_EQ(string_attribute(file.get(), name, "units"), "people") << name;
+  }
+}
+
+TEST_F(ResultsFileTest, FranceModelWithLimitedInterimSituationsPassesTheOutputChecker) {
+  expect_check_output_passes(write_france(france_limited_scenario()));
+}
+
+TEST_F(ResultsFileTest, UnlimitedInterimSituationsWriteNoCapacitiesNorFallbacks) {
+  const Handle file = open_file(write_france(france_interim_scenario()));
+  for (const char* name :
+       {"interim_capacity", "interim_per_child", "interim_fallback", "interim_fallbacks",
+        "interim_fallbacks_by_region", "interim_fallbacks_national"}) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+}
+
+TEST_F(ResultsFileTest, OutputCheckerCatchesChildrenBeyondAnInterimCapacity) {
+  Scenario scenario = france_limited_scenario();
+  // 75's IME and SESSAD lists hold 2 + p children at school: 1 FTE is too little from year 1.
+  scenario.model.interim[kInterimSchool].capacity = {1.0, 2.0, 0.0};
+  expect_check_output_fails(write_france(scenario), "interim_capacity");
+}
+
+TEST_F(ResultsFileTest, LimitedInterimSituationsOfAnotherModelCreateNothing) {
+  Scenario scenario = france_limited_scenario();
+  scenario.model.interim[kInterimSchool].capacity.pop_back();  // no room given for BE
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, france_results(scenario),
+                             small_provenance(), false),
+               core::InvariantError);
+  scenario = france_limited_scenario();
+  scenario.model.interim[kInterimSchool].fallback = model::kNoInterim;
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, france_results(scenario),
+                             small_provenance(), false),
+               core::InvariantError);
+  scenario = france_limited_scenario();
+  run::Results results = france_results(scenario);
+  results.replications[0].indicators.interim_fallbacks.pop_back();
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  EXPECT_TRUE(files().empty());
+}
+
+// ---- Named outcomes of leavers
+
+// Index of [replication][year][territory][service][outcome] and of its region and national sums,
+// in a france_outcome_scenario() file (two outcomes).
+std::size_t outcome_cell(int r, int p, int t, int s, int k) { return cell(r, p, t, s) * 2 + k; }
+
+std::size_t outcome_region_cell(int r, int p, int g, int s, int k) {
+  return region_cell(r, p, g, s) * 2 + k;
+}
+
+std::size_t outcome_national_cell(int r, int p, int s, int k) {
+  return national_cell(r, p, s) * 2 + k;
+}
+
+TEST_F(ResultsFileTest, OutcomesAreALabelledScaleWithTheirDescriptions) {
+  const Handle file = open_file(write_france(france_outcome_scenario()));
+  EXPECT_EQ(read_strings(file.get(), "outcome"), (std::vector<std::string>{"home", "work"}));
+  EXPECT_EQ(read_strings(file.get(), "outcome_description"),
+            (std::vector<std::string>{"", "ordinary work"}));
+  const Handle outcome{H5Dopen2(file.get(), "outcome", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_scale(outcome.get()), 0);
+  const Handle left{H5Dopen2(file.get(), "left_to", H5P_DEFAULT), H5Dclose};
+  EXPECT_GT(H5DSis_attached(left.get(), outcome.get(), 4), 0);
+  for (const char* name : {"left_to", "left_to_by_region", "left_to_national"}) {
+    EXPECT_EQ(string_attribute(file.get(), name, "units"), "people") << name;
+    EXPECT_NE(string_attribute(file.get(), name, "description")
+                  .find("people who left the sector from a place of the service (or its list) by "
+                        "a decision branch naming the outcome, in the period"),
+              std::string::npos)
+        << name;
+    EXPECT_NE(string_attribute(file.get(), name, "coordinates").find("outcome_description"),
+              std::string::npos)
+        << name;
+  }
+}
+
+TEST_F(ResultsFileTest, LeaversByOutcomeAreByHomeTerritoryAndSummed) {
+  const Handle file = open_file(write_france(france_outcome_scenario()));
+  ASSERT_EQ(shape_of(file.get(), "left_to"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "left_to_by_region"), (std::vector<hsize_t>{2, 2, 2, 2, 2}));
+  ASSERT_EQ(shape_of(file.get(), "left_to_national"), (std::vector<hsize_t>{2, 2, 2, 2}));
+  const auto left = read_numbers<std::int64_t>(file.get(), "left_to", H5T_NATIVE_INT64);
+  EXPECT_EQ(left[outcome_cell(1, 1, 1, 0, kOutcomeWork)], 4);  // 1 + 1 + 0 + 1 + 1
+  EXPECT_EQ(left[outcome_cell(0, 0, 0, 1, kOutcomeHome)], 2);  // 0 + 0 + 1 + 0 + 1
+  EXPECT_EQ(left[outcome_cell(1, 1, 2, 0, kOutcomeWork)], 0);  // BE: no one lives there
+  const auto by_region =
+      read_numbers<std::int64_t>(file.get(), "left_to_by_region", H5T_NATIVE_INT64);
+  EXPECT_EQ(by_region[outcome_region_cell(0, 1, kCorse, 1, kOutcomeWork)], 5);  // 2A: 1+1+1+1+1
+  EXPECT_EQ(by_region[outcome_region_cell(0, 0, kIleDeFrance, 0, kOutcomeHome)], 1);
+  const auto national =
+      read_numbers<std::int64_t>(file.get(), "left_to_national", H5T_NATIVE_INT64);
+  EXPECT_EQ(national[outcome_national_cell(1, 1, 1, kOutcomeWork)], 9);  // 75: 4 + 2A: 5
+}
+
+TEST_F(ResultsFileTest, FranceModelWithOutcomesPassesTheOutputChecker) {
+  expect_check_output_passes(write_france(france_outcome_scenario()));
+}
+
+TEST_F(ResultsFileTest, AModelWithoutOutcomesWritesNoneOfTheirDatasets) {
+  const Handle file = open_file(write_france());
+  for (const char* name :
+       {"outcome", "outcome_description", "left_to", "left_to_by_region", "left_to_national"}) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+}
+
+TEST_F(ResultsFileTest, OutputCheckerCatchesMoreLeaversThanDepartures) {
+  const Scenario scenario = france_outcome_scenario();
+  run::Results results = france_results(scenario);
+  model::Indicators& ind = results.replications[1].indicators;
+  ind.left_to[ind.outcome_cell(0, 1, 0, kOutcomeHome)] += 1000;
+  write_results(folder_ / "france.h5", scenario, results, small_provenance(), false);
+  expect_check_output_fails(folder_ / "france.h5", "left_to");
+}
+
+TEST_F(ResultsFileTest, OutcomesOfAnotherModelCreateNothing) {
+  Scenario scenario = france_outcome_scenario();
+  run::Results results = france_results(scenario);
+  results.replications[0].indicators.left_to.pop_back();
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+               core::InvariantError);
+  scenario.model.services[0].on_age_limit[0].outcome = 2;  // there are two outcomes
+  EXPECT_THROW(write_results(folder_ / "out.h5", scenario, france_results(scenario),
+                             small_provenance(), false),
                core::InvariantError);
   EXPECT_TRUE(files().empty());
 }
