@@ -326,23 +326,21 @@ std::uint32_t Simulation::new_person(double day, double age_years, TerritoryId t
 }
 
 // Place-days so far: occupied places integrated up to `day`.
-void Simulation::accrue_activity(Activity& a, double span) {
-  a.attended_days += static_cast<double>(a.now.attending) / kWeightScale * span;
-  a.school_days += static_cast<double>(a.now.schooled) / kWeightScale * span;
-}
-
 void Simulation::accrue(Cell& c, double day) {
-  const double span = day - c.last_change;
-  c.place_days += static_cast<double>(c.occupied) * span;
-  accrue_activity(c.activity, span);
+  c.place_days += static_cast<double>(c.occupied) * (day - c.last_change);
   c.last_change = day;
 }
 
 void Simulation::accrue(ProviderState& provider, double day) {
-  const double span = day - provider.last_change;
-  provider.place_days += static_cast<double>(provider.occupied) * span;
-  accrue_activity(provider.activity, span);
+  provider.place_days += static_cast<double>(provider.occupied) * (day - provider.last_change);
   provider.last_change = day;
+}
+
+void Simulation::accrue_activity(Activity& a, double day) {
+  const double span = day - a.last_change;
+  a.attended_days += static_cast<double>(a.now.attending) / kWeightScale * span;
+  a.school_days += static_cast<double>(a.now.schooled) / kWeightScale * span;
+  a.last_change = day;
 }
 
 // What `p`, in a place of `s`, weighs in its provider's activity: its mode's attendance (1 where
@@ -360,8 +358,8 @@ Simulation::Weights Simulation::weights_of(std::uint32_t p, ServiceId s) const {
 void Simulation::weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign) {
   ProviderState& provider = providers_[q];
   Cell& c = cell(provider.territory, provider.service);
-  accrue(provider, day);
-  accrue(c, day);
+  accrue_activity(provider.activity, day);
+  accrue_activity(c.activity, day);
   const Weights w = weights_of(p, provider.service);
   provider.activity.now.attending += sign * w.attending;
   provider.activity.now.schooled += sign * w.schooled;
@@ -1646,6 +1644,7 @@ void Simulation::on_period_end(int period) {
     for (std::size_t s = 0; s < n_services_; ++s) {
       Cell& c = cells_[static_cast<std::size_t>(t) * n_services_ + s];
       accrue(c, day);
+      accrue_activity(c.activity, day);
       const auto i = out_.cell(period, t, static_cast<int>(s));
       out_.occupied_place_days[i] = c.place_days;
       out_.attended_days[i] = c.activity.attended_days;
@@ -1688,6 +1687,7 @@ void Simulation::on_period_end(int period) {
   for (std::size_t q = 0; q < n_declared_; ++q) {
     ProviderState& provider = providers_[q];
     accrue(provider, day);
+    accrue_activity(provider.activity, day);
     const auto i = out_.provider_cell(period, static_cast<int>(q));
     out_.provider_place_days[i] = provider.place_days;
     out_.provider_occupied_end[i] = provider.occupied;
@@ -1707,6 +1707,7 @@ void Simulation::on_period_end(int period) {
     }
   }
   for (ProviderState& provider : providers_) {  // implicit ones too: their cells count
+    accrue_activity(provider.activity, day);    // the period's part ends here
     provider.activity.attended_days = 0.0;
     provider.activity.school_days = 0.0;
     provider.activity.followed = provider.occupied;

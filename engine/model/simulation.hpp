@@ -167,6 +167,7 @@ class Simulation {
 
   struct Activity {  // what funding by days and by child needs, since the period's start
     Weights now;
+    double last_change = 0.0;    // its own clock: place-days keep their accrual points
     double attended_days = 0.0;  // integrals of `now`, in place-days
     double school_days = 0.0;
     std::int64_t followed = 0;  // in a place at the period's start, or admitted since
@@ -244,7 +245,7 @@ class Simulation {
   }
 
   void set_occupied(ProviderId q, double day, std::int64_t delta);
-  static void accrue_activity(Activity& a, double span);
+  static void accrue_activity(Activity& a, double day);
   [[nodiscard]] Weights weights_of(std::uint32_t p, ServiceId s) const;
   void weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign);
   void build_providers();

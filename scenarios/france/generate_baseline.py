@@ -131,15 +131,21 @@ EXCESS_SHARE_SESSAD = 2.0 / 3.0
 # (https://ash.tm.fr/hebdo/2404/le-social-en-action/et-4-000-jeunes-adultes-relevent-toujours-
 # de-lamendement-creton-396781.php):
 # 48 % ESAT, 24 % foyer (occupationnel / de vie), 10 % MAS, 5 % ordinary work, 13 % parental
-# home. Work and home leave the sector. `move` is the Creton rule: keep the place until one of
-# the target frees.
+# home. Work and home leave the sector to named outcomes (OUTCOMES): the outputs count them.
+# "Ordinary work" (milieu ordinaire de travail) is the source's category: entreprises adaptées
+# (then ateliers protégés) are not told apart from open employment there, and no later national
+# split was found (DREES 2010: 43 % with a job, "almost always sheltered: ESAT, EA"), so the
+# model has no separate EA outcome. Half of the 13 % at home were still waiting for an adult
+# place (same source): the model counts them at home, out of the sector. `move` is the Creton
+# rule: keep the place until one of the target frees. Rows: (probability, action, target,
+# outcome).
 ON_AGE_LIMIT = {
     "IME": [(0.48, "move", "ESAT"), (0.24, "move", "FOYER"), (0.10, "move", "MAS"),
-            (0.18, "leave", None)],
+            (0.05, "leave", None, "ordinary_work"), (0.13, "leave", None, "home")],
     # ESTIMATE: the DREES destinations cover Creton leavers of all child establishments; we
     # apply them to IEM for lack of an IEM-specific figure.
     "IEM": [(0.48, "move", "ESAT"), (0.24, "move", "FOYER"), (0.10, "move", "MAS"),
-            (0.18, "leave", None)],
+            (0.05, "leave", None, "ordinary_work"), (0.13, "leave", None, "home")],
     # ESTIMATE: polyhandicapped young adults go to MAS (the adult service for polyhandicap),
     # some to a FAM (counted in FOYER); none to work. No figure found.
     "EEAP": [(0.90, "move", "MAS"), (0.10, "move", "FOYER")],
@@ -149,6 +155,13 @@ ON_AGE_LIMIT = {
     "ITEP": [(1.0, "leave", None)],
     # SESSAD accompany children living at home: at 20 the accompaniment ends (no Creton).
     "SESSAD": [(1.0, "leave", None)],
+}
+# Named destinations of leavers (`[outcomes.NAME]`): counted in the outputs (`left_to`). Leavers
+# whose destination no source gives (stay ends before 20, ITEP and SESSAD at 20) name none.
+OUTCOMES = {
+    "home": "at the parental home at 20 (DREES ER 390: half of them still waiting for an adult "
+            "place)",
+    "ordinary_work": "ordinary work at 20, entreprises adaptées included (DREES ER 390)",
 }
 
 # Creton young adults: 8.2 % of IME users at 31/12/2014 (DREES Dossiers n°36, Bessière 2019).
@@ -293,6 +306,21 @@ INTERIM = {  # name: (flags, description)
     "school_without_aesh": ("ordinary_school = true", "ordinary school without AESH"),
 }
 AESH_SHARE = 0.56
+# AESH hours are limited (`[interim.school_with_aesh]` capacity, in full-time equivalents): a
+# child kept in school while it waits has AESH hours only if its département has FTE left, else
+# it is in school without AESH. Each pupil with human aid takes AESH_FTE / AESH_PUPILS of an FTE
+# on average: 78,816 FTE in 2023 (Cour des comptes 2024) for ~240,800 pupils with human aid in
+# 2022 (56 % of 430,000, Senate; domain-facts §1.2), 0.327 FTE. ESTIMATE: the FTE that serve the
+# model's waiting children are what its waiting children with AESH use at t = 0 (round(waiting
+# per place x places) x the AESH share, by service and département) plus AESH_HEADROOM, shared
+# between départements by population 0-19 as AESH follow pupils (the académies allocate them by
+# notified pupils); they stay fixed over the run (AESH grew x3.5 in 2015-2022: a policy variant
+# can raise them). A département whose list outgrows its population share runs out of AESH
+# hours for the newcomers.
+AESH_FTE_2023 = 78816
+AESH_PUPILS_2022 = 0.56 * 430000
+AESH_FTE_PER_PUPIL = AESH_FTE_2023 / AESH_PUPILS_2022
+AESH_HEADROOM = 0.05
 _IME_WAITING = {"nothing": 0.075, "school": 0.60, "other_service": 0.30}
 _SESSAD_WAITING = {"nothing": 0.30, "other_service": 0.30, "private_care": 0.30}
 
@@ -580,7 +608,8 @@ PART_TIME_SHARE = {"IME": 0.10, "ITEP": 0.15, "EEAP": 0.05, "IEM": 0.10}
 SCHOOLING = {  # name: (ordinary_school, description)
     "internal_unit": (False, "teaching unit (UE) inside the establishment"),
     "external_unit": (True, "externalised teaching unit (UEE) in an ordinary school"),
-    "ordinary_class": (True, "ordinary class or ULIS, full or part time"),
+    "ordinary_class": (True, "ordinary class, full or part time"),
+    "ulis": (True, "ULIS (unité localisée pour l'inclusion scolaire) in an ordinary school"),
     "not_schooled": (False, "not schooled"),
 }
 # Schooling by service. Published shares are of children aged 6-15 (or 6-16); ESTIMATE: they are
@@ -609,6 +638,14 @@ SCHOOLING = {  # name: (ordinary_school, description)
 #   ESTIMATE 10 % in externalised units and 20 % in ordinary classes (children with a motor main
 #   impairment are in ordinary school more often than others: 73 % across all ESMS, DREES 2022),
 #   the internal unit the rest.
+# ULIS: 24 % of disabled pupils were in a ULIS at rentrée 2023 (Sénat, avis PLF 2025,
+# domain-facts §1.2). ESTIMATE: the same share of the children of each service who are in an
+# ordinary school outside a teaching unit; the generator splits `ordinary_class` so (the draw
+# that put a child in an ordinary class now puts it in ULIS with this probability, and nothing
+# else moves). UEMA and UEEA (autism teaching units of nursery and primary schools, 319 and 197
+# units in 2023) are not modelled: a schooling is drawn once at admission, whatever the age, and
+# these units are for ages 3-6 and 6-11 only.
+ULIS_SHARE = 0.24
 IME_UEE_SHARE = 10000 / 70000
 SCHOOLING_SHARES = {
     "IME": {"external_unit": IME_UEE_SHARE, "ordinary_class": 0.06, "not_schooled": 0.12},
@@ -831,7 +868,7 @@ def steady_state(waiting_per_place):
     """
     laws = {t: cdf_to_cells(ARRIVAL_AGE_VALUES, ARRIVAL_AGE_CUMULATIVE) for t in CHILD_SERVICES}
     laws["SESSAD"] = cdf_to_cells(ARRIVAL_AGE_VALUES, SESSAD_ARRIVAL_AGE_CUMULATIVE)
-    moving = {t: sum(p for p, a, _ in ON_AGE_LIMIT[t] if a == "move") for t in CHILD_SERVICES}
+    moving = {t: sum(p for p, a, *_ in ON_AGE_LIMIT[t] if a == "move") for t in CHILD_SERVICES}
     res = {}
     for t in CHILD_SERVICES:
         n = NATIONAL_PLACES_2023[t]
@@ -931,8 +968,9 @@ def initial_age_law(service, present_under_limit, over_limit_share):
 
 def branches(rows):
     parts = []
-    for p, action, target in rows:
+    for p, action, target, *outcome in rows:
         to = f', to = "{target}"' if target else ""
+        to += f', outcome = "{outcome[0]}"' if outcome else ""
         parts.append(f'  {{ probability = {fmt(p)}, action = "{action}"{to} }},')
     return "[\n" + "\n".join(parts) + "\n]"
 
@@ -1013,7 +1051,11 @@ def mode_shares(s):
 
 def schooling_shares(s):
     """Schooling shares of child service s, in SCHOOLING order; internal_unit takes the rest."""
-    given = SCHOOLING_SHARES[s]
+    given = dict(SCHOOLING_SHARES[s])
+    if "ordinary_class" in given:
+        ordinary = given["ordinary_class"]
+        given["ordinary_class"] = ordinary * (1.0 - ULIS_SHARE)
+        given["ulis"] = ordinary * ULIS_SHARE
     rest = 1.0 - sum(given.values())
     shares = {n: given.get(n, rest if n == "internal_unit" else 0.0) for n in SCHOOLING}
     return rounded_shares(shares)
@@ -1099,7 +1141,7 @@ def derive(authorisations=AUTHORISATIONS):
     demand = {a: [0.0] * len(deps) for a in ADULT_SERVICES}
     for s in CHILD_SERVICES:
         per_place = ss[s]["reach"] / NATIONAL_PLACES_2023[s]
-        for p, action, target in ON_AGE_LIMIT[s]:
+        for p, action, target, *_ in ON_AGE_LIMIT[s]:
             if action != "move":
                 continue
             for i in range(len(deps)):
@@ -1209,6 +1251,23 @@ def build_providers(m, authorisations):
         for j, p in enumerate(provs):
             p["organisation"] = f"ORG-{code}-{j % n_org + 1:02d}"
     return [p for code in territories for p in by_territory[code]]
+
+
+def aesh_fte_total(m):
+    """AESH FTE for the model's waiting children, nationally (see AESH_HEADROOM)."""
+    pupils = sum(round_half_up(m["waiting_per_place"] * m["places"][s][i]) *
+                 INTERIM_SHARES[s].get("school_with_aesh", 0.0)
+                 for s in CHILD_SERVICES for i in range(len(m["deps"])))
+    return round(pupils * AESH_FTE_PER_PUPIL * (1.0 + AESH_HEADROOM), 1)
+
+
+def write_aesh_capacity(add, m):
+    add(f"per_child = {fmt(AESH_FTE_PER_PUPIL)}  # AESH FTE per pupil with human aid: "
+        f"{AESH_FTE_2023:,} FTE (2023) / {AESH_PUPILS_2022:,.0f} pupils (2022)")
+    add('fallback = "school_without_aesh"  # no AESH hours left in the département')
+    add(f"# AESH FTE for the model's waiting children, shared by population 0-19 (ESTIMATE: "
+        f"their use at t = 0 + {AESH_HEADROOM:.0%}).")
+    add(f"capacity_total = {aesh_fte_total(m)}")
 
 
 def write_providers(m, path=PROVIDERS_OUT):
@@ -1542,6 +1601,13 @@ def write_toml(m):
         add(f"[interim.{name}]  # {description}")
         if flags:
             add(flags)
+        if name == "school_with_aesh":
+            write_aesh_capacity(add, m)
+    add("")
+    add("# Where leavers go (the generator's OUTCOMES): counted in `left_to`.")
+    for name, description in OUTCOMES.items():
+        add(f"[outcomes.{name}]")
+        add(f'description = "{description}"')
     add("")
     write_modes_and_schooling(add)
     write_children_and_lists(add)
