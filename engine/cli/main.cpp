@@ -229,6 +229,7 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
   const auto& m = scenario.model;
   const int last = m.periods() - 1;
   const auto reps = static_cast<double>(results.replications.size());
+  const auto units = parcours::funding::units(m);  // what the books are kept for
   std::printf("%s: %zu replication(s), seed %llu, %d years from %04d-%02d-%02d\n",
               scenario.name.c_str(), results.replications.size(),
               static_cast<unsigned long long>(scenario.seed), m.horizon_years,
@@ -255,10 +256,14 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
           place_days += ind.occupied_place_days[i];
           admissions += static_cast<double>(ind.admissions[i]);
           aged_out += static_cast<double>(ind.aged_out_waiting[i]);
-          euros += r.spending_euros[i];
           if (p == last) {
             waiting += static_cast<double>(ind.waiting_end[i]);
             holding += static_cast<double>(ind.holding_end[i]);
+          }
+        }
+        for (int u = 0; u < r.books.units; ++u) {
+          if (units[static_cast<std::size_t>(u)].service == s) {
+            euros += r.books.revenue[r.books.at(p, u)];
           }
         }
       }

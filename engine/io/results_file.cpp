@@ -137,6 +137,27 @@ void append_group_sums(std::span<const std::int64_t> cells, std::size_t periods,
   }
 }
 
+// Sums one replication's books values per unit ([period][unit](inner): `inner` values per unit,
+// e.g. one per payer, over `periods` periods) into the [period][territory][service](inner) cells
+// of the units, appended to `out`: a declared provider goes to its territory and service, an
+// implicit unit to its own cell.
+void append_cell_sums(const std::vector<double>& per_unit, std::size_t periods, std::size_t inner,
+                      const std::vector<funding::Unit>& units, std::size_t territories,
+                      std::size_t services, std::vector<double>& out) {
+  const std::size_t n_units = units.size();
+  PARCOURS_CHECK(per_unit.size() == periods * n_units * inner, "a books array is missized");
+  const std::size_t first = out.size();
+  out.resize(first + periods * territories * services * inner, 0.0);
+  for (std::size_t p = 0; p < periods; ++p) {
+    for (std::size_t u = 0; u < n_units; ++u) {
+      const std::size_t cell = (p * territories + units[u].territory) * services + units[u].service;
+      for (std::size_t k = 0; k < inner; ++k) {
+        out[first + cell * inner + k] += per_unit[(p * n_units + u) * inner + k];
+      }
+    }
+  }
+}
+
 // Concatenates one [period][territory](service) array of every replication.
 template <class T, class Get>
 std::vector<T> stack(const run::Results& results, Get get) {
@@ -1202,6 +1223,30 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                        " has providers whose places do not sum to its capacity in every "
                        "territory");
   }
+  // The funding scheme labels the payer and rule dimensions and sizes the books.
+  const funding::Scheme& scheme = scenario.funding;
+  PARCOURS_CHECK(scheme.services.size() == model.services.size(),
+                 "the funding scheme has money for " + std::to_string(scheme.services.size()) +
+                     " services, not " + std::to_string(services));
+  PARCOURS_CHECK(scheme.payers.size() < 256 && scheme.assignments.size() < funding::kNoRule,
+                 "too many payers or funding rules");
+  for (const funding::ServiceMoney& money : scheme.services) {
+    PARCOURS_CHECK(money.payer_split.empty() || money.payer_split.size() == scheme.payers.size(),
+                   "a service's payer split needs one share per payer");
+  }
+  std::set<std::string> payer_names;
+  for (const funding::Payer& payer : scheme.payers) {
+    PARCOURS_CHECK(payer_names.insert(payer.name).second, "payer " + payer.name + " appears twice");
+  }
+  std::set<std::string> rule_names;
+  for (const funding::Assignment& assignment : scheme.assignments) {
+    PARCOURS_CHECK(rule_names.insert(assignment.name).second,
+                   "funding rule " + assignment.name + " appears twice");
+    PARCOURS_CHECK(assignment.rule <= funding::Rule::kCapitation,
+                   "funding rule " + assignment.name + " is of no known kind");
+  }
+  const std::vector<funding::Unit> units = funding::units(model);
+
   const auto cells = static_cast<std::size_t>(model.periods()) * territories * services;
   const auto flows = static_cast<std::size_t>(model.periods()) * territories;
   const std::size_t n_providers = model.providers.size();
@@ -1287,10 +1332,21 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(ind.present_start.size() == flows && ind.arrivals.size() == flows &&
                        ind.departures.size() == flows && ind.present_end.size() == flows,
                    which + ": a [period][territory] indicator is missized");
-    PARCOURS_CHECK(replication.spending_euros.size() == cells,
-                   which + ": spending_euros has " +
-                       std::to_string(replication.spending_euros.size()) + " values, not " +
-                       std::to_string(cells));
+    const funding::Books& books = replication.books;
+    const std::size_t kept = static_cast<std::size_t>(model.periods()) * units.size();
+    PARCOURS_CHECK(
+        books.periods == model.periods() && books.units == static_cast<int>(units.size()) &&
+            books.payers == static_cast<int>(scheme.payers.size()) &&
+            books.billed_days.size() == kept && books.price.size() == kept &&
+            books.revenue.size() == kept && books.cost.size() == kept &&
+            books.rule.size() == kept && books.paid.size() == kept * scheme.payers.size(),
+        which + ": its books are not kept for " + std::to_string(units.size()) + " units over " +
+            std::to_string(model.periods()) + " periods and " +
+            std::to_string(scheme.payers.size()) + " payers");
+    for (const std::uint8_t rule : books.rule) {
+      PARCOURS_CHECK(rule == funding::kNoRule || rule < scheme.assignments.size(),
+                     which + ": its books name a funding rule out of range");
+    }
   }
 }
 
@@ -1721,15 +1777,18 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   };
   add_counts(counts, cell_dims, cell_coordinates);
 
-  file.add_variable(
-      "spending", cell_dims,
-      stack<double>(results,
-                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
-                      return r.spending_euros;
-                    }),
-      Storage::kChunkedByFirstAxis);
+  const std::vector<funding::Unit> units = funding::units(model);
+  std::vector<double> spending;
+  for (const run::ReplicationResult& replication : results.replications) {
+    append_cell_sums(replication.books.revenue, n_periods, 1, units, n_territories, n_services,
+                     spending);
+  }
+  file.add_variable("spending", cell_dims, spending, Storage::kChunkedByFirstAxis);
   describe(file, "spending",
-           {"spending", "EUR", "money paid to providers for the period under the funding rules"},
+           {"spending", "EUR",
+            "money paid to providers for the period under the funding rules: the revenue of the "
+            "providers of the service whose places are in the territory (declared providers by "
+            "provider_territory and provider_service)"},
            cell_coordinates);
 
   // Where people are at the end of the period and how long those admitted from a list waited:

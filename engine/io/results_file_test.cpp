@@ -27,6 +27,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// One payer, assurance_maladie, paying each service a fixed daily price from the start.
+funding::Scheme daily_prices(const std::vector<double>& euros_per_day) {
+  funding::Scheme scheme;
+  scheme.payers = {{"assurance_maladie", "ONDAM médico-social"}};
+  for (std::size_t s = 0; s < euros_per_day.size(); ++s) {
+    funding::ServiceMoney money;
+    money.payer_split = {1.0};
+    scheme.services.push_back(money);
+    funding::Assignment price;
+    price.name = "daily_price_" + std::to_string(s);
+    price.services = {static_cast<model::ServiceId>(s)};
+    price.euros_per_day = euros_per_day[s];
+    scheme.assignments.push_back(price);
+  }
+  return scheme;
+}
+
 // Two territories, two services (one territory without places of the first), three years.
 Scenario small_scenario(int periods_per_year = 1) {
   Scenario scenario;
@@ -49,8 +66,17 @@ Scenario small_scenario(int periods_per_year = 1) {
   scenario.model.services = {ime, esat};
   scenario.model.horizon_years = 3;
   scenario.model.periods_per_year = periods_per_year;
-  scenario.funding.daily_price = {funding::DailyPrice{{200.0}}, funding::DailyPrice{{100.0}}};
+  scenario.funding = daily_prices({200.0, 100.0});
   return scenario;
+}
+
+// Keeps the books of every replication of `results` under `scenario`'s funding, as the runner
+// does once a replication has run.
+void keep_books(const Scenario& scenario, run::Results& results) {
+  for (run::ReplicationResult& replication : results.replications) {
+    replication.books =
+        funding::keep_books(scenario.model, scenario.funding, replication.indicators);
+  }
 }
 
 // Made-up but consistent indicators: half the places occupied plus a little per replication,
@@ -68,7 +94,6 @@ run::Results small_results(const Scenario& scenario) {
     shape.impairments = static_cast<int>(model.children.impairments.size());
     shape.providers = static_cast<int>(model.providers.size());
     ind.resize(shape);
-    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
     for (int p = 0; p < periods; ++p) {
       for (int t = 0; t < territories; ++t) {
         for (int s = 0; s < services; ++s) {
@@ -81,8 +106,7 @@ run::Results small_results(const Scenario& scenario) {
           ind.waiting_impairment_end[ind.impairment_cell(p, t, s, 0)] = 3 + r;
           ind.holding_end[c] = s == 0 ? 1 + p : 0;
           ind.aged_out_waiting[c] = t;
-          replication.spending_euros[c] =
-              scenario.funding.daily_price[s].per_day.value * ind.occupied_place_days[c];
+          ind.attended_days[c] = ind.occupied_place_days[c];  // no modes: every day attended
         }
         const std::size_t f = ind.flow(p, t);
         ind.present_start[f] = p == 0 ? 50 + t : ind.present_end[ind.flow(p - 1, t)];
@@ -97,6 +121,7 @@ run::Results small_results(const Scenario& scenario) {
   }
   results.events = 2001;
   results.wall_seconds = 0.75;
+  keep_books(scenario, results);
   return results;
 }
 
@@ -290,7 +315,6 @@ run::Results france_results(const Scenario& scenario) {
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
     ind.resize(france_shape(model));
-    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
 
     // Waits by home region, in months. Region 0 is Corse (2A), region 1 Île-de-France (75);
     // service 0 is IME, 1 SESSAD. No one from Corse is admitted to a SESSAD from a list.
@@ -389,6 +413,7 @@ run::Results france_results(const Scenario& scenario) {
     ind.events = 10;
     results.replications.push_back(std::move(replication));
   }
+  keep_books(scenario, results);
   return results;
 }
 
@@ -473,7 +498,6 @@ run::Results spells_results(const Scenario& scenario,
     run::ReplicationResult replication;
     model::Indicators& ind = replication.indicators;
     ind.resize(france_shape(model));
-    replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
     ind.spells = own;
     const int last = model.periods() - 1;
     for (const model::Spell& sp : own) {
@@ -529,6 +553,7 @@ run::Results spells_results(const Scenario& scenario,
     }
     results.replications.push_back(std::move(replication));
   }
+  keep_books(scenario, results);
   return results;
 }
 
@@ -1712,6 +1737,7 @@ run::Results care_results(const Scenario& scenario) {
       }
     }
   }
+  keep_books(scenario, results);
   return results;
 }
 
@@ -2148,7 +2174,6 @@ run::Results inclusion_results() {
   shape.interims = 2;
   shape.schoolings = 2;
   ind.resize(shape);
-  replication.spending_euros.assign(ind.occupied_place_days.size(), 0.0);
   // [territory][service]: {internal, external} in a place, {school, nothing} waiting.
   const std::int64_t places[3][2][2] = {{{9, 1}, {1, 3}}, {{0, 1}, {0, 0}}, {{0, 0}, {0, 2}}};
   const std::int64_t waiting[3][2][2] = {{{0, 0}, {0, 4}}, {{1, 0}, {0, 0}}, {{0, 0}, {2, 1}}};
@@ -2168,6 +2193,7 @@ run::Results inclusion_results() {
   }
   run::Results results;
   results.replications.push_back(std::move(replication));
+  keep_books(inclusion_scenario(), results);
   return results;
 }
 
@@ -2325,6 +2351,7 @@ run::Results provider_results(const Scenario& scenario) {
       }
     }
   }
+  keep_books(scenario, results);
   return results;
 }
 
@@ -2967,7 +2994,7 @@ TEST_F(ResultsFileTest, FailureMidWriteLeavesTheOldFile) {
 TEST_F(ResultsFileTest, InconsistentResultsCreateNothing) {
   const Scenario scenario = small_scenario();
   run::Results results = small_results(scenario);
-  results.replications[1].spending_euros.pop_back();
+  results.replications[1].books.revenue.pop_back();
   EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
                core::InvariantError);
   EXPECT_TRUE(files().empty());

@@ -1062,17 +1062,20 @@ std::vector<model::Mode> read_modes(const Reader& r, const toml::table& root) {
 // [schooling.NAME]: the schooling situations of children in a place.
 std::vector<model::Schooling> read_schoolings(const Reader& r, const toml::table& root) {
   std::vector<model::Schooling> out;
-  read_named_tables(r, root, "schooling", model::Care::kMaxSchoolings, "schooling situation",
-                    [&](std::string name, const toml::table& t, const std::string& path) {
-                      r.check_keys(t, path, {"ordinary_school", "description"});
-                      model::Schooling schooling;
-                      schooling.name = std::move(name);
-                      if (const toml::node* n = t.get("ordinary_school")) {
-                        schooling.ordinary_school =
-                            r.boolean(*n, child_key(path, "ordinary_school"));
-                      }
-                      out.push_back(std::move(schooling));
-                    });
+  read_named_tables(
+      r, root, "schooling", model::Care::kMaxSchoolings, "schooling situation",
+      [&](std::string name, const toml::table& t, const std::string& path) {
+        r.check_keys(t, path, {"ordinary_school", "school_day_share", "description"});
+        model::Schooling schooling;
+        schooling.name = std::move(name);
+        if (const toml::node* n = t.get("ordinary_school")) {
+          schooling.ordinary_school = r.boolean(*n, child_key(path, "ordinary_school"));
+        }
+        schooling.school_day_share = r.opt_number(t, path, "school_day_share", kProbability,
+                                                  " (the share of attended days spent at school)")
+                                         .value_or(schooling.school_day_share);
+        out.push_back(std::move(schooling));
+      });
   return out;
 }
 
@@ -1754,7 +1757,7 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
       t, path,
       {"places", "places_total", "places_min", "min_age_years", "age_limit_years",
        "length_of_stay_years", "on_stay_end", "on_age_limit", "initial", "arrival_age_years",
-       "interim", "children", "modes", "schooling", "alternative", "alternative_share"});
+       "interim", "children", "modes", "schooling", "alternative", "alternative_share", "money"});
   model::Service s;
   s.name = std::move(name);
   if (!capacity_from_providers) {
@@ -2555,6 +2558,337 @@ std::vector<model::CalibrationTarget> read_calibration(const Reader& r, const to
   return out;
 }
 
+// [payers.NAME]: who pays (Assurance maladie, the départements, the State...), in byte-wise
+// alphabetical order of their names, at most 255 (funding::PayerId, one value kept free).
+std::vector<funding::Payer> read_payers(const Reader& r, const toml::table& root) {
+  std::vector<funding::Payer> out;
+  constexpr std::size_t kMaxPayers = 255;
+  read_named_tables(r, root, "payers", kMaxPayers, "payer",
+                    [&](std::string name, const toml::table& t, const std::string& path) {
+                      r.check_keys(t, path, {"description"});
+                      funding::Payer payer;
+                      payer.name = std::move(name);
+                      if (const toml::node* n = t.get("description")) {
+                        payer.description = r.string(*n, child_key(path, "description"));
+                      }
+                      out.push_back(std::move(payer));
+                    });
+  return out;
+}
+
+// services.NAME.money: what the service's places cost, who pays for them and how its days are
+// billed. `payers` are the declared payers' names.
+funding::ServiceMoney read_money(const Reader& r, const toml::node& n, const std::string& path,
+                                 const std::vector<std::string>& payers) {
+  const toml::table& t = r.table(n, path);
+  r.check_keys(t, path,
+               {"euros_per_place_year", "fixed_share", "payers", "opening_days", "absence_share",
+                "bill_absences", "bill_school_days"});
+  funding::ServiceMoney money;
+  money.euros_per_place_year = r.opt_number(t, path, "euros_per_place_year", kNonNegative)
+                                   .value_or(money.euros_per_place_year);
+  money.fixed_share = r.opt_number(t, path, "fixed_share", kProbability,
+                                   " (the share of the cost that does not vary with occupancy)")
+                          .value_or(money.fixed_share);
+  if (const toml::node* shares = t.get("payers")) {
+    const std::string key = child_key(path, "payers");
+    if (payers.empty()) {
+      r.fail(*shares, key,
+             "payer shares need payers, and none is declared (add [payers.NAME] tables)");
+    }
+    money.payer_split = read_shares(r, *shares, key, payers, "payer", "payer shares");
+  }
+  money.opening_days = r.opt_number(t, path, "opening_days", NumberRange{0.0, false, 366.0, true},
+                                    " (days a year a place is open)")
+                           .value_or(money.opening_days);
+  money.absence_share =
+      r.opt_number(t, path, "absence_share", NumberRange{0.0, true, 1.0, false},
+                   " (the share of days in the establishment the child is absent)")
+          .value_or(money.absence_share);
+  money.bill_absences =
+      r.opt_number(t, path, "bill_absences", kProbability, " (the share of absence days billed)")
+          .value_or(money.bill_absences);
+  money.bill_school_days = r.opt_number(t, path, "bill_school_days", kProbability,
+                                        " (the share of days at school billed)")
+                               .value_or(money.bill_school_days);
+  return money;
+}
+
+// The calendar day `months` months after `start` as {year, month, day}, compared as such (the
+// day may not exist in that month, e.g. the 31st: it still sorts where it should).
+std::array<int, 3> months_after(const Date& start, int months) {
+  const int m = start.month - 1 + months;
+  return {start.year + m / 12, m % 12 + 1, start.day};
+}
+
+std::string date_text(const std::array<int, 3>& date) {
+  std::ostringstream os;
+  os << date[0] << '-' << (date[1] < 10 ? "0" : "") << date[1] << '-' << (date[2] < 10 ? "0" : "")
+     << date[2];
+  return os.str();
+}
+
+// The start of period p: p years (yearly runs) or p months (monthly runs) after the start date,
+// by the calendar.
+std::array<int, 3> period_start(const Date& start, const model::Model& model, int p) {
+  return months_after(start, p * (12 / model.periods_per_year));
+}
+
+// The first period that starts on or after `date`; model.periods() when none does.
+int first_period_from(const Date& start, const model::Model& model,
+                      const std::array<int, 3>& date) {
+  for (int p = 0; p < model.periods(); ++p) {
+    if (period_start(start, model, p) >= date) {
+      return p;
+    }
+  }
+  return model.periods();
+}
+
+// Names of `items` (providers, organisations), in order.
+template <class Items>
+std::vector<std::string> names_of(const Items& items) {
+  std::vector<std::string> names;
+  names.reserve(items.size());
+  for (const auto& item : items) {
+    names.push_back(item.name);
+  }
+  return names;
+}
+
+// A rule's non-empty array of distinct names among `names` (a `noun`: "provider",
+// "organisation"), as indices. `none` says why there is nothing to name, when `names` is empty.
+template <class Id>
+std::vector<Id> read_name_refs(const Reader& r, const toml::node& n, const std::string& key,
+                               const std::vector<std::string>& names, const std::string& noun,
+                               const std::string& none) {
+  const toml::array& a = r.array(n, key, "a non-empty array of " + noun + " names");
+  if (names.empty()) {
+    r.fail(n, key, noun + "s need " + none);
+  }
+  if (a.empty()) {
+    r.fail(n, key,
+           "expected at least one " + noun +
+               " name, got an empty array (leave the key out to select any " + noun + ")");
+  }
+  std::vector<Id> out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string ikey = item_key(key, i);
+    const std::string name = r.string(a[i], ikey);
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      r.fail(a[i], ikey,
+             "unknown " + noun + " " + in_quotes(name) + suggestion(name, names, noun + "s are"));
+    }
+    const auto id = static_cast<Id>(it - names.begin());
+    if (std::find(out.begin(), out.end(), id) != out.end()) {
+      r.fail(a[i], ikey, "duplicate " + noun + " " + in_quotes(name));
+    }
+    out.push_back(id);
+  }
+  return out;
+}
+
+// The funding rules' names in scenarios, in the order of funding::Rule.
+const std::vector<std::string>& rule_kinds() {
+  static const std::vector<std::string> kinds{"daily_price", "global_allocation", "capitation"};
+  return kinds;
+}
+
+// Whether `a` selects `unit` (whatever its start), as funding::keep_books decides: every
+// non-empty list matches; implicit units have no provider and no organisation.
+bool selects(const funding::Assignment& a, const funding::Unit& unit) {
+  const bool implicit = unit.provider == model::kNoProvider;
+  const auto has = [](const auto& list, auto value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+  return (a.services.empty() || has(a.services, unit.service)) &&
+         (a.providers.empty() || (!implicit && has(a.providers, unit.provider))) &&
+         (a.organisations.empty() ||
+          (!implicit &&
+           has(a.organisations, static_cast<model::OrganisationId>(unit.organisation))));
+}
+
+// Whether `a` may pay a unit of a service with `money` and places something: a fixed daily price
+// or a capitation above 0 always may; a computed daily price and a global allocation come from
+// the service's cost, so only when it is above 0.
+bool may_pay(const funding::Assignment& a, const funding::ServiceMoney& money) {
+  switch (a.rule) {
+    case funding::Rule::kDailyPrice:
+      return a.euros_per_day.has_value() || money.euros_per_place_year > 0.0;
+    case funding::Rule::kGlobalAllocation:
+      return money.euros_per_place_year > 0.0;
+    case funding::Rule::kCapitation:
+      return a.euros_per_child_year > 0.0;
+  }
+  return true;
+}
+
+// [[funding.rules]]: the rules assigned to providers from a date, in file order. `model` is read
+// whole (services, providers, organisations, territories); `money` has one entry per service.
+std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n,
+                                            const model::Model& model, const ServiceNames& names,
+                                            const std::vector<funding::ServiceMoney>& money,
+                                            const Date& start) {
+  const std::string key = "funding.rules";
+  const toml::array& list =
+      r.array(n, key, "an array of tables (one [[funding.rules]] entry per rule)");
+  if (list.size() >= funding::kNoRule) {
+    r.fail(n, key,
+           "expected at most " + std::to_string(funding::kNoRule - 1) + " rules, got " +
+               std::to_string(list.size()));
+  }
+  const std::vector<std::string> provider_names = names_of(model.providers);
+  const std::vector<std::string> organisation_names = names_of(model.organisations);
+  // Keys that belong to one rule: the rule they are for.
+  const std::vector<std::pair<std::string, funding::Rule>> own_keys = {
+      {"euros_per_day", funding::Rule::kDailyPrice},
+      {"forecast_occupancy", funding::Rule::kDailyPrice},
+      {"growth_per_year", funding::Rule::kGlobalAllocation},
+      {"euros_per_child_year", funding::Rule::kCapitation}};
+  std::vector<funding::Assignment> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = item_key(key, i);
+    const toml::table& t =
+        r.table(list[i], path, "a rule table (name, rule, whom it pays, from when, its amounts)");
+    r.check_keys(t, path,
+                 {"name", "rule", "services", "providers", "organisations", "from", "euros_per_day",
+                  "forecast_occupancy", "growth_per_year", "euros_per_child_year"});
+    funding::Assignment a;
+    const toml::node& name = r.required(t, path, "name", "a non-empty string");
+    a.name = r.string(name, child_key(path, "name"));
+    if (a.name.empty()) {
+      r.fail(name, child_key(path, "name"), "expected a non-empty string, got \"\"");
+    }
+    for (std::size_t j = 0; j < out.size(); ++j) {
+      if (out[j].name == a.name) {
+        r.fail(name, child_key(path, "name"),
+               "duplicate rule name " + in_quotes(a.name) + " (already " + item_key(key, j) + ")");
+      }
+    }
+    const std::size_t kind =
+        r.choice(r.required(t, path, "rule", "one of " + join_quoted(rule_kinds())),
+                 child_key(path, "rule"), rule_kinds(), "funding rule");
+    a.rule = static_cast<funding::Rule>(kind);
+    for (const auto& [own, rule] : own_keys) {
+      if (const toml::node* v = t.get(own); v != nullptr && rule != a.rule) {
+        r.fail(*v, child_key(path, own),
+               own + " is for " + rule_kinds()[static_cast<std::size_t>(rule)] +
+                   " rules only; this rule is " + in_quotes(rule_kinds()[kind]));
+      }
+    }
+    if (const toml::node* v = t.get("services")) {
+      a.services = read_service_refs(r, *v, child_key(path, "services"), names,
+                                     "select providers of every service");
+    }
+    if (const toml::node* v = t.get("providers")) {
+      a.providers = read_name_refs<model::ProviderId>(
+          r, *v, child_key(path, "providers"), provider_names, "provider",
+          "declared providers, and there are none (add a [providers] file)");
+    }
+    if (const toml::node* v = t.get("organisations")) {
+      a.organisations = read_name_refs<model::OrganisationId>(
+          r, *v, child_key(path, "organisations"), organisation_names, "organisation",
+          "declared providers, and there are none (add a [providers] file with an organisation "
+          "column)");
+    }
+    if (const toml::node* v = t.get("from")) {
+      const std::string fkey = child_key(path, "from");
+      const auto* date = v->as_date();
+      if (date == nullptr) {
+        r.fail(*v, fkey, "expected a local date such as 2027-01-01, got " + type_phrase(*v));
+      }
+      const std::array<int, 3> from{date->get().year, date->get().month, date->get().day};
+      const std::array<int, 3> first = period_start(start, model, 0);
+      if (from < first) {
+        r.fail(*v, fkey,
+               "expected a date on or after scenario.start_date (" + date_text(first) + "), got " +
+                   value_text(*v));
+      }
+      a.from_period = first_period_from(start, model, from);
+      if (a.from_period == model.periods()) {
+        const std::array<int, 3> end = months_after(start, 12 * model.horizon_years);
+        const std::array<int, 3> last = period_start(start, model, model.periods() - 1);
+        r.fail(*v, fkey,
+               value_text(*v) +
+                   (from > end ? " is after the run's end (" + date_text(end) + ")"
+                               : " is after the start of the run's last period (" +
+                                     date_text(last) + ")") +
+                   ": the rule would never apply");
+      }
+    }
+    switch (a.rule) {
+      case funding::Rule::kDailyPrice:
+        a.euros_per_day = r.opt_number(t, path, "euros_per_day", kPositive);
+        a.forecast_occupancy =
+            r.opt_number(t, path, "forecast_occupancy", NumberRange{0.0, false, 1.0, true})
+                .value_or(a.forecast_occupancy);
+        break;
+      case funding::Rule::kGlobalAllocation:
+        a.growth_per_year =
+            r.opt_number(t, path, "growth_per_year", NumberRange{-1.0, false, kInf, true})
+                .value_or(a.growth_per_year);
+        break;
+      case funding::Rule::kCapitation:
+        a.euros_per_child_year = r.req_number(t, path, "euros_per_child_year", kNonNegative);
+        a.counterfactual = true;  // no French payer funds places so
+        break;
+    }
+
+    // Every unit with places the rule may pay needs payers to pay it (funding::keep_books
+    // splits each unit's revenue between its service's payers).
+    for (const funding::Unit& unit : funding::units(model)) {
+      const funding::ServiceMoney& m = money[unit.service];
+      if (unit.places > 0 && m.payer_split.empty() && selects(a, unit) && may_pay(a, m)) {
+        const std::string& service = names.names[unit.service];
+        const toml::node* services = t.get("services");
+        r.fail(services != nullptr ? *services : list[i],
+               services != nullptr ? child_key(path, "services") : path,
+               "service " + in_quotes(service) + " has no payers ([" +
+                   child_key(child_key("services", service), "money") +
+                   "] payers), and this rule may pay its places");
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// [payers.NAME], services.NAME.money and [funding]: the funding scheme of the scenario.
+// `money` has one entry per service, read with the services.
+funding::Scheme read_funding(const Reader& r, const toml::table& root, const model::Model& model,
+                             const ServiceNames& names, std::vector<funding::Payer> payers,
+                             std::vector<funding::ServiceMoney> money, const Date& start) {
+  funding::Scheme scheme;
+  scheme.payers = std::move(payers);
+  scheme.services = std::move(money);
+  const toml::node* node = root.get("funding");
+  if (node == nullptr) {
+    return scheme;
+  }
+  const std::string path = "funding";
+  const toml::table& t = r.table(*node, path);
+  const std::vector<std::string> accepted = {"cost_growth_per_year", "rules"};
+  for (auto&& [key, value] : t) {
+    // The first form, [funding.SERVICE] rule = ..., is gone: say where its content went.
+    if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end() &&
+        value.is_table()) {
+      r.fail_key(key, child_key(path, key.str()),
+                 "unknown key " + in_quotes(key.str()) +
+                     "; funding rules are [[funding.rules]] entries now "
+                     "(docs/scenario-format.md)");
+    }
+  }
+  r.check_keys(t, path, accepted);
+  scheme.cost_growth =
+      r.opt_number(t, path, "cost_growth_per_year", NumberRange{-1.0, false, kInf, true})
+          .value_or(scheme.cost_growth);
+  if (const toml::node* rules = t.get("rules")) {
+    scheme.assignments = read_rules(r, *rules, model, names, scheme.services, start);
+  }
+  return scheme;
+}
+
 // Maps a pathway problem's dotted key (as model::key_segment spells it) to the deepest node of
 // the merged document it names, so the error points at the offending line.
 const toml::node* find_key_path(const toml::table& root, std::string_view path) {
@@ -2612,10 +2946,10 @@ const toml::node* find_key_path(const toml::table& root, std::string_view path) 
 Scenario read_scenario(const toml::table& root, const std::string& display) {
   Reader r(display);
   r.set_root(root);
-  r.check_keys(root, "",
-               {"extends", "scenario", "run", "territories", "placement", "abroad", "providers",
-                "arrivals", "services", "interim", "outcomes", "modes", "schooling", "children",
-                "lists", "notifications", "plans", "funding", "calibration"});
+  r.check_keys(root, "", {"extends",       "scenario",  "run",       "territories", "placement",
+                          "abroad",        "providers", "arrivals",  "services",    "interim",
+                          "outcomes",      "modes",     "schooling", "children",    "lists",
+                          "notifications", "plans",     "payers",    "funding",     "calibration"});
   Scenario out;
   out.path = display;
 
@@ -2704,6 +3038,9 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   territory_codes.insert(territory_codes.end(), abroad_codes.begin(), abroad_codes.end());
   ProviderTable providers = read_providers(r, root, territory_codes, names, out.model.children);
   check_no_abroad_places(r, root, names, providers);
+  std::vector<funding::Payer> payers = read_payers(r, root);
+  const std::vector<std::string> payer_names = names_of(payers);
+  std::vector<funding::ServiceMoney> money;
   for (auto&& [key, value] : services_table) {
     const std::string path = child_key("services", key.str());
     const std::size_t id = out.model.services.size();
@@ -2726,6 +3063,9 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
       }
     }
     out.model.services.push_back(std::move(service));
+    money.push_back(t.contains("money")
+                        ? read_money(r, *t.get("money"), child_key(path, "money"), payer_names)
+                        : funding::ServiceMoney{});
   }
   out.model.providers = std::move(providers.providers);
   out.model.organisations = std::move(providers.organisations);
@@ -2768,25 +3108,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
                     "orientation probabilities");
   }
 
-  out.funding.daily_price.assign(names.names.size(), funding::DailyPrice{funding::Euros{0.0}});
-  if (const toml::node* n = root.get("funding")) {
-    const toml::table& t = r.table(*n, "funding");
-    for (auto&& [key, value] : t) {
-      const std::string path = child_key("funding", key.str());
-      const std::size_t id = names.find(key.str());
-      if (id == names.names.size()) {
-        r.fail_key(key, path,
-                   "unknown service " + in_quotes(key.str()) +
-                       suggestion(key.str(), names.names, "services are"));
-      }
-      const toml::table& f = r.table(value, path);
-      r.check_keys(f, path, {"rule", "euros_per_day"});
-      (void)r.choice(r.required(f, path, "rule", "\"daily_price\""), child_key(path, "rule"),
-                     {"daily_price"}, "funding rule");
-      out.funding.daily_price[id] =
-          funding::DailyPrice{funding::Euros{r.req_number(f, path, "euros_per_day", kNonNegative)}};
-    }
-  }
+  out.funding =
+      read_funding(r, root, out.model, names, std::move(payers), std::move(money), out.start_date);
 
   out.model.calibration = read_calibration(r, root, names);
 

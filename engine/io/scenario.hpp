@@ -3,7 +3,7 @@
 // live here; docs/scenario-format.md documents every key.
 #pragma once
 
-#include "engine/funding/daily_price.hpp"
+#include "engine/funding/books.hpp"
 #include "engine/model/params.hpp"
 
 #include <cstdint>
@@ -55,7 +55,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   int replications = 1;
   model::Model model;
-  funding::Params funding;
+  funding::Scheme funding;  // payers, services' money and the funding rules
 };
 
 /// Reads, merges (`extends`), overrides (`key=value` strings, dotted keys, TOML values) and

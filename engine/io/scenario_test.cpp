@@ -149,10 +149,24 @@ TEST(LoadScenario, B1PathwaysAndFundingAreRead) {
   EXPECT_EQ(sessad.on_stay_end[1].target, model::kNoService);
   EXPECT_EQ(sessad.initial.share_of_places, 1.0);
   EXPECT_EQ(sessad.initial.age_years.b, 18.0);
-  ASSERT_EQ(s.funding.daily_price.size(), 3u);
-  EXPECT_EQ(s.funding.daily_price[0].per_day.value, 0.0);  // no [funding.ADULT]
-  EXPECT_EQ(s.funding.daily_price[1].per_day.value, 210.0);
-  EXPECT_EQ(s.funding.daily_price[2].per_day.value, 85.0);
+  const funding::Scheme& f = s.funding;
+  ASSERT_EQ(f.payers.size(), 1u);
+  EXPECT_EQ(f.payers[0].name, "assurance_maladie");
+  ASSERT_EQ(f.services.size(), 3u);
+  EXPECT_TRUE(f.services[0].payer_split.empty());  // no [services.ADULT.money]: unfunded
+  EXPECT_EQ(f.services[1].payer_split, (std::vector<double>{1.0}));
+  EXPECT_EQ(f.services[2].payer_split, (std::vector<double>{1.0}));
+  EXPECT_EQ(f.services[1].euros_per_place_year, 0.0);
+  EXPECT_EQ(f.services[1].opening_days, 365.25);  // every day of an occupied place is billed
+  ASSERT_EQ(f.assignments.size(), 2u);
+  EXPECT_EQ(f.assignments[0].name, "ime_daily_price");
+  EXPECT_EQ(f.assignments[0].rule, funding::Rule::kDailyPrice);
+  EXPECT_EQ(f.assignments[0].services, (std::vector<model::ServiceId>{1}));
+  EXPECT_EQ(f.assignments[0].euros_per_day, 210.0);
+  EXPECT_EQ(f.assignments[0].from_period, 0);
+  EXPECT_EQ(f.assignments[1].services, (std::vector<model::ServiceId>{2}));
+  EXPECT_EQ(f.assignments[1].euros_per_day, 85.0);
+  EXPECT_FALSE(f.assignments[1].counterfactual);
 }
 
 TEST_F(ScenarioFiles, DefaultsFillWhatTheFileLeavesOut) {
@@ -169,7 +183,19 @@ TEST_F(ScenarioFiles, DefaultsFillWhatTheFileLeavesOut) {
   EXPECT_EQ(ime.on_stay_end[0].action, model::Action::kLeave);
   EXPECT_EQ(ime.on_stay_end[0].probability, 1.0);
   EXPECT_EQ(ime.initial.share_of_places, 0.0);
-  EXPECT_EQ(s.funding.daily_price.size(), 1u);
+  // No funding: one (default) ServiceMoney per service, no payers, no rules.
+  ASSERT_EQ(s.funding.services.size(), 1u);
+  EXPECT_TRUE(s.funding.payers.empty());
+  EXPECT_TRUE(s.funding.empty());
+  EXPECT_EQ(s.funding.cost_growth, 0.0);
+  const funding::ServiceMoney& money = s.funding.services[0];
+  EXPECT_EQ(money.euros_per_place_year, 0.0);
+  EXPECT_EQ(money.fixed_share, 1.0);
+  EXPECT_TRUE(money.payer_split.empty());
+  EXPECT_EQ(money.opening_days, 365.25);
+  EXPECT_EQ(money.absence_share, 0.0);
+  EXPECT_EQ(money.bill_absences, 1.0);
+  EXPECT_EQ(money.bill_school_days, 1.0);
 }
 
 TEST_F(ScenarioFiles, ExtendsChainOverridesOneValueAndKeepsTheRest) {
@@ -201,13 +227,14 @@ TEST_F(ScenarioFiles, ADistributionReplacesTheBaseDistributionWhole) {
 TEST_F(ScenarioFiles, OverridesChangeValuesAfterExtends) {
   write("base.toml", kMini);
   const std::string top = write("top.toml", "extends = \"base.toml\"\n[run]\nseed = 5\n");
-  const Scenario s =
-      load_scenario(top, {"run.seed=9", "scenario.name=plain text", "services.IME.places = [3, 4]",
-                          "funding.IME.rule=daily_price", "funding.IME.euros_per_day=100"});
+  const Scenario s = load_scenario(
+      top, {"run.seed=9", "scenario.name=plain text", "services.IME.places = [3, 4]",
+            "services.IME.money.euros_per_place_year=40000", "funding.cost_growth_per_year=0.02"});
   EXPECT_EQ(s.seed, 9u);
   EXPECT_EQ(s.name, "plain text");
   EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{3, 4}));
-  EXPECT_EQ(s.funding.daily_price[0].per_day.value, 100.0);
+  EXPECT_EQ(s.funding.services[0].euros_per_place_year, 40000.0);
+  EXPECT_EQ(s.funding.cost_growth, 0.02);
 }
 
 TEST_F(ScenarioFiles, EffectiveTextReparsesToTheSameScenario) {
@@ -307,10 +334,9 @@ TEST_F(ScenarioFiles, UnknownKeyInDistribution) {
 }
 
 TEST_F(ScenarioFiles, UnknownKeyInFundingFarFromAnyListsTheAcceptedKeys) {
-  const ScenarioError e =
-      error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_jour = 3\n");
-  expect_error(e, path_of("s.toml"), 22, "funding.IME.euros_per_jour",
-               "unknown key \"euros_per_jour\"; accepted keys: \"rule\", \"euros_per_day\"");
+  const ScenarioError e = error_of(kMini + "\n[funding]\nprices = 3\n");
+  expect_error(e, path_of("s.toml"), 21, "funding.prices",
+               "unknown key \"prices\"; accepted keys: \"cost_growth_per_year\", \"rules\"");
 }
 
 TEST_F(ScenarioFiles, WrongTypeSaysWhatWasExpectedAndFound) {
@@ -481,15 +507,18 @@ TEST_F(ScenarioFiles, ScenarioSettingsAreChecked) {
                "expected an integer >= 1, got 0");
 }
 
-TEST_F(ScenarioFiles, FundingRuleAndServiceAreChecked) {
-  const std::string path = path_of("s.toml");
-  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"global\"\neuros_per_day = 3\n"), path,
-               21, "funding.IME.rule",
-               "unknown funding rule \"global\"; accepted: \"daily_price\"");
-  expect_error(error_of(kMini + "\n[funding.IMEE]\nrule = \"daily_price\"\neuros_per_day = 3\n"),
-               path, 20, "funding.IMEE", "unknown service \"IMEE\"; did you mean \"IME\"?");
-  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_day = -3\n"),
-               path, 22, "funding.IME.euros_per_day", "expected a number >= 0, got -3");
+TEST_F(ScenarioFiles, TheFirstFundingFormIsRefusedWithWhereItsContentWent) {
+  expect_error(error_of(kMini + "\n[funding.IME]\nrule = \"daily_price\"\neuros_per_day = 3\n"),
+               path_of("s.toml"), 20, "funding.IME",
+               "unknown key \"IME\"; funding rules are [[funding.rules]] entries now "
+               "(docs/scenario-format.md)");
+  try {
+    (void)load_scenario(write("s.toml", kMini), {"funding.IME.euros_per_day=100"});
+    ADD_FAILURE() << "the first funding form was accepted from --set";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key(), "funding.IME");
+    EXPECT_EQ(e.file(), "--set funding.IME.euros_per_day=100");
+  }
 }
 
 TEST_F(ScenarioFiles, ServicesMustExist) {
@@ -2475,6 +2504,292 @@ TEST_F(ScenarioFiles, WaitingInSchoolIsACalibrationMeasure) {
   EXPECT_EQ(s.model.calibration[0].measure, model::CalibrationTarget::Measure::kWaitingInSchool);
 }
 
+// ---- Funding: payers, services' money and [[funding.rules]]
+
+// kMini plus a second service, two payers (declared out of alphabetical order), both services'
+// money, a schooling with days at school, and three rules. Line numbers in the comment below.
+const std::string kFunding = kMini + R"toml(
+[services.IME.money]
+euros_per_place_year = 39000
+fixed_share = 0.8
+payers = { assurance_maladie = 1.0 }
+opening_days = 210
+absence_share = 0.05
+bill_absences = 0.0
+bill_school_days = 0.5
+
+[services.SESSAD]
+places = [2, 3]
+length_of_stay_years = { law = "exponential", mean = 3 }
+money = { euros_per_place_year = 15000, payers = { assurance_maladie = 0.75, departement = 0.25 } }
+
+[payers.departement]
+[payers.assurance_maladie]
+description = "ONDAM médico-social"
+
+[schooling.external_unit]
+ordinary_school = true
+school_day_share = 0.4
+
+[funding]
+cost_growth_per_year = 0.015
+
+[[funding.rules]]
+name = "ime_price"
+rule = "daily_price"
+services = ["IME"]
+forecast_occupancy = 0.95
+
+[[funding.rules]]
+name = "allocation"
+rule = "global_allocation"
+from = 2026-01-01
+growth_per_year = 0.01
+
+[[funding.rules]]
+name = "sessad_per_child"
+rule = "capitation"
+services = ["SESSAD"]
+from = 2025-03-01
+euros_per_child_year = 9000
+)toml";
+
+// [services.IME.money] 20 (payers 23, absence_share 25), [services.SESSAD] 29 (money 32),
+// [payers.departement] 34, [payers.assurance_maladie] 35, school_day_share 40, [funding] 42
+// (cost_growth_per_year 43), [[funding.rules]] 45 (name 46, rule 47, services 48,
+// forecast_occupancy 49), 51 (name 52, rule 53, from 54, growth_per_year 55), 57 (name 58,
+// rule 59, services 60, from 61, euros_per_child_year 62).
+
+TEST_F(ScenarioFiles, PayersServicesMoneyAndFundingRulesAreRead) {
+  const Scenario s = load_scenario(write("s.toml", kFunding));
+  const funding::Scheme& f = s.funding;
+  ASSERT_EQ(f.payers.size(), 2u);  // byte-wise alphabetical, as services
+  EXPECT_EQ(f.payers[0].name, "assurance_maladie");
+  EXPECT_EQ(f.payers[0].description, "ONDAM médico-social");
+  EXPECT_EQ(f.payers[1].name, "departement");
+  EXPECT_EQ(f.payers[1].description, "");
+  EXPECT_EQ(f.cost_growth, 0.015);
+
+  ASSERT_EQ(f.services.size(), 2u);
+  const funding::ServiceMoney& ime = f.services[0];
+  EXPECT_EQ(ime.euros_per_place_year, 39000.0);
+  EXPECT_EQ(ime.fixed_share, 0.8);
+  EXPECT_EQ(ime.payer_split, (std::vector<double>{1.0, 0.0}));  // departement left out: 0
+  EXPECT_EQ(ime.opening_days, 210.0);
+  EXPECT_EQ(ime.absence_share, 0.05);
+  EXPECT_EQ(ime.bill_absences, 0.0);
+  EXPECT_EQ(ime.bill_school_days, 0.5);
+  const funding::ServiceMoney& sessad = f.services[1];
+  EXPECT_EQ(sessad.euros_per_place_year, 15000.0);
+  EXPECT_EQ(sessad.fixed_share, 1.0);
+  EXPECT_EQ(sessad.payer_split, (std::vector<double>{0.75, 0.25}));
+  EXPECT_EQ(sessad.opening_days, 365.25);
+
+  ASSERT_EQ(f.assignments.size(), 3u);
+  const funding::Assignment& price = f.assignments[0];
+  EXPECT_EQ(price.name, "ime_price");
+  EXPECT_EQ(price.rule, funding::Rule::kDailyPrice);
+  EXPECT_EQ(price.services, (std::vector<model::ServiceId>{0}));
+  EXPECT_TRUE(price.providers.empty());
+  EXPECT_TRUE(price.organisations.empty());
+  EXPECT_EQ(price.from_period, 0);                // no from: the start
+  EXPECT_FALSE(price.euros_per_day.has_value());  // computed from the costs
+  EXPECT_EQ(price.forecast_occupancy, 0.95);
+  EXPECT_FALSE(price.counterfactual);
+  const funding::Assignment& allocation = f.assignments[1];
+  EXPECT_EQ(allocation.rule, funding::Rule::kGlobalAllocation);
+  EXPECT_TRUE(allocation.services.empty());  // every service
+  EXPECT_EQ(allocation.from_period, 1);
+  EXPECT_EQ(allocation.growth_per_year, 0.01);
+  const funding::Assignment& capitation = f.assignments[2];
+  EXPECT_EQ(capitation.rule, funding::Rule::kCapitation);
+  EXPECT_EQ(capitation.euros_per_child_year, 9000.0);
+  EXPECT_EQ(capitation.from_period, 1);    // 2025-03-01: the first year starting after it
+  EXPECT_TRUE(capitation.counterfactual);  // no French payer funds places per child
+
+  ASSERT_EQ(s.model.schoolings.size(), 1u);
+  EXPECT_EQ(s.model.schoolings[0].school_day_share, 0.4);
+}
+
+TEST_F(ScenarioFiles, ARuleAppliesFromThePeriodThatStartsOnOrAfterItsDate) {
+  const std::string path = write("s.toml", kFunding);
+  const auto from = [&](const std::string& date, int periods_per_year) {
+    const Scenario s =
+        load_scenario(path, {"funding.rules=[{ name = \"r\", rule = \"capitation\", "
+                             "euros_per_child_year = 1, from = " +
+                                 date + " }]",
+                             "scenario.periods_per_year=" + std::to_string(periods_per_year)});
+    return s.funding.assignments.at(0).from_period;
+  };
+  EXPECT_EQ(from("2025-01-01", 1), 0);
+  EXPECT_EQ(from("2025-01-02", 1), 1);
+  EXPECT_EQ(from("2026-01-01", 1), 1);
+  EXPECT_EQ(from("2025-01-01", 12), 0);
+  EXPECT_EQ(from("2025-03-01", 12), 2);  // months start on the 1st: March is month 2
+  EXPECT_EQ(from("2025-03-02", 12), 3);
+  EXPECT_EQ(from("2026-12-01", 12), 23);  // the last month
+}
+
+TEST_F(ScenarioFiles, AChildScenarioReplacesTheRulesWholeAndMergesTheMoney) {
+  write("base.toml", kFunding);
+  const Scenario s = load_scenario(write("top.toml", R"toml(extends = "base.toml"
+[services.SESSAD.money.payers]
+assurance_maladie = 0.5
+departement = 0.5
+[[funding.rules]]
+name = "allocation_only"
+rule = "global_allocation"
+)toml"));
+  ASSERT_EQ(s.funding.assignments.size(), 1u);
+  EXPECT_EQ(s.funding.assignments[0].name, "allocation_only");
+  EXPECT_EQ(s.funding.services[1].payer_split, (std::vector<double>{0.5, 0.5}));
+  EXPECT_EQ(s.funding.services[1].euros_per_place_year, 15000.0);  // the base's, merged
+}
+
+TEST_F(ScenarioFiles, FundingRulesAreChecked) {
+  const std::string path = path_of("s.toml");
+  const auto rule_error = [&](const std::string& from, const std::string& to) {
+    return error_of(replace(kFunding, from, to));
+  };
+  expect_error(rule_error("forecast_occupancy = 0.95", "growth_per_year = 0.95"), path, 49,
+               "funding.rules[0].growth_per_year",
+               "growth_per_year is for global_allocation rules only; this rule is "
+               "\"daily_price\"");
+  expect_error(rule_error("\ngrowth_per_year = 0.01", "\neuros_per_day = 100"), path, 55,
+               "funding.rules[1].euros_per_day",
+               "euros_per_day is for daily_price rules only; this rule is \"global_allocation\"");
+  expect_error(rule_error("rule = \"daily_price\"", "rule = \"daily_prize\""), path, 47,
+               "funding.rules[0].rule",
+               "unknown funding rule \"daily_prize\"; did you mean \"daily_price\"?");
+  expect_error(rule_error("name = \"allocation\"", "name = \"ime_price\""), path, 52,
+               "funding.rules[1].name",
+               "duplicate rule name \"ime_price\" (already funding.rules[0])");
+  expect_error(rule_error("name = \"ime_price\"\n", ""), path, 45, "funding.rules[0].name",
+               "missing required key (expected a non-empty string)");
+  expect_error(rule_error("name = \"ime_price\"", "name = \"\""), path, 46, "funding.rules[0].name",
+               "expected a non-empty string, got \"\"");
+  expect_error(rule_error("services = [\"IME\"]", "services = [\"IEM\"]"), path, 48,
+               "funding.rules[0].services[0]", "unknown service \"IEM\"; did you mean \"IME\"?");
+  expect_error(rule_error("services = [\"IME\"]", "services = []"), path, 48,
+               "funding.rules[0].services",
+               "expected at least one service name, got an empty array (leave the key out to "
+               "select providers of every service)");
+  expect_error(rule_error("services = [\"IME\"]", "providers = [\"IME A1\"]"), path, 48,
+               "funding.rules[0].providers",
+               "providers need declared providers, and there are none (add a [providers] "
+               "file)");
+  expect_error(rule_error("services = [\"IME\"]", "organisations = [\"Assoc X\"]"), path, 48,
+               "funding.rules[0].organisations",
+               "organisations need declared providers, and there are none (add a [providers] "
+               "file with an organisation column)");
+  expect_error(rule_error("euros_per_child_year = 9000\n", ""), path, 57,
+               "funding.rules[2].euros_per_child_year",
+               "missing required key (expected a number >= 0)");
+  expect_error(rule_error("forecast_occupancy = 0.95", "euros_per_day = 0"), path, 49,
+               "funding.rules[0].euros_per_day", "expected a number > 0, got 0");
+  expect_error(rule_error("forecast_occupancy = 0.95", "forecast_occupancy = 1.2"), path, 49,
+               "funding.rules[0].forecast_occupancy", "expected a number in (0, 1], got 1.2");
+  expect_error(rule_error("\ngrowth_per_year = 0.01", "\ngrowth_per_year = -1"), path, 55,
+               "funding.rules[1].growth_per_year", "expected a number > -1, got -1");
+  expect_error(rule_error("cost_growth_per_year = 0.015", "cost_growth_per_year = -1.5"), path, 43,
+               "funding.cost_growth_per_year", "expected a number > -1, got -1.5");
+  expect_error(rule_error("rule = \"capitation\"", "rule = \"capitation\"\nwhen = 2026-01-01"),
+               path, 60, "funding.rules[2].when",
+               "unknown key \"when\"; accepted keys: \"name\", \"rule\", \"services\", "
+               "\"providers\", \"organisations\", \"from\", \"euros_per_day\", "
+               "\"forecast_occupancy\", \"growth_per_year\", \"euros_per_child_year\"");
+  expect_error(error_of(kMini + "\n[funding.rules]\nname = \"x\"\n"), path, 20, "funding.rules",
+               "expected an array of tables (one [[funding.rules]] entry per rule), got a table");
+}
+
+TEST_F(ScenarioFiles, ARuleStartsOnAPeriodOfTheRun) {
+  const std::string path = path_of("s.toml");
+  const auto from_error = [&](const std::string& to) {
+    return error_of(replace(kFunding, "from = 2026-01-01", to));
+  };
+  expect_error(from_error("from = 2024-12-31"), path, 54, "funding.rules[1].from",
+               "expected a date on or after scenario.start_date (2025-01-01), got 2024-12-31");
+  expect_error(from_error("from = 2030-01-01"), path, 54, "funding.rules[1].from",
+               "2030-01-01 is after the run's end (2027-01-01): the rule would never apply");
+  expect_error(from_error("from = 2026-06-01"), path, 54, "funding.rules[1].from",
+               "2026-06-01 is after the start of the run's last period (2026-01-01): the rule "
+               "would never apply");
+  expect_error(from_error("from = 2027-01-01"), path, 54, "funding.rules[1].from",
+               "2027-01-01 is after the start of the run's last period (2026-01-01): the rule "
+               "would never apply");
+  expect_error(from_error("from = \"2026-01-01\""), path, 54, "funding.rules[1].from",
+               "expected a local date such as 2027-01-01, got a string (\"2026-01-01\")");
+}
+
+TEST_F(ScenarioFiles, ARuleThatMayPayAServiceNeedsItsPayers) {
+  const std::string path = path_of("s.toml");
+  // The IME's daily price comes from its cost (39000 a place): someone must pay it.
+  expect_error(error_of(replace(kFunding, "payers = { assurance_maladie = 1.0 }\n", "")), path, 47,
+               "funding.rules[0].services",  // a line less
+               "service \"IME\" has no payers ([services.IME.money] payers), and this rule may pay "
+               "its places");
+  // The allocation selects every service: the error is at the rule.
+  expect_error(
+      error_of(replace(kFunding,
+                       "money = { euros_per_place_year = 15000, payers = { assurance_maladie = "
+                       "0.75, departement = 0.25 } }",
+                       "money = { euros_per_place_year = 15000 }")),
+      path, 51, "funding.rules[1]",
+      "service \"SESSAD\" has no payers ([services.SESSAD.money] payers), and this rule may pay "
+      "its places");
+  // A rule that can only pay 0 needs no payers: an allocation or computed price of places that
+  // cost nothing, a capitation of 0.
+  const Scenario s = load_scenario(
+      write("free.toml", kMini + "\n[[funding.rules]]\nname = \"a\"\nrule = \"global_allocation\"\n"
+                                 "[[funding.rules]]\nname = \"p\"\nrule = \"daily_price\"\n"
+                                 "[[funding.rules]]\nname = \"c\"\nrule = \"capitation\"\n"
+                                 "euros_per_child_year = 0\n"));
+  EXPECT_EQ(s.funding.assignments.size(), 3u);
+  // A fixed daily price always may pay.
+  expect_error(error_of(kMini + "\n[[funding.rules]]\nname = \"p\"\nrule = \"daily_price\"\n"
+                                "euros_per_day = 100\n"),
+               path, 20, "funding.rules[0]",
+               "service \"IME\" has no payers ([services.IME.money] payers), and this rule may pay "
+               "its places");
+}
+
+TEST_F(ScenarioFiles, ServicesMoneyIsChecked) {
+  const std::string path = path_of("s.toml");
+  expect_error(error_of(replace(kFunding, "payers = { assurance_maladie = 1.0 }",
+                                "payers = { assurance_maladei = 1.0 }")),
+               path, 23, "services.IME.money.payers.assurance_maladei",
+               "unknown payer \"assurance_maladei\"; did you mean \"assurance_maladie\"?");
+  expect_error(error_of(replace(kFunding, "departement = 0.25", "departement = 0.2")), path, 32,
+               "services.SESSAD.money.payers",
+               "payer shares sum to 0.95, expected 1 (within 1e-9)");
+  expect_error(error_of(replace(kFunding, "fixed_share = 0.8", "fixed_shares = 0.8")), path, 22,
+               "services.IME.money.fixed_shares",
+               "unknown key \"fixed_shares\"; did you mean \"fixed_share\"?");
+  expect_error(error_of(replace(kFunding, "fixed_share = 0.8", "fixed_share = 1.8")), path, 22,
+               "services.IME.money.fixed_share",
+               "expected a number in [0, 1] (the share of the cost that does not vary with "
+               "occupancy), got 1.8");
+  expect_error(error_of(replace(kFunding, "opening_days = 210", "opening_days = 400")), path, 24,
+               "services.IME.money.opening_days",
+               "expected a number in (0, 366] (days a year a place is open), got 400");
+  expect_error(error_of(replace(kFunding, "absence_share = 0.05", "absence_share = 1")), path, 25,
+               "services.IME.money.absence_share",
+               "expected a number in [0, 1) (the share of days in the establishment the child is "
+               "absent), got 1");
+  expect_error(
+      error_of(replace(kFunding, "euros_per_place_year = 39000", "euros_per_place_year = -1")),
+      path, 21, "services.IME.money.euros_per_place_year", "expected a number >= 0, got -1");
+  expect_error(error_of(kMini + "money = { payers = { assurance_maladie = 1.0 } }\n"), path, 19,
+               "services.IME.money.payers",
+               "payer shares need payers, and none is declared (add [payers.NAME] tables)");
+  expect_error(error_of(kFunding + "[payers.etat]\ndesciption = \"x\"\n"), path, 64,
+               "payers.etat.desciption",
+               "unknown key \"desciption\"; did you mean \"description\"?");
+  expect_error(error_of(replace(kFunding, "school_day_share = 0.4", "school_day_share = 1.5")),
+               path, 40, "schooling.external_unit.school_day_share",
+               "expected a number in [0, 1] (the share of attended days spent at school), got 1.5");
+}
+
 // ---- Overrides
 
 TEST(ScenarioOverrides, B1WithADeadBranchPointsAtTheOverride) {
@@ -2878,6 +3193,53 @@ TEST_F(Providers, ApplicationsAreAtLeastOneAndNeedListsPerProvider) {
   expect_error(providers_error(kProviders,
                                kProviderMini + "[lists]\nper = \"territory\"\napplications = 2\n"),
                path_of("s.toml"), 33, "lists.applications", only);
+}
+
+// Rules may select declared providers by name and by organisation; implicit providers (those of
+// services without declared ones) have no organisation.
+TEST_F(Providers, RulesSelectProvidersAndOrganisationsByName) {
+  const std::string funded = kProviderMini + R"toml(
+[payers.assurance_maladie]
+
+[services.IME.money]
+payers = { assurance_maladie = 1.0 }
+
+[[funding.rules]]
+name = "cpom"
+rule = "capitation"
+organisations = ["Wallonie", "Assoc X"]
+euros_per_child_year = 100
+
+[[funding.rules]]
+name = "two"
+rule = "daily_price"
+providers = ["IME BE", "IME A2"]
+euros_per_day = 150
+)toml";
+  // SESSAD has no payers, but no rule selects its (implicit) providers: organisations and
+  // providers only select declared ones.
+  const Scenario s = load(kProviders, funded);
+  ASSERT_EQ(s.funding.assignments.size(), 2u);
+  EXPECT_EQ(s.funding.assignments[0].organisations,
+            (std::vector<model::OrganisationId>{2, 0}));  // Assoc X, IME A2, Wallonie
+  EXPECT_EQ(s.funding.assignments[1].providers, (std::vector<model::ProviderId>{3, 1}));
+
+  const std::string path = path_of("s.toml");
+  const auto error = [&](const std::string& from, const std::string& to) {
+    return providers_error(kProviders, replace(funded, from, to));
+  };
+  // kProviderMini's 30 lines, then the funding lines from 32.
+  expect_error(error("\"IME BE\", \"IME A2\"", "\"IME BE\", \"IME A11\""), path, 46,
+               "funding.rules[1].providers[1]",
+               "unknown provider \"IME A11\"; did you mean \"IME A1\"?");
+  expect_error(error("\"IME BE\", \"IME A2\"", "\"IME BE\", \"IME BE\""), path, 46,
+               "funding.rules[1].providers[1]", "duplicate provider \"IME BE\"");
+  expect_error(error("\"Wallonie\", \"Assoc X\"", "\"Assoc Y\""), path, 40,
+               "funding.rules[0].organisations[0]",
+               "unknown organisation \"Assoc Y\"; did you mean \"Assoc X\"?");
+  expect_error(error("payers = { assurance_maladie = 1.0 }\n", ""), path, 36, "funding.rules[0]",
+               "service \"IME\" has no payers ([services.IME.money] payers), and this rule may pay "
+               "its places");
 }
 
 // ---- MDPH notifications and double orientation

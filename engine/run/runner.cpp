@@ -41,7 +41,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Results run(const model::Model& model, const funding::Params& funding, const Options& options) {
+Results run(const model::Model& model, const funding::Scheme& funding, const Options& options) {
   PARCOURS_CHECK(options.replications >= 1, "at least one replication");
   const auto start = std::chrono::steady_clock::now();
   const int n = options.replications;
@@ -67,7 +67,7 @@ Results run(const model::Model& model, const funding::Params& funding, const Opt
       simulation.record_spells(options.spells);
       ReplicationResult& out = results.replications[slot];
       out.indicators = simulation.run();
-      out.spending_euros = funding::spending(out.indicators, funding);
+      out.books = funding::keep_books(model, funding, out.indicators);
       out.wall_seconds = seconds_since(t0);
       if (options.progress != nullptr) {
         options.progress->on_replication_done();

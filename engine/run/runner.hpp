@@ -2,7 +2,7 @@
 // their results in replication order, so output never depends on the number of threads.
 #pragma once
 
-#include "engine/funding/daily_price.hpp"
+#include "engine/funding/books.hpp"
 #include "engine/model/indicators.hpp"
 #include "engine/model/params.hpp"
 
@@ -32,7 +32,7 @@ struct Options {
 
 struct ReplicationResult {
   model::Indicators indicators;
-  std::vector<double> spending_euros;  // [period][territory][service]
+  funding::Books books;  // who paid each unit how much (funding::keep_books of the indicators)
   double wall_seconds = 0.0;
 };
 
@@ -49,11 +49,11 @@ class Cancelled : public std::runtime_error {
   Cancelled() : std::runtime_error("run interrupted") {}
 };
 
-/// Runs replications 0..N-1 of `model` with `funding`, on `options.threads` OpenMP threads.
-/// Replication r draws only from streams keyed by (seed, r): results are bit-identical
-/// whatever the number of threads. An exception in a replication stops the others and is
-/// rethrown here (the first in replication order).
-[[nodiscard]] Results run(const model::Model& model, const funding::Params& funding,
+/// Runs replications 0..N-1 of `model`, and keeps each one's books under `funding`, on
+/// `options.threads` OpenMP threads. Replication r draws only from streams keyed by (seed, r):
+/// results are bit-identical whatever the number of threads. An exception in a replication
+/// stops the others and is rethrown here (the first in replication order).
+[[nodiscard]] Results run(const model::Model& model, const funding::Scheme& funding,
                           const Options& options);
 
 }  // namespace parcours::run

@@ -30,7 +30,21 @@ model::Model small_model() {
   return m;
 }
 
-const funding::Params kPrices{{funding::DailyPrice{{210.0}}, funding::DailyPrice{{0.0}}}};
+// One payer pays the IME a fixed daily price; the adult service is not funded.
+funding::Scheme ime_daily_price() {
+  funding::Scheme scheme;
+  scheme.payers = {{"assurance_maladie", ""}};
+  scheme.services.resize(2);
+  scheme.services[0].payer_split = {1.0};
+  funding::Assignment price;
+  price.name = "ime";
+  price.services = {0};
+  price.euros_per_day = 210.0;
+  scheme.assignments = {price};
+  return scheme;
+}
+
+const funding::Scheme kPrices = ime_daily_price();
 
 void expect_identical(const Results& a, const Results& b) {
   ASSERT_EQ(a.replications.size(), b.replications.size());
@@ -43,7 +57,8 @@ void expect_identical(const Results& a, const Results& b) {
     EXPECT_EQ(x.holding_end, y.holding_end) << "replication " << r;
     EXPECT_EQ(x.aged_out_waiting, y.aged_out_waiting) << "replication " << r;
     EXPECT_EQ(x.present_end, y.present_end) << "replication " << r;
-    EXPECT_EQ(a.replications[r].spending_euros, b.replications[r].spending_euros);
+    EXPECT_EQ(a.replications[r].books.revenue, b.replications[r].books.revenue);
+    EXPECT_EQ(a.replications[r].books.paid, b.replications[r].books.paid);
   }
   EXPECT_EQ(a.events, b.events);
 }
@@ -64,14 +79,27 @@ TEST(Runner, ReplicationRIsTheSameWhateverTheRunItIsPartOf) {
   EXPECT_NE(five.replications[3].indicators.admissions, five.replications[4].indicators.admissions);
 }
 
-TEST(Runner, SpendingIsOccupiedDaysTimesDailyPrice) {
+// The books of each replication are those of its indicators: units territory-major (A's IME
+// and adult places, then B's), the IME paid its price for each attended day (every day of an
+// occupied place: no modes), the adult service nothing.
+TEST(Runner, EachReplicationKeepsTheBooksOfItsIndicators) {
   const auto m = small_model();
-  const auto results = run(m, kPrices, {.seed = 3, .replications = 1, .threads = 1});
-  const auto& r = results.replications[0];
-  for (std::size_t i = 0; i < r.spending_euros.size(); ++i) {
-    const int s = static_cast<int>(i % 2);
-    EXPECT_DOUBLE_EQ(r.spending_euros[i],
-                     (s == 0 ? 210.0 : 0.0) * r.indicators.occupied_place_days[i]);
+  const auto results = run(m, kPrices, {.seed = 3, .replications = 2, .threads = 2});
+  for (const auto& r : results.replications) {
+    const auto& books = r.books;
+    ASSERT_EQ(books.units, 4);
+    ASSERT_EQ(books.periods, r.indicators.periods);
+    for (int p = 0; p < books.periods; ++p) {
+      for (int t = 0; t < 2; ++t) {
+        const auto ime = books.at(p, 2 * t);
+        const double days = r.indicators.attended_days[r.indicators.cell(p, t, 0)];
+        EXPECT_GT(days, 0.0);
+        EXPECT_EQ(books.revenue[ime], 210.0 * days);
+        EXPECT_EQ(books.paid[books.at(p, 2 * t, 0)], books.revenue[ime]);
+        EXPECT_EQ(books.revenue[books.at(p, 2 * t + 1)], 0.0);
+      }
+    }
+    EXPECT_EQ(books.revenue, funding::keep_books(m, kPrices, r.indicators).revenue);
   }
 }
 

@@ -36,6 +36,9 @@ replications = 1
 codes = {codes}
 weights = {weights}
 
+[payers.assurance_maladie]
+description = "ONDAM médico-social: pays B1's IME and SESSAD places"
+
 [arrivals]
 rate_per_year = 26000.0  # new orientations per year, nationally, shared by weight
 age_years = {{ law = "uniform", min = 3.0, max = 16.0 }}
@@ -52,6 +55,9 @@ on_stay_end = [{{ probability = 1.0, action = "leave" }}]
 on_age_limit = [{{ probability = 1.0, action = "move", to = "ADULT" }}]
 initial = {{ share_of_places = 1.0, age_years = {{ law = "uniform", min = 6.0, max = 20.0 }} }}
 
+[services.IME.money]
+payers = {{ assurance_maladie = 1.0 }}
+
 [services.SESSAD]
 places_total = 55000
 places_min = 1
@@ -64,6 +70,9 @@ on_stay_end = [
 on_age_limit = [{{ probability = 1.0, action = "leave" }}]
 initial = {{ share_of_places = 1.0, age_years = {{ law = "uniform", min = 3.0, max = 18.0 }} }}
 
+[services.SESSAD.money]
+payers = {{ assurance_maladie = 1.0 }}
+
 [services.ADULT]
 places_total = 50000
 places_min = 1
@@ -73,11 +82,17 @@ on_stay_end = [{{ probability = 1.0, action = "leave" }}]
 # matter to nothing since adult places have no age limit.
 initial = {{ share_of_places = 1.0, age_years = {{ law = "uniform", min = 20.0, max = 60.0 }} }}
 
-[funding.IME]
+# Fixed daily prices for every day of an occupied place (B1 bills every day: no modes, no
+# absences); the adult places are not funded here.
+[[funding.rules]]
+name = "ime_daily_price"
 rule = "daily_price"
+services = ["IME"]
 euros_per_day = 210.0
 
-[funding.SESSAD]
+[[funding.rules]]
+name = "sessad_daily_price"
 rule = "daily_price"
+services = ["SESSAD"]
 euros_per_day = 85.0
 ''', end="")
