@@ -153,17 +153,56 @@ PROVIDER_INDICATORS = {
     "provider_occupancy_rate": ("f", "1"),
     "provider_admissions": ("i", "people"),
     "provider_occupied_end": ("i", "people"),
+    # The providers' books (no units for provider_rule, an index into the rule dimension).
+    "provider_revenue": ("f", "EUR"),
+    "provider_cost": ("f", "EUR"),
+    "provider_surplus": ("f", "EUR"),
+    "provider_price": ("f", "EUR/day"),
+    "provider_billed_days": ("f", "billed-days"),
+    "provider_followed": ("i", "people"),
+    "provider_rule": ("i", None),
 }
 PROVIDER_APPLICATIONS = "provider_applications_end"
+# The books: money by the territory of the place, with sums over the home territories of each
+# region and over every territory (national: abroad ones included, all that is paid); the
+# activity paid for; costs per child followed and per day of care (NaN as _FillValue).
+MONEY = ["spending", "revenue", "cost", "surplus"]
+for _stem in MONEY:
+    INDICATORS[_stem] = (CELL, "f", "EUR")
+    INDICATORS[f"{_stem}_by_region"] = (REGION, "f", "EUR")
+    INDICATORS[f"{_stem}_national"] = (NATIONAL, "f", "EUR")
+INDICATORS["attended_days"] = (CELL, "f", "place-days")
+INDICATORS["school_days"] = (CELL, "f", "place-days")
+INDICATORS["followed"] = (CELL, "i", "people")
+COSTS_PER = {"cost_per_child_followed": ("followed", "EUR/child"),
+             "cost_per_day_of_care": ("attended_days", "EUR/day")}
+for _name, (_, _units) in COSTS_PER.items():
+    INDICATORS[_name] = (NATIONAL, "f", _units)
+# Written only with payers (the `payer` dimension).
+PAYER_INDICATORS = {
+    "spending_by_payer": (CELL + ("payer",), "f", "EUR"),
+    "spending_by_payer_by_region": (REGION + ("payer",), "f", "EUR"),
+    "spending_by_payer_national": (NATIONAL + ("payer",), "f", "EUR"),
+}
+# Coordinates of the payer and rule dimensions: name -> (dimension, dtype).
+FUNDING_COORDINATES = {
+    "payer_description": ("payer", object),
+    "rule_kind": ("rule", object),
+    "rule_counterfactual": ("rule", np.int8),
+}
+RULE_KINDS = ["daily_price", "global_allocation", "capitation"]
+COUNTERFACTUAL_KINDS = {"capitation"}  # rules no French payer uses
+MONEY_RTOL = 1e-9  # sums of euros in another order agree to this relative tolerance
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
-OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome")
+OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome",
+                 "payer", "rule")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
           "abroad_end", "admitted_from_list"]
-COUNTS += list(CHILDREN) + list(ORIENTATIONS)
+COUNTS += list(CHILDREN) + list(ORIENTATIONS) + ["followed"]
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
 BY_HOME += list(CHILDREN) + list(ORIENTATIONS)
@@ -257,13 +296,18 @@ def check_h5py(c, period):
             c.expect(h5py.h5ds.is_scale(f["outcome"].id), "'outcome' is not an HDF5 dimension scale")
             indicators.update(OUTCOME_INDICATORS)
         indicators.update(care_indicators([dim for dim in OPTIONAL_DIMS if dim in f]))
+        for dim in ("payer", "rule"):
+            if dim in f:
+                c.expect(h5py.h5ds.is_scale(f[dim].id), f"{dim!r} is not an HDF5 dimension scale")
+        if "payer" in f:
+            indicators.update(PAYER_INDICATORS)
         if "provider" in f:
             c.expect(h5py.h5ds.is_scale(f["provider"].id),
                      "'provider' is not an HDF5 dimension scale")
             for name in list(PROVIDER_INDICATORS) + [PROVIDER_APPLICATIONS]:
                 indicators[name] = (("provider",), None, None)
-        for name in list(RATES) + ["provider_occupancy_rate", "interim_capacity",
-                                   "interim_per_child"]:
+        for name in list(RATES) + list(COSTS_PER) + ["provider_occupancy_rate",
+                                                     "interim_capacity", "interim_per_child"]:
             if name in f:
                 fill = f[name].attrs.get("_FillValue")
                 c.expect(fill is not None and np.asarray(fill).dtype == np.float64
@@ -406,6 +450,7 @@ def check_indicators(c, ds, period):
     check_outcomes(c, ds, period)
     check_care(c, ds, period)
     check_providers(c, ds, period)
+    check_funding(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -888,7 +933,7 @@ def check_providers(c, ds, period):
                  f"is not \"provider\")")
     for name, (kind, units) in expected.items():
         var = check_indicator(c, ds, name, ("replication", period, "provider"), kind, units)
-        if var is not None and kind == "i":
+        if var is not None and kind == "i" and name != "provider_rule":  # -1: no rule
             negative = int((var < 0).sum())
             c.expect(negative == 0, f"{name} has {negative} negative values")
     if any(name not in ds.variables for name in list(PROVIDER_COORDINATES) + list(expected)):
@@ -959,6 +1004,136 @@ def check_providers(c, ds, period):
                 "provider_occupancy_rate is not NaN where provider_places == 0")
     inside = (rate >= 0) & (rate <= 1 + 1e-9)
     count_cells(c, inside[has_places], "provider_occupancy_rate is outside [0, 1]")
+
+    # The providers' books: each under the rule that applied to it (provider_rule).
+    kinds = [as_str(v) for v in ds["rule_kind"].values] if "rule_kind" in ds.variables else []
+    rule = ds["provider_rule"].transpose(*order).values
+    count_cells(c, (rule >= -1) & (rule < len(kinds)),
+                f"provider_rule is not -1 or an index into rule ({len(kinds)} rules)")
+    revenue, spent, surplus, price, billed = (
+        ds[name].transpose(*order).values
+        for name in ("provider_revenue", "provider_cost", "provider_surplus", "provider_price",
+                     "provider_billed_days"))
+    count_cells(c, (revenue >= 0) & (spent >= 0) & (price >= 0) & (billed >= 0),
+                "provider_revenue, provider_cost, provider_price or provider_billed_days is "
+                "negative")
+    count_cells(c, close(surplus, revenue - spent, np.abs(revenue) + np.abs(spent)),
+                "provider_surplus != provider_revenue - provider_cost")
+    daily = np.isin(rule, [k for k, kind in enumerate(kinds) if kind == "daily_price"])
+    count_cells(c, (price == 0) | daily,
+                "provider_price is not 0 where the rule that applied is not a daily price")
+    count_cells(c, close(revenue, price * billed, revenue)[daily],
+                "provider_revenue != provider_price * provider_billed_days under a daily price")
+    count_cells(c, (revenue == 0) | (rule >= 0),
+                "provider_revenue is not 0 where no rule applied (provider_rule -1)")
+    for stem, name in (("provider_revenue", "revenue"), ("provider_cost", "cost")):
+        if name not in ds.variables:
+            continue  # reported by check_indicators
+        total = cells(name)
+        count_cells(c, close(by_cell(ds[stem].transpose(*order).values), total, total),
+                    f"{stem} summed over the providers of a service in a territory != {name} of "
+                    f"that cell, for the services with providers ({served}),")
+    if "followed" in ds.variables:
+        count_cells(c, by_cell(ds["provider_followed"].transpose(*order).values)
+                    == cells("followed"),
+                    f"provider_followed summed over the providers of a service in a territory != "
+                    f"followed of that cell, for the services with providers ({served}),")
+
+
+def close(a, b, scale):
+    """Where A and B (arrays of euros) agree within MONEY_RTOL of SCALE (and a nano-euro)."""
+    return np.abs(np.asarray(a) - np.asarray(b)) <= MONEY_RTOL * np.abs(np.asarray(scale)) + 1e-9
+
+
+def check_funding(c, ds, period):
+    """The books: money conserved (payers' parts add up to the spending, revenue is spending,
+    surplus is revenue - cost), region and national sums (national over every territory, abroad
+    ones too), the activity paid for, the costs per child and per day, and the payer and rule
+    dimensions with their coordinates (the rule's on the providers' books in check_providers)."""
+    names = list(PAYER_INDICATORS) + list(FUNDING_COORDINATES)
+    for dim in ("payer", "rule"):
+        if dim not in ds.dims:
+            present = [name for name in names
+                       if name in ds.variables and dim in ds[name].dims]
+            c.expect(not present, f"{present} written without a {dim!r} dimension")
+            continue
+        labels = [as_str(v) for v in ds[dim].values]
+        c.expect(all(isinstance(v, str) and v for v in labels), f"{dim} labels are not strings")
+        c.expect(len(set(labels)) == len(labels), f"{dim} labels are not unique: {labels}")
+        c.expect(bool(ds[dim].attrs.get("description")), f"{dim} has no description")
+        for name, (over, dtype) in FUNDING_COORDINATES.items():
+            if over != dim or not c.expect(name in ds.variables, f"coordinate {name!r} missing"):
+                continue
+            var = ds[name]
+            c.expect(var.dims == (dim,), f"{name} has dims {var.dims}, expected ({dim!r},)")
+            c.expect(var.dtype == dtype, f"{name} has dtype {var.dtype}, expected "
+                                         f"{np.dtype(dtype)}")
+            c.expect(bool(var.attrs.get("description")), f"{name} has no description")
+    if "rule" in ds.dims and "rule_kind" in ds.variables and "rule_counterfactual" in ds.variables:
+        kinds = [as_str(v) for v in ds["rule_kind"].values]
+        c.expect(set(kinds) <= set(RULE_KINDS), f"rule_kind has values {kinds}: expected "
+                                                f"{RULE_KINDS}")
+        flags = [int(v) for v in ds["rule_counterfactual"].values]
+        expected = [1 if kind in COUNTERFACTUAL_KINDS else 0 for kind in kinds]
+        c.expect(flags == expected, f"rule_counterfactual is {flags} for rules {kinds}: expected "
+                                    f"{expected} (1 for {sorted(COUNTERFACTUAL_KINDS)})")
+    if "payer" in ds.dims:
+        for name, (rest, kind, units) in PAYER_INDICATORS.items():
+            check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+    needed = [name for stem in MONEY for name in (stem, f"{stem}_by_region", f"{stem}_national")]
+    needed += ["attended_days", "school_days", "followed", "occupied_place_days", "occupied_end"]
+    needed += list(COSTS_PER)
+    if "payer" in ds.dims:
+        needed += list(PAYER_INDICATORS)
+    if any(name not in ds.variables for name in needed):
+        return  # reported by check_indicators
+
+    spending = ds["spending"]
+    for name in ("spending", "cost"):
+        negative = int((ds[name] < 0).sum())
+        c.expect(negative == 0, f"{name} has {negative} negative values")
+    broken = int((ds["revenue"] != spending).sum())
+    c.expect(broken == 0, f"revenue != spending in {broken} cells: every euro a provider receives "
+                          f"comes from a payer")
+    region_of = ds["territory_region"].astype(str)
+    for stem in MONEY + (["spending_by_payer"] if "payer" in ds.dims else []):
+        cells = ds[stem]
+        scale = abs(cells).sum("territory")
+        for label in ds["region"].values:
+            expected = cells.where(region_of == as_str(label), 0).sum("territory")
+            broken = int((~close(ds[f"{stem}_by_region"].sel(region=label), expected, scale)).sum())
+            c.expect(broken == 0, f"{stem}_by_region for region {as_str(label)} is not the sum of "
+                                  f"{stem} over its territories in {broken} cells")
+        broken = int((~close(ds[f"{stem}_national"], cells.sum("territory"), scale)).sum())
+        c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over every territory "
+                              f"(abroad ones included) in {broken} cells")
+    for suffix in ("", "_by_region", "_national"):
+        revenue, cost = ds[f"revenue{suffix}"], ds[f"cost{suffix}"]
+        ok = close(ds[f"surplus{suffix}"], revenue - cost, abs(revenue) + abs(cost))
+        broken = int((~ok).sum())
+        c.expect(broken == 0, f"surplus{suffix} != revenue{suffix} - cost{suffix} in {broken} "
+                              f"cells")
+        if "payer" in ds.dims:
+            total = ds[f"spending{suffix}"]
+            parts = ds[f"spending_by_payer{suffix}"]
+            broken = int((~close(parts.sum("payer"), total, total)).sum())
+            c.expect(broken == 0, f"money is not conserved: spending_by_payer{suffix} summed over "
+                                  f"payer != spending{suffix} in {broken} cells")
+
+    attended, school = ds["attended_days"], ds["school_days"]
+    occupied = ds["occupied_place_days"]
+    count_cells(c, (school >= 0) & (school <= attended * (1 + 1e-9) + 1e-9),
+                "school_days is negative or above attended_days")
+    count_cells(c, (attended >= 0) & (attended <= occupied * (1 + 1e-9) + 1e-9),
+                "attended_days is negative or above occupied_place_days")
+    count_cells(c, ds["followed"] >= ds["occupied_end"],
+                "followed is below occupied_end (those in a place at the end were followed)")
+    for name, (denominator, _) in COSTS_PER.items():
+        below = ds[denominator].sum("territory")
+        expected = (ds["spending_national"] / below).where(below > 0)
+        ok = np.allclose(ds[name].values, expected.values, rtol=1e-12, atol=0.0, equal_nan=True)
+        c.expect(ok, f"{name} != spending_national / {denominator} summed over every territory "
+                     f"(NaN where that is 0)")
 
 
 # The spells group: column -> (dtype, -1 allowed for "none").

@@ -52,6 +52,114 @@ on_stay_end = [
 ]
 """
 
+# small.toml funded otherwise: two payers sharing the IME, a price computed from the IME's and
+# the adult places' costs, the adult places switched to a global allocation in 2029 and the IME to
+# a (counterfactual) capitation in 2032; the SESSAD keeps small.toml's fixed price and payer.
+FUNDED = """extends = "{small}"
+
+[payers.departement]
+description = "aide sociale"
+
+[services.IME.money]
+euros_per_place_year = 76650
+fixed_share = 0.7
+payers = {{ assurance_maladie = 0.8, departement = 0.2 }}
+opening_days = 210
+absence_share = 0.05
+bill_absences = 0.5
+
+[services.ADULT.money]
+euros_per_place_year = 40000
+payers = {{ departement = 1.0 }}
+
+[funding]
+cost_growth_per_year = 0.02
+
+[[funding.rules]]
+name = "daily_price"
+rule = "daily_price"
+services = ["IME", "ADULT"]
+forecast_occupancy = 0.95
+
+[[funding.rules]]
+name = "sessad_daily_price"
+rule = "daily_price"
+services = ["SESSAD"]
+euros_per_day = 85.0
+
+[[funding.rules]]
+name = "adult_allocation"
+rule = "global_allocation"
+services = ["ADULT"]
+from = 2029-01-01
+growth_per_year = 0.01
+
+[[funding.rules]]
+name = "ime_capitation"
+rule = "capitation"
+services = ["IME"]
+from = 2032-01-01
+euros_per_child_year = 60000
+"""
+
+# Declared IMEs in two territories, run by two organisations, and implicit SESSAD places: a
+# CPOM-like allocation for one organisation's IMEs, a fixed daily price for the other IME, the
+# SESSAD unfunded; monthly periods.
+PROVIDED = """[scenario]
+name = "provided"
+start_date = 2025-01-01
+horizon_years = 3
+periods_per_year = 12
+
+[run]
+replications = 2
+
+[territories]
+codes = ["A", "B"]
+weights = [1.0, 2.0]
+
+[providers]
+file = "{providers}"
+
+[payers.assurance_maladie]
+
+[arrivals]
+rate_per_year = 120.0
+age_years = {{ law = "uniform", min = 3.0, max = 16.0 }}
+orientation = {{ IME = 0.5, SESSAD = 0.5 }}
+
+[services.IME]
+age_limit_years = 20.0
+length_of_stay_years = {{ law = "exponential", mean = 6.5 }}
+initial = {{ share_of_places = 0.9, age_years = {{ law = "uniform", min = 6.0, max = 20.0 }} }}
+money = {{ euros_per_place_year = 40000, fixed_share = 0.8, payers = {{ assurance_maladie = 1 }} }}
+
+[services.SESSAD]
+places = [40, 60]
+age_limit_years = 18.0
+length_of_stay_years = {{ law = "exponential", mean = 5.0 }}
+initial = {{ share_of_places = 1.0, age_years = {{ law = "uniform", min = 3.0, max = 18.0 }} }}
+
+[[funding.rules]]
+name = "cpom"
+rule = "global_allocation"
+organisations = ["Assoc X"]
+growth_per_year = 0.01
+
+[[funding.rules]]
+name = "ime_b2_price"
+rule = "daily_price"
+providers = ["IME B2"]
+euros_per_day = 180
+from = 2026-04-01
+"""
+
+PROVIDERS_CSV = """name,territory,service,places,impairments,organisation
+IME A1,A,IME,30,,Assoc X
+IME B1,B,IME,45,,Assoc X
+IME B2,B,IME,20,,
+"""
+
 # Indicators whose bytes must not depend on threads, runs or machines.
 INDICATORS = ["occupancy", "occupied_place_days", "admissions", "waiting_end", "creton_end",
               "aged_out_waiting", "spending", "present_start", "arrivals", "departures",
@@ -179,6 +287,84 @@ class CliTest(unittest.TestCase):
             in_aesh = ds["waiting_interim_end"].sel(interim="school_with_aesh").sum("service")
             self.assertTrue(bool((in_aesh * 0.5 <= aesh + 1e-9).all()))
 
+    def test_funding_rules_reach_the_results_and_money_is_conserved(self):
+        scenario = self.write("funded.toml", FUNDED.format(small=SMALL))
+        out, _ = self.run_small("funded.h5", "--replications", 2, scenario=scenario)
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        import xarray as xr  # Debian's python3-xarray, with h5netcdf
+        with xr.open_dataset(out, engine="h5netcdf") as ds:
+            self.assertEqual(list(ds["payer"].values), ["assurance_maladie", "departement"])
+            self.assertEqual(list(ds["payer_description"].values), ["", "aide sociale"])
+            self.assertEqual(list(ds["rule"].values), ["daily_price", "sessad_daily_price",
+                                                       "adult_allocation", "ime_capitation"])
+            self.assertEqual(list(ds["rule_kind"].values), ["daily_price", "daily_price",
+                                                            "global_allocation", "capitation"])
+            self.assertEqual(list(ds["rule_counterfactual"].values), [0, 0, 0, 1])
+            # Money is conserved: the payers' parts add up to the spending, in every cell.
+            spending = ds["spending"]
+            by_payer = ds["spending_by_payer"]
+            np.testing.assert_allclose(by_payer.sum("payer"), spending, rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(ds["spending_by_payer_national"].sum("payer"),
+                                       ds["spending_national"], rtol=1e-9)
+            np.testing.assert_allclose(ds["spending_national"], spending.sum("territory"),
+                                       rtol=1e-9)
+            # Shares: the IME 80/20, the adult places all the departement's, the SESSAD the
+            # assurance maladie's (small.toml's split, merged under extends).
+            ime = by_payer.sel(service="IME").sum(("replication", "year", "territory"))
+            self.assertGreater(float(ime.sum()), 0.0)
+            self.assertAlmostEqual(float(ime.sel(payer="departement") / ime.sum()), 0.2, places=9)
+            adult = by_payer.sel(service="ADULT").sum(("replication", "year", "territory"))
+            self.assertEqual(float(adult.sel(payer="assurance_maladie")), 0.0)
+            sessad = by_payer.sel(service="SESSAD").sum(("replication", "year", "territory"))
+            self.assertEqual(float(sessad.sel(payer="departement")), 0.0)
+            # The adult allocation from 2029: the same in every year's twelfths, renewed +1 %.
+            adult_2029 = ds["spending_national"].sel(service="ADULT", year=2029)
+            adult_2030 = ds["spending_national"].sel(service="ADULT", year=2030)
+            np.testing.assert_allclose(adult_2030 / adult_2029, 1.01, rtol=1e-9)
+            # The IME capitation from 2032: 60000 a child-year of presence.
+            ime_2033 = ds["spending_national"].sel(service="IME", year=2033)
+            years_present = ds["occupied_place_days"].sel(service="IME", year=2033).sum(
+                "territory") / 365.25
+            np.testing.assert_allclose(ime_2033, 60000 * years_present, rtol=1e-9)
+            self.assertTrue(bool((ds["cost"].sel(service=["IME", "ADULT"]) > 0).all()))
+            np.testing.assert_allclose(ds["surplus"], ds["revenue"] - ds["cost"], rtol=1e-9,
+                                       atol=1e-6)
+            per_child = ds["cost_per_child_followed"].sel(service="SESSAD")
+            self.assertTrue(bool((per_child > 0).all()))
+        # Funding reads the activity and changes no child's path.
+        plain, _ = self.run_small("plain.h5", "--replications", 2)
+        with h5py.File(out, "r") as fa, h5py.File(plain, "r") as fb:
+            for name in ("arrivals", "occupied_place_days", "admissions", "waiting_end"):
+                np.testing.assert_array_equal(fa[name][...], fb[name][...])
+
+    def test_rules_assigned_to_providers_and_organisations_reach_the_results(self):
+        providers = self.write("providers.csv", PROVIDERS_CSV)
+        scenario = self.write("provided.toml", PROVIDED.format(providers=providers))
+        out, _ = self.run_small("provided.h5", scenario=scenario)
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        import xarray as xr
+        with xr.open_dataset(out, engine="h5netcdf") as ds:
+            rule = ds["provider_rule"]
+            self.assertTrue(bool((rule.sel(provider=["IME A1", "IME B1"]) == 0).all()))
+            b2 = rule.sel(provider="IME B2")
+            # No rule before April 2026 (month 202604), the fixed price from then.
+            self.assertTrue(bool((b2.sel(month=slice(None, 202603)) == -1).all()))
+            self.assertTrue(bool((b2.sel(month=slice(202604, None)) == 1).all()))
+            price = ds["provider_price"].sel(provider="IME B2", month=slice(202604, None))
+            self.assertTrue(bool((price == 180).all()))
+            self.assertEqual(float(ds["provider_revenue"].sel(
+                provider="IME B2", month=slice(None, 202603)).sum()), 0.0)
+            # The allocation: a twelfth of its budget (places x cost) each month of 2025.
+            a1 = ds["provider_revenue"].sel(provider="IME A1", month=slice(202501, 202512))
+            np.testing.assert_allclose(a1, 30 * 40000 / 12, rtol=1e-12)
+            # The SESSAD's implicit providers are paid nothing; their cost is 0 too.
+            self.assertEqual(float(ds["spending"].sel(service="SESSAD").sum()), 0.0)
+            self.assertEqual(list(ds["payer"].values), ["assurance_maladie"])
+
     def test_policy_variant_sees_the_same_arrivals(self):
         # Common random numbers: more adult places changes nothing about who arrives when.
         a, _ = self.run_small("base.h5")
@@ -265,6 +451,17 @@ class CliTest(unittest.TestCase):
     def test_output_folder_that_does_not_exist(self):
         proc = parcours("run", SMALL, "--out", self.dir / "no" / "x.h5")
         self.assert_one_line_error(proc, "does not exist")
+
+    def test_the_first_funding_form_points_to_the_rules(self):
+        proc = parcours("run", SMALL, "--out", self.dir / "x.h5",
+                        "--set", "funding.IME.euros_per_day=210")
+        self.assert_one_line_error(proc, "funding.IME", "[[funding.rules]]")
+
+    def test_a_funded_service_without_payers(self):
+        proc = parcours("run", SMALL, "--out", self.dir / "x.h5",
+                        "--set", 'funding.rules=[{ name = "all", rule = "capitation", '
+                                 'euros_per_child_year = 9000 }]')
+        self.assert_one_line_error(proc, "funding.rules[0]", 'service "ADULT" has no payers')
 
     def test_a_cycle_of_interim_fallbacks(self):
         scenario = self.write("limited.toml", LIMITED.format(small=SMALL))

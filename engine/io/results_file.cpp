@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -113,12 +114,16 @@ Grouping abroad_as_one(const model::Model& model) {
   return grouping;
 }
 
-// Sums a [period][territory][inner] count over each group of territories:
+Grouping all_as_one(const model::Model& model) {
+  return {std::vector<std::size_t>(model.territories.size(), 0), 1};
+}
+
+// Sums a [period][territory][inner] count (or amount) over each group of territories:
 // [period][group][inner], appended to `out`. `inner` counts the values of one period and
 // territory: services, services x interim situations, or 1.
-void append_group_sums(std::span<const std::int64_t> cells, std::size_t periods,
-                       std::size_t territories, std::size_t inner, const Grouping& grouping,
-                       std::vector<std::int64_t>& out) {
+template <class T>
+void append_group_sums_of(std::span<const T> cells, std::size_t periods, std::size_t territories,
+                          std::size_t inner, const Grouping& grouping, std::vector<T>& out) {
   PARCOURS_CHECK(cells.size() == periods * territories * inner,
                  "a count to sum over territories is missized");
   const std::size_t first = out.size();
@@ -135,6 +140,17 @@ void append_group_sums(std::span<const std::int64_t> cells, std::size_t periods,
       }
     }
   }
+}
+
+void append_group_sums(std::span<const std::int64_t> cells, std::size_t periods,
+                       std::size_t territories, std::size_t inner, const Grouping& grouping,
+                       std::vector<std::int64_t>& out) {
+  append_group_sums_of(cells, periods, territories, inner, grouping, out);
+}
+
+void append_group_sums(std::span<const double> cells, std::size_t periods, std::size_t territories,
+                       std::size_t inner, const Grouping& grouping, std::vector<double>& out) {
+  append_group_sums_of(cells, periods, territories, inner, grouping, out);
 }
 
 // Sums one replication's books values per unit ([period][unit](inner): `inner` values per unit,
@@ -805,6 +821,328 @@ void add_provider_indicators(Hdf5Writer& file, const model::Model& model,
   }
 }
 
+// The name a scenario gives a funding rule ("daily_price", ...).
+std::string rule_kind(funding::Rule rule) {
+  switch (rule) {
+    case funding::Rule::kDailyPrice:
+      return "daily_price";
+    case funding::Rule::kGlobalAllocation:
+      return "global_allocation";
+    case funding::Rule::kCapitation:
+      return "capitation";
+  }
+  return "unknown";
+}
+
+// A float64 ratio over `dims` (in `meta`'s units), NaN where undefined, and that NaN as the CF
+// _FillValue.
+void add_ratio(Hdf5Writer& file, const std::string& name, const std::vector<std::string>& dims,
+               const std::vector<double>& values, const Meta& meta,
+               const std::string& coordinates) {
+  file.add_variable(name, dims, values, Storage::kChunkedByFirstAxis);
+  describe(file, name, meta, coordinates);
+  file.set_attribute(name, "_FillValue", std::numeric_limits<double>::quiet_NaN());
+}
+
+// An amount of money by the territory of the place over [replication, period, territory,
+// service] (and `inner_dim`: payer), written with its sums over the home territories of each
+// region (STEM_by_region, by the region of the place) and over every territory (STEM_national,
+// abroad ones included: what the payers pay in all). `cells` holds every replication's
+// [period][territory][service](inner) values, replication after replication.
+struct Money {
+  std::string stem;
+  std::string long_name;
+  std::string what;  // what the amount is, for the descriptions
+  const std::vector<double>* cells = nullptr;
+  std::string inner_dim;  // "": none
+  std::size_t inner = 1;
+  std::string inner_coordinates;
+};
+
+void add_money(Hdf5Writer& file, const model::Model& model, std::size_t replications,
+               const std::string& period, const Money& money) {
+  std::vector<std::string> dims{"replication", period, "territory", "service"};
+  std::vector<std::string> region_dims{"replication", period, "region", "service"};
+  std::vector<std::string> national_dims{"replication", period, "service"};
+  if (!money.inner_dim.empty()) {
+    for (auto* list : {&dims, &region_dims, &national_dims}) {
+      list->push_back(money.inner_dim);
+    }
+  }
+  const auto periods = static_cast<std::size_t>(model.periods());
+  const std::size_t territories = model.territories.size();
+  const std::size_t inner = model.services.size() * money.inner;
+  const std::size_t per_replication = periods * territories * inner;
+  const std::vector<double>& cells = *money.cells;
+  PARCOURS_CHECK(cells.size() == replications * per_replication,
+                 money.stem + " is missized for the model");
+  const Grouping regional = by_region(model, model.regions.size());
+  const Grouping everywhere = all_as_one(model);
+  std::vector<double> by_region_sums;
+  std::vector<double> national_sums;
+  for (std::size_t r = 0; r < replications; ++r) {
+    const std::span<const double> part{cells.data() + r * per_replication, per_replication};
+    append_group_sums(part, periods, territories, inner, regional, by_region_sums);
+    append_group_sums(part, periods, territories, inner, everywhere, national_sums);
+  }
+  file.add_variable(money.stem, dims, cells, Storage::kChunkedByFirstAxis);
+  describe(file, money.stem,
+           {money.long_name, "EUR",
+            money.what + "; by the territory of the providers' places (declared providers by "
+                         "provider_territory and provider_service)"},
+           join_words({"territory_name places", money.inner_coordinates, "period_days"}));
+  file.add_variable(money.stem + "_by_region", region_dims, by_region_sums,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, money.stem + "_by_region",
+           {money.long_name + ", by region", "EUR",
+            money.what + "; summed over the home territories of each region (" + money.stem +
+                " of the territories whose territory_region is the region; abroad places are in "
+                "no region)"},
+           join_words({money.inner_coordinates, "period_days"}));
+  file.add_variable(money.stem + "_national", national_dims, national_sums,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, money.stem + "_national",
+           {money.long_name + ", national", "EUR",
+            money.what + "; summed over every territory, abroad ones included (" + money.stem +
+                " summed over territory: all that is paid, wherever the places are; unlike the "
+                "counts' _national sums, which leave abroad territories out)"},
+           join_words({money.inner_coordinates, "period_days"}));
+}
+
+// The books of every replication (run::ReplicationResult::books): spending, by payer, providers'
+// revenue, cost and surplus, by territory of the place with region and national sums; the
+// activity they are paid for (attended days, days at school, people followed) and the cost per
+// child followed and per day of care; with declared providers, each provider's books. Written
+// last among the indicators; spending always, the rest as the model has payers and providers.
+void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const run::Results& results,
+                            const std::string& period) {
+  const model::Model& model = scenario.model;
+  const funding::Scheme& scheme = scenario.funding;
+  const std::vector<funding::Unit> units = funding::units(model);
+  const auto periods = static_cast<std::size_t>(model.periods());
+  const std::size_t territories = model.territories.size();
+  const std::size_t services = model.services.size();
+  const std::size_t payers = scheme.payers.size();
+  const std::size_t replications = results.replications.size();
+
+  std::vector<double> spending;
+  std::vector<double> by_payer;
+  std::vector<double> cost;
+  std::vector<double> surplus;
+  for (const run::ReplicationResult& replication : results.replications) {
+    const funding::Books& books = replication.books;
+    append_cell_sums(books.revenue, periods, 1, units, territories, services, spending);
+    append_cell_sums(books.cost, periods, 1, units, territories, services, cost);
+    append_cell_sums(books.paid, periods, payers, units, territories, services, by_payer);
+  }
+  surplus.resize(spending.size());
+  for (std::size_t i = 0; i < spending.size(); ++i) {
+    surplus[i] = spending[i] - cost[i];
+  }
+  const std::string revenue_is =
+      "money paid to the providers for the period under the scenario's [[funding.rules]] (the "
+      "rule that applied to each, provider_rule for declared ones)";
+  add_money(file, model, replications, period,
+            {"spending", "spending",
+             revenue_is + ": what the payers paid them; summed over payer, spending_by_payer",
+             &spending, "", 1, ""});
+  if (payers > 0) {
+    add_money(file, model, replications, period,
+              {"spending_by_payer", "spending by payer",
+               revenue_is + ", by payer: each provider's revenue split between the payers of its "
+                            "service by their shares ([services.NAME.money] payers), the parts "
+                            "adding up to it exactly; summed over payer, spending",
+               &by_payer, "payer", payers, "payer_description"});
+  }
+  add_money(file, model, replications, period,
+            {"revenue", "providers' revenue",
+             "what the providers received for the period under the funding rules; every euro "
+             "comes from a payer, so revenue is spending",
+             &spending, "", 1, ""});
+  add_money(file, model, replications, period,
+            {"cost", "providers' cost",
+             "what the providers spent for the period: places x cost per place a year "
+             "([services.NAME.money] euros_per_place_year, grown by [funding] "
+             "cost_growth_per_year each simulated year) / periods per year x (fixed_share + (1 - "
+             "fixed_share) x occupancy)",
+             &cost, "", 1, ""});
+  add_money(file, model, replications, period,
+            {"surplus", "providers' surplus",
+             "revenue - cost: the providers' surplus (> 0) or deficit (< 0) for the period",
+             &surplus, "", 1, ""});
+
+  // The activity the money pays for, by the territory of the place.
+  const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
+  const std::string cell_coordinates = "territory_name places period_days";
+  const std::vector<double> attended =
+      stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
+        return r.indicators.attended_days;
+      });
+  file.add_variable("attended_days", cell_dims, attended, Storage::kChunkedByFirstAxis);
+  describe(file, "attended_days",
+           {"attended days", "place-days",
+            "occupied place-days of the service in the territory weighted by each occupant's "
+            "attendance (its mode's mode_attendance; 1 where the service records no mode), in "
+            "the period: the days of care, at most occupied_place_days"},
+           cell_coordinates);
+  file.add_variable(
+      "school_days", cell_dims,
+      stack<double>(results,
+                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                      return r.indicators.school_days;
+                    }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "school_days",
+           {"days at school", "place-days",
+            "the part of attended_days the occupants spent at school instead (x their "
+            "schooling's school_day_share; 0 where the service records no schooling): the "
+            "inclusion days a daily price bills as bill_school_days says"},
+           cell_coordinates);
+  const std::vector<std::int64_t> followed = stack<std::int64_t>(
+      results, [](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+        return r.indicators.followed;
+      });
+  file.add_variable("followed", cell_dims, followed, Storage::kChunkedByFirstAxis);
+  describe(file, "followed",
+           {"people followed", "people",
+            "people who were in a place of the service in the territory at some time in the "
+            "period (at its start, or admitted during it: the file active); a person who moved "
+            "between places is counted in each"},
+           cell_coordinates);
+
+  // Costs to the payers per child and per day, nationally (every territory, abroad ones too).
+  std::vector<double> per_child;
+  std::vector<double> per_day;
+  const std::size_t per_replication = periods * territories * services;
+  for (std::size_t r = 0; r < replications; ++r) {
+    for (std::size_t p = 0; p < periods; ++p) {
+      for (std::size_t s = 0; s < services; ++s) {
+        double euros = 0.0;
+        double days = 0.0;
+        std::int64_t people = 0;
+        for (std::size_t t = 0; t < territories; ++t) {
+          const std::size_t i = r * per_replication + (p * territories + t) * services + s;
+          euros += spending[i];
+          days += attended[i];
+          people += followed[i];
+        }
+        constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+        per_child.push_back(people > 0 ? euros / static_cast<double>(people) : kNaN);
+        per_day.push_back(days > 0.0 ? euros / days : kNaN);
+      }
+    }
+  }
+  const std::vector<std::string> national_dims{"replication", period, "service"};
+  add_ratio(file, "cost_per_child_followed", national_dims, per_child,
+            {"cost per child followed, national", "EUR/child",
+             "spending_national / followed summed over every territory (abroad ones included): "
+             "what the payers paid for the service in the period per person followed in it; "
+             "NaN where no one was followed"},
+            "period_days");
+  add_ratio(file, "cost_per_day_of_care", national_dims, per_day,
+            {"cost per day of care, national", "EUR/day",
+             "spending_national / attended_days summed over every territory (abroad ones "
+             "included): what the payers paid for the service in the period per day of care; NaN "
+             "where no day was attended"},
+            "period_days");
+
+  if (model.providers.empty()) {
+    return;
+  }
+  // Each declared provider's books: units 0 .. providers - 1 are the declared providers.
+  const std::size_t n_providers = model.providers.size();
+  const std::vector<std::string> dims{"replication", period, "provider"};
+  const std::string coordinates =
+      "provider_territory provider_service provider_organisation provider_places "
+      "provider_impairments period_days";
+  const std::string by_cell =
+      "; summed over the providers of a territory and service (provider_territory, "
+      "provider_service), ";
+  // Provider k's values of a per-unit books array, over every replication.
+  const auto of_providers = [&](const auto& field) {
+    using T =
+        typename std::remove_cvref_t<decltype(results.replications[0].books.*field)>::value_type;
+    std::vector<T> out;
+    out.reserve(replications * periods * n_providers);
+    for (const run::ReplicationResult& replication : results.replications) {
+      const funding::Books& books = replication.books;
+      for (std::size_t p = 0; p < periods; ++p) {
+        for (std::size_t k = 0; k < n_providers; ++k) {
+          out.push_back((books.*field)[books.at(static_cast<int>(p), static_cast<int>(k))]);
+        }
+      }
+    }
+    return out;
+  };
+  const std::vector<double> revenue = of_providers(&funding::Books::revenue);
+  const std::vector<double> spent = of_providers(&funding::Books::cost);
+  std::vector<double> provider_surplus(revenue.size());
+  for (std::size_t i = 0; i < revenue.size(); ++i) {
+    provider_surplus[i] = revenue[i] - spent[i];
+  }
+  file.add_variable("provider_revenue", dims, revenue, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_revenue",
+           {"revenue of the provider", "EUR",
+            "money paid to the provider for the period under the funding rule that applied to it "
+            "(provider_rule; 0 under none)" +
+                by_cell + "revenue of that cell"},
+           coordinates);
+  file.add_variable("provider_cost", dims, spent, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_cost",
+           {"cost of the provider", "EUR",
+            "what the provider spent for the period (as cost)" + by_cell + "cost of that cell"},
+           coordinates);
+  file.add_variable("provider_surplus", dims, provider_surplus, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_surplus",
+           {"surplus of the provider", "EUR",
+            "provider_revenue - provider_cost: its surplus (> 0) or deficit (< 0) for the "
+            "period"},
+           coordinates);
+  file.add_variable("provider_price", dims, of_providers(&funding::Books::price),
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "provider_price",
+           {"daily price of the provider", "EUR/day",
+            "euros per billed day applied to the provider in the period under a daily_price "
+            "rule (its euros_per_day, or its year's budget over the mean billed days of up to "
+            "three previous years); 0 under another rule or none"},
+           coordinates);
+  file.add_variable("provider_billed_days", dims, of_providers(&funding::Books::billed_days),
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "provider_billed_days",
+           {"days billed by the provider", "billed-days",
+            "days a daily price bills for the provider's activity in the period, whatever its "
+            "rule: its attended days brought to opening days (x opening_days / 365.25), those in "
+            "the establishment less the unbilled absences, plus the billed share of the days at "
+            "school; under a daily price, provider_revenue = provider_price x "
+            "provider_billed_days"},
+           coordinates);
+  std::vector<std::int16_t> rule;
+  for (const std::uint8_t applied : of_providers(&funding::Books::rule)) {
+    rule.push_back(applied == funding::kNoRule ? std::int16_t{-1}
+                                               : static_cast<std::int16_t>(applied));
+  }
+  file.add_variable("provider_rule", dims, rule, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_rule",
+           {"funding rule of the provider", "",
+            "index into the rule dimension of the [[funding.rules]] entry that applied to the "
+            "provider in the period (the last in file order that selects it and has started; see "
+            "rule_kind and rule_counterfactual); -1: none (paid nothing)"},
+           coordinates);
+  file.add_variable(
+      "provider_followed", dims,
+      stack<std::int64_t>(results,
+                          [](const run::ReplicationResult& r) -> const std::vector<std::int64_t>& {
+                            return r.indicators.provider_followed;
+                          }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "provider_followed",
+           {"people followed by the provider", "people",
+            "people who were in a place of the provider at some time in the period (at its "
+            "start, or admitted during it)" +
+                by_cell + "followed of that cell"},
+           coordinates);
+}
+
 // "%g" of a number of years.
 std::string years_text(double value) {
   std::array<char, 32> text{};
@@ -1316,12 +1654,18 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(ind.renewed.size() == cells && ind.lapsed.size() == cells &&
                        ind.to_alternative.size() == cells,
                    which + ": renewed, lapsed or to_alternative is missized");
+    PARCOURS_CHECK(ind.attended_days.size() == cells && ind.school_days.size() == cells &&
+                       ind.followed.size() == cells,
+                   which + ": attended_days, school_days or followed is missized");
     const std::size_t by_provider = static_cast<std::size_t>(model.periods()) * n_providers;
     PARCOURS_CHECK(ind.providers == static_cast<int>(n_providers) &&
                        ind.provider_place_days.size() == by_provider &&
                        ind.provider_admissions.size() == by_provider &&
                        ind.provider_occupied_end.size() == by_provider &&
-                       ind.provider_applications_end.size() == by_provider,
+                       ind.provider_applications_end.size() == by_provider &&
+                       ind.provider_attended_days.size() == by_provider &&
+                       ind.provider_school_days.size() == by_provider &&
+                       ind.provider_followed.size() == by_provider,
                    which + ": the provider indicators are not sized for " +
                        std::to_string(n_providers) + " providers");
     PARCOURS_CHECK(results.spells || ind.spells.empty(),
@@ -1506,6 +1850,22 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "provider name (an establishment or service under one authorisation: some of a "
               "service's places in one territory), in the order of the scenario's providers "
               "file"});
+  }
+
+  const funding::Scheme& scheme = scenario.funding;
+  if (!scheme.payers.empty()) {
+    file.add_dimension("payer", names_of(scheme.payers));
+    describe(file, "payer",
+             {"payer", "",
+              "who pays ([payers.NAME] names: Assurance maladie, the departements, the State...), "
+              "in byte-wise alphabetical order of their names"});
+  }
+  if (!scheme.assignments.empty()) {
+    file.add_dimension("rule", names_of(scheme.assignments));
+    describe(file, "rule",
+             {"funding rule", "",
+              "the scenario's [[funding.rules]] entries, by name, in file order (provider_rule "
+              "indexes them)"});
   }
 
   // Coordinates that are not dimensions.
@@ -1704,6 +2064,37 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "child"});
   }
 
+  if (!scheme.payers.empty()) {
+    std::vector<std::string> descriptions;
+    for (const funding::Payer& payer : scheme.payers) {
+      descriptions.push_back(payer.description);
+    }
+    file.add_variable("payer_description", {"payer"}, descriptions);
+    describe(file, "payer_description",
+             {"description of the payer", "",
+              "the scenario's description of the payer ([payers.NAME] description); \"\" when it "
+              "gives none"});
+  }
+  if (!scheme.assignments.empty()) {
+    std::vector<std::string> kinds;
+    std::vector<std::int8_t> counterfactual;
+    for (const funding::Assignment& assignment : scheme.assignments) {
+      kinds.push_back(rule_kind(assignment.rule));
+      counterfactual.push_back(assignment.counterfactual ? 1 : 0);
+    }
+    file.add_variable("rule_kind", {"rule"}, kinds);
+    describe(file, "rule_kind",
+             {"kind of the funding rule", "",
+              "what the rule pays: \"daily_price\" (a price per billed day), "
+              "\"global_allocation\" (a yearly budget in equal parts) or \"capitation\" (a sum "
+              "per child followed)"});
+    file.add_variable("rule_counterfactual", {"rule"}, counterfactual, Storage::kContiguous);
+    describe(file, "rule_counterfactual",
+             {"counterfactual rule", "",
+              "1 for a rule no French payer uses (capitation): money paid under it is what would "
+              "be paid, not what is; 0 otherwise"});
+  }
+
   // Indicators over [replication, period, territory, service].
   const std::vector<std::string> cell_dims{"replication", period, "territory", "service"};
   const std::string cell_coordinates = "territory_name places period_days";
@@ -1776,20 +2167,6 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     }
   };
   add_counts(counts, cell_dims, cell_coordinates);
-
-  const std::vector<funding::Unit> units = funding::units(model);
-  std::vector<double> spending;
-  for (const run::ReplicationResult& replication : results.replications) {
-    append_cell_sums(replication.books.revenue, n_periods, 1, units, n_territories, n_services,
-                     spending);
-  }
-  file.add_variable("spending", cell_dims, spending, Storage::kChunkedByFirstAxis);
-  describe(file, "spending",
-           {"spending", "EUR",
-            "money paid to providers for the period under the funding rules: the revenue of the "
-            "providers of the service whose places are in the territory (declared providers by "
-            "provider_territory and provider_service)"},
-           cell_coordinates);
 
   // Where people are at the end of the period and how long those admitted from a list waited:
   // by the territory of the place (occupied_end) or by home territory (the others, zero on
@@ -2034,6 +2411,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   if (!model.providers.empty()) {
     add_provider_indicators(file, model, results, period);
   }
+  add_funding_indicators(file, scenario, results, period);
 
   // Per replication.
   std::vector<std::int64_t> events;

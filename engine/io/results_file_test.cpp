@@ -71,11 +71,18 @@ Scenario small_scenario(int periods_per_year = 1) {
 }
 
 // Keeps the books of every replication of `results` under `scenario`'s funding, as the runner
-// does once a replication has run.
+// does once a replication has run. The fixtures count people followed (the file active) as those
+// in a place at the end of the period, the least a simulation would count.
 void keep_books(const Scenario& scenario, run::Results& results) {
   for (run::ReplicationResult& replication : results.replications) {
-    replication.books =
-        funding::keep_books(scenario.model, scenario.funding, replication.indicators);
+    model::Indicators& ind = replication.indicators;
+    for (std::size_t c = 0; c < ind.followed.size(); ++c) {
+      ind.followed[c] = std::max(ind.followed[c], ind.occupied_end[c]);
+    }
+    for (std::size_t k = 0; k < ind.provider_followed.size(); ++k) {
+      ind.provider_followed[k] = std::max(ind.provider_followed[k], ind.provider_occupied_end[k]);
+    }
+    replication.books = funding::keep_books(scenario.model, scenario.funding, ind);
   }
 }
 
@@ -2345,6 +2352,7 @@ run::Results provider_results(const Scenario& scenario) {
         const std::size_t at = ind.provider_cell(p, k);
         const auto i = static_cast<std::size_t>(k);
         ind.provider_place_days[at] = provider_days(r, k) * period_days;
+        ind.provider_attended_days[at] = ind.provider_place_days[at];  // no modes
         ind.provider_admissions[at] = admissions[i];
         ind.provider_occupied_end[at] = occupied[i];
         ind.provider_applications_end[at] = applications[i];
@@ -3036,6 +3044,356 @@ TEST_F(ResultsFileTest, MissingFolderIsAClearError) {
     EXPECT_NE(std::string{error.what()}.find((folder_ / "missing").string()), std::string::npos)
         << error.what();
   }
+}
+
+// ---- Funding: the books
+
+// france_scenario() funded: two payers; the IME costs 36525 a place-year (100 a day), half of it
+// fixed, paid 75 % by the assurance maladie and 25 % by the departement at a fixed daily price
+// of 200; the SESSAD costs nothing and gets a (counterfactual) capitation of 3652.5 a child-year
+// (10 a day of presence), all from the assurance maladie. Services kIme, kSessad; territories
+// kParis, kCorseDu, kBelgium.
+Scenario funded_scenario() {
+  Scenario scenario = france_scenario();
+  funding::Scheme& f = scenario.funding;
+  f.payers = {{"assurance_maladie", "ONDAM médico-social"}, {"departement", ""}};
+  f.services.assign(2, funding::ServiceMoney{});
+  f.services[kIme].euros_per_place_year = 36525.0;
+  f.services[kIme].fixed_share = 0.5;
+  f.services[kIme].payer_split = {0.75, 0.25};
+  f.services[kSessad].payer_split = {1.0, 0.0};
+  funding::Assignment price;
+  price.name = "ime_price";
+  price.services = {kIme};
+  price.euros_per_day = 200.0;
+  funding::Assignment capitation;
+  capitation.name = "sessad_per_child";
+  capitation.rule = funding::Rule::kCapitation;
+  capitation.services = {kSessad};
+  capitation.euros_per_child_year = 3652.5;
+  capitation.counterfactual = true;
+  f.assignments = {price, capitation};
+  return scenario;
+}
+
+// france_results() with every place half occupied, every day of it attended (no modes), and two
+// more people followed than in a place at the end.
+run::Results funded_results(const Scenario& scenario) {
+  run::Results results = france_results(scenario);
+  for (run::ReplicationResult& replication : results.replications) {
+    model::Indicators& ind = replication.indicators;
+    for (int p = 0; p < ind.periods; ++p) {
+      for (int t = 0; t < ind.territories; ++t) {
+        for (int s = 0; s < ind.services; ++s) {
+          const std::size_t c = ind.cell(p, t, s);
+          const auto places = static_cast<double>(scenario.model.services[s].capacity[t]);
+          ind.occupied_place_days[c] = places * 365.25 * 0.5;
+          ind.attended_days[c] = ind.occupied_place_days[c];
+          ind.followed[c] = ind.occupied_end[c] + 2;
+        }
+      }
+    }
+  }
+  keep_books(scenario, results);
+  return results;
+}
+
+// Index of [replication][year][territory][service](payer) in a funded_scenario() file.
+std::size_t money_at(int r, int p, int t, int s, int payer = 0, int payers = 1) {
+  return (((static_cast<std::size_t>(r) * 2 + p) * 3 + t) * 2 + s) * payers + payer;
+}
+
+class FundingFileTest : public ResultsFileTest {
+ protected:
+  fs::path write_funded(const Scenario& scenario = funded_scenario()) {
+    fs::path out = folder_ / "funded.h5";
+    write_results(out, scenario, funded_results(scenario), small_provenance(), /*force=*/true);
+    return out;
+  }
+};
+
+TEST_F(FundingFileTest, PayersAndRulesAreLabelledScalesWithTheirCoordinates) {
+  const Handle file = open_file(write_funded());
+  const hid_t f = file.get();
+  EXPECT_EQ(read_strings(f, "payer"),
+            (std::vector<std::string>{"assurance_maladie", "departement"}));
+  EXPECT_EQ(read_strings(f, "payer_description"),
+            (std::vector<std::string>{"ONDAM médico-social", ""}));
+  EXPECT_EQ(read_strings(f, "rule"), (std::vector<std::string>{"ime_price", "sessad_per_child"}));
+  EXPECT_EQ(read_strings(f, "rule_kind"), (std::vector<std::string>{"daily_price", "capitation"}));
+  // The capitation is flagged: money paid under it is what would be paid, not what is.
+  EXPECT_EQ(read_numbers<std::int8_t>(f, "rule_counterfactual", H5T_NATIVE_INT8),
+            (std::vector<std::int8_t>{0, 1}));
+  for (const char* name :
+       {"payer", "payer_description", "rule", "rule_kind", "rule_counterfactual"}) {
+    EXPECT_FALSE(string_attribute(f, name, "description").empty()) << name;
+  }
+  EXPECT_EQ(shape_of(f, "spending_by_payer"), (std::vector<hsize_t>{2, 2, 3, 2, 2}));
+  expect_attached(f, "spending_by_payer", "payer", 4);
+  EXPECT_EQ(string_attribute(f, "spending_by_payer", "coordinates"),
+            "territory_name places payer_description period_days");
+}
+
+TEST_F(FundingFileTest, MoneyIsByTheTerritoryOfThePlaceAndSplitBetweenPayers) {
+  const Handle file = open_file(write_funded());
+  const hid_t f = file.get();
+  const auto spending = read_numbers<double>(f, "spending", H5T_NATIVE_DOUBLE);
+  const auto revenue = read_numbers<double>(f, "revenue", H5T_NATIVE_DOUBLE);
+  const auto cost = read_numbers<double>(f, "cost", H5T_NATIVE_DOUBLE);
+  const auto surplus = read_numbers<double>(f, "surplus", H5T_NATIVE_DOUBLE);
+  const auto by_payer = read_numbers<double>(f, "spending_by_payer", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(spending.size(), 24U);
+  // IME in 75: 10 places half occupied, 1826.25 days at 200.
+  EXPECT_DOUBLE_EQ(spending[money_at(1, 1, kParis, kIme)], 365250.0);
+  // Its cost: 10 x 36525 x (0.5 fixed + 0.5 x 0.5 occupancy).
+  EXPECT_DOUBLE_EQ(cost[money_at(1, 1, kParis, kIme)], 273937.5);
+  EXPECT_DOUBLE_EQ(surplus[money_at(1, 1, kParis, kIme)], 365250.0 - 273937.5);
+  EXPECT_DOUBLE_EQ(spending[money_at(0, 0, kBelgium, kIme)], 6 * 182.625 * 200.0);  // abroad too
+  // SESSAD in 2A: 3 places, 547.875 days of presence at 10 a day; it costs nothing.
+  EXPECT_DOUBLE_EQ(spending[money_at(0, 1, kCorseDu, kSessad)], 5478.75);
+  EXPECT_DOUBLE_EQ(cost[money_at(0, 1, kCorseDu, kSessad)], 0.0);
+  EXPECT_EQ(revenue, spending);
+  EXPECT_DOUBLE_EQ(by_payer[money_at(1, 1, kParis, kIme, 0, 2)], 0.75 * 365250.0);
+  EXPECT_DOUBLE_EQ(by_payer[money_at(1, 1, kParis, kIme, 1, 2)], 0.25 * 365250.0);
+  EXPECT_DOUBLE_EQ(by_payer[money_at(0, 1, kCorseDu, kSessad, 0, 2)], 5478.75);
+  EXPECT_EQ(by_payer[money_at(0, 1, kCorseDu, kSessad, 1, 2)], 0.0);
+  for (const char* name : {"spending", "revenue", "cost", "surplus", "spending_by_payer"}) {
+    EXPECT_EQ(string_attribute(f, name, "units"), "EUR") << name;
+    EXPECT_FALSE(string_attribute(f, name, "description").empty()) << name;
+  }
+}
+
+TEST_F(FundingFileTest, RegionSumsLeaveAbroadPlacesOutAndNationalSumsTakeThemIn) {
+  const Handle file = open_file(write_funded());
+  const hid_t f = file.get();
+  // [replication][year][region][service], regions Corse (2A) then Ile-de-France (75).
+  const auto by_region = read_numbers<double>(f, "spending_by_region", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(by_region.size(), 16U);
+  EXPECT_DOUBLE_EQ(by_region[0], 4 * 182.625 * 200.0);   // r 0, y 0, Corse, IME
+  EXPECT_DOUBLE_EQ(by_region[2], 10 * 182.625 * 200.0);  // r 0, y 0, Ile-de-France, IME
+  // National: 75, 2A and Belgium's 20 IME places: all that the payers pay.
+  const auto national = read_numbers<double>(f, "spending_national", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(national.size(), 8U);
+  EXPECT_DOUBLE_EQ(national[0], 20 * 182.625 * 200.0);
+  EXPECT_DOUBLE_EQ(national[1], 8 * 182.625 * 10.0);  // SESSAD: none in Belgium
+  const auto payers = read_numbers<double>(f, "spending_by_payer_national", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(payers.size(), 16U);
+  EXPECT_DOUBLE_EQ(payers[0] + payers[1], national[0]);
+  EXPECT_DOUBLE_EQ(payers[1], 0.25 * national[0]);
+  const auto surplus = read_numbers<double>(f, "surplus_national", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(surplus[0], 20 * (182.625 * 200.0 - 36525.0 * 0.75));
+}
+
+TEST_F(FundingFileTest, CostsPerChildAndPerDayAreNationalRatios) {
+  const Handle file = open_file(write_funded());
+  const hid_t f = file.get();
+  const auto per_day = read_numbers<double>(f, "cost_per_day_of_care", H5T_NATIVE_DOUBLE);
+  const auto per_child = read_numbers<double>(f, "cost_per_child_followed", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(per_day.size(), 8U);
+  for (std::size_t i = 0; i < per_day.size(); ++i) {
+    EXPECT_DOUBLE_EQ(per_day[i], i % 2 == 0 ? 200.0 : 10.0) << i;  // the daily amounts
+  }
+  // Replication 1, year 0, IME: followed base + 3 in 75, 2A and Belgium.
+  EXPECT_DOUBLE_EQ(per_child[4], 20 * 182.625 * 200.0 / (1003 + 1013 + 1023));
+  EXPECT_EQ(string_attribute(f, "cost_per_day_of_care", "units"), "EUR/day");
+  EXPECT_EQ(string_attribute(f, "cost_per_child_followed", "units"), "EUR/child");
+  const auto followed = read_numbers<std::int64_t>(f, "followed", H5T_NATIVE_INT64);
+  EXPECT_EQ(followed[money_at(1, 0, kParis, kIme)], 1003);
+  // small_scenario()'s fixtures follow no one: no cost per child.
+  const Handle small = open_file(write(small_scenario()));
+  for (const double value :
+       read_numbers<double>(small.get(), "cost_per_child_followed", H5T_NATIVE_DOUBLE)) {
+    EXPECT_TRUE(std::isnan(value));
+  }
+  const std::vector<double> fill =
+      double_attribute(small.get(), "cost_per_child_followed", "_FillValue");
+  ASSERT_EQ(fill.size(), 1U);
+  EXPECT_TRUE(std::isnan(fill[0]));
+}
+
+TEST_F(FundingFileTest, FundedFilesPassTheOutputChecker) {
+  expect_check_output_passes(write_funded());
+  Scenario monthly = funded_scenario();
+  monthly.model.periods_per_year = 12;
+  expect_check_output_passes(write_funded(monthly));
+}
+
+TEST_F(FundingFileTest, AScenarioWithoutPayersOrRulesWritesNoPayerOrRuleDatasets) {
+  Scenario scenario = small_scenario();
+  scenario.funding = funding::Scheme{};
+  scenario.funding.services.resize(2);
+  const fs::path out = write(scenario);
+  const Handle file = open_file(out);
+  for (const char* name :
+       {"payer", "payer_description", "spending_by_payer", "spending_by_payer_by_region",
+        "spending_by_payer_national", "rule", "rule_kind", "rule_counterfactual"}) {
+    EXPECT_EQ(H5Lexists(file.get(), name, H5P_DEFAULT), 0) << name;
+  }
+  for (const double euros : read_numbers<double>(file.get(), "spending", H5T_NATIVE_DOUBLE)) {
+    EXPECT_EQ(euros, 0.0);
+  }
+  expect_check_output_passes(out);
+}
+
+TEST_F(FundingFileTest, TheOutputCheckerCatchesMoneyNotConserved) {
+  const Scenario scenario = funded_scenario();
+  const auto write_broken = [&](const std::function<void(funding::Books&)>& breaking,
+                                const Scenario& as = funded_scenario()) {
+    run::Results results = funded_results(scenario);
+    breaking(results.replications[1].books);
+    fs::path out = folder_ / "broken.h5";
+    write_results(out, as, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  // A payer pays a euro more than the provider receives.
+  expect_check_output_fails(
+      write_broken([](funding::Books& books) { books.paid[books.at(1, 0, 1)] += 1.0; }),
+      "money is not conserved: spending_by_payer summed over payer != "
+      "spending");
+  // The capitation written as if French payers used it.
+  Scenario unflagged = funded_scenario();
+  unflagged.funding.assignments[1].counterfactual = false;
+  expect_check_output_fails(write_broken([](funding::Books&) {}, unflagged),
+                            "rule_counterfactual is [0, 0] for rules ['daily_price', "
+                            "'capitation']");
+}
+
+// provider_scenario() funded: the APAJH 75's IMEs under a global allocation of their places'
+// cost (36525 a place-year, half of it fixed), the IME du Golo (no places) at a daily price of
+// 150 from the second year; the ESAT unfunded.
+Scenario funded_provider_scenario() {
+  Scenario scenario = provider_scenario();
+  funding::Scheme& f = scenario.funding;
+  f.payers = {{"assurance_maladie", ""}};
+  f.services.assign(2, funding::ServiceMoney{});
+  f.services[kSmallIme].euros_per_place_year = 36525.0;
+  f.services[kSmallIme].fixed_share = 0.5;
+  f.services[kSmallIme].payer_split = {1.0};
+  funding::Assignment cpom;
+  cpom.name = "cpom";
+  cpom.rule = funding::Rule::kGlobalAllocation;
+  cpom.organisations = {0};
+  funding::Assignment price;
+  price.name = "golo_price";
+  price.providers = {kGolo};
+  price.euros_per_day = 150.0;
+  price.from_period = 1;
+  f.assignments = {cpom, price};
+  return scenario;
+}
+
+TEST_F(ProviderFileTest, ProvidersKeepTheirBooks) {
+  const Scenario scenario = funded_provider_scenario();
+  const fs::path out = folder_ / "funded.h5";
+  write_results(out, scenario, provider_results(scenario), small_provenance(), false);
+  const Handle file = open_file(out);
+  const hid_t f = file.get();
+  const auto revenue = read_numbers<double>(f, "provider_revenue", H5T_NATIVE_DOUBLE);
+  const auto cost = read_numbers<double>(f, "provider_cost", H5T_NATIVE_DOUBLE);
+  const auto surplus = read_numbers<double>(f, "provider_surplus", H5T_NATIVE_DOUBLE);
+  const auto price = read_numbers<double>(f, "provider_price", H5T_NATIVE_DOUBLE);
+  const auto billed = read_numbers<double>(f, "provider_billed_days", H5T_NATIVE_DOUBLE);
+  const auto rule = read_numbers<std::int16_t>(f, "provider_rule", H5T_NATIVE_INT16);
+  const auto followed = read_numbers<std::int64_t>(f, "provider_followed", H5T_NATIVE_INT64);
+  ASSERT_EQ(revenue.size(), 18U);
+  // Les Tilleuls: its 6 places' cost, 219150, each year; it costs 219150 x (0.5 + 0.5 x 3 / 6)
+  // in replication 0 (3 of its 6 places occupied).
+  EXPECT_DOUBLE_EQ(revenue[provider_at(0, 2, kTilleuls)], 219150.0);
+  EXPECT_DOUBLE_EQ(cost[provider_at(0, 2, kTilleuls)], 164362.5);
+  EXPECT_DOUBLE_EQ(surplus[provider_at(0, 2, kTilleuls)], 219150.0 - 164362.5);
+  EXPECT_DOUBLE_EQ(revenue[provider_at(1, 0, kArcEnCiel)], 146100.0);
+  EXPECT_EQ(rule[provider_at(1, 0, kArcEnCiel)], 0);
+  EXPECT_EQ(price[provider_at(1, 0, kArcEnCiel)], 0.0);                   // not a daily price
+  EXPECT_DOUBLE_EQ(billed[provider_at(1, 0, kArcEnCiel)], 2.0 * 365.25);  // whatever its rule
+  // The IME du Golo: no rule in the first year, its price from the second; no place, no day.
+  EXPECT_EQ(rule[provider_at(0, 0, kGolo)], -1);
+  EXPECT_EQ(rule[provider_at(0, 1, kGolo)], 1);
+  EXPECT_EQ(price[provider_at(0, 1, kGolo)], 150.0);
+  EXPECT_EQ(revenue[provider_at(0, 1, kGolo)], 0.0);
+  EXPECT_EQ(followed[provider_at(1, 2, kTilleuls)], 5);  // those in a place at the end
+  EXPECT_EQ(string_attribute(f, "provider_price", "units"), "EUR/day");
+  EXPECT_EQ(string_attribute(f, "provider_revenue", "units"), "EUR");
+  expect_attached(f, "provider_rule", "provider", 2);
+  // The cell's money is its providers': IME in 75.
+  const auto spending = read_numbers<double>(f, "spending", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(spending[(2 * 2 + kSmallParis) * 2 + kSmallIme], 219150.0 + 146100.0);
+  expect_check_output_passes(out);
+}
+
+TEST_F(ProviderFileTest, WithoutRulesNoProviderIsPaid) {
+  Scenario scenario = provider_scenario();
+  scenario.funding.assignments.clear();
+  const fs::path out = folder_ / "unfunded.h5";
+  write_results(out, scenario, provider_results(scenario), small_provenance(), false);
+  const Handle file = open_file(out);
+  for (const std::int16_t rule :
+       read_numbers<std::int16_t>(file.get(), "provider_rule", H5T_NATIVE_INT16)) {
+    EXPECT_EQ(rule, -1);
+  }
+  EXPECT_EQ(H5Lexists(file.get(), "rule", H5P_DEFAULT), 0);
+  expect_check_output_passes(out);
+}
+
+TEST_F(ProviderFileTest, TheOutputCheckerCatchesBrokenProviderBooks) {
+  const Scenario scenario = funded_provider_scenario();
+  const auto write_broken = [&](const std::function<void(funding::Books&)>& breaking) {
+    run::Results results = provider_results(scenario);
+    breaking(results.replications[1].books);
+    fs::path out = folder_ / "broken.h5";
+    write_results(out, scenario, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  expect_check_output_fails(
+      write_broken([](funding::Books& books) { books.price[books.at(2, kArcEnCiel)] = 12.0; }),
+      "provider_price is not 0 where the rule that applied is not a daily "
+      "price");
+  expect_check_output_fails(write_broken([](funding::Books& books) {
+                              books.revenue[books.at(0, kGolo)] = 10.0;
+                              books.paid[books.at(0, kGolo, 0)] = 10.0;
+                            }),
+                            "provider_revenue is not 0 where no rule applied");
+}
+
+TEST_F(ResultsFileTest, BooksOrSchemesOfAnotherModelCreateNothing) {
+  const auto expect_refused = [&](const Scenario& scenario, const run::Results& results,
+                                  const char* what) {
+    EXPECT_THROW(write_results(folder_ / "out.h5", scenario, results, small_provenance(), false),
+                 core::InvariantError)
+        << what;
+  };
+  const Scenario good = funded_scenario();
+  const run::Results results = funded_results(good);
+  {
+    run::Results broken = results;
+    broken.replications[0].books.paid.pop_back();
+    expect_refused(good, broken, "missized payments");
+  }
+  {
+    run::Results broken = results;
+    broken.replications[1].books.rule[0] = 2;  // two rules
+    expect_refused(good, broken, "a rule out of range");
+  }
+  {
+    Scenario scenario = good;
+    scenario.funding.payers.pop_back();
+    expect_refused(scenario, results, "books for another number of payers");
+  }
+  {
+    Scenario scenario = good;
+    scenario.funding.services.pop_back();
+    expect_refused(scenario, results, "money for another number of services");
+  }
+  {
+    Scenario scenario = good;
+    scenario.funding.assignments[1].name = "ime_price";
+    expect_refused(scenario, results, "two rules of one name");
+  }
+  {
+    Scenario scenario = good;
+    scenario.model.services[kSessad].capacity[kBelgium] = 2;  // one unit more
+    expect_refused(scenario, results, "books for other units");
+  }
+  EXPECT_TRUE(files().empty());
 }
 
 }  // namespace
