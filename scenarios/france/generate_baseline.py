@@ -286,6 +286,49 @@ COST_PER_PLACE_YEAR = {
     "ESAT": (14160, "tarif plafond 2023 per authorised place, arrêté du 24 avril 2023 "
                     "(operating cost only; aide au poste not included)"),
 }
+# ITEP, IEM, FOYER: no published cost per place (domain-facts §9.8): 0, so they cost and are paid
+# nothing until a scenario sets `services.X.money.euros_per_place_year`.
+# ESAT workers' pay support (aide au poste, GRTH), paid by the State: 1.5 Md€ for ~120,000
+# workers in 2023 (Sénat, avis PLF 2023; domain-facts §1.4), 12,500 € a worker-year. ESTIMATE:
+# counted as part of an ESAT place's cost, so the State's share of an ESAT place is
+# 12,500 / (14,160 + 12,500).
+ESAT_PAY_SUPPORT_PER_WORKER = 1.5e9 / 120000
+# Who pays (domain-facts §9.7): children's ESMS and MAS entirely Assurance maladie (Sénat 2000);
+# ESAT operating costs Assurance maladie since 2017, pay support the State; foyers de vie the
+# départements (FAM are split between both; ESTIMATE: all FOYER to the départements).
+PAYERS = {
+    "assurance_maladie": "Assurance maladie: ONDAM médico-social, via the CNSA and the ARS",
+    "departement": "the départements (adult accommodation, child protection)",
+    "etat": "the State (ESAT workers' pay support; Éducation nationale for AESH, ULIS and "
+            "teaching units, not modelled as place costs)",
+}
+PAYER_SPLIT = {
+    "ESAT": {"assurance_maladie": 14160 / (14160 + ESAT_PAY_SUPPORT_PER_WORKER),
+             "etat": ESAT_PAY_SUPPORT_PER_WORKER / (14160 + ESAT_PAY_SUPPORT_PER_WORKER)},
+    "FOYER": {"departement": 1.0},
+}  # others: {"assurance_maladie": 1.0}
+# Opening days a year (billing by daily price): 207 for child establishments (one IME's
+# published figure, domain-facts §1.4; ESTIMATE for ITEP, EEAP, IEM, and internat weeks may have
+# more); adult residential services are open every day; SESSAD and ESAT (global allocation,
+# not billed by days) ESTIMATE 207 and 228 working days.
+OPENING_DAYS = {"IME": 207, "ITEP": 207, "EEAP": 207, "IEM": 207, "MAS": 365.25,
+                "FOYER": 365.25, "SESSAD": 207, "ESAT": 228}
+# ESTIMATE: 80 % of an ESMS's costs do not move with its occupancy (staff and buildings are
+# most of its spending); the rest follows occupancy. No published split.
+FIXED_COST_SHARE = 0.8
+# Inclusion days (R.314-119 6°): ESTIMATE a child of an establishment in an ordinary class or
+# ULIS spends half its attended days at school ("scolarité partagée"); a child of an
+# externalised unit spends them in the establishment's unit, counted as the establishment's
+# days. Billed like other days in the baseline (no national rule: domain-facts §9.12).
+SCHOOL_DAY_SHARE = {"ordinary_class": 0.5, "ulis": 0.5}
+# Rules: child establishments, MAS and foyers by daily price, the price set from the approved
+# cost over the mean billed days of the three previous years (R.314-113; forecast: the places
+# full); SESSAD and ESAT by global allocation (R.314-105 II 1°; ESAT since 2017), renewed flat.
+# Constant 2016 euros: no cost growth.
+FUNDING_RULES = [
+    ("establishments_daily_price", "daily_price", ["EEAP", "FOYER", "IEM", "IME", "ITEP", "MAS"]),
+    ("services_global_allocation", "global_allocation", ["ESAT", "SESSAD"]),
+]
 
 # Where a child waiting for a place is meanwhile (interim situations). The only published
 # split is one département's: Loire-Atlantique 2019, Assemblée nationale commission d'enquête
@@ -1270,6 +1313,43 @@ def write_aesh_capacity(add, m):
     add(f"capacity_total = {aesh_fte_total(m)}")
 
 
+def write_money(add):
+    """Payers, each service's cost and billing, and the funding rules (the generator's
+    COST_PER_PLACE_YEAR ... FUNDING_RULES)."""
+    add("# Money (2016 euros, constant): who pays, what a place costs, how days are billed, and")
+    add("# the rules. Sources and ESTIMATES: the generator's COST_PER_PLACE_YEAR ... FUNDING_RULES.")
+    for name, description in PAYERS.items():
+        add(f"[payers.{name}]")
+        add(f'description = "{description}"')
+    add("")
+    for s in CHILD_SERVICES + ADULT_SERVICES:
+        add(f"[services.{s}.money]")
+        if s in COST_PER_PLACE_YEAR:
+            cost, source = COST_PER_PLACE_YEAR[s]
+            if s == "ESAT":
+                add(f"euros_per_place_year = {round(cost + ESAT_PAY_SUPPORT_PER_WORKER)}  "
+                    f"# {cost:,} operating ({source}) + {ESAT_PAY_SUPPORT_PER_WORKER:,.0f} "
+                    "pay support (GRTH 2023, ESTIMATE per place)")
+            else:
+                add(f"euros_per_place_year = {cost}  # {source}")
+        else:
+            add("euros_per_place_year = 0  # no published cost (domain-facts §9.8)")
+        add(f"fixed_share = {fmt(FIXED_COST_SHARE)}  # ESTIMATE")
+        split = PAYER_SPLIT.get(s, {"assurance_maladie": 1.0})
+        add("payers = { " + ", ".join(f"{p} = {fmt(v)}" for p, v in split.items()) + " }")
+        add(f"opening_days = {fmt(OPENING_DAYS[s])}")
+        add("")
+    add("[funding]")
+    add("cost_growth_per_year = 0.0  # constant 2016 euros")
+    add("")
+    for name, rule, services in FUNDING_RULES:
+        add("[[funding.rules]]")
+        add(f'name = "{name}"')
+        add(f'rule = "{rule}"')
+        add("services = [" + ", ".join(f'"{x}"' for x in services) + "]")
+        add("")
+
+
 def write_providers(m, path=PROVIDERS_OUT):
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, lineterminator="\n")
@@ -1477,6 +1557,9 @@ def write_modes_and_schooling(add):
         add(f"[schooling.{name}]")
         if ordinary:
             add("ordinary_school = true")
+        if name in SCHOOL_DAY_SHARE:
+            add(f"school_day_share = {fmt(SCHOOL_DAY_SHARE[name])}  # ESTIMATE: inclusion days, "
+                "half the attended days")
         add(f'description = "{description}"')
     add("")
 
@@ -1763,14 +1846,7 @@ def write_toml(m):
             add(f'"{d["code"]}" = {m["adult_places"][a][i]:<6} # {d["name"]}')
         add("")
 
-    add("# Money: equivalent daily prices = published cost per place-year / 365.25 (the engine")
-    add("# counts every calendar day of occupancy). ITEP, IEM and FOYER: no published cost found,")
-    add("# so no funding table (zero spending).")
-    for s, (cost, source) in COST_PER_PLACE_YEAR.items():
-        add(f"[funding.{s}]")
-        add('rule = "daily_price"')
-        add(f"euros_per_day = {fmt(cost / DAYS_PER_YEAR, 2)}  # {cost:,} EUR/place/yr: {source}")
-        add("")
+    write_money(add)
 
     establishments = ["IME", "ITEP", "EEAP", "IEM"]
     targets = [(f"children in {s}", "occupants", [s], NATIONAL_PLACES_2023[s],
