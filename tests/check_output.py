@@ -1130,6 +1130,8 @@ def check_funding(c, ds, period):
                 "followed is below occupied_end (those in a place at the end were followed)")
     for name, (denominator, _) in COSTS_PER.items():
         below = ds[denominator].sum("territory")
+        if name == "cost_per_day_of_care":  # attended place-days are calendar days
+            below = below * ds["opening_days"] / DAYS_PER_YEAR
         expected = (ds["spending_national"] / below).where(below > 0)
         ok = np.allclose(ds[name].values, expected.values, rtol=1e-12, atol=0.0, equal_nan=True)
         c.expect(ok, f"{name} != spending_national / {denominator} summed over every territory "

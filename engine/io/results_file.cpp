@@ -1010,6 +1010,17 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
             "between places is counted in each"},
            cell_coordinates);
 
+  std::vector<double> opening_days;
+  for (const funding::ServiceMoney& money : scheme.services) {
+    opening_days.push_back(money.opening_days);
+  }
+  file.add_variable("opening_days", {"service"}, opening_days, Storage::kContiguous);
+  describe(file, "opening_days",
+           {"opening days a year", "days/year",
+            "days a year the service is open ([services.X.money] opening_days): a full-time "
+            "child present all year attends that many; converts attended_days (calendar "
+            "place-days) into days of care"});
+
   // Costs to the payers per child and per day, nationally (every territory, abroad ones too).
   std::vector<double> per_child;
   std::vector<double> per_day;
@@ -1023,7 +1034,8 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
         for (std::size_t t = 0; t < territories; ++t) {
           const std::size_t i = r * per_replication + (p * territories + t) * services + s;
           euros += spending[i];
-          days += attended[i];
+          // Attended place-days are calendar days; the service is open opening_days of them.
+          days += attended[i] * scheme.services[s].opening_days / core::kDaysPerYear;
           people += followed[i];
         }
         constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -1041,9 +1053,10 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
             "period_days");
   add_ratio(file, "cost_per_day_of_care", national_dims, per_day,
             {"cost per day of care, national", "EUR/day",
-             "spending_national / attended_days summed over every territory (abroad ones "
-             "included): what the payers paid for the service in the period per day of care; NaN "
-             "where no day was attended"},
+             "spending_national / (attended_days x opening_days / 365.25) summed over every "
+             "territory (abroad ones included): what the payers paid for the service in the "
+             "period per opening day a child attended (the unit of a daily price); NaN where no "
+             "day was attended"},
             "period_days");
 
   if (model.providers.empty()) {
