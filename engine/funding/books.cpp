@@ -66,7 +66,7 @@ double billed(const ServiceMoney& money, const Activity& act) {
 /// R.314-113: the budget of year `y` over the mean billed days of its (up to) three previous
 /// years in the run; with none, or a mean of 0 days, over the forecast days. 0 with no days.
 double computed_price(double budget, const std::vector<double>& billed_in_year, int y,
-                      double forecast_days) {
+                      double forecast_days, double floor_days) {
   const int first = y >= 3 ? y - 3 : 0;
   double days = 0.0;
   for (int past = first; past < y; ++past) {
@@ -76,6 +76,7 @@ double computed_price(double budget, const std::vector<double>& billed_in_year, 
   if (days <= 0.0) {
     days = forecast_days;
   }
+  days = std::max(days, floor_days);
   return days > 0.0 ? budget / days : 0.0;
 }
 
@@ -221,10 +222,10 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
         switch (a.rule) {
           case Rule::kDailyPrice: {
             const double price =
-                a.euros_per_day
-                    ? *a.euros_per_day
-                    : computed_price(budget, billed_in_year, y,
-                                     places * money.opening_days * a.forecast_occupancy);
+                a.euros_per_day ? *a.euros_per_day
+                                : computed_price(budget, billed_in_year, y,
+                                                 places * money.opening_days * a.forecast_occupancy,
+                                                 places * money.opening_days * a.floor_occupancy);
             books.price[i] = price;
             revenue = price * books.billed_days[i];
             break;

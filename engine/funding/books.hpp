@@ -67,6 +67,10 @@ struct Assignment {
   // forecast_occupancy).
   std::optional<double> euros_per_day;
   double forecast_occupancy = 1.0;  // (0, 1]
+  // The divisor is never below places × opening days × floor_occupancy: an authority does not
+  // price a provider on activity it judges abnormally low ("circonstances particulières",
+  // R.314-113), so a nearly empty provider's price cannot soar. 0: the plain mean.
+  double floor_occupancy = 0.0;  // [0, 1]
   // kGlobalAllocation: the budget of the year the assignment starts (places × cost), then
   // renewed each year × (1 + growth_per_year) (a "taux de reconduction"), whatever the cost.
   double growth_per_year = 0.0;  // > -1

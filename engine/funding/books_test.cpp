@@ -199,6 +199,39 @@ TEST(Books, FirstYearPriceUsesTheForecastAndAFixedPriceIgnoresCosts) {
   }
 }
 
+// A floor on the divisor: a provider whose activity collapses is not priced on it.
+TEST(Books, AFloorOccupancyKeepsANearlyEmptyProvidersPriceFromSoaring) {
+  // Yearly, 3 years; one service of 10 places, 100 opening days, 1,000 € a place: budget
+  // 10,000 €. 10 children in year 0 (1,000 billed days), 1 child in years 1 and 2 (100 days).
+  const auto m = make_model(1, {{10}}, 1, 3);
+  auto ind = indicators_for(m);
+  set_cell(ind, 0, 0, 0, 10 * kYear);
+  set_cell(ind, 1, 0, 0, 1 * kYear);
+  set_cell(ind, 2, 0, 0, 1 * kYear);
+  auto plain = daily_price({0});
+  auto floored = daily_price({0});
+  floored.floor_occupancy = 0.5;  // the divisor is at least 10 × 100 × 0.5 = 500 days
+  const auto without = keep_books(m, one_payer({money(1'000.0, 100.0)}, {plain}), ind);
+  const auto with = keep_books(m, one_payer({money(1'000.0, 100.0)}, {floored}), ind);
+  // Year 1: mean of year 0 = 1,000 days, above the floor: 10 €/day either way.
+  EXPECT_DOUBLE_EQ(without.price[without.at(1, 0)], 10.0);
+  EXPECT_DOUBLE_EQ(with.price[with.at(1, 0)], 10.0);
+  // Year 2: mean of years 0-1 = 550 days: 18.18 €/day either way (above 500).
+  EXPECT_DOUBLE_EQ(without.price[without.at(2, 0)], 10'000.0 / 550.0);
+  EXPECT_DOUBLE_EQ(with.price[with.at(2, 0)], 10'000.0 / 550.0);
+  // Where the floor binds: a provider nearly empty in year 0 (100 days) and full in year 1.
+  auto ind2 = indicators_for(m);
+  set_cell(ind2, 0, 0, 0, 1 * kYear);
+  set_cell(ind2, 1, 0, 0, 10 * kYear);
+  const auto soaring = keep_books(m, one_payer({money(1'000.0, 100.0)}, {plain}), ind2);
+  const auto held = keep_books(m, one_payer({money(1'000.0, 100.0)}, {floored}), ind2);
+  EXPECT_DOUBLE_EQ(soaring.price[soaring.at(1, 0)], 100.0);  // 10,000 / 100
+  EXPECT_DOUBLE_EQ(held.price[held.at(1, 0)], 20.0);         // 10,000 / 500
+  // Its revenue when the children come back: 100 € × 1,000 days = 10 × the budget, plainly.
+  EXPECT_DOUBLE_EQ(soaring.revenue[soaring.at(1, 0)], 100'000.0);
+  EXPECT_DOUBLE_EQ(held.revenue[held.at(1, 0)], 20'000.0);
+}
+
 // 3. Billing: absences and days at school, for part-time children.
 TEST(Books, AbsencesAndSchoolDaysAreBilledAsTheServiceSays) {
   // Six services with the same activity: 8 places occupied all year (2922 place-days) by

@@ -2744,6 +2744,7 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
   const std::vector<std::pair<std::string, funding::Rule>> own_keys = {
       {"euros_per_day", funding::Rule::kDailyPrice},
       {"forecast_occupancy", funding::Rule::kDailyPrice},
+      {"floor_occupancy", funding::Rule::kDailyPrice},
       {"growth_per_year", funding::Rule::kGlobalAllocation},
       {"euros_per_child_year", funding::Rule::kCapitation}};
   std::vector<funding::Assignment> out;
@@ -2751,9 +2752,10 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
     const std::string path = item_key(key, i);
     const toml::table& t =
         r.table(list[i], path, "a rule table (name, rule, whom it pays, from when, its amounts)");
-    r.check_keys(t, path,
-                 {"name", "rule", "services", "providers", "organisations", "from", "euros_per_day",
-                  "forecast_occupancy", "growth_per_year", "euros_per_child_year"});
+    r.check_keys(
+        t, path,
+        {"name", "rule", "services", "providers", "organisations", "from", "euros_per_day",
+         "forecast_occupancy", "floor_occupancy", "growth_per_year", "euros_per_child_year"});
     funding::Assignment a;
     const toml::node& name = r.required(t, path, "name", "a non-empty string");
     a.name = r.string(name, child_key(path, "name"));
@@ -2823,6 +2825,9 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
         a.forecast_occupancy =
             r.opt_number(t, path, "forecast_occupancy", NumberRange{0.0, false, 1.0, true})
                 .value_or(a.forecast_occupancy);
+        a.floor_occupancy =
+            r.opt_number(t, path, "floor_occupancy", NumberRange{0.0, true, 1.0, true})
+                .value_or(a.floor_occupancy);
         break;
       case funding::Rule::kGlobalAllocation:
         a.growth_per_year =

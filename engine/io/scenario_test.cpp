@@ -2595,6 +2595,7 @@ TEST_F(ScenarioFiles, PayersServicesMoneyAndFundingRulesAreRead) {
   EXPECT_EQ(price.from_period, 0);                // no from: the start
   EXPECT_FALSE(price.euros_per_day.has_value());  // computed from the costs
   EXPECT_EQ(price.forecast_occupancy, 0.95);
+  EXPECT_EQ(price.floor_occupancy, 0.0);  // no floor unless asked
   EXPECT_FALSE(price.counterfactual);
   const funding::Assignment& allocation = f.assignments[1];
   EXPECT_EQ(allocation.rule, funding::Rule::kGlobalAllocation);
@@ -2689,6 +2690,8 @@ TEST_F(ScenarioFiles, FundingRulesAreChecked) {
                "funding.rules[0].euros_per_day", "expected a number > 0, got 0");
   expect_error(rule_error("forecast_occupancy = 0.95", "forecast_occupancy = 1.2"), path, 49,
                "funding.rules[0].forecast_occupancy", "expected a number in (0, 1], got 1.2");
+  expect_error(rule_error("forecast_occupancy = 0.95", "floor_occupancy = 1.5"), path, 49,
+               "funding.rules[0].floor_occupancy", "expected a number in [0, 1], got 1.5");
   expect_error(rule_error("\ngrowth_per_year = 0.01", "\ngrowth_per_year = -1"), path, 55,
                "funding.rules[1].growth_per_year", "expected a number > -1, got -1");
   expect_error(rule_error("cost_growth_per_year = 0.015", "cost_growth_per_year = -1.5"), path, 43,
@@ -2697,7 +2700,8 @@ TEST_F(ScenarioFiles, FundingRulesAreChecked) {
                path, 60, "funding.rules[2].when",
                "unknown key \"when\"; accepted keys: \"name\", \"rule\", \"services\", "
                "\"providers\", \"organisations\", \"from\", \"euros_per_day\", "
-               "\"forecast_occupancy\", \"growth_per_year\", \"euros_per_child_year\"");
+               "\"forecast_occupancy\", \"floor_occupancy\", \"growth_per_year\", "
+               "\"euros_per_child_year\"");
   expect_error(error_of(kMini + "\n[funding.rules]\nname = \"x\"\n"), path, 20, "funding.rules",
                "expected an array of tables (one [[funding.rules]] entry per rule), got a table");
 }

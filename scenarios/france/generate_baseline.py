@@ -325,6 +325,11 @@ SCHOOL_DAY_SHARE = {"ordinary_class": 0.5, "ulis": 0.5}
 # cost over the mean billed days of the three previous years (R.314-113; forecast: the places
 # full); SESSAD and ESAT by global allocation (R.314-105 II 1°; ESAT since 2017), renewed flat.
 # Constant 2016 euros: no cost growth.
+# ESTIMATE: the authority never divides the budget by fewer days than 80 % of the places'
+# opening days (R.314-113's "circonstances particulières"): without a floor, an establishment
+# whose list has run dry (places follow history, orientations population) sees its price soar
+# to 10 × the norm and a windfall when children come back. No published rule.
+PRICE_FLOOR_OCCUPANCY = 0.8
 FUNDING_RULES = [
     ("establishments_daily_price", "daily_price", ["EEAP", "FOYER", "IEM", "IME", "ITEP", "MAS"]),
     ("services_global_allocation", "global_allocation", ["ESAT", "SESSAD"]),
@@ -1347,6 +1352,9 @@ def write_money(add):
         add(f'name = "{name}"')
         add(f'rule = "{rule}"')
         add("services = [" + ", ".join(f'"{x}"' for x in services) + "]")
+        if rule == "daily_price":
+            add(f"floor_occupancy = {fmt(PRICE_FLOOR_OCCUPANCY)}  # ESTIMATE: no price on less "
+                "than 80 % of the opening days")
         add("")
 
 
