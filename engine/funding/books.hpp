@@ -5,6 +5,7 @@
 // path unless a behaviour responds to it (issue 4, later slices).
 #pragma once
 
+#include "engine/funding/modulated_price.hpp"
 #include "engine/model/indicators.hpp"
 #include "engine/model/params.hpp"
 
@@ -86,6 +87,12 @@ struct Scheme {
   std::vector<ServiceMoney> services;  // one per model service
   double cost_growth = 0.0;            // > -1: yearly growth of costs per place (inflation)
   std::vector<Assignment> assignments;
+  // Modulated daily prices (R.314-119, modulated_price.hpp): the price modes, and each declared
+  // provider's cost decomposition (nullopt: none given), its forecast days one per price mode.
+  // `parcours prices` computes the prices from them; the books do not pay them yet.
+  std::vector<PriceMode> price_modes;
+  std::vector<std::optional<CostDecomposition>> costs;  // per declared provider (ProviderId)
+  AfterNotification after_notification = AfterNotification::kScale;
 
   [[nodiscard]] bool empty() const { return assignments.empty(); }
 };
