@@ -1,6 +1,7 @@
 #include "engine/io/scenario.hpp"
 
 #include "engine/io/csv.hpp"
+#include "engine/io/internal/reader.hpp"
 #include "engine/model/pathway_check.hpp"
 #include "engine/model/territory_graph.hpp"
 
@@ -8,11 +9,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -21,7 +20,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -65,89 +63,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kSetPrefix = "--set ";
+using namespace internal;  // NOLINT(google-build-using-namespace): io's shared reading helpers
+
 constexpr double kSumTolerance = 1e-9;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// ---------------------------------------------------------------------------------------------
-// Small text helpers
-
-std::string format_number(double v) {
-  std::array<char, 64> buf{};
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
-}
-
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string join_quoted(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    out += (out.empty() ? "" : ", ") + in_quotes(item);
-  }
-  return out;
-}
-
-std::string child_key(const std::string& path, std::string_view key) {
-  std::string seg = model::key_segment(key);
-  return path.empty() ? seg : path + "." + seg;
-}
-
-std::string item_key(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Optimal-string-alignment distance, case-insensitive: a swapped pair of letters costs 1.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  const std::size_t m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
-  for (std::size_t i = 0; i <= n; ++i) {
-    d[i][0] = i;
-  }
-  for (std::size_t j = 0; j <= m; ++j) {
-    d[0][j] = j;
-  }
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-          lower(a[i - 2]) == lower(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
-}
-
-// "; did you mean "x"?" when one candidate is close, otherwise "; <what>: a, b, c".
-std::string suggestion(std::string_view got, const std::vector<std::string>& candidates,
-                       std::string_view what) {
-  std::size_t best = std::numeric_limits<std::size_t>::max();
-  const std::string* best_name = nullptr;
-  for (const auto& c : candidates) {
-    const std::size_t dist = edit_distance(got, c);
-    if (dist < best) {
-      best = dist;
-      best_name = &c;
-    }
-  }
-  if (best_name != nullptr && best <= 2 && best * 2 <= best_name->size()) {
-    return "; did you mean " + in_quotes(*best_name) + "?";
-  }
-  // A long list (a hundred département codes) would bury the message: show the first ones.
-  constexpr std::size_t kMaxListed = 20;
-  if (candidates.size() > kMaxListed) {
-    const std::vector<std::string> first(
-        candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(kMaxListed));
-    return "; " + std::string(what) + ": " + join_quoted(first) + " and " +
-           std::to_string(candidates.size() - kMaxListed) + " more";
-  }
-  return "; " + std::string(what) + ": " + join_quoted(candidates);
-}
+// A bound on counts of places (places_total, a provider's places, their sum in one territory):
+// large enough for any sector, small enough that a national total times a weight stays exact in
+// a double.
+constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
 
 std::string to_toml_string(std::string_view s) { return model::quoted_string(s); }
 
@@ -158,31 +81,6 @@ std::string trim(std::string_view s) {
   }
   const auto last = s.find_last_not_of(" \t");
   return std::string(s.substr(first, last - first + 1));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Positions
-
-struct Where {
-  std::string file;
-  int line = 0;
-  int column = 0;
-};
-
-Where where_of(const toml::source_region& src, const std::string& fallback_file) {
-  std::string file = src.path ? *src.path : fallback_file;
-  if (file.empty()) {
-    file = fallback_file;
-  }
-  // A value from --set has no meaningful line: the override itself is the location.
-  if (std::string_view(file).starts_with(kSetPrefix) || src.begin.line == 0) {
-    return {file, 0, 0};
-  }
-  return {file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
-}
-
-[[noreturn]] void fail_at(const Where& w, std::string key, std::string message) {
-  throw ScenarioError(w.file, w.line, w.column, std::move(key), std::move(message));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,23 +133,6 @@ void merge_into(toml::table& base, toml::table& over, std::vector<std::string_vi
     base.erase(key.str());  // so the key's own position is the overriding file's
     base.insert_or_assign(toml::key{key}, std::move(value));
   }
-}
-
-std::optional<std::string> read_text(const fs::path& path, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = std::make_error_code(std::errc::is_a_directory).message();
-    return std::nullopt;
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::error_code(errno != 0 ? errno : ENOENT, std::generic_category()).message();
-    return std::nullopt;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 toml::table parse_text(const std::string& text, const std::string& display) {
@@ -343,312 +224,6 @@ void apply_override(toml::table& root, const std::string& text) {
   }
   merge_into(root, *doc);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Typed access with messages
-
-struct NumberRange {
-  double lo = -kInf;
-  bool lo_inclusive = true;
-  double hi = kInf;
-  bool hi_inclusive = true;
-
-  [[nodiscard]] bool contains(double v) const {
-    return (lo_inclusive ? v >= lo : v > lo) && (hi_inclusive ? v <= hi : v < hi);
-  }
-
-  [[nodiscard]] std::string describe() const {
-    if (lo == -kInf && hi == kInf) {
-      return "a number";
-    }
-    if (hi == kInf) {
-      return std::string("a number ") + (lo_inclusive ? ">= " : "> ") + format_number(lo);
-    }
-    if (lo == -kInf) {
-      return std::string("a number ") + (hi_inclusive ? "<= " : "< ") + format_number(hi);
-    }
-    return std::string("a number in ") + (lo_inclusive ? "[" : "(") + format_number(lo) + ", " +
-           format_number(hi) + (hi_inclusive ? "]" : ")");
-  }
-};
-
-constexpr NumberRange kAnyNumber{};
-constexpr NumberRange kNonNegative{0.0, true, kInf, true};
-constexpr NumberRange kPositive{0.0, false, kInf, true};
-constexpr NumberRange kProbability{0.0, true, 1.0, true};
-
-std::string value_text(const toml::node& n) {
-  std::ostringstream os;
-  switch (n.type()) {
-    case toml::node_type::string: {
-      constexpr std::size_t kMaxShown = 60;  // a whole paragraph would drown the message
-      const std::string& v = n.as_string()->get();
-      return in_quotes(v.size() > kMaxShown ? v.substr(0, kMaxShown) + "..." : v);
-    }
-    case toml::node_type::integer:
-      return std::to_string(n.as_integer()->get());
-    case toml::node_type::floating_point: {
-      // 5.0 stays 5.0, so "got a float (5.0)" reads as the float it is.
-      std::string text = format_number(n.as_floating_point()->get());
-      if (text.find_first_of(".eni") == std::string::npos) {
-        text += ".0";
-      }
-      return text;
-    }
-    case toml::node_type::boolean:
-      return n.as_boolean()->get() ? "true" : "false";
-    case toml::node_type::date:
-      os << n.as_date()->get();
-      return os.str();
-    case toml::node_type::time:
-      os << n.as_time()->get();
-      return os.str();
-    case toml::node_type::date_time:
-      os << n.as_date_time()->get();
-      return os.str();
-    default:
-      return {};
-  }
-}
-
-std::string type_phrase(const toml::node& n) {
-  std::string kind;
-  switch (n.type()) {
-    case toml::node_type::string:
-      kind = "a string";
-      break;
-    case toml::node_type::integer:
-      kind = "an integer";
-      break;
-    case toml::node_type::floating_point:
-      kind = "a float";
-      break;
-    case toml::node_type::boolean:
-      kind = "a boolean";
-      break;
-    case toml::node_type::date:
-      kind = "a date";
-      break;
-    case toml::node_type::time:
-      kind = "a time";
-      break;
-    case toml::node_type::date_time:
-      kind = "a date-time";
-      break;
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    default:
-      return "nothing";
-  }
-  return kind + " (" + value_text(n) + ")";
-}
-
-// Upper bounds this large are guards, not part of what a reader needs to be told.
-constexpr std::int64_t kHugeInteger = std::numeric_limits<int>::max();
-
-// A bound on counts of places (places_total, a provider's places, their sum in one territory):
-// large enough for any sector, small enough that a national total times a weight stays exact in
-// a double.
-constexpr std::int64_t kMaxPlaces = std::int64_t{1} << 50;
-
-std::string integer_range(std::int64_t lo, std::int64_t hi) {
-  if (hi >= kHugeInteger) {
-    return "an integer >= " + std::to_string(lo);
-  }
-  return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-}
-
-// Reads one scenario's merged table into the public structs. Every error names the key path and
-// the position of the offending key or value.
-class Reader {
- public:
-  explicit Reader(std::string top_file) : top_file_(std::move(top_file)) {}
-
-  [[noreturn]] void fail(const toml::node& n, const std::string& key,
-                         const std::string& message) const {
-    fail_at(where_of(n.source(), top_file_), key, message);
-  }
-
-  [[noreturn]] void fail_key(const toml::key& k, const std::string& key,
-                             const std::string& message) const {
-    fail_at(where_of(k.source(), top_file_), key, message);
-  }
-
-  [[noreturn]] void fail_missing(const toml::table& t, const std::string& key,
-                                 const std::string& expected) const {
-    const Where w = is_root(t) ? Where{top_file_, 0, 0} : where_of(t.source(), top_file_);
-    fail_at(w, key, "missing required key (expected " + expected + ")");
-  }
-
-  void set_root(const toml::table& root) { root_ = &root; }
-
-  [[nodiscard]] bool is_root(const toml::table& t) const { return &t == root_; }
-
-  [[nodiscard]] const std::string& top_file() const { return top_file_; }
-
-  void check_keys(const toml::table& t, const std::string& path,
-                  const std::vector<std::string>& accepted) const {
-    for (auto&& [key, value] : t) {
-      if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end()) {
-        fail_key(key, child_key(path, key.str()),
-                 "unknown key " + in_quotes(key.str()) +
-                     suggestion(key.str(), accepted, "accepted keys"));
-      }
-    }
-  }
-
-  [[nodiscard]] const toml::table& table(const toml::node& n, const std::string& path,
-                                         std::string_view expected = "a table") const {
-    const toml::table* t = n.as_table();
-    if (t == nullptr) {
-      fail(n, path, "expected " + std::string(expected) + ", got " + type_phrase(n));
-    }
-    return *t;
-  }
-
-  [[nodiscard]] const toml::table& required_table(const toml::table& parent,
-                                                  const std::string& path,
-                                                  std::string_view key) const {
-    const toml::node* n = parent.get(key);
-    if (n == nullptr) {
-      fail_missing(parent, child_key(path, key), "a table");
-    }
-    return table(*n, child_key(path, key));
-  }
-
-  [[nodiscard]] const toml::array& array(const toml::node& n, const std::string& path,
-                                         const std::string& expected) const {
-    const toml::array* a = n.as_array();
-    if (a == nullptr) {
-      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
-    }
-    return *a;
-  }
-
-  [[nodiscard]] std::string string(const toml::node& n, const std::string& path) const {
-    const auto* s = n.as_string();
-    if (s == nullptr) {
-      fail(n, path, "expected a string, got " + type_phrase(n));
-    }
-    return s->get();
-  }
-
-  [[nodiscard]] bool boolean(const toml::node& n, const std::string& path) const {
-    const auto* b = n.as_boolean();
-    if (b == nullptr) {
-      fail(n, path, "expected true or false, got " + type_phrase(n));
-    }
-    return b->get();
-  }
-
-  [[nodiscard]] std::int64_t integer(const toml::node& n, const std::string& path, std::int64_t lo,
-                                     std::int64_t hi) const {
-    const std::string expected = integer_range(lo, hi);
-    const auto* i = n.as_integer();
-    if (i == nullptr) {
-      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
-    }
-    if (i->get() < lo || i->get() > hi) {
-      fail(n, path,
-           "expected " +
-               (i->get() > hi && hi >= kHugeInteger ? "an integer <= " + std::to_string(hi)
-                                                    : expected) +
-               ", got " + value_text(n));
-    }
-    return i->get();
-  }
-
-  [[nodiscard]] double number(const toml::node& n, const std::string& path,
-                              const NumberRange& range, const std::string& why = {}) const {
-    const std::string expected = range.describe() + why;
-    double v = 0.0;
-    if (const auto* i = n.as_integer()) {
-      v = static_cast<double>(i->get());
-    } else if (const auto* f = n.as_floating_point()) {
-      v = f->get();
-    } else {
-      fail(n, path, "expected " + expected + ", got " + type_phrase(n));
-    }
-    if (!std::isfinite(v)) {
-      fail(n, path, "expected a finite number, got " + value_text(n));
-    }
-    if (!range.contains(v)) {
-      fail(n, path, "expected " + expected + ", got " + value_text(n));
-    }
-    return v;
-  }
-
-  // Optional-key variants: nullopt when absent.
-  [[nodiscard]] std::optional<std::int64_t> opt_integer(const toml::table& t,
-                                                        const std::string& path,
-                                                        std::string_view key, std::int64_t lo,
-                                                        std::int64_t hi) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      return std::nullopt;
-    }
-    return integer(*n, child_key(path, key), lo, hi);
-  }
-
-  [[nodiscard]] std::optional<double> opt_number(const toml::table& t, const std::string& path,
-                                                 std::string_view key, const NumberRange& range,
-                                                 const std::string& why = {}) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      return std::nullopt;
-    }
-    return number(*n, child_key(path, key), range, why);
-  }
-
-  [[nodiscard]] double req_number(const toml::table& t, const std::string& path,
-                                  std::string_view key, const NumberRange& range,
-                                  const std::string& why = {}) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      fail_missing(t, child_key(path, key), range.describe() + why);
-    }
-    return number(*n, child_key(path, key), range, why);
-  }
-
-  [[nodiscard]] std::int64_t req_integer(const toml::table& t, const std::string& path,
-                                         std::string_view key, std::int64_t lo,
-                                         std::int64_t hi) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      fail_missing(t, child_key(path, key), integer_range(lo, hi));
-    }
-    return integer(*n, child_key(path, key), lo, hi);
-  }
-
-  [[nodiscard]] const toml::node& required(const toml::table& t, const std::string& path,
-                                           std::string_view key,
-                                           const std::string& expected) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) {
-      fail_missing(t, child_key(path, key), expected);
-    }
-    return *n;
-  }
-
-  // One of `names`, with a suggestion for near misses.
-  [[nodiscard]] std::size_t choice(const toml::node& n, const std::string& path,
-                                   const std::vector<std::string>& names,
-                                   std::string_view what) const {
-    const std::string s = string(n, path);
-    const auto it = std::find(names.begin(), names.end(), s);
-    if (it == names.end()) {
-      fail(n, path,
-           "unknown " + std::string(what) + " " + in_quotes(s) + suggestion(s, names, "accepted"));
-    }
-    return static_cast<std::size_t>(it - names.begin());
-  }
-
- private:
-  std::string top_file_;
-  const toml::table* root_ = nullptr;
-};
 
 // Which quantities a law describes: ages and durations cannot go below 0.
 enum class Support : std::uint8_t { kAnyReal, kAtLeastZero };
@@ -1859,72 +1434,6 @@ model::Service read_service(const Reader& r, const ServiceNames& services, const
 
 // TerritoryId is 16 bits and its largest value is kept free as a marker.
 constexpr std::size_t kMaxTerritories = std::numeric_limits<model::TerritoryId>::max() - 1;
-
-// A data file named by a scenario value is relative to the folder of the file that sets the
-// value (a base's value to the base's folder), or to the working directory for --set.
-fs::path data_path(const toml::node& n, const std::string& top_file) {
-  const std::string file = where_of(n.source(), top_file).file;
-  const fs::path folder =
-      std::string_view(file).starts_with(kSetPrefix) ? fs::path() : fs::path(file).parent_path();
-  return (folder / fs::path(n.as_string()->get())).lexically_normal();
-}
-
-CsvTable read_data_table(const Reader& r, const toml::node& n, const std::string& key) {
-  const std::string value = r.string(n, key);
-  if (value.empty()) {
-    r.fail(n, key, "expected a non-empty string (the path of a CSV file), got \"\"");
-  }
-  const fs::path path = data_path(n, r.top_file());
-  std::string error;
-  std::optional<std::string> text = read_text(path, error);
-  if (!text) {
-    std::error_code ec;
-    fs::path absolute = fs::absolute(path, ec);
-    r.fail(n, key,
-           "cannot read " + in_quotes(value) + " (resolved to " +
-               (ec ? path : absolute.lexically_normal()).string() + "): " + error);
-  }
-  return parse_csv(*text, path.string());
-}
-
-// The index of a column the file must have; an error at its header line otherwise, suggesting
-// a near name among the columns that are not `required` themselves.
-std::size_t required_column(const CsvTable& csv, const std::string& name, std::string_view why,
-                            const std::vector<std::string>& required) {
-  if (const std::optional<std::size_t> c = csv.column(name)) {
-    return *c;
-  }
-  std::vector<std::string> others;
-  for (const std::string& h : csv.header) {
-    if (std::find(required.begin(), required.end(), h) == required.end()) {
-      others.push_back(h);
-    }
-  }
-  std::string hint = suggestion(name, others, "");
-  if (!hint.starts_with("; did you mean")) {
-    hint = "; the header has: " + join_quoted(csv.header);
-  }
-  throw ScenarioError(csv.file, csv.header_line, 1, name,
-                      "missing column (" + std::string(why) + ")" + hint);
-}
-
-// A number that is the whole of a CSV cell (an integer count, or a finite double); nullopt
-// otherwise (empty, spaces, trailing text, out of range).
-template <typename T>
-std::optional<T> parse_cell(std::string_view s) {
-  T v{};
-  const char* end = s.data() + s.size();
-  const auto [stop, ec] = std::from_chars(s.data(), end, v);
-  if (ec != std::errc{} || stop != end) {
-    return std::nullopt;
-  }
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(v)) {
-      return std::nullopt;
-    }
-  }
-  return v;
-}
 
 // The codes of `territories`, in order (for did-you-mean suggestions).
 std::vector<std::string> codes_of(const std::vector<model::Territory>& territories) {
