@@ -1,6 +1,7 @@
 #include "engine/io/scenario.hpp"
 
 #include "engine/io/csv.hpp"
+#include "engine/io/funding_costs.hpp"
 #include "engine/io/internal/reader.hpp"
 #include "engine/model/pathway_check.hpp"
 #include "engine/model/territory_graph.hpp"
@@ -2376,13 +2377,15 @@ funding::Scheme read_funding(const Reader& r, const toml::table& root, const mod
   funding::Scheme scheme;
   scheme.payers = std::move(payers);
   scheme.services = std::move(money);
+  scheme.costs.assign(model.providers.size(), std::nullopt);
   const toml::node* node = root.get("funding");
   if (node == nullptr) {
     return scheme;
   }
   const std::string path = "funding";
   const toml::table& t = r.table(*node, path);
-  const std::vector<std::string> accepted = {"cost_growth_per_year", "rules"};
+  std::vector<std::string> accepted = {"cost_growth_per_year", "rules"};
+  accepted.insert(accepted.end(), kModulationKeys.begin(), kModulationKeys.end());
   for (auto&& [key, value] : t) {
     // The first form, [funding.SERVICE] rule = ..., is gone: say where its content went.
     if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end() &&
@@ -2400,6 +2403,7 @@ funding::Scheme read_funding(const Reader& r, const toml::table& root, const mod
   if (const toml::node* rules = t.get("rules")) {
     scheme.assignments = read_rules(r, *rules, model, names, scheme.services, start);
   }
+  read_modulation(r, t, model.providers, scheme);
   return scheme;
 }
 
@@ -2664,6 +2668,7 @@ Scenario load_scenario(const std::filesystem::path& path,
   };
   record_absolute("territories", {"table", "borders"});
   record_absolute("providers", {"file"});
+  record_absolute("funding", {"costs"});
   std::ostringstream text;
   text << toml::toml_formatter{root};
   scenario.text = text.str();

@@ -336,7 +336,8 @@ TEST_F(ScenarioFiles, UnknownKeyInDistribution) {
 TEST_F(ScenarioFiles, UnknownKeyInFundingFarFromAnyListsTheAcceptedKeys) {
   const ScenarioError e = error_of(kMini + "\n[funding]\nprices = 3\n");
   expect_error(e, path_of("s.toml"), 21, "funding.prices",
-               "unknown key \"prices\"; accepted keys: \"cost_growth_per_year\", \"rules\"");
+               "unknown key \"prices\"; accepted keys: \"cost_growth_per_year\", \"rules\", "
+               "\"price_modes\", \"costs\", \"modulation_after_notification\"");
 }
 
 TEST_F(ScenarioFiles, WrongTypeSaysWhatWasExpectedAndFound) {
