@@ -4,8 +4,11 @@
 Run by CTest as: /usr/bin/python3 tests/cli_test.py PATH/TO/parcours
 Results are read back with h5py (Debian's python3-h5py), never through our own writer.
 """
+import csv
 import hashlib
+import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +25,7 @@ ROOT = HERE.parent
 SMALL = HERE / "scenarios" / "small.toml"
 REFORM = HERE / "scenarios" / "small-more-adult-places.toml"
 B1 = ROOT / "scenarios" / "bench" / "b1-national.toml"
+PRICES = ROOT / "scenarios" / "examples" / "modulated-prices" / "scenario.toml"
 PARCOURS = None  # set in main
 
 # small.toml with named outcomes of SESSAD leavers and AESH hours (30 FTE, half an FTE per child)
@@ -404,9 +408,68 @@ class CliTest(unittest.TestCase):
         self.assertRegex(proc.stdout, r"parcours \d+\.\d+\.\d+ \(commit [0-9a-f]{7,}|unknown")
 
     def test_help_for_each_command(self):
-        for cmd in (["--help"], ["run", "--help"], ["validate", "--help"]):
+        for cmd in (["--help"], ["run", "--help"], ["validate", "--help"], ["prices", "--help"]):
             proc = parcours(*cmd, check=0)
             self.assertIn("Usage", proc.stdout)
+
+    # --- parcours prices: the modulated daily prices calculator ------------------------
+    def test_prices_prints_the_hand_computed_prices(self):
+        # IME Le Phare (costs.csv): 40 day places x 207 opening days = 8,280 forecast days,
+        # 600 externat, 6,880 demi-pension, 800 inclusion. A demi-pension day consumes one unit
+        # of gerer, restaurer, heberger_semi_internat, socio_educatif and soins:
+        #   gerer      268,800 / 8,280 days                    = 32.4638
+        #   restaurer   76,800 / 6,880 meals                   = 11.1628
+        #   semi        89,600 / (600 + 6,880) = 7,480 days    = 11.9786
+        #   socio      640,000 / (7,480 + 0.5 x 800) = 7,880   = 81.2183
+        #   soins      204,800 / 7,880                         = 25.9898
+        #   demi_pension = 162.8133 EUR a day; its days spend the costs, 1,280,000 EUR, more
+        #   than the notified 150 x 8,280 = 1,242,000: C1 fails and every price is scaled by
+        #   1,242,000 / 1,280,000 = 0.9703125, so demi_pension = 157.98.
+        # IME Les Tilleuls has no notified price: single 2,580,000 / 12,620 days = 204.44.
+        proc = parcours("prices", PRICES, check=0)
+        self.assertEqual(proc.stderr, "")
+        phare = proc.stdout[proc.stdout.index("IME Le Phare"):]
+        self.assertRegex(phare, r"demi_pension +157\.98 +6,880")
+        self.assertIn("scaled by 0.9703125", phare)
+        tilleuls = proc.stdout[proc.stdout.index("IME Les Tilleuls"):
+                               proc.stdout.index("IME Le Phare")]
+        self.assertIn("single price 204.44", tilleuls)
+        self.assertIn("C1 holds", tilleuls)
+
+    def test_prices_as_csv(self):
+        proc = parcours("prices", PRICES, "--csv", check=0)
+        rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+        self.assertEqual(len(rows), 2 * 6)  # two providers with costs, six price modes
+        row = next(r for r in rows if r["provider"] == "IME Le Phare"
+                   and r["mode"] == "demi_pension")
+        self.assertAlmostEqual(float(row["price_euros_per_day"]), 162.8133 * 0.9703125, places=3)
+        self.assertEqual(row["c1_holds"], "false")
+        self.assertEqual(float(row["scale"]), 0.9703125)
+        self.assertEqual(float(row["single_forecast_spending_euros"]), 1242000.0)
+        kept = parcours("prices", PRICES, "--csv",
+                        "--set", "funding.modulation_after_notification=keep", check=0)
+        row = next(r for r in csv.DictReader(io.StringIO(kept.stdout))
+                   if r["provider"] == "IME Le Phare" and r["mode"] == "demi_pension")
+        self.assertAlmostEqual(float(row["price_euros_per_day"]), 162.8133, places=3)
+        self.assertEqual(float(row["forecast_spending_euros"]), 1280000.0)
+
+    def test_prices_of_a_scenario_without_costs(self):
+        proc = parcours("prices", SMALL)
+        self.assert_one_line_error(proc, "no provider costs")
+
+    def test_prices_on_bad_costs(self):
+        costs = (PRICES.parent / "costs.csv").read_text().replace(
+            "IME Le Phare,268800", "IME Le Phar,268800")
+        # A copy of the example beside the test's folder, which must stay empty.
+        folder = self.dir.parent / f"{self.dir.name}-prices"
+        folder.mkdir()
+        self.addCleanup(shutil.rmtree, folder)
+        for name in ("scenario.toml", "providers.csv"):
+            (folder / name).write_text((PRICES.parent / name).read_text())
+        (folder / "costs.csv").write_text(costs)
+        proc = parcours("prices", folder / "scenario.toml")
+        self.assert_one_line_error(proc, f"{folder / 'costs.csv'}:3:1: provider:",
+                                   'unknown provider "IME Le Phar"; did you mean "IME Le Phare"?')
 
     # --- bad input: one clear line, exit 2, no file ---------------------------------------
     def write(self, name, text):

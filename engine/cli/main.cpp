@@ -1,8 +1,10 @@
 // parcours: the command-line program. `run` simulates a scenario and writes HDF5 results;
-// `validate` checks a scenario without running it. Exit status: 0 success, 1 failure of the
+// `validate` checks a scenario without running it; `calibrate` compares year-1 stocks with
+// targets; `prices` computes modulated daily prices. Exit status: 0 success, 1 failure of the
 // system (disk, HDF5), 2 bad input (scenario or command line), 130 interrupted.
 #include "engine/build_info.hpp"
 #include "engine/core/check.hpp"
+#include "engine/funding/modulated_price.hpp"
 #include "engine/io/results_file.hpp"
 #include "engine/io/scenario.hpp"
 #include "engine/run/calibration.hpp"
@@ -14,7 +16,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -25,6 +29,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace po = boost::program_options;
@@ -148,6 +153,7 @@ const char* kMainHelp =
     "  run SCENARIO.toml --out RESULTS.h5   simulate and write HDF5 results\n"
     "  validate SCENARIO.toml               check a scenario without running it\n"
     "  calibrate SCENARIO.toml              year-1 stocks against the scenario's targets\n"
+    "  prices SCENARIO.toml [--csv]         modulated daily prices of providers with costs\n"
     "\n"
     "Options:\n"
     "  -h, --help      this help (parcours COMMAND --help for a command's options)\n"
@@ -361,6 +367,163 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   return missed == 0 ? 0 : kExitOffTarget;
 }
 
+// ---------------------------------------------------------------------------------------------
+// parcours prices
+
+// Shortest text that reads back as `v` (machine-readable output).
+std::string exact(double v) {
+  std::array<char, 32> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("nan");
+}
+
+// A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    return s;
+  }
+  std::string out = "\"";
+  for (char c : s) {
+    out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return out + "\"";
+}
+
+// 1234567.891, 2 -> "1,234,567.89": amounts as a reader checks them against a budget.
+std::string grouped(double v, int decimals) {
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.*f", decimals, v);
+  std::string digits = buf.data();
+  const std::size_t point = std::min(digits.find('.'), digits.size());
+  const std::size_t first = digits[0] == '-' ? 1 : 0;
+  for (std::size_t i = point; i > first + 3; i -= 3) {
+    digits.insert(i - 3, ",");
+  }
+  return digits;
+}
+
+std::string euros(double v) { return grouped(v, 2); }
+
+// What one unit of each gamme is.
+constexpr std::array<const char*, parcours::funding::kGammes> kUnitNames = {
+    "days", "weighted meals", "days", "nights", "days", "days"};
+
+void print_prices_table(const parcours::io::Scenario& scenario,
+                        const std::vector<std::size_t>& priced,
+                        const std::vector<parcours::funding::ModulatedPrices>& prices) {
+  namespace funding = parcours::funding;
+  const auto& f = scenario.funding;
+  std::printf("%s: modulated daily prices (CASF R.314-119) of %zu provider(s), %zu price modes\n",
+              scenario.name.c_str(), priced.size(), f.price_modes.size());
+  int width = static_cast<int>(std::string_view("heberger_semi_internat").size());
+  for (const auto& mode : f.price_modes) {
+    width = std::max(width, static_cast<int>(mode.name.size()));
+  }
+  for (std::size_t k = 0; k < priced.size(); ++k) {
+    const auto& provider = scenario.model.providers[priced[k]];
+    const funding::CostDecomposition& costs = *f.costs[priced[k]];
+    const funding::ModulatedPrices& p = prices[k];
+    std::printf("\n%s (%s, %s)\n", provider.name.c_str(),
+                scenario.model.services[provider.service].name.c_str(),
+                scenario.model.territories[provider.territory].code.c_str());
+    // Widths count bytes: a header with "€" (3 bytes) gets 2 more to line up.
+    std::printf("  %-*s %16s %23s %15s\n", width, "gamme", "costs €/year", "units in the year",
+                "unit cost €");
+    for (std::size_t g = 0; g < funding::kGammes; ++g) {
+      const std::string units = grouped(p.activity_units[g], 0) + " " + kUnitNames[g];
+      std::printf("  %-*s %14s %23s %13.2f\n", width, std::string(funding::kGammeNames[g]).c_str(),
+                  euros(costs.euros[g]).c_str(), units.c_str(), p.unit_cost[g]);
+    }
+    std::printf("  %-*s %16s %14s\n", width, "mode", "price €/day", "forecast days");
+    for (std::size_t m = 0; m < f.price_modes.size(); ++m) {
+      std::printf("  %-*s %14.2f %14s\n", width, f.price_modes[m].name.c_str(), p.price[m],
+                  grouped(costs.forecast_days[m], 0).c_str());
+    }
+    if (costs.notified_single_price) {
+      std::printf("  single price %.2f €/day, notified: modulation asked after notification\n",
+                  p.single_price);
+    } else {
+      std::printf("  single price %.2f €/day (costs / forecast days): none notified\n",
+                  p.single_price);
+    }
+    std::printf("  forecast spending: %s € at the modulated prices, %s € at the single price\n",
+                euros(p.forecast_spending).c_str(), euros(p.single_forecast_spending).c_str());
+    if (p.c1_holds) {
+      std::printf("  C1 holds\n");
+    } else if (p.scale != 1.0) {
+      std::printf(
+          "  C1 fails: %s € at the prices as computed; scaled by %.7g to spend what the single "
+          "price would (modulation_after_notification = \"scale\")\n",
+          euros(p.forecast_spending / p.scale).c_str(), p.scale);
+    } else {
+      std::printf(
+          "  C1 FAILS: prices kept as computed, spending more than the single price "
+          "(modulation_after_notification = \"keep\")\n");
+    }
+  }
+}
+
+void print_prices_csv(const parcours::io::Scenario& scenario,
+                      const std::vector<std::size_t>& priced,
+                      const std::vector<parcours::funding::ModulatedPrices>& prices) {
+  const auto& f = scenario.funding;
+  std::printf(
+      "provider,mode,price_euros_per_day,forecast_days,single_price_euros_per_day,"
+      "notified_single_price,forecast_spending_euros,single_forecast_spending_euros,c1_holds,"
+      "scale\n");
+  for (std::size_t k = 0; k < priced.size(); ++k) {
+    const auto& costs = *f.costs[priced[k]];
+    const auto& p = prices[k];
+    for (std::size_t m = 0; m < f.price_modes.size(); ++m) {
+      std::printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+                  csv_cell(scenario.model.providers[priced[k]].name).c_str(),
+                  csv_cell(f.price_modes[m].name).c_str(), exact(p.price[m]).c_str(),
+                  exact(costs.forecast_days[m]).c_str(), exact(p.single_price).c_str(),
+                  costs.notified_single_price ? "true" : "false",
+                  exact(p.forecast_spending).c_str(), exact(p.single_forecast_spending).c_str(),
+                  p.c1_holds ? "true" : "false", exact(p.scale).c_str());
+    }
+  }
+}
+
+// Prints the modulated daily prices of every provider with a cost decomposition: the
+// administration's calculator (circulaire DGAS/SD5B n° 2006-467), run on a scenario.
+int cmd_prices(const std::vector<std::string>& args) {
+  auto opts = scenario_options(
+      "Usage: parcours prices SCENARIO.toml [--set KEY=VALUE]... [--csv]\n\n"
+      "Computes each provider's modulated daily prices (CASF R.314-119) from its costs per\n"
+      "gamme majeure d'activités and forecast days per price mode ([funding] costs), with the\n"
+      "single price, forecast spending at both and constraint C1.\n\nOptions");
+  opts.add_options()("csv", "one machine-readable row per provider and price mode");
+  const auto vm = parse("prices", opts, args);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  const auto scenario =
+      parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides_of(vm));
+  const auto& f = scenario.funding;
+  std::vector<std::size_t> priced;
+  std::vector<parcours::funding::ModulatedPrices> prices;
+  for (std::size_t i = 0; i < f.costs.size(); ++i) {
+    if (f.costs[i]) {
+      priced.push_back(i);
+      prices.push_back(
+          parcours::funding::modulate(f.price_modes, *f.costs[i], f.after_notification));
+    }
+  }
+  if (priced.empty()) {
+    throw UsageError{"prices: " + scenario.path +
+                     " gives no provider costs ([funding] costs, see docs/scenario-format.md)"};
+  }
+  if (vm.count("csv")) {
+    print_prices_csv(scenario, priced, prices);
+  } else {
+    print_prices_table(scenario, priced, prices);
+  }
+  return 0;
+}
+
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line) {
   auto opts = scenario_options(
       "Usage: parcours run SCENARIO.toml --out RESULTS.h5 [--replications N] [--threads T]\n"
@@ -482,8 +645,11 @@ int main(int argc, char** argv) {
     if (command == "calibrate") {
       return cmd_calibrate(rest);
     }
+    if (command == "prices") {
+      return cmd_prices(rest);
+    }
     throw UsageError{"unknown command '" + command +
-                     "'; expected run, validate or calibrate (see parcours --help)"};
+                     "'; expected run, validate, calibrate or prices (see parcours --help)"};
   } catch (const UsageError& e) {
     std::cerr << "parcours: " << e.message << "\n";
     return kExitBadInput;
