@@ -270,10 +270,10 @@ PROVIDERS_PER_ORGANISATION = 4
 LISTS_PER = "territory"
 
 # ---------------------------------------------------------------------------------------------
-# Money: equivalent daily prices. The engine pays euros_per_day x occupied place-days, every
-# calendar day counting, so the price below is the published yearly cost per place / 365.25
-# (not the legal prix de journée, which divides by about 207 opening days). 2016 euros unless
-# said; services without a published cost have no funding table (zero spending).
+# Money: the approved cost of a place for a year (`services.X.money.euros_per_place_year`), from
+# which the rules below pay (a daily price divides it by the billed days, opening days and
+# attendance counted; a global allocation pays it in equal parts). 2016 euros unless said;
+# services without a published cost cost and are paid nothing (NO published cost: 0).
 COST_PER_PLACE_YEAR = {
     # CNSA analysis of the 2016 comptes administratifs, via https://faire-face.fr/?p=37037%2F
     "IME": (39000, "CNSA, comptes administratifs 2016, via faire-face.fr (2016 euros)"),
