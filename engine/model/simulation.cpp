@@ -175,6 +175,14 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
     mode_cdf_.push_back(cumulative(service.mode_shares));
     schooling_cdf_.push_back(cumulative(service.schooling_shares));
   }
+  for (std::size_t s = 0; s < n_services_; ++s) {
+    for (unsigned bits = 0; bits < 256; ++bits) {
+      const Care care = Care::unpack(static_cast<std::uint8_t>(bits));
+      const bool known = (mode_cdf_[s].empty() || care.mode < model.modes.size()) &&
+                         (schooling_cdf_[s].empty() || care.schooling < model.schoolings.size());
+      weights_.push_back(known ? weights_for(static_cast<ServiceId>(s), care) : Weights{});
+    }
+  }
   for (std::size_t i = 0; i < model.plans.steps.size(); ++i) {
     PARCOURS_CHECK(model.plans.steps[i].from < n_services_, "a plan step from no service");
     steps_of_[model.plans.steps[i].from].push_back(i);
@@ -343,10 +351,10 @@ void Simulation::accrue_activity(Activity& a, double day) {
   a.last_change = day;
 }
 
-// What `p`, in a place of `s`, weighs in its provider's activity: its mode's attendance (1 where
-// `s` records no mode) and the share of it spent at school (its schooling's; 0 where none).
-Simulation::Weights Simulation::weights_of(std::uint32_t p, ServiceId s) const {
-  const Care care = Care::unpack(care_[p]);
+// What a child of care `care` in a place of `s` weighs in its provider's activity: its mode's
+// attendance (1 where `s` records no mode) and the share of it spent at school (its schooling's;
+// 0 where none). Tabled once per service and care byte (weights_).
+Simulation::Weights Simulation::weights_for(ServiceId s, Care care) const {
   const double attendance = mode_cdf_[s].empty() ? 1.0 : model_.modes[care.mode].attendance;
   const double at_school =
       schooling_cdf_[s].empty() ? 0.0 : model_.schoolings[care.schooling].school_day_share;
@@ -360,7 +368,7 @@ void Simulation::weigh(ProviderId q, double day, std::uint32_t p, std::int64_t s
   Cell& c = cell(provider.territory, provider.service);
   accrue_activity(provider.activity, day);
   accrue_activity(c.activity, day);
-  const Weights w = weights_of(p, provider.service);
+  const Weights w = weights_[static_cast<std::size_t>(provider.service) * 256 + care_[p]];
   provider.activity.now.attending += sign * w.attending;
   provider.activity.now.schooled += sign * w.schooled;
   c.activity.now.attending += sign * w.attending;
@@ -1516,9 +1524,11 @@ void Simulation::take_step(double day, std::uint32_t p, std::size_t i) {
   if (step.to_schooling) {
     care.schooling = *step.to_schooling;
   }
-  weigh(person.provider, day, p, -1);  // its weight changes with its care
-  care_[p] = care.pack();
-  weigh(person.provider, day, p, +1);
+  if (step.to_mode || step.to_schooling) {  // its weight changes with its care
+    weigh(person.provider, day, p, -1);
+    care_[p] = care.pack();
+    weigh(person.provider, day, p, +1);
+  }
   if (step.target != kNoService) {  // its stay's end is cancelled: it leaves by the step
     redirect(day, p, step.action, step.target);
   }

@@ -246,7 +246,7 @@ class Simulation {
 
   void set_occupied(ProviderId q, double day, std::int64_t delta);
   static void accrue_activity(Activity& a, double day);
-  [[nodiscard]] Weights weights_of(std::uint32_t p, ServiceId s) const;
+  [[nodiscard]] Weights weights_for(ServiceId s, Care care) const;
   void weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign);
   void build_providers();
 
@@ -349,8 +349,10 @@ class Simulation {
   std::vector<std::int64_t> present_;  // per territory
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
   std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
-  std::vector<std::int64_t> interim_users_;       // [home territory][interim]: in the situation now
-  std::vector<std::vector<double>> interim_cdf_;  // per service: cumulative interim shares
+  std::vector<std::int64_t> interim_users_;  // [home territory][interim]: in the situation now
+  std::vector<Weights> weights_;  // [service][Care byte]: a child's weight in its provider's
+                                  // activity (weights_for), tabled once
+  std::vector<std::vector<double>> interim_cdf_;     // per service: cumulative interim shares
   std::vector<std::vector<double>> impairment_cdf_;  // per service (empty: impairment 0)
   std::vector<std::vector<double>> needs_cdf_;       // per service (empty: level 0)
   std::size_t n_impairments_ = 1;
