@@ -56,6 +56,7 @@ struct Shape {
   int plan_steps = 0;
   int providers = 0;  // declared providers (Model::providers)
   int outcomes = 0;   // named outcomes of leavers (Model::outcomes)
+  int needs = 1;      // needs levels (Children::needs_levels)
 };
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
@@ -157,6 +158,18 @@ struct Indicators {
   std::vector<double> school_days;
   std::vector<std::int64_t> followed;
 
+  // [period][territory][service], by where the places are (as occupied_place_days): authorised
+  // places at the period's end and their integral over the period (the policy timeline changes
+  // them; place-days), and the occupants at the end in an ordinary school (Schooling::
+  // ordinary_school: the inclusion rate's numerator), by needs level ([..][needs]) and by mode
+  // ([..][mode]; services that record modes).
+  int needs = 1;
+  std::vector<std::int64_t> capacity_end;
+  std::vector<double> capacity_days;
+  std::vector<std::int64_t> place_ordinary_school_end;
+  std::vector<std::int64_t> place_needs_end;
+  std::vector<std::int64_t> place_mode_end;
+
   // [period][provider], for the declared providers (Model::providers):
   int providers = 0;
   std::vector<double> provider_attended_days;  // as attended_days, school_days and followed
@@ -167,6 +180,11 @@ struct Indicators {
   std::vector<std::int64_t> provider_occupied_end;      // its places occupied at the end
   std::vector<std::int64_t> provider_applications_end;  // children on its own list at the end
                                                         // (lists per provider; 0 when pooled)
+  std::vector<std::int64_t> provider_capacity_end;  // as the place_ and capacity_ arrays above
+  std::vector<double> provider_capacity_days;
+  std::vector<std::int64_t> provider_ordinary_school_end;
+  std::vector<std::int64_t> provider_needs_end;  // [period][provider][needs]
+  std::vector<std::int64_t> provider_mode_end;   // [period][provider][mode]
 
   // Individual spells, when the run asked for them (Simulation::record_spells), in the order
   // they ended; spells still going at the horizon end there (End::kHorizon).
@@ -205,6 +223,7 @@ struct Indicators {
     plan_steps = shape.plan_steps;
     providers = shape.providers;
     outcomes = shape.outcomes;
+    needs = shape.needs;
     const auto cells = static_cast<std::size_t>(n_periods) * n_territories * n_services;
     const auto flows = static_cast<std::size_t>(n_periods) * n_territories;
     occupied_place_days.assign(cells, 0.0);
@@ -231,6 +250,11 @@ struct Indicators {
     attended_days.assign(cells, 0.0);
     school_days.assign(cells, 0.0);
     followed.assign(cells, 0);
+    capacity_end.assign(cells, 0);
+    capacity_days.assign(cells, 0.0);
+    place_ordinary_school_end.assign(cells, 0);
+    place_needs_end.assign(cells * static_cast<std::size_t>(needs), 0);
+    place_mode_end.assign(cells * static_cast<std::size_t>(modes), 0);
     renewed.assign(cells, 0);
     lapsed.assign(cells, 0);
     to_alternative.assign(cells, 0);
@@ -248,6 +272,11 @@ struct Indicators {
     provider_admissions.assign(by_provider, 0);
     provider_occupied_end.assign(by_provider, 0);
     provider_applications_end.assign(by_provider, 0);
+    provider_capacity_end.assign(by_provider, 0);
+    provider_capacity_days.assign(by_provider, 0.0);
+    provider_ordinary_school_end.assign(by_provider, 0);
+    provider_needs_end.assign(by_provider * static_cast<std::size_t>(needs), 0);
+    provider_mode_end.assign(by_provider * static_cast<std::size_t>(modes), 0);
     spells.clear();
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);

@@ -388,6 +388,36 @@ struct Arrivals {
   core::Distribution age_years = core::Distribution::fixed(0.0);
   std::vector<double> orientation;  // per service: probability a newcomer is oriented there
   double growth_per_year = 0.0;     // > -1: the rate of year y is rate × (1 + growth)^y
+  // Dated changes of the rate (the policy timeline): from `from_day`, the rate of the listed home
+  // territories (empty: all) is `factor` × what it would be; a later change of a territory
+  // replaces an earlier one. Sorted by day (ties in file order).
+  struct Change {
+    double from_day = 0.0;  // >= 0
+    double factor = 1.0;    // >= 0
+    std::vector<TerritoryId> territories;
+  };
+  std::vector<Change> changes;
+};
+
+/// A dated change of places (the policy timeline: conversions, creations, closures), resolved
+/// to one provider (a declared one, or the implicit provider of a cell of a service without
+/// declared providers). Places added are open at once and serve the lists; places closed close
+/// as their occupants leave (nobody is put out). Model::capacity_changes holds the changes in
+/// force, sorted by day (ties in timeline order); funding::grant_places decides which of those a
+/// scenario asks for fit its regional envelopes.
+struct CapacityChange {
+  double day = 0.0;                   // (0, horizon)
+  TerritoryId territory = 0;          // the provider's
+  ServiceId service = 0;              // the provider's
+  ProviderId provider = kNoProvider;  // declared provider; kNoProvider: the cell's implicit one
+  std::int64_t delta = 0;             // places added (> 0) or closed (< 0); never below 0 places
+  std::uint16_t event = 0;            // index into Model::timeline (its name, for the outputs)
+};
+
+/// A named event of the policy timeline (`[[timeline]]`), for the outputs.
+struct TimelineEvent {
+  std::string name;
+  std::string kind;  // "convert", "create", "close", "inflow"
 };
 
 /// A calibration target: a published stock the model should reproduce at the end of year 1
@@ -431,6 +461,8 @@ struct Model {
   Lists lists;
   Arrivals arrivals;
   std::vector<CalibrationTarget> calibration;
+  std::vector<TimelineEvent> timeline;           // the policy timeline's events, in file order
+  std::vector<CapacityChange> capacity_changes;  // in force; sorted by day
   int horizon_years = 1;
   int periods_per_year = 1;  // 1: yearly indicators; 12: monthly
 

@@ -219,7 +219,7 @@ Model small_congested_model() {
   adult.length_of_stay_years = core::Distribution::exponential(14.0);
   adult.initial = {1.0, core::Distribution::uniform(20.0, 60.0)};
   m.services = {ime, sessad, adult};
-  m.arrivals = {60.0, core::Distribution::uniform(3.0, 16.0), {0.45, 0.55, 0.0}};
+  m.arrivals = {60.0, core::Distribution::uniform(3.0, 16.0), {0.45, 0.55, 0.0}, 0.0, {}};
   m.horizon_years = 15;
   return m;
 }

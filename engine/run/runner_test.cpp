@@ -25,7 +25,7 @@ model::Model small_model() {
   adult.length_of_stay_years = core::Distribution::exponential(14.0);
   adult.initial = {1.0, core::Distribution::uniform(20.0, 60.0)};
   m.services = {ime, adult};
-  m.arrivals = {30.0, core::Distribution::uniform(3.0, 16.0), {1.0, 0.0}};
+  m.arrivals = {30.0, core::Distribution::uniform(3.0, 16.0), {1.0, 0.0}, 0.0, {}};
   m.horizon_years = 10;
   return m;
 }
