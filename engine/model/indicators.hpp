@@ -180,7 +180,7 @@ struct Indicators {
   std::vector<std::int64_t> provider_occupied_end;      // its places occupied at the end
   std::vector<std::int64_t> provider_applications_end;  // children on its own list at the end
                                                         // (lists per provider; 0 when pooled)
-  std::vector<std::int64_t> provider_capacity_end;  // as the place_ and capacity_ arrays above
+  std::vector<std::int64_t> provider_capacity_end;      // as the place_ and capacity_ arrays above
   std::vector<double> provider_capacity_days;
   std::vector<std::int64_t> provider_ordinary_school_end;
   std::vector<std::int64_t> provider_needs_end;  // [period][provider][needs]

@@ -388,6 +388,7 @@ struct Arrivals {
   core::Distribution age_years = core::Distribution::fixed(0.0);
   std::vector<double> orientation;  // per service: probability a newcomer is oriented there
   double growth_per_year = 0.0;     // > -1: the rate of year y is rate × (1 + growth)^y
+
   // Dated changes of the rate (the policy timeline): from `from_day`, the rate of the listed home
   // territories (empty: all) is `factor` × what it would be; a later change of a territory
   // replaces an earlier one. Sorted by day (ties in file order).
@@ -396,6 +397,7 @@ struct Arrivals {
     double factor = 1.0;    // >= 0
     std::vector<TerritoryId> territories;
   };
+
   std::vector<Change> changes;
 };
 

@@ -187,8 +187,26 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
     PARCOURS_CHECK(model.plans.steps[i].from < n_services_, "a plan step from no service");
     steps_of_[model.plans.steps[i].from].push_back(i);
   }
-  counts_by_care_or_age_ =
-      !model.modes.empty() || !model.schoolings.empty() || !model.children.age_groups.empty();
+  counts_by_care_or_age_ = !model.modes.empty() || !model.schoolings.empty() ||
+                           !model.children.age_groups.empty() ||
+                           model.children.needs_levels.size() > 1;
+  n_needs_ = std::max<std::size_t>(1, model.children.needs_levels.size());
+  // The timeline's dated rates of arrival, per territory: (from day, factor), later ones last.
+  rate_changes_.resize(n_territories);
+  for (const Arrivals::Change& change : model.arrivals.changes) {
+    PARCOURS_CHECK(change.from_day >= 0.0 && change.factor >= 0.0, "a bad change of arrivals");
+    for (std::size_t t = 0; t < n_territories; ++t) {
+      if (change.territories.empty() ||
+          std::find(change.territories.begin(), change.territories.end(), t) !=
+              change.territories.end()) {
+        rate_changes_[t].emplace_back(change.from_day, change.factor);
+      }
+    }
+  }
+  for (auto& changes : rate_changes_) {
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
   horizon_ = model.period_days() * model.periods();
   Shape shape{model.periods(),
               static_cast<int>(n_territories),
@@ -203,6 +221,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   shape.plan_steps = static_cast<int>(model.plans.steps.size());
   shape.providers = static_cast<int>(n_declared_);
   shape.outcomes = static_cast<int>(model.outcomes.size());
+  shape.needs = static_cast<int>(n_needs_);
   out_.resize(shape);
 }
 
@@ -212,7 +231,8 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
 void Simulation::build_providers() {
   n_declared_ = model_.providers.size();
   const std::size_t all_impairments = (1U << n_impairments_) - 1;
-  std::vector<bool> declares(n_services_, false);
+  std::vector<bool>& declares = declares_;
+  declares.assign(n_services_, false);
   std::vector<std::int64_t> declared_places(cells_.size(), 0);
   std::vector<std::uint32_t> count(cells_.size(), 0);
   for (const Provider& provider : model_.providers) {
@@ -279,9 +299,10 @@ void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
 }
 
 void Simulation::schedule(double day, Ev type, std::uint32_t id, std::uint32_t generation) {
-  const std::uint8_t rank = type == Ev::kPeriodEnd                           ? kRankPeriodEnd
-                            : type == Ev::kReview || type == Ev::kPlanReview ? kRankReview
-                                                                             : kRankPerson;
+  const std::uint8_t rank =
+      type == Ev::kPeriodEnd                                                    ? kRankPeriodEnd
+      : type == Ev::kReview || type == Ev::kPlanReview || type == Ev::kCapacity ? kRankReview
+                                                                                : kRankPerson;
   queue_.push(core::SimTime{day}, rank,
               Payload{id, ((generation & kGenerationMask) << kTypeBits) |
                               static_cast<std::uint32_t>(type)});
@@ -383,8 +404,8 @@ void Simulation::set_occupied(ProviderId q, double day, std::int64_t delta) {
   accrue(c, day);
   provider.occupied += delta;
   c.occupied += delta;
-  PARCOURS_DCHECK(provider.occupied >= 0 && provider.occupied <= provider.capacity,
-                  "occupancy out of bounds");
+  PARCOURS_DCHECK(provider.occupied >= 0 && (delta < 0 || provider.occupied <= provider.capacity),
+                  "occupancy out of bounds");  // above after a closure, until occupants leave
 }
 
 // Each provider's share of its places filled, by occupants whose impairment it may admit; the
@@ -461,27 +482,46 @@ void Simulation::place_initial_waiters() {
   }
 }
 
-// Day of territory t's next arrival after `from_day`. With growth the rate is constant within
-// each simulated year, so a gap that crosses a year's end is redrawn from it at the new rate
-// (exact, the exponential law being memoryless).
+// Day of territory t's next arrival after `from_day`. The rate is constant between the ends of
+// simulated years (with growth) and the timeline's changes of rate, so a gap that crosses one is
+// redrawn from it at the new rate (exact, the exponential law being memoryless); a territory
+// whose rate is 0 has no arrival until its rate changes (none: past the horizon).
 double Simulation::next_arrival_day(TerritoryId t, double from_day) {
   const double growth = model_.arrivals.growth_per_year;
-  if (growth == 0.0) {
+  const auto& changes = rate_changes_[t];
+  if (growth == 0.0 && changes.empty()) {
     return from_day + boost::random::exponential_distribution<double>(arrival_rate_per_day_[t])(
                           arrival_streams_[t]);
   }
   const double horizon = model_.period_days() * model_.periods();
+  constexpr double kNever = std::numeric_limits<double>::infinity();
   double now = from_day;
   for (;;) {
     const double year = std::floor(now / core::kDaysPerYear);
-    const double rate = arrival_rate_per_day_[t] * std::pow(1.0 + growth, year);
+    double factor = 1.0;
+    double boundary = growth == 0.0 ? kNever : (year + 1.0) * core::kDaysPerYear;
+    for (const auto& [day, f] : changes) {
+      if (day <= now) {
+        factor = f;
+      } else {
+        boundary = std::min(boundary, day);
+        break;
+      }
+    }
+    const double rate = arrival_rate_per_day_[t] * std::pow(1.0 + growth, year) * factor;
+    if (rate <= 0.0) {
+      if (boundary > horizon) {
+        return horizon + 1.0;  // never within the run
+      }
+      now = boundary;
+      continue;
+    }
     const double next =
         now + boost::random::exponential_distribution<double>(rate)(arrival_streams_[t]);
-    const double year_end = (year + 1.0) * core::kDaysPerYear;
-    if (next < year_end || year_end > horizon) {
+    if (next < boundary || boundary > horizon) {
       return next;
     }
-    now = year_end;
+    now = boundary;
   }
 }
 
@@ -514,6 +554,11 @@ Indicators Simulation::run() {
   for (int p = 0; p < model_.periods(); ++p) {
     schedule(model_.period_days() * (p + 1), Ev::kPeriodEnd, static_cast<std::uint32_t>(p));
   }
+  for (std::size_t i = 0; i < model_.capacity_changes.size(); ++i) {
+    if (const double at = model_.capacity_changes[i].day; at > 0.0 && at < horizon) {
+      schedule(at, Ev::kCapacity, static_cast<std::uint32_t>(i));
+    }
+  }
   if (model_.lists.has_reviews()) {
     const double every = core::kDaysPerMonth * model_.lists.review_every_months;
     for (std::uint32_t k = 1; every * k < horizon; ++k) {
@@ -545,7 +590,7 @@ Indicators Simulation::run() {
     const auto type = static_cast<Ev>(payload.tag & kTypeMask);
     const std::uint32_t generation = payload.tag >> kTypeBits;
     if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
-        type != Ev::kReview && type != Ev::kPlanReview &&
+        type != Ev::kReview && type != Ev::kPlanReview && type != Ev::kCapacity &&
         (generations_.current(payload.id) & kGenerationMask) != generation) {
       continue;  // cancelled: the person's state changed since this was scheduled
     }
@@ -594,6 +639,9 @@ Indicators Simulation::run() {
         break;
       case Ev::kExpiry:
         on_expiry(day, payload.id);
+        break;
+      case Ev::kCapacity:
+        on_capacity_change(day, model_.capacity_changes[payload.id]);
         break;
     }
     if (period_ == model_.periods()) {
@@ -887,35 +935,81 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
   schedule(end, Ev::kStayEnd, p, g);
 }
 
-// A place of provider q frees. Pooled lists: the first child of its territory's list it may
-// admit takes it; failing that, the first of the list of the first territory that may place
-// children there (nearest first). Lists per provider: the first child of its own list; an abroad
-// place serves its senders' providers' lists. Else it stays free. An abroad territory under
-// moratorium takes no one.
+// A place of provider q frees: offered to the lists (offer_place), unless the timeline closed
+// places there that are still occupied (the place closes instead).
 void Simulation::free_place(double day, ProviderId q) {
   set_occupied(q, day, -1);
+  if (providers_[q].occupied < providers_[q].capacity) {
+    offer_place(day, q);
+  }
+}
+
+// A free place of provider q. Pooled lists: the first child of its territory's list it may admit
+// takes it; failing that, the first of the list of the first territory that may place children
+// there (nearest first). Lists per provider: the first child of its own list; an abroad place
+// serves its senders' providers' lists. Else it stays free. An abroad territory under moratorium
+// takes no one. Whether someone took it.
+bool Simulation::offer_place(double day, ProviderId q) {
   const TerritoryId t = providers_[q].territory;
   const ServiceId s = providers_[q].service;
   const Territory& territory = model_.territories[t];
   const bool per_provider = model_.lists.per_provider;
   if (!territory.abroad) {
     const auto own = per_provider ? q : static_cast<std::uint32_t>(cell_index(t, s));
-    if (serve_lists(day, q, t, &own, 1) || per_provider) {
-      return;
+    if (serve_lists(day, q, t, &own, 1)) {
+      return true;
+    }
+    if (per_provider) {
+      return false;
     }
   }
   if (model_.placement.served_by.empty() || territory.closed_from_day <= day) {
-    return;
+    return false;
   }
   for (const TerritoryId home : model_.placement.served_by[t]) {
     if (per_provider) {
       const auto [first, last] = providers_of(home, s);
       if (serve_lists(day, q, home, first, static_cast<std::size_t>(last - first))) {
-        return;
+        return true;
       }
     } else if (const auto list = static_cast<std::uint32_t>(cell_index(home, s));
                serve_lists(day, q, home, &list, 1)) {
-      return;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Authorised places so far: places integrated up to `day` (provider and cell).
+void Simulation::accrue_capacity(ProviderState& provider, Cell& c, double day) {
+  provider.capacity_days +=
+      static_cast<double>(provider.capacity) * (day - provider.capacity_since);
+  provider.capacity_since = day;
+  c.capacity_days += static_cast<double>(c.capacity) * (day - c.capacity_since);
+  c.capacity_since = day;
+}
+
+// The timeline changes a provider's places: new places are offered to the lists at once, one by
+// one, until one finds nobody; closed places close (occupied ones as their occupants leave).
+void Simulation::on_capacity_change(double day, const CapacityChange& change) {
+  ProviderId q = change.provider;
+  if (q == kNoProvider) {  // the implicit provider of a cell of a service without declared ones
+    const auto [first, last] = providers_of(change.territory, change.service);
+    PARCOURS_CHECK(!declares_[change.service] && last - first == 1,
+                   "a change of places of a service with declared providers names none");
+    q = *first;
+  }
+  ProviderState& provider = providers_[q];
+  PARCOURS_CHECK(provider.territory == change.territory && provider.service == change.service,
+                 "a change of places for another provider's cell");
+  PARCOURS_CHECK(provider.capacity + change.delta >= 0, "a closure of more places than there are");
+  Cell& c = cell(provider.territory, provider.service);
+  accrue_capacity(provider, c, day);
+  provider.capacity += change.delta;
+  c.capacity += change.delta;
+  for (std::int64_t k = 0; k < change.delta && provider.occupied < provider.capacity; ++k) {
+    if (!offer_place(day, q)) {
+      break;
     }
   }
 }
@@ -1562,6 +1656,7 @@ void Simulation::count_by_care_and_age(int period, double day) {
     if (person.provider != kNoProvider) {
       const Care care = Care::unpack(care_[p]);
       const ServiceId s = place_of(person);
+      count_by_place(period, person, care);
       if (!mode_cdf_[s].empty()) {
         ++out_.occupants_mode_end[out_.sub_cell(period, person.territory, s, out_.modes,
                                                 care.mode)];
@@ -1579,6 +1674,34 @@ void Simulation::count_by_care_and_age(int period, double day) {
         person.birth_day < list_born_by_[person.waiting]) {
       ++out_.waiting_age_end[out_.sub_cell(period, person.territory, person.waiting,
                                            out_.age_groups, group_of(person.birth_day))];
+    }
+  }
+}
+
+// An occupant at a period's end, by where its place is: in an ordinary school, by needs level
+// and by mode, for its cell and (a declared one) its provider.
+void Simulation::count_by_place(int period, const Person& person, Care care) {
+  const ProviderState& provider = providers_[person.provider];
+  const ServiceId s = provider.service;
+  const auto i = out_.cell(period, provider.territory, s);
+  const bool declared = person.provider < n_declared_;
+  const auto k = out_.provider_cell(period, static_cast<int>(person.provider));
+  if (!schooling_cdf_[s].empty() && model_.schoolings[care.schooling].ordinary_school) {
+    ++out_.place_ordinary_school_end[i];
+    if (declared) {
+      ++out_.provider_ordinary_school_end[k];
+    }
+  }
+  const std::size_t needs = Attributes::unpack(person.attributes).needs;
+  ++out_.place_needs_end[i * n_needs_ + needs];
+  if (declared) {
+    ++out_.provider_needs_end[k * n_needs_ + needs];
+  }
+  if (!mode_cdf_[s].empty()) {
+    const auto n_modes = static_cast<std::size_t>(out_.modes);
+    ++out_.place_mode_end[i * n_modes + care.mode];
+    if (declared) {
+      ++out_.provider_mode_end[k * n_modes + care.mode];
     }
   }
 }
@@ -1660,6 +1783,11 @@ void Simulation::on_period_end(int period) {
       out_.attended_days[i] = c.activity.attended_days;
       out_.school_days[i] = c.activity.school_days;
       out_.followed[i] = c.activity.followed;
+      c.capacity_days += static_cast<double>(c.capacity) * (day - c.capacity_since);
+      c.capacity_since = day;
+      out_.capacity_days[i] = c.capacity_days;
+      out_.capacity_end[i] = c.capacity;
+      c.capacity_days = 0.0;
       c.activity.attended_days = 0.0;
       c.activity.school_days = 0.0;
       c.activity.followed = c.occupied;
@@ -1704,6 +1832,10 @@ void Simulation::on_period_end(int period) {
     out_.provider_attended_days[i] = provider.activity.attended_days;
     out_.provider_school_days[i] = provider.activity.school_days;
     out_.provider_followed[i] = provider.activity.followed;
+    provider.capacity_days +=
+        static_cast<double>(provider.capacity) * (day - provider.capacity_since);
+    out_.provider_capacity_days[i] = provider.capacity_days;
+    out_.provider_capacity_end[i] = provider.capacity;
     provider.place_days = 0.0;
     if (model_.lists.per_provider) {
       std::int64_t live = 0;
@@ -1718,12 +1850,23 @@ void Simulation::on_period_end(int period) {
   }
   for (ProviderState& provider : providers_) {  // implicit ones too: their cells count
     accrue_activity(provider.activity, day);    // the period's part ends here
+    provider.capacity_days = 0.0;
+    provider.capacity_since = day;
     provider.activity.attended_days = 0.0;
     provider.activity.school_days = 0.0;
     provider.activity.followed = provider.occupied;
   }
   if (counts_by_care_or_age_) {
     count_by_care_and_age(period, day);
+  } else {  // one needs level, no modes nor schooling: every occupant is of level 0
+    const auto cells = out_.cell(period + 1, 0, 0);
+    for (auto i = out_.cell(period, 0, 0); i < cells; ++i) {
+      out_.place_needs_end[i] = out_.occupied_end[i];
+    }
+    const auto providers = out_.provider_cell(period + 1, 0);
+    for (auto i = out_.provider_cell(period, 0); i < providers; ++i) {
+      out_.provider_needs_end[i] = out_.provider_occupied_end[i];
+    }
   }
   emit(day, EventKind::kPeriodEnd, static_cast<std::uint32_t>(period), kNoService);
   ++period_;

@@ -117,6 +117,7 @@ class Simulation {
     kReview,
     kPlanReview,
     kExpiry,
+    kCapacity,  // a change of places (Model::capacity_changes); id: its index
   };
 
   struct Payload {
@@ -179,6 +180,8 @@ class Simulation {
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     Activity activity;
+    double capacity_days = 0.0;  // authorised place-days since the period's start
+    double capacity_since = 0.0;
     TerritoryId territory = 0;
     ServiceId service = 0;
     std::uint8_t impairments = Provider::kAnyImpairment;
@@ -195,6 +198,8 @@ class Simulation {
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     Activity activity;
+    double capacity_days = 0.0;  // authorised place-days since the period's start
+    double capacity_since = 0.0;
     // Children whose home is this cell's territory, in a place of its service elsewhere.
     std::int64_t placed_away = 0;    // in another home territory
     std::int64_t placed_abroad = 0;  // in an abroad territory
@@ -271,6 +276,9 @@ class Simulation {
   void accrue(Cell& c, double day);
   void accrue(ProviderState& provider, double day);
   void free_place(double day, ProviderId q);
+  bool offer_place(double day, ProviderId q);
+  void accrue_capacity(ProviderState& provider, Cell& c, double day);
+  void on_capacity_change(double day, const CapacityChange& change);
   void release(double day, TerritoryId home, ProviderId q);
   [[nodiscard]] std::int64_t& placed_elsewhere(TerritoryId home, TerritoryId t, ServiceId s);
   void count_lists(int period, int t, ServiceId s);
@@ -300,6 +308,7 @@ class Simulation {
   [[nodiscard]] bool is_creton(const Person& person) const;
   void draw_care(std::uint32_t p, ServiceId s);
   void count_by_care_and_age(int period, double day);
+  void count_by_place(int period, const Person& person, Care care);
   void open_spell(double start, std::uint32_t p, Spell::State state);
   void close_spell(double day, std::uint32_t p, Spell::End why);
 
@@ -333,6 +342,7 @@ class Simulation {
   std::vector<std::uint32_t> cell_first_provider_;  // per cell (and one past): into by_cell_
   std::vector<ProviderId> by_cell_;                 // providers grouped by cell
   std::size_t n_declared_ = 0;                      // Model::providers.size()
+  std::vector<bool> declares_;                      // per service: has declared providers
   // Whether a free place may coexist with children waiting: lists per provider, or a provider
   // not authorised for every impairment.
   bool fragmented_ = false;
@@ -344,6 +354,8 @@ class Simulation {
   std::vector<core::KeyedRng> arrival_streams_;  // one per territory
   std::vector<std::uint64_t> arrivals_so_far_;   // per territory: index of the next arrival
   std::vector<double> arrival_rate_per_day_;     // per territory
+  std::vector<std::vector<std::pair<double, double>>> rate_changes_;  // per territory: (day,
+                                                                      // factor) of the timeline
   std::vector<double> orientation_cdf_;
   std::vector<ScriptedArrival> scripted_;
   std::vector<std::int64_t> present_;  // per territory
@@ -356,6 +368,7 @@ class Simulation {
   std::vector<std::vector<double>> impairment_cdf_;  // per service (empty: impairment 0)
   std::vector<std::vector<double>> needs_cdf_;       // per service (empty: level 0)
   std::size_t n_impairments_ = 1;
+  std::size_t n_needs_ = 1;
   int n_levels_ = 1;
   // [home territory][service][impairment]: in a place (anywhere), on the list
   std::vector<std::int64_t> in_place_by_impairment_;
