@@ -33,6 +33,8 @@ FLOW = ("territory",)
 INDICATORS = {
     "occupancy": (CELL, "f", "1"),
     "occupied_place_days": (CELL, "f", "place-days"),
+    "authorised_place_days": (CELL, "f", "place-days"),
+    "places_end": (CELL, "i", "places"),
     "admissions": (CELL, "i", "people"),
     "waiting_end": (CELL, "i", "people"),
     "creton_end": (CELL, "i", "people"),
@@ -57,6 +59,9 @@ NATIONAL = ("service",)
 for _stem in SUMMED:
     INDICATORS[f"{_stem}_by_region"] = (REGION, "i", "people")
     INDICATORS[f"{_stem}_national"] = (NATIONAL, "i", "people")
+SUMMED.append("places_end")
+INDICATORS["places_end_by_region"] = (REGION, "i", "places")
+INDICATORS["places_end_national"] = (NATIONAL, "i", "places")
 INDICATORS["occupied_abroad_national"] = (NATIONAL, "i", "people")
 # Waits of those admitted from a list, by home region, and percentiles read from them:
 # name -> (numerator, denominator) of q.
@@ -150,6 +155,8 @@ PROVIDER_COORDINATES = {
 }
 PROVIDER_INDICATORS = {
     "provider_place_days": ("f", "place-days"),
+    "provider_authorised_place_days": ("f", "place-days"),
+    "provider_places_end": ("i", "places"),
     "provider_occupancy_rate": ("f", "1"),
     "provider_admissions": ("i", "people"),
     "provider_occupied_end": ("i", "people"),
@@ -197,12 +204,12 @@ PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
 OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome",
-                 "payer", "rule")
+                 "payer", "rule", "event", "place_change", "envelope", "budget_year")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
           "abroad_end", "admitted_from_list"]
-COUNTS += list(CHILDREN) + list(ORIENTATIONS) + ["followed"]
+COUNTS += list(CHILDREN) + list(ORIENTATIONS) + ["followed", "places_end"]
 # Counted by home territory: no one lives in an abroad territory, so these are 0 there.
 BY_HOME = ["waiting_end", "aged_out_waiting", "away_end", "abroad_end", "admitted_from_list"]
 BY_HOME += list(CHILDREN) + list(ORIENTATIONS)
@@ -417,17 +424,18 @@ def check_indicators(c, ds, period):
         negative = int((ds[name] < 0).sum())
         c.expect(negative == 0, f"{name} has {negative} negative values")
 
-    places = ds["places"]
-    expected = ds["occupied_place_days"] / (places * ds["period_days"])
-    with_places = (places > 0).broadcast_like(ds["occupancy"])
+    authorised = ds["authorised_place_days"]
+    expected = ds["occupied_place_days"] / authorised
+    with_places = authorised > 0
     occupancy = ds["occupancy"]
     ok = np.allclose(occupancy.where(with_places), expected.where(with_places), rtol=1e-12,
                      atol=0.0, equal_nan=True)
     ok = ok and not bool(occupancy.where(with_places).isnull().sum() >
                          expected.where(with_places).isnull().sum())
-    c.expect(ok, "occupancy != occupied_place_days / (places * period_days) where places > 0")
+    c.expect(ok, "occupancy != occupied_place_days / authorised_place_days where the latter > 0")
     c.expect(bool(occupancy.where(~with_places).isnull().all()),
-             "occupancy is not NaN where places == 0")
+             "occupancy is not NaN where authorised_place_days == 0")
+    check_timeline(c, ds, period)
 
     admitted = ds["admitted_from_list"]
     mean_wait = ds["mean_wait_days"]
@@ -457,6 +465,42 @@ def check_indicators(c, ds, period):
     broken = int((lhs != rhs).sum())
     c.expect(broken == 0,
              f"present_start + arrivals != present_end + departures in {broken} cells")
+
+
+def check_timeline(c, ds, period):
+    """Places over time: authorised places at the end of the last period are the places at the
+    start plus the changes in force (place_change_*); without changes, every period's are the
+    places and its authorised place-days places x period_days. Envelopes: what was spent after a
+    grant stays within the envelope, and no more places are granted than were asked."""
+    places = ds["places"]
+    last = ds["places_end"].isel({period: -1})
+    horizon = float(ds["period_days"].sum())
+    expected = places.copy()
+    if "place_change_places" in ds.variables:
+        for i in range(ds.sizes["place_change"]):
+            if float(ds["place_change_day"][i]) < horizon:
+                t = as_str(ds["place_change_territory"].values[i])
+                s = as_str(ds["place_change_service"].values[i])
+                sel = dict(territory=t, service=s)
+                expected.loc[sel] = int(expected.loc[sel]) + int(ds["place_change_places"][i])
+    else:
+        broken = int((ds["places_end"] != places).sum())
+        c.expect(broken == 0, f"places_end != places in {broken} cells, with no place changes")
+        full = places * ds["period_days"]
+        ok = np.allclose(ds["authorised_place_days"], full.broadcast_like(
+            ds["authorised_place_days"]), rtol=1e-12, atol=0.0)
+        c.expect(ok, "authorised_place_days != places x period_days with no place changes")
+    broken = int((last != expected).sum())
+    c.expect(broken == 0, f"places_end at the last period != places + the changes in force in "
+                          f"{broken} cells")
+    c.expect(bool((ds["places_end"] >= 0).all()), "places_end has negative values")
+    if "envelope_euros" in ds.variables:
+        granted = ds["places_granted"]
+        asked = ds["places_asked"]
+        c.expect(bool((granted.cumsum("budget_year") <= asked.cumsum("budget_year")).all()),
+                 "more places granted than asked, by some year")
+        over = (ds["envelope_spent"] > ds["envelope_euros"] * (1 + 1e-9)) & (granted > 0)
+        c.expect(not bool(over.any()), "an envelope is exceeded in a year it granted places")
 
 
 def check_region_and_national_sums(c, ds, stems):
@@ -994,16 +1038,21 @@ def check_providers(c, ds, period):
                 f"occupied_place_days of that cell, for the services with providers ({served}),")
 
     rate = ds["provider_occupancy_rate"].transpose(*order).values
-    has_places = np.broadcast_to((places > 0)[:, None, None], rate.shape)
-    capacity = places[:, None, None] * ds["period_days"].values[None, None, :]
+    capacity = ds["provider_authorised_place_days"].transpose(*order).values
+    has_places = capacity > 0
     expected_rate = place_days / np.where(has_places, capacity, 1.0)
     count_cells(c, np.isclose(rate, expected_rate, rtol=1e-12, atol=0.0)[has_places],
-                "provider_occupancy_rate != provider_place_days / (provider_places * "
-                "period_days) where provider_places > 0")
+                "provider_occupancy_rate != provider_place_days / provider_authorised_place_days "
+                "where the latter > 0")
     count_cells(c, np.isnan(rate[~has_places]),
-                "provider_occupancy_rate is not NaN where provider_places == 0")
-    inside = (rate >= 0) & (rate <= 1 + 1e-9)
-    count_cells(c, inside[has_places], "provider_occupancy_rate is outside [0, 1]")
+                "provider_occupancy_rate is not NaN where provider_authorised_place_days == 0")
+    if "place_change_places" not in ds.variables or bool((ds["place_change_places"] > 0).all()):
+        inside = (rate >= 0) & (rate <= 1 + 1e-9)  # closures may leave occupants above places
+        count_cells(c, inside[has_places], "provider_occupancy_rate is outside [0, 1]")
+    count_cells(c, by_cell(ds["provider_places_end"].transpose(*order).values) ==
+                cells("places_end"),
+                f"provider_places_end summed over the providers of a service in a territory != "
+                f"places_end of that cell, for the services with providers ({served}),")
 
     # The providers' books: each under the rule that applied to it (provider_rule).
     kinds = [as_str(v) for v in ds["rule_kind"].values] if "rule_kind" in ds.variables else []

@@ -768,17 +768,27 @@ void add_provider_indicators(Hdf5Writer& file, const model::Model& model,
                 by_cell + "occupied_place_days of that cell"},
            coordinates);
 
-  const std::size_t n_providers = model.providers.size();
-  const double period_days = model.period_days();
+  const std::vector<double> authorised =
+      stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
+        return r.indicators.provider_capacity_days;
+      });
+  file.add_variable("provider_authorised_place_days", dims, authorised,
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "provider_authorised_place_days",
+           {"authorised place-days of the provider", "place-days",
+            "integral over the period of the provider's authorised places (provider_places, as "
+            "the policy timeline changes them)" +
+                by_cell + "authorised_place_days of that cell"},
+           coordinates);
   std::vector<double> occupancy(place_days.size());
   for (std::size_t i = 0; i < place_days.size(); ++i) {
-    const std::int64_t places = model.providers[i % n_providers].places;
-    occupancy[i] = places > 0 ? place_days[i] / (static_cast<double>(places) * period_days)
-                              : std::numeric_limits<double>::quiet_NaN();
+    occupancy[i] = authorised[i] > 0.0 ? place_days[i] / authorised[i]
+                                       : std::numeric_limits<double>::quiet_NaN();
   }
   add_rate(file, "provider_occupancy_rate", dims, occupancy, "occupancy rate of the provider",
-           "provider_place_days / (provider_places * period_days), in [0, 1] up to rounding; "
-           "NaN where provider_places is 0",
+           "provider_place_days / provider_authorised_place_days, in [0, 1] up to rounding (above "
+           "1 after the timeline closes occupied places, until their occupants leave); NaN where "
+           "the provider had no places in the period",
            coordinates);
 
   struct ProviderCount {
@@ -793,6 +803,12 @@ void add_provider_indicators(Hdf5Writer& file, const model::Model& model,
        {"admissions to the provider", "people",
         "entries into a place of the provider during the period" + by_cell +
             "admissions of that cell"}},
+      {"provider_places_end",
+       &model::Indicators::provider_capacity_end,
+       {"places of the provider at end of period", "places",
+        "the provider's authorised places at the end of the period: provider_places, as the "
+        "policy timeline changes them" +
+            by_cell + "places_end of that cell"}},
       {"provider_occupied_end",
        &model::Indicators::provider_occupied_end,
        {"occupied places of the provider at end of period", "people",
@@ -1670,6 +1686,8 @@ void check_results(const Scenario& scenario, const run::Results& results) {
     PARCOURS_CHECK(ind.attended_days.size() == cells && ind.school_days.size() == cells &&
                        ind.followed.size() == cells,
                    which + ": attended_days, school_days or followed is missized");
+    PARCOURS_CHECK(ind.capacity_end.size() == cells && ind.capacity_days.size() == cells,
+                   which + ": capacity_end or capacity_days is missized");
     const std::size_t by_provider = static_cast<std::size_t>(model.periods()) * n_providers;
     PARCOURS_CHECK(ind.providers == static_cast<int>(n_providers) &&
                        ind.provider_place_days.size() == by_provider &&
@@ -1678,7 +1696,9 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                        ind.provider_applications_end.size() == by_provider &&
                        ind.provider_attended_days.size() == by_provider &&
                        ind.provider_school_days.size() == by_provider &&
-                       ind.provider_followed.size() == by_provider,
+                       ind.provider_followed.size() == by_provider &&
+                       ind.provider_capacity_end.size() == by_provider &&
+                       ind.provider_capacity_days.size() == by_provider,
                    which + ": the provider indicators are not sized for " +
                        std::to_string(n_providers) + " providers");
     PARCOURS_CHECK(results.spells || ind.spells.empty(),
@@ -1705,6 +1725,107 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                      which + ": its books name a funding rule out of range");
     }
   }
+}
+
+// The policy timeline (its events and the changes of places in force) and the regional
+// envelopes (what they are, spend and granted by year and region); the same for every
+// replication, as they are decided before the runs.
+void add_timeline(Hdf5Writer& file, const Scenario& scenario) {
+  const model::Model& model = scenario.model;
+  if (!model.timeline.empty()) {
+    file.add_dimension("event", names_of(model.timeline));
+    describe(file, "event",
+             {"policy timeline event", "", "the scenario's [[timeline]] entries, in file order"});
+    std::vector<std::string> kinds;
+    for (const model::TimelineEvent& event : model.timeline) {
+      kinds.push_back(event.kind);
+    }
+    file.add_variable("event_kind", {"event"}, kinds);
+    describe(file, "event_kind",
+             {"kind of the event", "", "convert, create, close (places) or inflow (arrivals)"});
+  }
+  const auto& changes = model.capacity_changes;
+  if (!changes.empty()) {
+    file.add_unlabelled_dimension("place_change", changes.size());
+    std::vector<double> day;
+    std::vector<std::string> territory;
+    std::vector<std::string> service;
+    std::vector<std::string> provider;
+    std::vector<std::string> event;
+    std::vector<std::int64_t> delta;
+    for (const model::CapacityChange& c : changes) {
+      day.push_back(c.day);
+      territory.push_back(model.territories[c.territory].code);
+      service.push_back(model.services[c.service].name);
+      provider.push_back(c.provider == model::kNoProvider ? "" : model.providers[c.provider].name);
+      event.push_back(model.timeline.at(c.event).name);
+      delta.push_back(c.delta);
+    }
+    file.add_variable("place_change_day", {"place_change"}, day, Storage::kContiguous);
+    describe(file, "place_change_day",
+             {"day of the change of places", "d",
+              "model day (from the start date; 365.25 a year) on which the change is in force: "
+              "its date's day, or the first day of the year its regional envelope had room"});
+    file.add_variable("place_change_places", {"place_change"}, delta, Storage::kContiguous);
+    describe(file, "place_change_places",
+             {"places changed", "places", "places added (> 0) or closed (< 0)"});
+    file.add_variable("place_change_territory", {"place_change"}, territory);
+    describe(file, "place_change_territory", {"territory of the change", "", "territory code"});
+    file.add_variable("place_change_service", {"place_change"}, service);
+    describe(file, "place_change_service", {"service of the change", "", "service name"});
+    file.add_variable("place_change_provider", {"place_change"}, provider);
+    describe(file, "place_change_provider",
+             {"provider of the change", "",
+              "declared provider whose places change; empty for a service without providers"});
+    file.add_variable("place_change_event", {"place_change"}, event);
+    describe(file, "place_change_event", {"timeline event of the change", "", "an event label"});
+  }
+  if (scenario.envelopes.empty()) {
+    return;
+  }
+  const funding::Grants& g = scenario.grants;
+  std::vector<std::string> labels;
+  for (std::size_t e = 0; e < scenario.envelopes.size(); ++e) {
+    labels.push_back(std::to_string(e) + ":" +
+                     scenario.funding.payers.at(scenario.envelopes[e].payer).name);
+  }
+  file.add_dimension("envelope", labels);
+  describe(file, "envelope",
+           {"regional envelope", "",
+            "the scenario's [[funding.envelopes]] entries, in file order: index and payer"});
+  std::vector<std::int32_t> years;
+  for (int y = 0; y < g.years; ++y) {
+    years.push_back(scenario.start_date.year + y);
+  }
+  file.add_dimension("budget_year", years);
+  describe(file, "budget_year",
+           {"budget year", "",
+            "model year y (365.25 days from the start date's anniversary), labelled with the "
+            "start date's year + y"});
+  const std::vector<std::string> by_envelope{"envelope", "budget_year", "region"};
+  file.add_variable("envelope_euros", by_envelope, g.envelope, Storage::kContiguous);
+  describe(file, "envelope_euros",
+           {"regional envelope", "EUR",
+            "what the envelope's payer may spend on the places of the region's home territories "
+            "in the year: in the first year its share of their budgets x (1 + headroom), then "
+            "growing by growth_per_year; 0 where the envelope does not cover the region"});
+  file.add_variable("envelope_spent", by_envelope, g.spent, Storage::kContiguous);
+  describe(file, "envelope_spent",
+           {"spent of the regional envelope", "EUR",
+            "the payer's share of the budgets of the region's places in force at the year's end "
+            "(euros_per_place_year x (1 + cost_growth_per_year)^year x share); never above "
+            "envelope_euros after a creation (closures may leave it above, as at the start)"});
+  const std::vector<std::string> by_region{"budget_year", "region"};
+  file.add_variable("places_asked", by_region, g.asked, Storage::kContiguous);
+  describe(file, "places_asked",
+           {"places asked", "places",
+            "places the policy timeline creates in the region's home territories that year, in "
+            "a region some envelope covers"});
+  file.add_variable("places_granted", by_region, g.granted, Storage::kContiguous);
+  describe(file, "places_granted",
+           {"places granted", "places",
+            "of the places asked that year or deferred from an earlier one, those granted that "
+            "year (the rest waits for room)"});
 }
 
 void write_results_file(const fs::path& path, const Scenario& scenario, const run::Results& results,
@@ -2115,16 +2236,26 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
       stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
         return r.indicators.occupied_place_days;
       });
+  const std::vector<double> authorised =
+      stack<double>(results, [](const run::ReplicationResult& r) -> const std::vector<double>& {
+        return r.indicators.capacity_days;
+      });
   std::vector<double> occupancy(occupied.size());
   for (std::size_t i = 0; i < occupied.size(); ++i) {
-    const std::int64_t cell_places = places[i % (n_territories * n_services)];
-    occupancy[i] = cell_places > 0 ? occupied[i] / (static_cast<double>(cell_places) * period_days)
-                                   : std::numeric_limits<double>::quiet_NaN();
+    occupancy[i] = authorised[i] > 0.0 ? occupied[i] / authorised[i]
+                                       : std::numeric_limits<double>::quiet_NaN();
   }
   file.add_variable("occupancy", cell_dims, occupancy, Storage::kChunkedByFirstAxis);
   describe(file, "occupancy",
            {"occupancy rate", "1",
-            "occupied_place_days / (places * period_days); NaN where there are no places"},
+            "occupied_place_days / authorised_place_days (places * period_days when the policy "
+            "timeline changes no places); NaN where there were no places in the period"},
+           cell_coordinates);
+  file.add_variable("authorised_place_days", cell_dims, authorised, Storage::kChunkedByFirstAxis);
+  describe(file, "authorised_place_days",
+           {"authorised place-days", "place-days",
+            "integral over the period of the number of authorised places (places at the start, "
+            "as the policy timeline changes them)"},
            cell_coordinates);
 
   file.add_variable("occupied_place_days", cell_dims, occupied, Storage::kChunkedByFirstAxis);
@@ -2140,6 +2271,11 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   };
 
   const CellCount counts[] = {
+      {"places_end",
+       &model::Indicators::capacity_end,
+       {"places at end of period", "places",
+        "authorised places of the service in the territory at the end of the period: places, as "
+        "the policy timeline changes them"}},
       {"admissions",
        &model::Indicators::admissions,
        {"admissions", "people", "entries into a place of the service during the period"}},
@@ -2266,6 +2402,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   };
 
   const Sum sums[] = {
+      {"places_end", &model::Indicators::capacity_end, "places at end of period",
+       "authorised places of the service at the end of the period (places, as the policy "
+       "timeline changes them), in places; by the region of the place; places in abroad "
+       "territories are left out"},
       {"occupied_end", &model::Indicators::occupied_end, "occupied places at end of period",
        "people in a place of the service at the end of the period, Creton holders included; by "
        "the region of the place; places in abroad territories are left out (see "
@@ -2309,7 +2449,10 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                         static_cast<std::size_t>(ind.services), grouping, data);
     }
     file.add_variable(name, dims, data, Storage::kChunkedByFirstAxis);
-    describe(file, name, {long_name, "people", description}, "period_days");
+    describe(file, name,
+             {long_name, sum.field == &model::Indicators::capacity_end ? "places" : "people",
+              description},
+             "period_days");
   };
   for (const Sum& sum : sums) {
     add_sums(sum, regional, std::string{sum.stem} + "_by_region", region_dims,
@@ -2323,7 +2466,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
              std::string{sum.what} + "; summed over all home territories (" + sum.stem +
                  " of the territories whose territory_abroad is 0)");
   }
-  add_sums(sums[0], abroad_as_one(model), "occupied_abroad_national", national_dims,
+  add_sums(sums[1], abroad_as_one(model), "occupied_abroad_national", national_dims,
            "occupied places abroad at end of period",
            "people in a place of the service in an abroad territory at the end of the period, "
            "Creton holders included: occupied_end summed over the territories whose "
@@ -2425,6 +2568,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     add_provider_indicators(file, model, results, period);
   }
   add_funding_indicators(file, scenario, results, period);
+  add_timeline(file, scenario);
 
   // Per replication.
   std::vector<std::int64_t> events;

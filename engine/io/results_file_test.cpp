@@ -72,10 +72,28 @@ Scenario small_scenario(int periods_per_year = 1) {
 
 // Keeps the books of every replication of `results` under `scenario`'s funding, as the runner
 // does once a replication has run. The fixtures count people followed (the file active) as those
-// in a place at the end of the period, the least a simulation would count.
+// in a place at the end of the period, the least a simulation would count, and have no policy
+// timeline: every period's authorised places are the model's places.
 void keep_books(const Scenario& scenario, run::Results& results) {
+  const model::Model& model = scenario.model;
+  const double period_days = model.period_days();
   for (run::ReplicationResult& replication : results.replications) {
     model::Indicators& ind = replication.indicators;
+    for (int p = 0; p < ind.periods; ++p) {
+      for (int t = 0; t < ind.territories; ++t) {
+        for (int s = 0; s < ind.services; ++s) {
+          const auto c = ind.cell(p, t, s);
+          ind.capacity_end[c] = model.services[static_cast<std::size_t>(s)].capacity[t];
+          ind.capacity_days[c] = static_cast<double>(ind.capacity_end[c]) * period_days;
+        }
+      }
+      for (int q = 0; q < ind.providers; ++q) {
+        const auto k = ind.provider_cell(p, q);
+        ind.provider_capacity_end[k] = model.providers[static_cast<std::size_t>(q)].places;
+        ind.provider_capacity_days[k] =
+            static_cast<double>(ind.provider_capacity_end[k]) * period_days;
+      }
+    }
     for (std::size_t c = 0; c < ind.followed.size(); ++c) {
       ind.followed[c] = std::max(ind.followed[c], ind.occupied_end[c]);
     }

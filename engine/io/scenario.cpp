@@ -3,6 +3,7 @@
 #include "engine/io/csv.hpp"
 #include "engine/io/funding_costs.hpp"
 #include "engine/io/internal/reader.hpp"
+#include "engine/io/internal/timeline.hpp"
 #include "engine/model/pathway_check.hpp"
 #include "engine/model/territory_graph.hpp"
 
@@ -1659,18 +1660,6 @@ HomeTerritories read_territories(const Reader& r, const toml::table& root) {
   return out;
 }
 
-// Days from `from` to `to`, by the calendar (leap years counted).
-double days_between(const Date& from, const toml::date& to) {
-  using std::chrono::day;
-  using std::chrono::month;
-  using std::chrono::sys_days;
-  using std::chrono::year;
-  const sys_days a{year{from.year} / month{static_cast<unsigned>(from.month)} /
-                   day{static_cast<unsigned>(from.day)}};
-  const sys_days b{year{to.year} / month{to.month} / day{to.day}};
-  return static_cast<double>((b - a).count());
-}
-
 // Out-of-country destinations, in alphabetical order of their codes (toml++'s key order), and
 // their places per service.
 struct AbroadTerritories {
@@ -1716,7 +1705,7 @@ std::vector<model::TerritoryId> read_senders(const Reader& r, const toml::table&
 
 AbroadTerritories read_abroad(const Reader& r, const toml::table& root,
                               const HomeTerritories& homes, const ServiceNames& services,
-                              const Date& start) {
+                              const Date& start, int periods_per_year) {
   AbroadTerritories out;
   const toml::node* node = root.get("abroad");
   if (node == nullptr) {
@@ -1758,7 +1747,8 @@ AbroadTerritories read_abroad(const Reader& r, const toml::table& root,
       if (date == nullptr) {
         r.fail(*n, ckey, "expected a local date such as 2027-01-01, got " + type_phrase(*n));
       }
-      territory.closed_from_day = days_between(start, date->get());
+      territory.closed_from_day = internal::model_day(start, periods_per_year, date->get().year,
+                                                      date->get().month, date->get().day);
       if (territory.closed_from_day < 0.0) {
         std::ostringstream start_text;
         start_text << toml::date{start.year, start.month, start.day};
@@ -2386,6 +2376,7 @@ funding::Scheme read_funding(const Reader& r, const toml::table& root, const mod
   const toml::table& t = r.table(*node, path);
   std::vector<std::string> accepted = {"cost_growth_per_year", "rules"};
   accepted.insert(accepted.end(), kModulationKeys.begin(), kModulationKeys.end());
+  accepted.emplace_back("envelopes");  // read by internal::read_envelopes
   for (auto&& [key, value] : t) {
     // The first form, [funding.SERVICE] rule = ..., is gone: say where its content went.
     if (std::find(accepted.begin(), accepted.end(), key.str()) == accepted.end() &&
@@ -2464,10 +2455,11 @@ const toml::node* find_key_path(const toml::table& root, std::string_view path) 
 Scenario read_scenario(const toml::table& root, const std::string& display) {
   Reader r(display);
   r.set_root(root);
-  r.check_keys(root, "", {"extends",       "scenario",  "run",       "territories", "placement",
-                          "abroad",        "providers", "arrivals",  "services",    "interim",
-                          "outcomes",      "modes",     "schooling", "children",    "lists",
-                          "notifications", "plans",     "payers",    "funding",     "calibration"});
+  r.check_keys(root, "",
+               {"extends",   "scenario",    "run",      "territories",   "placement", "abroad",
+                "providers", "arrivals",    "services", "interim",       "outcomes",  "modes",
+                "schooling", "children",    "lists",    "notifications", "plans",     "payers",
+                "funding",   "calibration", "timeline"});
   Scenario out;
   out.path = display;
 
@@ -2532,7 +2524,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
            "expected fewer than " + std::to_string(model::kNoService) + " services, got " +
                std::to_string(names.names.size()));
   }
-  const AbroadTerritories abroad = read_abroad(r, root, homes, names, out.start_date);
+  const AbroadTerritories abroad =
+      read_abroad(r, root, homes, names, out.start_date, out.model.periods_per_year);
   const std::vector<std::string> abroad_codes = abroad.codes();
   out.model.interim = read_interim(r, root, {homes.territories, abroad_codes});
   out.model.outcomes = read_outcomes(r, root);
@@ -2626,8 +2619,22 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
                     "orientation probabilities");
   }
 
+  internal::Timeline timeline;
+  if (const toml::node* n = root.get("timeline")) {
+    timeline = internal::read_timeline(r, *n, out.model, names.names, out.start_date);
+  }
+  out.model.timeline = std::move(timeline.events);
+  out.model.arrivals.changes = std::move(timeline.inflow);
+  out.model.capacity_changes = timeline.changes;  // as asked, until the envelopes decide
   out.funding =
       read_funding(r, root, out.model, names, std::move(payers), std::move(money), out.start_date);
+  if (const toml::node* f = root.get("funding"); f != nullptr && f->is_table()) {
+    if (const toml::node* n = f->as_table()->get("envelopes")) {
+      out.envelopes = internal::read_envelopes(r, *n, out.model, names_of(out.funding.payers));
+    }
+  }
+  out.grants = funding::grant_places(out.model, out.funding, out.envelopes, timeline.changes);
+  out.model.capacity_changes = out.grants.changes;
 
   out.model.calibration = read_calibration(r, root, names);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/funding/books.hpp"
+#include "engine/funding/envelopes.hpp"
 #include "engine/model/params.hpp"
 
 #include <cstdint>
@@ -56,6 +57,10 @@ struct Scenario {
   int replications = 1;
   model::Model model;
   funding::Scheme funding;  // payers, services' money and the funding rules
+  // Regional envelopes, and what they granted of the places the policy timeline asks for
+  // (model.capacity_changes holds the changes in force).
+  std::vector<funding::Envelope> envelopes;
+  funding::Grants grants;
 };
 
 /// Reads, merges (`extends`), overrides (`key=value` strings, dotted keys, TOML values) and

@@ -337,7 +337,7 @@ TEST_F(ScenarioFiles, UnknownKeyInFundingFarFromAnyListsTheAcceptedKeys) {
   const ScenarioError e = error_of(kMini + "\n[funding]\nprices = 3\n");
   expect_error(e, path_of("s.toml"), 21, "funding.prices",
                "unknown key \"prices\"; accepted keys: \"cost_growth_per_year\", \"rules\", "
-               "\"price_modes\", \"costs\", \"modulation_after_notification\"");
+               "\"price_modes\", \"costs\", \"modulation_after_notification\", \"envelopes\"");
 }
 
 TEST_F(ScenarioFiles, WrongTypeSaysWhatWasExpectedAndFound) {
@@ -1011,7 +1011,9 @@ TEST(FranceScenario, AbroadTerritoriesComeAfterHomeOnesInCodeOrder) {
   EXPECT_EQ(t[5].weight, 0.0);
   EXPECT_EQ(t[5].region, model::kNoRegion);
   EXPECT_EQ(t[5].senders, (Ids{2, 3, 4}));
-  EXPECT_EQ(t[5].closed_from_day, 1155.0);  // 2025-01-01 to 2028-03-01, 2028 a leap year
+  // 2028-03-01: 60 of the 366 days of 2028 into the run's year 3, at the same fraction of the
+  // model's 365.25-day year (so 2028-01-01 would be day 1095.75, the year's first).
+  EXPECT_DOUBLE_EQ(t[5].closed_from_day, 3 * 365.25 + 60.0 / 366.0 * 365.25);
   EXPECT_EQ(t[6].code, "CH");
   EXPECT_EQ(t[6].name, "CH");  // the name defaults to the code
   EXPECT_EQ(t[6].senders, (Ids{0}));
@@ -1057,7 +1059,7 @@ TEST(FranceScenario, OverridesReachTheNewKeys) {
                                   "abroad.BE.closed_from=2026-01-01", "abroad.CH.places.ITEP=30"});
   EXPECT_EQ(s.model.placement.reachable[3], (Ids{2, 5}));
   EXPECT_EQ(s.model.services[0].capacity[4], 1500);
-  EXPECT_EQ(s.model.territories[5].closed_from_day, 365.0);
+  EXPECT_EQ(s.model.territories[5].closed_from_day, 365.25);  // 2026-01-01: year 1 starts
   EXPECT_EQ(s.model.services[1].capacity[6], 30);
   const Scenario home_only = load_scenario(kFranceMini, {"placement.max_steps=0"});
   EXPECT_EQ(home_only.model.placement.reachable[1], (Ids{}));
@@ -1072,7 +1074,7 @@ TEST_F(ScenarioFiles, AChildScenarioAddsAndChangesAbroadDestinations) {
       "[\"B\"]\n"));
   ASSERT_EQ(s.model.territories.size(), 4u);
   EXPECT_EQ(s.model.territories[2].code, "BE");
-  EXPECT_EQ(s.model.territories[2].closed_from_day, 1.0);
+  EXPECT_DOUBLE_EQ(s.model.territories[2].closed_from_day, 365.25 / 365.0);  // 1 day into 2025
   EXPECT_EQ(s.model.territories[3].code, "LU");
   EXPECT_EQ(s.model.services[0].capacity, (std::vector<std::int64_t>{5, 7, 3, 0}));
 }

@@ -191,6 +191,9 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
                            !model.children.age_groups.empty() ||
                            model.children.needs_levels.size() > 1;
   n_needs_ = std::max<std::size_t>(1, model.children.needs_levels.size());
+  for (const CapacityChange& change : model.capacity_changes) {
+    closures_ = closures_ || change.delta < 0;
+  }
   // The timeline's dated rates of arrival, per territory: (from day, factor), later ones last.
   rate_changes_.resize(n_territories);
   for (const Arrivals::Change& change : model.arrivals.changes) {
@@ -402,6 +405,10 @@ void Simulation::set_occupied(ProviderId q, double day, std::int64_t delta) {
   Cell& c = cell(provider.territory, provider.service);
   accrue(provider, day);
   accrue(c, day);
+  if (closures_) {  // occupied places above capacity (closed, not yet vacated) are no room
+    c.excess -= std::max<std::int64_t>(0, provider.occupied - provider.capacity);
+    c.excess += std::max<std::int64_t>(0, provider.occupied + delta - provider.capacity);
+  }
   provider.occupied += delta;
   c.occupied += delta;
   PARCOURS_DCHECK(provider.occupied >= 0 && (delta < 0 || provider.occupied <= provider.capacity),
@@ -821,7 +828,7 @@ void Simulation::apply(double day, std::uint32_t p, ServiceId s, std::uint32_t g
 
 // A provider of (t, s) with a free place that may admit a child of `impairment`, if any.
 ProviderId Simulation::free_place_in(TerritoryId t, ServiceId s, std::uint8_t impairment) const {
-  if (const Cell& c = cells_[cell_index(t, s)]; c.occupied >= c.capacity) {
+  if (const Cell& c = cells_[cell_index(t, s)]; c.occupied - c.excess >= c.capacity) {
     return kNoProvider;
   }
   const auto [first, last] = providers_of(t, s);
@@ -1005,8 +1012,10 @@ void Simulation::on_capacity_change(double day, const CapacityChange& change) {
   PARCOURS_CHECK(provider.capacity + change.delta >= 0, "a closure of more places than there are");
   Cell& c = cell(provider.territory, provider.service);
   accrue_capacity(provider, c, day);
+  c.excess -= std::max<std::int64_t>(0, provider.occupied - provider.capacity);
   provider.capacity += change.delta;
   c.capacity += change.delta;
+  c.excess += std::max<std::int64_t>(0, provider.occupied - provider.capacity);
   for (std::int64_t k = 0; k < change.delta && provider.occupied < provider.capacity; ++k) {
     if (!offer_place(day, q)) {
       break;

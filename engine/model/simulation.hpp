@@ -195,6 +195,8 @@ class Simulation {
                                 // waiting elsewhere (Creton)
     std::int64_t stepping = 0;  // occupants before the age limit holding it while waiting
     std::int64_t pag = 0;       // live entries with a PAG
+    std::int64_t excess = 0;    // occupied places above their provider's capacity (the
+                                // timeline closed them; they close as occupants leave)
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     Activity activity;
@@ -369,6 +371,7 @@ class Simulation {
   std::vector<std::vector<double>> needs_cdf_;       // per service (empty: level 0)
   std::size_t n_impairments_ = 1;
   std::size_t n_needs_ = 1;
+  bool closures_ = false;  // the timeline closes places (Cell::excess is kept)
   int n_levels_ = 1;
   // [home territory][service][impairment]: in a place (anywhere), on the list
   std::vector<std::int64_t> in_place_by_impairment_;

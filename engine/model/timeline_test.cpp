@@ -117,6 +117,32 @@ TEST(Timeline, ADeclaredProviderGainsThePlacesItIsNamedFor) {
   EXPECT_EQ(out.waiting_end[out.cell(0, 0, 0)], 1);
 }
 
+TEST(Timeline, AProvidersClosedButOccupiedPlacesHideNoOtherProvidersFreePlace) {
+  // A and B have 2 places each, one of them filled at t = 0. A closes both its places on day 10:
+  // its occupant stays, 1 above its capacity. The cell then has 2 places and 2 occupants, yet
+  // B's second place is free: a child arriving on day 20 takes it at once.
+  Model m = one_service(4, 50.0, 1);
+  m.services[0].initial.share_of_places = 0.5;
+  Provider a;
+  a.name = "A";
+  a.places = 2;
+  Provider b = a;
+  b.name = "B";
+  m.providers = {a, b};
+  m.organisations = {Organisation{"O"}};
+  m.capacity_changes = {change(10.0, -2, 0)};
+  Simulation sim(m, 1, 0);
+  Recorder rec;
+  sim.set_observer(&rec);
+  sim.add_scripted_arrival({20.0, 0, 8.0, 0});
+  const auto out = sim.run();
+  const auto admits = rec.of(EventKind::kAdmit);
+  ASSERT_EQ(admits.size(), 1U);
+  EXPECT_EQ(admits[0].at.days, 20.0);
+  EXPECT_EQ(out.provider_occupied_end[out.provider_cell(0, 1)], 2);
+  EXPECT_EQ(out.waiting_end[out.cell(0, 0, 0)], 0);
+}
+
 TEST(Timeline, AChangeOfPlacesWithoutTheProviderOfADeclaredServiceIsRefused) {
   Model m = one_service(1, 50.0, 1);
   Provider a;
