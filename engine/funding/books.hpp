@@ -42,12 +42,62 @@ struct ServiceMoney {
   double absence_share = 0.0;     // [0, 1): share of days in the establishment the child is absent
   double bill_absences = 1.0;     // [0, 1]: share of absence days billed
   double bill_school_days = 1.0;  // [0, 1]: share of days at school (inclusion days) billed
+  // The time-of-care indicator (TAM, arrêté du 20/07/2005): hours of care a child gets per day
+  // attended, over the active working time of the socio-educational staff (staff per place ×
+  // places × hours a year × active share).
+  double care_hours_per_day = 6.0;      // > 0
+  double staff_per_place = 0.5;         // > 0: socio-educational full-time equivalents
+  double staff_hours_per_year = 1607.0;  // > 0: the legal annual working time (L.3121-27)
+  double active_share = 1.0;            // (0, 1]
 };
 
 enum class Rule : std::uint8_t {
   kDailyPrice,        // revenue = price × billed days (R.314-113)
   kGlobalAllocation,  // a yearly budget paid in equal parts each period, renewed with growth
   kCapitation,        // a sum per child followed (per child-year of presence): counterfactual
+  kPooledAllocation,  // CPOM (R.314-43-1, -2): one multi-year envelope per organisation
+  kPerformance,       // an allocation with a share paid on indicators (bonus / malus)
+  kNeedsBased,        // SERAFIN-PH-like: base rate × adjusted capacity × coefficients
+  kImpactBond,        // social impact bond: an investor pre-finances; counterfactual
+};
+
+/// What activity modulation measures (R.314-43-2 II).
+enum class ActivityMeasure : std::uint8_t {
+  kOccupancy,  // days delivered / (authorised places × opening days): attended days brought to
+               // opening days, over the year's capacity days brought to opening days
+  kFollowed,   // people followed in the year ("file active") per authorised place
+  kServices,   // days of care delivered in the year (attended days to opening days) per place
+};
+
+/// Activity modulation of an allocation (R.314-43-2): a year's shortfall cuts the next year's
+/// allocation by a × shortfall, the shortfall being max(0, objective - activity) for occupancy
+/// (in points: objective 0.96, activity 0.95 and a = 0.5 cut 0.5 %) and max(0, 1 - activity /
+/// objective) for the other measures (their units are not shares). a = 0: none.
+struct Modulation {
+  ActivityMeasure measure = ActivityMeasure::kOccupancy;
+  double objective = 0.0;  // > 0 when a > 0
+  double a = 0.0;          // [0, 0.5] (the law's ceiling)
+};
+
+/// The indicators a performance contract (or an impact bond's outcome) may use, per unit and
+/// year.
+enum class Indicator : std::uint8_t {
+  kOccupancy,   // occupied place-days / authorised place-days
+  kInclusion,   // occupants in an ordinary school / occupants, at the year's end
+  kWaiting,     // children on the lists of the unit's (home territory, service) per authorised
+                // place there, at the year's end (lower is better)
+  kTimeOfCare,  // TAM: hours of care of users / active working time of socio-educational staff
+};
+
+inline constexpr int kIndicators = 4;
+
+/// One indicator of a performance contract: its achievement is value / target (target / value
+/// when lower is better), capped at `cap`; the contract's score is the weighted mean.
+struct Target {
+  Indicator indicator = Indicator::kOccupancy;
+  double target = 1.0;  // > 0
+  double weight = 1.0;  // > 0 (normalised)
+  double cap = 1.0;     // >= 1: achievement above 1 earns a bonus up to cap
 };
 
 inline constexpr std::uint8_t kNoRule = std::numeric_limits<std::uint8_t>::max();
@@ -77,9 +127,45 @@ struct Assignment {
   double growth_per_year = 0.0;  // > -1
   // kCapitation: euros a year per child followed (counted per day of presence).
   double euros_per_child_year = 0.0;
-  bool counterfactual = false;  // set for rules no French payer uses (capitation): flagged in
-                                // the outputs
+  // kPooledAllocation: for each organisation, one envelope for the units the assignment selects
+  // (implicit units, which have none, are each their own pool): the budgets of the year it
+  // starts, then × (1 + growth_per_year) each year, for `term_years`; a new term starts from the
+  // budgets of its first year. Each year the organisation shares it between its units in
+  // proportion to their budgets (so places converted between them move their money), less the
+  // activity modulation of the previous year. The envelope is never exceeded.
+  int term_years = 5;  // 1..7 (a CPOM's maximum)
+  Modulation modulation;  // also for kNeedsBased
+  // kPerformance: a global allocation (growth_per_year) of which `at_stake` is paid at the year's
+  // last period on the year's indicators: at_stake × allocation × score, score the weighted mean
+  // of the targets' achievements (at most max cap: bonus; below 1: malus).
+  double at_stake = 0.0;  // [0, 1]
+  std::vector<Target> targets;
+  // kNeedsBased (SERAFIN-PH; coefficients not published: parameters): a year's allocation is
+  // base_rate × places × Σ_mode share_mode × mode_coefficients[mode] (1 each when empty or the
+  // service records no mode) × Σ_needs share_needs × needs_coefficients[needs] (idem) ×
+  // opening_days / reference_opening_days, shares of occupants at the end of the previous period
+  // (period 0: of its own end); × (1 - the previous year's modulation cut); plus
+  // complementary_per_place × places and transport_per_child × people followed (transport
+  // apart).
+  double base_rate = 0.0;  // euros a place a year
+  std::vector<double> mode_coefficients;   // per Model::modes
+  std::vector<double> needs_coefficients;  // per Children::needs_levels
+  double reference_opening_days = 365.25;
+  double complementary_per_place = 0.0;
+  double transport_per_child = 0.0;
+  // kImpactBond (counterfactual): over `term_years`, investor pays the selected units' cost as it
+  // falls; at the term's end, if the outcome indicator averaged over the units (weighted by
+  // places) in the term's last year reaches `outcome_target` (at most it, for kWaiting),
+  // `repaid_by` repays the investor the principal (what it paid) × (1 + premium).
+  PayerId investor = 0;
+  PayerId repaid_by = 0;
+  Indicator outcome = Indicator::kInclusion;
+  double outcome_target = 0.0;
+  double premium = 0.0;  // >= 0
+  bool counterfactual = false;  // set for rules no French payer uses (capitation, impact bonds):
+                                // flagged in the outputs
 };
+
 
 /// The funding of a scenario.
 struct Scheme {
@@ -124,6 +210,14 @@ struct Books {
   std::vector<double> cost;         // euros spent
   std::vector<std::uint8_t> rule;   // index of the Assignment that applied; kNoRule: none
   std::vector<double> paid;         // [period][unit][payer]: euros, summing to revenue
+  std::vector<double> places;       // mean authorised places over the period
+  std::vector<double> time_of_care;  // TAM (ServiceMoney's staff parameters), every unit
+  std::vector<double> indicators;    // [period][unit][kIndicators]: Indicator values over the
+                                     // period (occupancy, TAM) or at its end (inclusion, waiting);
+                                     // contracts read the year's (flows over all its periods)
+  std::vector<double> score;         // kPerformance: the score paid on (else 0)
+  // [period][assignment]: euros an impact bond's payer repaid its investor (at the term's end).
+  std::vector<double> repaid;
 
   [[nodiscard]] std::size_t at(int period, int unit) const {
     return static_cast<std::size_t>(period) * units + unit;
