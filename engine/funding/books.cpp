@@ -2,30 +2,20 @@
 
 #include "engine/core/check.hpp"
 #include "engine/core/sim_time.hpp"
+#include "engine/funding/internal/measures.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <map>
+#include <utility>
 
 namespace parcours::funding {
 namespace {
 
-/// What a unit did in one period, read from the indicators.
-struct Activity {
-  double place_days = 0.0;
-  double attended_days = 0.0;
-  double school_days = 0.0;
-};
-
-Activity activity_of(const model::Indicators& ind, const Unit& unit, int period) {
-  if (unit.provider != model::kNoProvider) {
-    const auto i = ind.provider_cell(period, static_cast<int>(unit.provider));
-    return {ind.provider_place_days[i], ind.provider_attended_days[i], ind.provider_school_days[i]};
-  }
-  const auto i = ind.cell(period, unit.territory, unit.service);
-  return {ind.occupied_place_days[i], ind.attended_days[i], ind.school_days[i]};
-}
+using internal::Activity;
+using internal::activity_of;
 
 template <typename T, typename U>
 bool lists(const std::vector<T>& list, U value) {
@@ -80,31 +70,230 @@ double computed_price(double budget, const std::vector<double>& billed_in_year, 
   return days > 0.0 ? budget / days : 0.0;
 }
 
-/// Splits `revenue` (finite, nonzero) between payers into `out`. Every part but the last payer
-/// with a share is rounded to a multiple of the revenue's last bit q (a change below 1e-16 of
-/// the revenue); sums of such multiples below 2^53 q are exact, so the last part, the revenue
-/// less the others, is exact too and the parts (shares in [0, 1] summing to 1) add up to the
-/// revenue in any order. Without the rounding, `others + (revenue - others)` misses the revenue
-/// by a bit now and then when the last payer's share is over 1/2 (`others` below revenue / 2).
-void split(double revenue, const std::vector<double>& shares, double* out) {
-  PARCOURS_CHECK(std::isfinite(revenue), "a unit's revenue is not finite");
-  const auto n = shares.size();
-  std::size_t last = n;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (shares[k] != 0.0) {
-      last = k;
+/// Σ_k share_k × coefficients[k] over the occupants of a unit by mode or needs level (`counts`,
+/// `n` of them); 1 with no coefficients or no occupants.
+double mix(const std::vector<double>& coefficients, const std::int64_t* counts, int n) {
+  if (coefficients.empty() || n == 0) {
+    return 1.0;
+  }
+  double weighted = 0.0;
+  std::int64_t total = 0;
+  for (int k = 0; k < n; ++k) {
+    weighted += static_cast<double>(counts[k]) * coefficients[k];
+    total += counts[k];
+  }
+  return total > 0 ? weighted / static_cast<double>(total) : 1.0;
+}
+
+/// The run's fixed quantities and the books being kept, shared by the rules' steps.
+struct Ledger {
+  const model::Model& model;
+  const Scheme& scheme;
+  const model::Indicators& indicators;
+  std::vector<Unit> all;
+  int ppy = 1;
+  double period_days = 0.0;
+  std::vector<double> growth;       // (1 + cost_growth)^y
+  std::vector<Activity> acts;       // [period][unit]
+  std::vector<double> year_places;  // [year][unit]: mean authorised places over the year
+  Books books;
+
+  [[nodiscard]] double cost_per_place(int u, int y) const {
+    return scheme.services[all[u].service].euros_per_place_year * growth[y];
+  }
+
+  [[nodiscard]] std::size_t year_at(int y, int u) const {
+    return static_cast<std::size_t>(y) * books.units + u;
+  }
+
+  /// The Indicator values of unit u over the periods of year y up to p.
+  [[nodiscard]] std::array<double, kIndicators> year_indicators(int u, int p) const {
+    const int first = p / ppy * ppy;
+    return internal::indicator_values(scheme.services[all[u].service],
+                                      acts.data() + books.at(first, u),
+                                      books.places.data() + books.at(first, u), p - first + 1,
+                                      static_cast<std::size_t>(books.units), period_days);
+  }
+
+  /// The modulation cut unit u earns in year y from its activity of year y - 1.
+  [[nodiscard]] double cut(const Modulation& modulation, int u, int y) const {
+    if (y == 0 || modulation.a <= 0.0) {
+      return 0.0;
+    }
+    const int first = (y - 1) * ppy;
+    const double activity = internal::activity_measure(
+        modulation.measure, scheme.services[all[u].service], acts.data() + books.at(first, u),
+        books.places.data() + books.at(first, u), ppy, static_cast<std::size_t>(books.units),
+        period_days);
+    return internal::modulation_cut(modulation, activity);
+  }
+
+  /// Records a unit's revenue of a period, split between payers by `shares`.
+  void pay(int p, int u, double revenue, const std::vector<double>& shares) {
+    books.revenue[books.at(p, u)] = revenue;
+    if (revenue != 0.0) {
+      PARCOURS_CHECK(!shares.empty(), "a service paid under a funding rule has no payer split");
+      internal::split(revenue, shares, books.paid.data() + books.at(p, u, 0));
     }
   }
-  PARCOURS_CHECK(last < n, "a funded service's payer shares are all 0");
-  const double q =
-      std::max(std::ldexp(1.0, std::ilogb(revenue) - (std::numeric_limits<double>::digits - 1)),
-               std::numeric_limits<double>::denorm_min());
-  double others = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    out[k] = k == last ? 0.0 : std::round(revenue * shares[k] / q) * q;
-    others += out[k];
+};
+
+/// What a unit carries from one period to the next under the rules that need a history.
+struct UnitState {
+  std::vector<double> billed_in_year;  // daily price: billed days of each year so far
+  // The allocation being paid (kGlobalAllocation, kPerformance): its assignment, the year it
+  // has reached, its amount that year for `reference` places.
+  std::size_t allocation_rule = std::numeric_limits<std::size_t>::max();
+  int allocation_year = 0;
+  double allocation = 0.0;
+  double reference = 0.0;
+  double at_stake = 0.0;  // kPerformance: the year's share at stake so far, euros
+};
+
+/// A CPOM's pool: one organisation's units under one pooled assignment (an implicit unit alone).
+struct Pool {
+  int term_year = -1;                             // first year of the current term
+  double envelope = 0.0;                          // of the term's first year, a year's worth
+  std::vector<std::pair<int, double>> reference;  // units and their places at the term's start
+};
+
+/// An impact bond's current term.
+struct Bond {
+  int term_year = -1;
+  double principal = 0.0;  // what the investor paid in the term
+};
+
+/// The allocation of period p of a unit under an allocation that follows its places: the year's
+/// allocation (renewed with growth from the budget of its first period) plus the change of
+/// places since then at the year's cost per place, a year's worth.
+double allocation_of(Ledger& l, UnitState& s, std::size_t rule, int p, int u) {
+  const int y = p / l.ppy;
+  const double places = l.books.places[l.books.at(p, u)];
+  if (s.allocation_rule != rule) {
+    s.allocation_rule = rule;
+    s.allocation_year = y;
+    s.reference = places;
+    s.allocation = places * l.cost_per_place(u, y);
   }
-  out[last] = revenue - others;
+  for (; s.allocation_year < y; ++s.allocation_year) {
+    s.allocation *= 1.0 + l.scheme.assignments[rule].growth_per_year;
+  }
+  return std::max(0.0, s.allocation + (places - s.reference) * l.cost_per_place(u, y));
+}
+
+/// Pays the units under the pooled assignment `k` in period p (`members`, in unit order).
+void pay_pools(Ledger& l, std::map<std::pair<std::size_t, std::int64_t>, Pool>& pools,
+               std::size_t k, int p, const std::vector<int>& members) {
+  const auto& a = l.scheme.assignments[k];
+  const int y = p / l.ppy;
+  auto& books = l.books;
+  // Group by organisation (implicit units: each alone, keyed past every organisation).
+  std::map<std::int64_t, std::vector<int>> by_pool;
+  for (const int u : members) {
+    const auto& unit = l.all[u];
+    const std::int64_t key = unit.provider != model::kNoProvider
+                                 ? static_cast<std::int64_t>(unit.organisation)
+                                 : static_cast<std::int64_t>(l.model.organisations.size()) + u;
+    by_pool[key].push_back(u);
+  }
+  std::vector<double> shares;
+  std::vector<double> parts;
+  for (const auto& [key, units] : by_pool) {
+    auto& pool = pools[{k, key}];
+    if (pool.term_year < 0 || y >= pool.term_year + a.term_years) {
+      // A new term from the budgets of its first year (its first period's places).
+      pool.term_year = y;
+      pool.envelope = 0.0;
+      pool.reference.clear();
+      for (const int u : units) {
+        const double places = books.places[books.at(p, u)];
+        pool.reference.emplace_back(u, places);
+        pool.envelope += places * l.cost_per_place(u, y);
+      }
+    }
+    for (const int u : units) {  // a unit joining mid-term brings its places as new ones
+      if (std::none_of(pool.reference.begin(), pool.reference.end(),
+                       [u](const auto& r) { return r.first == u; })) {
+        pool.reference.emplace_back(u, 0.0);
+      }
+    }
+    // The envelope: renewed with growth, plus places created less places closed (or gone to
+    // another rule) since the term's start at the year's cost per place of their service.
+    double envelope = pool.envelope * std::pow(1.0 + a.growth_per_year, y - pool.term_year);
+    for (const auto& [u, reference] : pool.reference) {
+      const bool member = std::find(units.begin(), units.end(), u) != units.end();
+      const double places = member ? books.places[books.at(p, u)] : 0.0;
+      envelope += (places - reference) * l.cost_per_place(u, y);
+    }
+    envelope = std::max(0.0, envelope) / l.ppy;
+    // Shared in proportion to the units' budgets of the period, then cut by modulation.
+    shares.assign(units.size(), 0.0);
+    double budgets = 0.0;
+    for (std::size_t j = 0; j < units.size(); ++j) {
+      shares[j] = books.places[books.at(p, units[j])] * l.cost_per_place(units[j], y);
+      budgets += shares[j];
+    }
+    parts.assign(units.size(), 0.0);
+    if (envelope > 0.0 && budgets > 0.0) {
+      for (auto& share : shares) {
+        share /= budgets;
+      }
+      internal::split(envelope, shares, parts.data());
+    }
+    const bool organisation = key < static_cast<std::int64_t>(l.model.organisations.size());
+    if (organisation) {
+      books.pooled_envelope[static_cast<std::size_t>(p) * books.organisations + key] += envelope;
+    }
+    for (std::size_t j = 0; j < units.size(); ++j) {
+      const int u = units[j];
+      // The cut applies from the contract's second year on the year before (under it).
+      const bool was_member = y > 0 && books.rule[books.at(y * l.ppy - 1, u)] == k;
+      const double cut = was_member ? l.cut(a.modulation, u, y) : 0.0;
+      const double revenue = parts[j] - parts[j] * cut;
+      l.pay(p, u, revenue, l.scheme.services[l.all[u].service].payer_split);
+      if (organisation) {
+        books.pooled_paid[static_cast<std::size_t>(p) * books.organisations + key] += revenue;
+      }
+    }
+  }
+}
+
+/// Pays the units under the impact bond `k` in period p (`members`): the investor pays their
+/// cost; at a term's end, the bond's payer repays it if the outcome is reached.
+void pay_bond(Ledger& l, Bond& bond, std::size_t k, int p, const std::vector<int>& members) {
+  const auto& a = l.scheme.assignments[k];
+  const int y = p / l.ppy;
+  auto& books = l.books;
+  if (bond.term_year < 0 || y >= bond.term_year + a.term_years) {
+    bond.term_year = y;
+    bond.principal = 0.0;
+  }
+  std::vector<double> investor(l.scheme.payers.size(), 0.0);
+  investor[a.investor] = 1.0;
+  for (const int u : members) {
+    const double revenue = books.cost[books.at(p, u)];
+    l.pay(p, u, revenue, investor);
+    bond.principal += revenue;
+  }
+  const bool term_end = (p + 1) % l.ppy == 0 && y == bond.term_year + a.term_years - 1;
+  if (!term_end || members.empty()) {
+    return;
+  }
+  // The outcome over the units, weighted by their places, in the term's last year.
+  double weighted = 0.0;
+  double weights = 0.0;
+  for (const int u : members) {
+    const double places = l.year_places[l.year_at(y, u)];
+    weighted += places * l.year_indicators(u, p)[static_cast<int>(a.outcome)];
+    weights += places;
+  }
+  const double outcome = weights > 0.0 ? weighted / weights : 0.0;
+  const bool reached =
+      a.outcome == Indicator::kWaiting ? outcome <= a.outcome_target : outcome >= a.outcome_target;
+  if (reached) {
+    books.repaid[static_cast<std::size_t>(p) * l.scheme.assignments.size() + k] =
+        bond.principal * (1.0 + a.premium);
+  }
 }
 
 }  // namespace
@@ -128,7 +317,12 @@ std::vector<Unit> units(const model::Model& model) {
       const auto& capacity = model.services[s].capacity;
       PARCOURS_CHECK(capacity.size() == model.territories.size(),
                      "a service's capacity needs one value per territory");
-      if (capacity[t] > 0) {
+      const bool gains = std::any_of(model.capacity_changes.begin(), model.capacity_changes.end(),
+                                     [&](const auto& c) {
+                                       return c.delta > 0 && c.provider == model::kNoProvider &&
+                                              c.territory == t && c.service == s;
+                                     });
+      if (capacity[t] > 0 || gains) {
         Unit unit;
         unit.territory = static_cast<model::TerritoryId>(t);
         unit.service = static_cast<model::ServiceId>(s);
@@ -156,108 +350,210 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
     PARCOURS_CHECK(money.payer_split.empty() || money.payer_split.size() == scheme.payers.size(),
                    "a service's payer split needs one share per payer");
   }
+  for (const auto& a : scheme.assignments) {
+    PARCOURS_CHECK(a.rule != Rule::kImpactBond ||
+                       (a.investor < scheme.payers.size() && a.repaid_by < scheme.payers.size()),
+                   "an impact bond's investor or payer is not a payer");
+    PARCOURS_CHECK(a.mode_coefficients.empty() || a.mode_coefficients.size() == model.modes.size(),
+                   "mode coefficients need one value per mode");
+    PARCOURS_CHECK(a.needs_coefficients.empty() ||
+                       a.needs_coefficients.size() == model.children.needs_levels.size(),
+                   "needs coefficients need one value per needs level");
+    PARCOURS_CHECK(a.term_years > 0, "a term needs at least one year");
+  }
 
-  const auto all = units(model);
-  const int ppy = model.periods_per_year;
+  Ledger l{model, scheme, indicators, units(model), model.periods_per_year, model.period_days(), {},
+           {},    {},     {}};
+  const int ppy = l.ppy;
   const int years = model.horizon_years;
-  const double period_days = model.period_days();
-
-  Books books;
+  const auto n_assignments = scheme.assignments.size();
+  auto& books = l.books;
   books.periods = indicators.periods;
-  books.units = static_cast<int>(all.size());
+  books.units = static_cast<int>(l.all.size());
   books.payers = static_cast<int>(scheme.payers.size());
-  const auto cells = static_cast<std::size_t>(books.periods) * all.size();
+  books.organisations = static_cast<int>(model.organisations.size());
+  books.assignments = static_cast<int>(n_assignments);
+  const auto cells = static_cast<std::size_t>(books.periods) * l.all.size();
   books.billed_days.assign(cells, 0.0);
   books.price.assign(cells, 0.0);
   books.revenue.assign(cells, 0.0);
   books.cost.assign(cells, 0.0);
   books.rule.assign(cells, kNoRule);
   books.paid.assign(cells * scheme.payers.size(), 0.0);
+  books.places.assign(cells, 0.0);
+  books.time_of_care.assign(cells, 0.0);
+  books.indicators.assign(cells * kIndicators, 0.0);
+  books.score.assign(cells, 0.0);
+  books.repaid.assign(static_cast<std::size_t>(books.periods) * n_assignments, 0.0);
+  books.pooled_envelope.assign(static_cast<std::size_t>(books.periods) * books.organisations, 0.0);
+  books.pooled_paid.assign(books.pooled_envelope.size(), 0.0);
 
-  std::vector<double> growth(static_cast<std::size_t>(years), 1.0);  // (1 + cost_growth)^y
+  l.growth.assign(static_cast<std::size_t>(years), 1.0);
   for (int y = 0; y < years; ++y) {
-    growth[y] = std::pow(1.0 + scheme.cost_growth, y);
+    l.growth[y] = std::pow(1.0 + scheme.cost_growth, y);
   }
 
-  std::vector<std::size_t> selecting;  // the assignments that select the unit, in file order
-  std::vector<double> billed_in_year(static_cast<std::size_t>(years));
+  // What every unit did and had, period by period: activity, places, cost, billed days, the
+  // time of care and the indicators, and the assignment that applies.
+  //
+  // Places vary (the policy timeline), so a unit's places in a period are its authorised
+  // place-days over the period's days, as the simulation measured them. They are required, not
+  // taken from Unit::places when missing: a unit with places at the start and no place-days in
+  // the first period has indicators that did not measure places, and books kept on the wrong
+  // places would be silently wrong.
+  l.acts.resize(cells);
+  l.year_places.assign(static_cast<std::size_t>(years) * l.all.size(), 0.0);
+  std::vector<std::vector<std::size_t>> selecting(l.all.size());  // in file order
   for (int u = 0; u < books.units; ++u) {
-    const auto& unit = all[u];
-    const auto& money = scheme.services[unit.service];
-    const auto places = static_cast<double>(unit.places);
-    selecting.clear();
-    for (std::size_t a = 0; a < scheme.assignments.size(); ++a) {
+    const auto& unit = l.all[u];
+    for (std::size_t a = 0; a < n_assignments; ++a) {
       if (selects(scheme.assignments[a], unit)) {
-        selecting.push_back(a);
+        selecting[u].push_back(a);
       }
     }
-    std::fill(billed_in_year.begin(), billed_in_year.end(), 0.0);
-    // The global allocation being paid: its assignment, and the allocation of `allocation_year`.
-    std::size_t allocation_rule = scheme.assignments.size();
-    int allocation_year = 0;
-    double allocation = 0.0;
-
-    for (int p = 0; p < books.periods; ++p) {
-      const int y = p / ppy;
+    if (books.periods > 0) {
+      PARCOURS_CHECK(unit.places == 0 || activity_of(indicators, unit, 0).capacity_days > 0.0,
+                     "the indicators have no authorised place-days (capacity_days) for a unit "
+                     "with places: the books need the places the simulation measured");
+    }
+  }
+  for (int p = 0; p < books.periods; ++p) {
+    const int y = p / ppy;
+    for (int u = 0; u < books.units; ++u) {
+      const auto& unit = l.all[u];
+      const auto& money = scheme.services[unit.service];
       const auto i = books.at(p, u);
-      const Activity act = activity_of(indicators, unit, p);
-      const double budget = places * money.euros_per_place_year * growth[y];
-
-      const double occupancy = unit.places > 0 ? act.place_days / (places * period_days) : 0.0;
-      books.cost[i] = budget / ppy * (money.fixed_share + (1.0 - money.fixed_share) * occupancy);
+      auto& act = l.acts[i];
+      act = activity_of(indicators, unit, p);
+      const double places = act.capacity_days / l.period_days;
+      books.places[i] = places;
+      l.year_places[l.year_at(y, u)] += act.capacity_days / core::kDaysPerYear;
+      const double occupancy = act.capacity_days > 0.0 ? act.place_days / act.capacity_days : 0.0;
+      books.cost[i] = places * l.cost_per_place(u, y) / ppy *
+                      (money.fixed_share + (1.0 - money.fixed_share) * occupancy);
       books.billed_days[i] = billed(money, act);
-
+      const auto time = internal::care_time(money, act, places, l.period_days);
+      books.time_of_care[i] = time.staff_hours > 0.0 ? time.care_hours / time.staff_hours : 0.0;
+      const auto values = internal::indicator_values(money, &act, &places, 1, 0, l.period_days);
+      std::copy(values.begin(), values.end(), books.indicators.begin() + i * kIndicators);
       // The last selecting assignment that has started applies.
-      std::size_t applies = scheme.assignments.size();
-      for (std::size_t k = selecting.size(); k-- > 0;) {
-        if (scheme.assignments[selecting[k]].from_period <= p) {
-          applies = selecting[k];
+      for (std::size_t k = selecting[u].size(); k-- > 0;) {
+        if (scheme.assignments[selecting[u][k]].from_period <= p) {
+          books.rule[i] = static_cast<std::uint8_t>(selecting[u][k]);
           break;
         }
       }
+    }
+  }
+
+  // Revenue, period by period (pools and bonds span units).
+  std::vector<UnitState> state(l.all.size());
+  for (auto& s : state) {
+    s.billed_in_year.assign(static_cast<std::size_t>(years), 0.0);
+  }
+  std::map<std::pair<std::size_t, std::int64_t>, Pool> pools;
+  std::vector<Bond> bonds(n_assignments);
+  std::vector<std::vector<int>> members(n_assignments);  // units under a pooled rule or a bond
+  for (int p = 0; p < books.periods; ++p) {
+    const int y = p / ppy;
+    const bool year_end = (p + 1) % ppy == 0;
+    for (auto& m : members) {
+      m.clear();
+    }
+    for (int u = 0; u < books.units; ++u) {
+      const auto& unit = l.all[u];
+      const auto& money = scheme.services[unit.service];
+      auto& s = state[u];
+      const auto i = books.at(p, u);
+      const std::size_t applies = books.rule[i] == kNoRule ? n_assignments : books.rule[i];
+      const bool allocation_rule =
+          applies < n_assignments && (scheme.assignments[applies].rule == Rule::kGlobalAllocation ||
+                                      scheme.assignments[applies].rule == Rule::kPerformance);
+      if (!allocation_rule) {
+        s.allocation_rule = std::numeric_limits<std::size_t>::max();  // a later one starts afresh
+      }
       double revenue = 0.0;
-      if (applies < scheme.assignments.size()) {
+      if (applies < n_assignments) {
         const auto& a = scheme.assignments[applies];
-        books.rule[i] = static_cast<std::uint8_t>(applies);
+        const double places = books.places[i];
         switch (a.rule) {
           case Rule::kDailyPrice: {
+            const double year_places = l.year_places[l.year_at(y, u)];
             const double price =
-                a.euros_per_day ? *a.euros_per_day
-                                : computed_price(budget, billed_in_year, y,
-                                                 places * money.opening_days * a.forecast_occupancy,
-                                                 places * money.opening_days * a.floor_occupancy);
+                a.euros_per_day
+                    ? *a.euros_per_day
+                    : computed_price(year_places * l.cost_per_place(u, y), s.billed_in_year, y,
+                                     year_places * money.opening_days * a.forecast_occupancy,
+                                     year_places * money.opening_days * a.floor_occupancy);
             books.price[i] = price;
             revenue = price * books.billed_days[i];
             break;
           }
           case Rule::kGlobalAllocation:
-            if (allocation_rule != applies) {
-              allocation_rule = applies;
-              allocation_year = y;
-              allocation = budget;
-            }
-            for (; allocation_year < y; ++allocation_year) {
-              allocation *= 1.0 + a.growth_per_year;
-            }
-            revenue = allocation / ppy;
+            revenue = allocation_of(l, s, applies, p, u) / ppy;
             break;
           case Rule::kCapitation:
-            revenue = a.euros_per_child_year * act.place_days / core::kDaysPerYear;
+            revenue = a.euros_per_child_year * l.acts[i].place_days / core::kDaysPerYear;
             break;
+          case Rule::kPerformance: {
+            const double allocation = allocation_of(l, s, applies, p, u) / ppy;
+            revenue = allocation * (1.0 - a.at_stake);
+            s.at_stake += allocation * a.at_stake;
+            // Paid on the year's indicators at its last period, or at the last under this rule.
+            const bool last = year_end || books.rule[books.at(p + 1, u)] != books.rule[i];
+            if (last) {
+              const double score = internal::score_of(a.targets, l.year_indicators(u, p));
+              books.score[i] = score;
+              revenue += s.at_stake * score;
+              s.at_stake = 0.0;
+            }
+            break;
+          }
+          case Rule::kNeedsBased: {
+            // Occupants' mix at the end of the previous period (period 0: of its own).
+            const int q = p > 0 ? p - 1 : 0;
+            const int n_modes = indicators.modes;
+            const int n_needs = indicators.needs;
+            const std::int64_t* by_mode = nullptr;
+            const std::int64_t* by_needs = nullptr;
+            if (unit.provider != model::kNoProvider) {
+              const auto j = indicators.provider_cell(q, static_cast<int>(unit.provider));
+              by_mode = indicators.provider_mode_end.data() + j * n_modes;
+              by_needs = indicators.provider_needs_end.data() + j * n_needs;
+            } else {
+              const auto j = indicators.cell(q, unit.territory, unit.service);
+              by_mode = indicators.place_mode_end.data() + j * n_modes;
+              by_needs = indicators.place_needs_end.data() + j * n_needs;
+            }
+            const bool was_under = y > 0 && books.rule[books.at(y * ppy - 1, u)] == books.rule[i];
+            const double cut = was_under ? l.cut(a.modulation, u, y) : 0.0;
+            const double principal = a.base_rate * l.growth[y] * places *
+                                     mix(a.mode_coefficients, by_mode, n_modes) *
+                                     mix(a.needs_coefficients, by_needs, n_needs) *
+                                     money.opening_days / a.reference_opening_days;
+            revenue =
+                (principal * (1.0 - cut) + a.complementary_per_place * l.growth[y] * places +
+                 a.transport_per_child * l.growth[y] * static_cast<double>(l.acts[i].followed)) /
+                ppy;
+            break;
+          }
+          case Rule::kPooledAllocation:
+          case Rule::kImpactBond:
+            members[applies].push_back(u);
+            continue;  // paid below, with the other units of their pool or bond
         }
       }
-      if (applies >= scheme.assignments.size() ||
-          scheme.assignments[applies].rule != Rule::kGlobalAllocation) {
-        allocation_rule = scheme.assignments.size();  // a later allocation starts afresh
+      l.pay(p, u, revenue, money.payer_split);
+    }
+    for (std::size_t k = 0; k < n_assignments; ++k) {
+      if (scheme.assignments[k].rule == Rule::kPooledAllocation && !members[k].empty()) {
+        pay_pools(l, pools, k, p, members[k]);
+      } else if (scheme.assignments[k].rule == Rule::kImpactBond && !members[k].empty()) {
+        pay_bond(l, bonds[k], k, p, members[k]);
       }
-      billed_in_year[y] += books.billed_days[i];
-
-      books.revenue[i] = revenue;
-      if (revenue != 0.0) {
-        PARCOURS_CHECK(!money.payer_split.empty(),
-                       "a service paid under a funding rule has no payer split");
-        split(revenue, money.payer_split, books.paid.data() + books.at(p, u, 0));
-      }
+    }
+    for (int u = 0; u < books.units; ++u) {
+      state[u].billed_in_year[y] += books.billed_days[books.at(p, u)];
     }
   }
   return books;

@@ -45,10 +45,10 @@ struct ServiceMoney {
   // The time-of-care indicator (TAM, arrêté du 20/07/2005): hours of care a child gets per day
   // attended, over the active working time of the socio-educational staff (staff per place ×
   // places × hours a year × active share).
-  double care_hours_per_day = 6.0;      // > 0
-  double staff_per_place = 0.5;         // > 0: socio-educational full-time equivalents
+  double care_hours_per_day = 6.0;       // > 0
+  double staff_per_place = 0.5;          // > 0: socio-educational full-time equivalents
   double staff_hours_per_year = 1607.0;  // > 0: the legal annual working time (L.3121-27)
-  double active_share = 1.0;            // (0, 1]
+  double active_share = 1.0;             // (0, 1]
 };
 
 enum class Rule : std::uint8_t {
@@ -122,22 +122,33 @@ struct Assignment {
   // price a provider on activity it judges abnormally low ("circonstances particulières",
   // R.314-113), so a nearly empty provider's price cannot soar. 0: the plain mean.
   double floor_occupancy = 0.0;  // [0, 1]
-  // kGlobalAllocation: the budget of the year the assignment starts (places × cost), then
-  // renewed each year × (1 + growth_per_year) (a "taux de reconduction"), whatever the cost.
+  // kGlobalAllocation: the budget of the period the assignment starts (mean places × the year's
+  // cost per place), then renewed each year × (1 + growth_per_year) (a "taux de reconduction"),
+  // whatever the cost. It follows the unit's places: in a period whose mean places differ from
+  // those it started with, it changes by the difference × the year's cost per place (places
+  // created are funded as "mesures nouvelles", places closed are taken back).
   double growth_per_year = 0.0;  // > -1
   // kCapitation: euros a year per child followed (counted per day of presence).
   double euros_per_child_year = 0.0;
   // kPooledAllocation: for each organisation, one envelope for the units the assignment selects
   // (implicit units, which have none, are each their own pool): the budgets of the year it
   // starts, then × (1 + growth_per_year) each year, for `term_years`; a new term starts from the
-  // budgets of its first year. Each year the organisation shares it between its units in
-  // proportion to their budgets (so places converted between them move their money), less the
-  // activity modulation of the previous year. The envelope is never exceeded.
-  int term_years = 5;  // 1..7 (a CPOM's maximum)
+  // budgets of its first year (terms are counted in calendar years from the year a term starts).
+  // It follows the pool's places as a global allocation does: each unit's places created or
+  // closed since the term's start (a unit that leaves for another rule: all of them) change it by
+  // their number × the year's cost per place of the unit's service (so a conversion between
+  // services of different costs changes it by the difference). Each period the organisation
+  // shares it between its units in proportion to their budgets of the period (so places
+  // converted between them move their money), each unit's part less its activity modulation cut:
+  // a × the shortfall of the previous year's activity, from the contract's second year (when
+  // the unit was under it at the end of the previous year). The envelope is never exceeded.
+  int term_years = 5;     // 1..7 (a CPOM's maximum)
   Modulation modulation;  // also for kNeedsBased
-  // kPerformance: a global allocation (growth_per_year) of which `at_stake` is paid at the year's
-  // last period on the year's indicators: at_stake × allocation × score, score the weighted mean
-  // of the targets' achievements (at most max cap: bonus; below 1: malus).
+  // kPerformance: a global allocation (growth_per_year, following places) of which `at_stake` is
+  // paid at the year's last period on the year's indicators: at_stake × allocation × score, score
+  // the weighted mean of the targets' achievements (at most max cap: bonus; below 1: malus). A
+  // unit leaving the rule mid-year is paid its part at stake on the year so far, in its last
+  // period under the rule.
   double at_stake = 0.0;  // [0, 1]
   std::vector<Target> targets;
   // kNeedsBased (SERAFIN-PH; coefficients not published: parameters): a year's allocation is
@@ -146,8 +157,11 @@ struct Assignment {
   // opening_days / reference_opening_days, shares of occupants at the end of the previous period
   // (period 0: of its own end); × (1 - the previous year's modulation cut); plus
   // complementary_per_place × places and transport_per_child × people followed (transport
-  // apart).
-  double base_rate = 0.0;  // euros a place a year
+  // apart). Places are each period's mean places, people followed the period's file active; the
+  // three rates are at the run's start prices and grow by Scheme::cost_growth as costs do (a
+  // tariff equation revised each year); paid a period's part each period. With no occupants
+  // (or the shares unrecorded) a mix counts 1.
+  double base_rate = 0.0;                  // euros a place a year
   std::vector<double> mode_coefficients;   // per Model::modes
   std::vector<double> needs_coefficients;  // per Children::needs_levels
   double reference_opening_days = 365.25;
@@ -156,16 +170,17 @@ struct Assignment {
   // kImpactBond (counterfactual): over `term_years`, investor pays the selected units' cost as it
   // falls; at the term's end, if the outcome indicator averaged over the units (weighted by
   // places) in the term's last year reaches `outcome_target` (at most it, for kWaiting),
-  // `repaid_by` repays the investor the principal (what it paid) × (1 + premium).
+  // `repaid_by` repays the investor the principal (what it paid) × (1 + premium), recorded in
+  // Books::repaid at the term's last period (a transfer between payers, not revenue). A new term
+  // (a new bond) follows; a term the horizon cuts short is never repaid.
   PayerId investor = 0;
   PayerId repaid_by = 0;
   Indicator outcome = Indicator::kInclusion;
   double outcome_target = 0.0;
-  double premium = 0.0;  // >= 0
+  double premium = 0.0;         // >= 0
   bool counterfactual = false;  // set for rules no French payer uses (capitation, impact bonds):
                                 // flagged in the outputs
 };
-
 
 /// The funding of a scenario.
 struct Scheme {
@@ -195,8 +210,9 @@ struct Unit {
 
 /// The units of a model: declared providers (Model::providers order), then one per cell with
 /// places of each service without declared providers, territory-major: for each territory in
-/// Model::territories order (abroad ones too), the services in order whose capacity there is > 0.
-/// Outputs index units so: the order is stable.
+/// Model::territories order (abroad ones too), the services in order whose capacity there is > 0
+/// or that gains places in Model::capacity_changes. Outputs index units so: the order is stable.
+/// Unit::places are the places at the start; the books read each period's from the indicators.
 [[nodiscard]] std::vector<Unit> units(const model::Model& model);
 
 /// Per period and unit ([period][unit]), and per period, unit and payer.
@@ -204,20 +220,27 @@ struct Books {
   int periods = 0;
   int units = 0;
   int payers = 0;
-  std::vector<double> billed_days;  // days a daily price would bill (whatever the rule)
-  std::vector<double> price;        // euros per billed day applied (daily price; else 0)
-  std::vector<double> revenue;      // euros received
-  std::vector<double> cost;         // euros spent
-  std::vector<std::uint8_t> rule;   // index of the Assignment that applied; kNoRule: none
-  std::vector<double> paid;         // [period][unit][payer]: euros, summing to revenue
-  std::vector<double> places;       // mean authorised places over the period
+  std::vector<double> billed_days;   // days a daily price would bill (whatever the rule)
+  std::vector<double> price;         // euros per billed day applied (daily price; else 0)
+  std::vector<double> revenue;       // euros received
+  std::vector<double> cost;          // euros spent
+  std::vector<std::uint8_t> rule;    // index of the Assignment that applied; kNoRule: none
+  std::vector<double> paid;          // [period][unit][payer]: euros, summing to revenue
+  std::vector<double> places;        // mean authorised places over the period
   std::vector<double> time_of_care;  // TAM (ServiceMoney's staff parameters), every unit
   std::vector<double> indicators;    // [period][unit][kIndicators]: Indicator values over the
                                      // period (occupancy, TAM) or at its end (inclusion, waiting);
                                      // contracts read the year's (flows over all its periods)
   std::vector<double> score;         // kPerformance: the score paid on (else 0)
   // [period][assignment]: euros an impact bond's payer repaid its investor (at the term's end).
+  int assignments = 0;
   std::vector<double> repaid;
+  // [period][organisation] (Model::organisations): the period's part of the envelopes of the
+  // organisation's CPOMs (kPooledAllocation; implicit units, each its own pool, are not in it),
+  // and what its units under them were paid (at most the envelope; less by the modulation cuts).
+  int organisations = 0;
+  std::vector<double> pooled_envelope;
+  std::vector<double> pooled_paid;
 
   [[nodiscard]] std::size_t at(int period, int unit) const {
     return static_cast<std::size_t>(period) * units + unit;

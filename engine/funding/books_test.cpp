@@ -1,6 +1,7 @@
 #include "engine/funding/books.hpp"
 
 #include "engine/core/check.hpp"
+#include "engine/funding/books_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,117 +16,7 @@
 namespace parcours::funding {
 namespace {
 
-constexpr double kYear = 365.25;
-constexpr double kMonth = kYear / 12.0;  // 30.4375
-
-// A model of `n_territories` home territories and one service per capacity vector (services
-// with declared providers get their capacity from `providers` as io does).
-model::Model make_model(int n_territories, const std::vector<std::vector<std::int64_t>>& caps,
-                        int periods_per_year, int horizon_years,
-                        const std::vector<model::Provider>& providers = {}) {
-  model::Model m;
-  for (int t = 0; t < n_territories; ++t) {
-    m.territories.push_back(model::home_territory("T" + std::to_string(t), "t"));
-  }
-  m.regions.push_back({"R"});
-  for (std::size_t s = 0; s < caps.size(); ++s) {
-    model::Service service;
-    service.name = "S" + std::to_string(s);
-    service.capacity = caps[s];
-    m.services.push_back(service);
-  }
-  m.providers = providers;
-  if (!providers.empty()) {
-    m.organisations = {{"O0"}, {"O1"}};
-  }
-  m.periods_per_year = periods_per_year;
-  m.horizon_years = horizon_years;
-  return m;
-}
-
-model::Provider provider(model::TerritoryId t, model::ServiceId s, std::int64_t places,
-                         model::OrganisationId organisation = 0) {
-  model::Provider p;
-  p.name = "P" + std::to_string(t) + "-" + std::to_string(s) + "-" + std::to_string(places);
-  p.territory = t;
-  p.service = s;
-  p.places = places;
-  p.organisation = organisation;
-  return p;
-}
-
-model::Indicators indicators_for(const model::Model& m) {
-  model::Shape shape;
-  shape.periods = m.periods();
-  shape.territories = static_cast<int>(m.territories.size());
-  shape.services = static_cast<int>(m.services.size());
-  shape.providers = static_cast<int>(m.providers.size());
-  model::Indicators ind;
-  ind.resize(shape);
-  return ind;
-}
-
-// Activity of an implicit unit's cell: place-days, attended days (full time: the same) and
-// days at school.
-void set_cell(model::Indicators& ind, int p, int t, int s, double place_days,
-              double attended = -1.0, double school = 0.0) {
-  const auto i = ind.cell(p, t, s);
-  ind.occupied_place_days[i] = place_days;
-  ind.attended_days[i] = attended < 0.0 ? place_days : attended;
-  ind.school_days[i] = school;
-}
-
-void set_provider(model::Indicators& ind, int p, int provider_index, double place_days) {
-  const auto i = ind.provider_cell(p, provider_index);
-  ind.provider_place_days[i] = place_days;
-  ind.provider_attended_days[i] = place_days;
-  ind.provider_school_days[i] = 0.0;
-}
-
-ServiceMoney money(double euros_per_place_year, double opening_days = kYear) {
-  ServiceMoney m;
-  m.euros_per_place_year = euros_per_place_year;
-  m.opening_days = opening_days;
-  m.payer_split = {1.0};
-  return m;
-}
-
-Assignment daily_price(std::vector<model::ServiceId> services, int from_period = 0,
-                       double forecast_occupancy = 1.0) {
-  Assignment a;
-  a.name = "daily";
-  a.rule = Rule::kDailyPrice;
-  a.from_period = from_period;
-  a.services = std::move(services);
-  a.forecast_occupancy = forecast_occupancy;
-  return a;
-}
-
-Assignment fixed_price(double euros_per_day, int from_period = 0) {
-  Assignment a;
-  a.name = "fixed";
-  a.rule = Rule::kDailyPrice;
-  a.from_period = from_period;
-  a.euros_per_day = euros_per_day;
-  return a;
-}
-
-Assignment global_allocation(double growth_per_year, int from_period = 0) {
-  Assignment a;
-  a.name = "global";
-  a.rule = Rule::kGlobalAllocation;
-  a.from_period = from_period;
-  a.growth_per_year = growth_per_year;
-  return a;
-}
-
-Scheme one_payer(std::vector<ServiceMoney> services, std::vector<Assignment> assignments) {
-  Scheme scheme;
-  scheme.payers = {{"AM", "Assurance maladie"}};
-  scheme.services = std::move(services);
-  scheme.assignments = std::move(assignments);
-  return scheme;
-}
+using namespace test;  // NOLINT(google-build-using-namespace): the helpers of these tests
 
 // 1. R.314-113: price of year y = budget / mean billed days of years y-1..y-3.
 TEST(Books, DailyPriceIsTheBudgetOverTheMeanDaysOfTheThreePreviousYears) {
