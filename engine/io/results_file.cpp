@@ -846,6 +846,14 @@ std::string rule_kind(funding::Rule rule) {
       return "global_allocation";
     case funding::Rule::kCapitation:
       return "capitation";
+    case funding::Rule::kPooledAllocation:
+      return "pooled_allocation";
+    case funding::Rule::kPerformance:
+      return "performance";
+    case funding::Rule::kNeedsBased:
+      return "needs_based";
+    case funding::Rule::kImpactBond:
+      return "impact_bond";
   }
   return "unknown";
 }

@@ -2083,7 +2083,8 @@ funding::ServiceMoney read_money(const Reader& r, const toml::node& n, const std
   const toml::table& t = r.table(n, path);
   r.check_keys(t, path,
                {"euros_per_place_year", "fixed_share", "payers", "opening_days", "absence_share",
-                "bill_absences", "bill_school_days"});
+                "bill_absences", "bill_school_days", "care_hours_per_day", "staff_per_place",
+                "staff_hours_per_year", "active_share"});
   funding::ServiceMoney money;
   money.euros_per_place_year = r.opt_number(t, path, "euros_per_place_year", kNonNegative)
                                    .value_or(money.euros_per_place_year);
@@ -2111,6 +2112,21 @@ funding::ServiceMoney read_money(const Reader& r, const toml::node& n, const std
   money.bill_school_days = r.opt_number(t, path, "bill_school_days", kProbability,
                                         " (the share of days at school billed)")
                                .value_or(money.bill_school_days);
+  // The time-of-care indicator (TAM, arrêté du 20/07/2005).
+  money.care_hours_per_day =
+      r.opt_number(t, path, "care_hours_per_day", NumberRange{0.0, false, 24.0, true},
+                   " (hours of care a child gets a day attended)")
+          .value_or(money.care_hours_per_day);
+  money.staff_per_place = r.opt_number(t, path, "staff_per_place", kPositive,
+                                       " (socio-educational full-time equivalents a place)")
+                              .value_or(money.staff_per_place);
+  money.staff_hours_per_year =
+      r.opt_number(t, path, "staff_hours_per_year", NumberRange{0.0, false, 8784.0, true},
+                   " (a full-time equivalent's working hours a year)")
+          .value_or(money.staff_hours_per_year);
+  money.active_share = r.opt_number(t, path, "active_share", NumberRange{0.0, false, 1.0, true},
+                                    " (the share of working time spent with users)")
+                           .value_or(money.active_share);
   return money;
 }
 
@@ -2191,8 +2207,88 @@ std::vector<Id> read_name_refs(const Reader& r, const toml::node& n, const std::
 
 // The funding rules' names in scenarios, in the order of funding::Rule.
 const std::vector<std::string>& rule_kinds() {
-  static const std::vector<std::string> kinds{"daily_price", "global_allocation", "capitation"};
+  static const std::vector<std::string> kinds{
+      "daily_price", "global_allocation", "capitation", "pooled_allocation",
+      "performance", "needs_based",       "impact_bond"};
   return kinds;
+}
+
+// The indicators of performance contracts and impact bonds, in the order of funding::Indicator.
+const std::vector<std::string>& indicator_names() {
+  static const std::vector<std::string> names{"occupancy", "inclusion", "waiting", "time_of_care"};
+  return names;
+}
+
+// What activity modulation measures, in the order of funding::ActivityMeasure.
+const std::vector<std::string>& measure_names() {
+  static const std::vector<std::string> names{"occupancy", "followed", "services"};
+  return names;
+}
+
+// A rule's modulation = { measure, objective, a } (R.314-43-2: a <= 0.5).
+funding::Modulation read_rule_modulation(const Reader& r, const toml::node& n,
+                                         const std::string& path) {
+  const toml::table& t = r.table(n, path, "a table { measure, objective, a }");
+  r.check_keys(t, path, {"measure", "objective", "a"});
+  funding::Modulation m;
+  if (const toml::node* v = t.get("measure")) {
+    m.measure = static_cast<funding::ActivityMeasure>(
+        r.choice(*v, child_key(path, "measure"), measure_names(), "activity measure"));
+  }
+  m.a = r.req_number(t, path, "a", NumberRange{0.0, true, 0.5, true},
+                     " (the share of a shortfall cut; R.314-43-2 caps it at 0.5)");
+  const bool occupancy = m.measure == funding::ActivityMeasure::kOccupancy;
+  m.objective =
+      r.req_number(t, path, "objective", kPositive,
+                   occupancy ? " (the occupancy to reach, a share)"
+                             : (m.measure == funding::ActivityMeasure::kFollowed
+                                    ? " (people followed a year per authorised place)"
+                                    : " (days of care delivered a year per authorised place)"));
+  return m;
+}
+
+// A performance contract's targets = [ { indicator, target, weight, cap } ].
+std::vector<funding::Target> read_targets(const Reader& r, const toml::node& n,
+                                          const std::string& path) {
+  const toml::array& a =
+      r.array(n, path, "a non-empty array of tables { indicator, target, weight, cap }");
+  if (a.empty()) {
+    r.fail(n, path, "expected at least one target, got an empty array");
+  }
+  std::vector<funding::Target> out;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string ikey = item_key(path, i);
+    const toml::table& t = r.table(a[i], ikey, "a table { indicator, target, weight, cap }");
+    r.check_keys(t, ikey, {"indicator", "target", "weight", "cap"});
+    funding::Target target;
+    target.indicator = static_cast<funding::Indicator>(
+        r.choice(r.required(t, ikey, "indicator", "one of " + join_quoted(indicator_names())),
+                 child_key(ikey, "indicator"), indicator_names(), "indicator"));
+    target.target = r.req_number(t, ikey, "target", kPositive);
+    target.weight = r.opt_number(t, ikey, "weight", kPositive).value_or(target.weight);
+    target.cap = r.opt_number(t, ikey, "cap", NumberRange{1.0, true, kInf, true},
+                              " (the most an achievement counts: above 1, a bonus)")
+                     .value_or(target.cap);
+    out.push_back(target);
+  }
+  return out;
+}
+
+// A table NAME = coefficient (> 0) over `names`; names left out count 1.
+std::vector<double> read_coefficients(const Reader& r, const toml::node& n, const std::string& path,
+                                      const std::vector<std::string>& names,
+                                      const std::string& noun) {
+  if (names.empty()) {
+    r.fail(n, path, noun + " coefficients need " + noun + "s, and none is declared");
+  }
+  std::vector<double> values = read_by_name(r, n, path, names, noun, kPositive,
+                                            "a table of " + noun + " name = coefficient (> 0)");
+  for (double& v : values) {
+    if (v == 0.0) {
+      v = 1.0;  // left out
+    }
+  }
+  return values;
 }
 
 // Whether `a` selects `unit` (whatever its start), as funding::keep_books decides: every
@@ -2220,6 +2316,13 @@ bool may_pay(const funding::Assignment& a, const funding::ServiceMoney& money) {
       return money.euros_per_place_year > 0.0;
     case funding::Rule::kCapitation:
       return a.euros_per_child_year > 0.0;
+    case funding::Rule::kPooledAllocation:
+    case funding::Rule::kPerformance:
+      return money.euros_per_place_year > 0.0;
+    case funding::Rule::kNeedsBased:
+      return a.base_rate > 0.0 || a.complementary_per_place > 0.0 || a.transport_per_child > 0.0;
+    case funding::Rule::kImpactBond:
+      return false;  // the investor pays, whatever the service's payers
   }
   return true;
 }
@@ -2229,6 +2332,7 @@ bool may_pay(const funding::Assignment& a, const funding::ServiceMoney& money) {
 std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n,
                                             const model::Model& model, const ServiceNames& names,
                                             const std::vector<funding::ServiceMoney>& money,
+                                            const std::vector<funding::Payer>& payers,
                                             const Date& start) {
   const std::string key = "funding.rules";
   const toml::array& list =
@@ -2240,22 +2344,42 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
   }
   const std::vector<std::string> provider_names = names_of(model.providers);
   const std::vector<std::string> organisation_names = names_of(model.organisations);
-  // Keys that belong to one rule: the rule they are for.
-  const std::vector<std::pair<std::string, funding::Rule>> own_keys = {
-      {"euros_per_day", funding::Rule::kDailyPrice},
-      {"forecast_occupancy", funding::Rule::kDailyPrice},
-      {"floor_occupancy", funding::Rule::kDailyPrice},
-      {"growth_per_year", funding::Rule::kGlobalAllocation},
-      {"euros_per_child_year", funding::Rule::kCapitation}};
+  const std::vector<std::string> payer_names = names_of(payers);
+  const std::vector<std::string> mode_names = names_of(model.modes);
+  // Keys that belong to some rules only: the rules they are for.
+  using R = funding::Rule;
+  const std::vector<std::pair<std::string, std::vector<funding::Rule>>> own_keys = {
+      {"euros_per_day", {R::kDailyPrice}},
+      {"forecast_occupancy", {R::kDailyPrice}},
+      {"floor_occupancy", {R::kDailyPrice}},
+      {"growth_per_year", {R::kGlobalAllocation, R::kPooledAllocation, R::kPerformance}},
+      {"euros_per_child_year", {R::kCapitation}},
+      {"term_years", {R::kPooledAllocation, R::kImpactBond}},
+      {"modulation", {R::kPooledAllocation, R::kNeedsBased}},
+      {"at_stake", {R::kPerformance}},
+      {"targets", {R::kPerformance}},
+      {"base_rate", {R::kNeedsBased}},
+      {"mode_coefficients", {R::kNeedsBased}},
+      {"needs_coefficients", {R::kNeedsBased}},
+      {"reference_opening_days", {R::kNeedsBased}},
+      {"complementary_per_place", {R::kNeedsBased}},
+      {"transport_per_child", {R::kNeedsBased}},
+      {"investor", {R::kImpactBond}},
+      {"repaid_by", {R::kImpactBond}},
+      {"outcome", {R::kImpactBond}},
+      {"outcome_target", {R::kImpactBond}},
+      {"premium", {R::kImpactBond}}};
+  std::vector<std::string> accepted = {"name",      "rule",          "services",
+                                       "providers", "organisations", "from"};
+  for (const auto& entry : own_keys) {
+    accepted.push_back(entry.first);
+  }
   std::vector<funding::Assignment> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = item_key(key, i);
     const toml::table& t =
         r.table(list[i], path, "a rule table (name, rule, whom it pays, from when, its amounts)");
-    r.check_keys(
-        t, path,
-        {"name", "rule", "services", "providers", "organisations", "from", "euros_per_day",
-         "forecast_occupancy", "floor_occupancy", "growth_per_year", "euros_per_child_year"});
+    r.check_keys(t, path, accepted);
     funding::Assignment a;
     const toml::node& name = r.required(t, path, "name", "a non-empty string");
     a.name = r.string(name, child_key(path, "name"));
@@ -2272,11 +2396,17 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
         r.choice(r.required(t, path, "rule", "one of " + join_quoted(rule_kinds())),
                  child_key(path, "rule"), rule_kinds(), "funding rule");
     a.rule = static_cast<funding::Rule>(kind);
-    for (const auto& [own, rule] : own_keys) {
-      if (const toml::node* v = t.get(own); v != nullptr && rule != a.rule) {
+    for (const auto& [own, rules] : own_keys) {
+      if (const toml::node* v = t.get(own);
+          v != nullptr && std::find(rules.begin(), rules.end(), a.rule) == rules.end()) {
+        std::string which;
+        for (std::size_t k = 0; k < rules.size(); ++k) {
+          which += (k == 0 ? "" : (k + 1 == rules.size() ? " and " : ", ")) +
+                   rule_kinds()[static_cast<std::size_t>(rules[k])];
+        }
         r.fail(*v, child_key(path, own),
-               own + " is for " + rule_kinds()[static_cast<std::size_t>(rule)] +
-                   " rules only; this rule is " + in_quotes(rule_kinds()[kind]));
+               own + " is for " + which + " rules only; this rule is " +
+                   in_quotes(rule_kinds()[kind]));
       }
     }
     if (const toml::node* v = t.get("services")) {
@@ -2338,6 +2468,72 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
         a.euros_per_child_year = r.req_number(t, path, "euros_per_child_year", kNonNegative);
         a.counterfactual = true;  // no French payer funds places so
         break;
+      case funding::Rule::kPooledAllocation:
+      case funding::Rule::kPerformance:
+        a.growth_per_year =
+            r.opt_number(t, path, "growth_per_year", NumberRange{-1.0, false, kInf, true})
+                .value_or(a.growth_per_year);
+        break;
+      case funding::Rule::kNeedsBased:
+      case funding::Rule::kImpactBond:
+        break;
+    }
+    if (const toml::node* v = t.get("term_years")) {
+      // A CPOM lasts at most 7 years (L.313-11); an impact bond's term is a contract's too.
+      a.term_years = static_cast<int>(r.integer(*v, child_key(path, "term_years"), 1, 7));
+    }
+    if (const toml::node* v = t.get("modulation")) {
+      a.modulation = read_rule_modulation(r, *v, child_key(path, "modulation"));
+    }
+    if (a.rule == funding::Rule::kPerformance) {
+      a.at_stake = r.req_number(t, path, "at_stake", kProbability,
+                                " (the share of the allocation paid on the indicators)");
+      a.targets = read_targets(r, r.required(t, path, "targets", "an array of target tables"),
+                               child_key(path, "targets"));
+    }
+    if (a.rule == funding::Rule::kNeedsBased) {
+      a.base_rate = r.req_number(t, path, "base_rate", kNonNegative, " (euros a place a year)");
+      if (const toml::node* v = t.get("mode_coefficients")) {
+        a.mode_coefficients =
+            read_coefficients(r, *v, child_key(path, "mode_coefficients"), mode_names, "mode");
+      }
+      if (const toml::node* v = t.get("needs_coefficients")) {
+        a.needs_coefficients = read_coefficients(r, *v, child_key(path, "needs_coefficients"),
+                                                 model.children.needs_levels, "needs level");
+      }
+      a.reference_opening_days =
+          r.opt_number(t, path, "reference_opening_days", NumberRange{0.0, false, 366.0, true},
+                       " (the opening days the base rate is for)")
+              .value_or(a.reference_opening_days);
+      a.complementary_per_place = r.opt_number(t, path, "complementary_per_place", kNonNegative)
+                                      .value_or(a.complementary_per_place);
+      a.transport_per_child = r.opt_number(t, path, "transport_per_child", kNonNegative)
+                                  .value_or(a.transport_per_child);
+    }
+    if (a.rule == funding::Rule::kImpactBond) {
+      if (payer_names.empty()) {
+        r.fail(list[i], path,
+               "an impact bond needs payers, and none is declared (add [payers.NAME] tables)");
+      }
+      a.investor = static_cast<funding::PayerId>(
+          r.choice(r.required(t, path, "investor", "a payer's name"), child_key(path, "investor"),
+                   payer_names, "payer"));
+      a.repaid_by = static_cast<funding::PayerId>(
+          r.choice(r.required(t, path, "repaid_by", "a payer's name"), child_key(path, "repaid_by"),
+                   payer_names, "payer"));
+      if (a.repaid_by == a.investor) {
+        r.fail(*t.get("repaid_by"), child_key(path, "repaid_by"),
+               "expected a payer other than the investor " + in_quotes(payer_names[a.investor]));
+      }
+      if (const toml::node* v = t.get("outcome")) {
+        a.outcome = static_cast<funding::Indicator>(
+            r.choice(*v, child_key(path, "outcome"), indicator_names(), "indicator"));
+      }
+      a.outcome_target = r.req_number(t, path, "outcome_target", kNonNegative);
+      a.premium = r.opt_number(t, path, "premium", kNonNegative,
+                               " (the investor's return on success, a share of what it paid)")
+                      .value_or(a.premium);
+      a.counterfactual = true;  // no French payer funds places so
     }
 
     // Every unit with places the rule may pay needs payers to pay it (funding::keep_books
@@ -2392,7 +2588,7 @@ funding::Scheme read_funding(const Reader& r, const toml::table& root, const mod
       r.opt_number(t, path, "cost_growth_per_year", NumberRange{-1.0, false, kInf, true})
           .value_or(scheme.cost_growth);
   if (const toml::node* rules = t.get("rules")) {
-    scheme.assignments = read_rules(r, *rules, model, names, scheme.services, start);
+    scheme.assignments = read_rules(r, *rules, model, names, scheme.services, scheme.payers, start);
   }
   read_modulation(r, t, model.providers, scheme);
   return scheme;

@@ -2657,8 +2657,8 @@ TEST_F(ScenarioFiles, FundingRulesAreChecked) {
   };
   expect_error(rule_error("forecast_occupancy = 0.95", "growth_per_year = 0.95"), path, 49,
                "funding.rules[0].growth_per_year",
-               "growth_per_year is for global_allocation rules only; this rule is "
-               "\"daily_price\"");
+               "growth_per_year is for global_allocation, pooled_allocation and performance "
+               "rules only; this rule is \"daily_price\"");
   expect_error(rule_error("\ngrowth_per_year = 0.01", "\neuros_per_day = 100"), path, 55,
                "funding.rules[1].euros_per_day",
                "euros_per_day is for daily_price rules only; this rule is \"global_allocation\"");
@@ -2704,9 +2704,198 @@ TEST_F(ScenarioFiles, FundingRulesAreChecked) {
                "unknown key \"when\"; accepted keys: \"name\", \"rule\", \"services\", "
                "\"providers\", \"organisations\", \"from\", \"euros_per_day\", "
                "\"forecast_occupancy\", \"floor_occupancy\", \"growth_per_year\", "
-               "\"euros_per_child_year\"");
+               "\"euros_per_child_year\", \"term_years\", \"modulation\", \"at_stake\", "
+               "\"targets\", \"base_rate\", \"mode_coefficients\", \"needs_coefficients\", "
+               "\"reference_opening_days\", \"complementary_per_place\" and 6 more");
   expect_error(error_of(kMini + "\n[funding.rules]\nname = \"x\"\n"), path, 20, "funding.rules",
                "expected an array of tables (one [[funding.rules]] entry per rule), got a table");
+}
+
+// kFunding plus the rules of issue 4's second half (CPOM, performance contract, needs-based
+// allocation, impact bond), an investor, modes and needs levels. Line numbers below.
+const std::string kContracts = kFunding + R"toml(
+[[funding.rules]]
+name = "cpom"
+rule = "pooled_allocation"
+from = 2026-01-01
+term_years = 5
+growth_per_year = 0.005
+modulation = { measure = "occupancy", objective = 0.9, a = 0.5 }
+
+[[funding.rules]]
+name = "contract"
+rule = "performance"
+growth_per_year = 0.01
+at_stake = 0.05
+targets = [{ indicator = "occupancy", target = 0.95, weight = 2, cap = 1.1 },
+           { indicator = "waiting", target = 0.5 }]
+
+[[funding.rules]]
+name = "serafin"
+rule = "needs_based"
+from = 2026-01-01
+base_rate = 50000
+mode_coefficients = { internat = 1.4 }
+needs_coefficients = { high = 1.5 }
+reference_opening_days = 210
+complementary_per_place = 1000
+transport_per_child = 2500
+modulation = { measure = "followed", objective = 1.2, a = 0.3 }
+
+[[funding.rules]]
+name = "bond"
+rule = "impact_bond"
+services = ["SESSAD"]
+term_years = 2
+investor = "investor"
+repaid_by = "departement"
+outcome = "inclusion"
+outcome_target = 0.3
+premium = 0.04
+
+[payers.investor]
+description = "a social investor"
+
+[modes.internat]
+residential = true
+[modes.externat]
+
+[children]
+needs_levels = ["moderate", "high"]
+)toml";
+
+// [[funding.rules]] 64 (term_years 68, growth_per_year 69, modulation 70), 72 (at_stake 76,
+// targets 77), 80 (base_rate 84, mode_coefficients 85, needs_coefficients 86, modulation 90),
+// 92 (term_years 96, investor 97, repaid_by 98, outcome 99, outcome_target 100, premium 101).
+
+TEST_F(ScenarioFiles, ContractRulesAndTheirKeysAreRead) {
+  const Scenario s = load_scenario(
+      write("s.toml", kContracts),
+      {"services.IME.money.care_hours_per_day=5.5", "services.IME.money.staff_per_place=0.7",
+       "services.IME.money.staff_hours_per_year=1500", "services.IME.money.active_share=0.85"});
+  const funding::Scheme& f = s.funding;
+  ASSERT_EQ(f.payers.size(), 3u);
+  EXPECT_EQ(f.payers[2].name, "investor");
+  const funding::ServiceMoney& ime = f.services[0];
+  EXPECT_EQ(ime.care_hours_per_day, 5.5);
+  EXPECT_EQ(ime.staff_per_place, 0.7);
+  EXPECT_EQ(ime.staff_hours_per_year, 1500.0);
+  EXPECT_EQ(ime.active_share, 0.85);
+  const funding::ServiceMoney& sessad = f.services[1];  // the defaults
+  EXPECT_EQ(sessad.care_hours_per_day, 6.0);
+  EXPECT_EQ(sessad.staff_per_place, 0.5);
+  EXPECT_EQ(sessad.staff_hours_per_year, 1607.0);
+  EXPECT_EQ(sessad.active_share, 1.0);
+
+  ASSERT_EQ(f.assignments.size(), 7u);
+  const funding::Assignment& cpom = f.assignments[3];
+  EXPECT_EQ(cpom.rule, funding::Rule::kPooledAllocation);
+  EXPECT_EQ(cpom.from_period, 1);
+  EXPECT_EQ(cpom.term_years, 5);
+  EXPECT_EQ(cpom.growth_per_year, 0.005);
+  EXPECT_EQ(cpom.modulation.measure, funding::ActivityMeasure::kOccupancy);
+  EXPECT_EQ(cpom.modulation.objective, 0.9);
+  EXPECT_EQ(cpom.modulation.a, 0.5);
+  EXPECT_FALSE(cpom.counterfactual);
+  const funding::Assignment& contract = f.assignments[4];
+  EXPECT_EQ(contract.rule, funding::Rule::kPerformance);
+  EXPECT_EQ(contract.growth_per_year, 0.01);
+  EXPECT_EQ(contract.at_stake, 0.05);
+  ASSERT_EQ(contract.targets.size(), 2u);
+  EXPECT_EQ(contract.targets[0].indicator, funding::Indicator::kOccupancy);
+  EXPECT_EQ(contract.targets[0].target, 0.95);
+  EXPECT_EQ(contract.targets[0].weight, 2.0);
+  EXPECT_EQ(contract.targets[0].cap, 1.1);
+  EXPECT_EQ(contract.targets[1].indicator, funding::Indicator::kWaiting);
+  EXPECT_EQ(contract.targets[1].weight, 1.0);  // defaults
+  EXPECT_EQ(contract.targets[1].cap, 1.0);
+  const funding::Assignment& serafin = f.assignments[5];
+  EXPECT_EQ(serafin.rule, funding::Rule::kNeedsBased);
+  EXPECT_EQ(serafin.base_rate, 50000.0);
+  // Modes sort by name: externat, internat; needs levels keep their order. Left out: 1.
+  EXPECT_EQ(serafin.mode_coefficients, (std::vector<double>{1.0, 1.4}));
+  EXPECT_EQ(serafin.needs_coefficients, (std::vector<double>{1.0, 1.5}));
+  EXPECT_EQ(serafin.reference_opening_days, 210.0);
+  EXPECT_EQ(serafin.complementary_per_place, 1000.0);
+  EXPECT_EQ(serafin.transport_per_child, 2500.0);
+  EXPECT_EQ(serafin.modulation.measure, funding::ActivityMeasure::kFollowed);
+  EXPECT_EQ(serafin.modulation.objective, 1.2);
+  EXPECT_EQ(serafin.modulation.a, 0.3);
+  EXPECT_FALSE(serafin.counterfactual);
+  const funding::Assignment& bond = f.assignments[6];
+  EXPECT_EQ(bond.rule, funding::Rule::kImpactBond);
+  EXPECT_EQ(bond.term_years, 2);
+  EXPECT_EQ(bond.investor, 2);
+  EXPECT_EQ(bond.repaid_by, 1);
+  EXPECT_EQ(bond.outcome, funding::Indicator::kInclusion);
+  EXPECT_EQ(bond.outcome_target, 0.3);
+  EXPECT_EQ(bond.premium, 0.04);
+  EXPECT_TRUE(bond.counterfactual);  // no French payer funds places so
+}
+
+TEST_F(ScenarioFiles, ContractRulesAreChecked) {
+  const std::string path = path_of("s.toml");
+  const auto rule_error = [&](const std::string& from, const std::string& to) {
+    return error_of(replace(kContracts, from, to));
+  };
+  expect_error(rule_error("objective = 0.9, a = 0.5", "objective = 0.9, a = 0.6"), path, 70,
+               "funding.rules[3].modulation.a",
+               "expected a number in [0, 0.5] (the share of a shortfall cut; R.314-43-2 caps it "
+               "at 0.5), got 0.6");
+  expect_error(rule_error("term_years = 5", "term_years = 9"), path, 68,
+               "funding.rules[3].term_years", "expected an integer in [1, 7], got 9");
+  expect_error(rule_error("measure = \"occupancy\"", "measure = \"days\""), path, 70,
+               "funding.rules[3].modulation.measure",
+               "unknown activity measure \"days\"; accepted: \"occupancy\", \"followed\", "
+               "\"services\"");
+  expect_error(rule_error("objective = 0.9, a = 0.5", "a = 0.5"), path, 70,
+               "funding.rules[3].modulation.objective",
+               "missing required key (expected a number > 0 (the occupancy to reach, a share))");
+  expect_error(rule_error("at_stake = 0.05",
+                          "at_stake = 0.05\nmodulation = { a = 0.1, "
+                          "objective = 1 }"),
+               path, 77, "funding.rules[4].modulation",
+               "modulation is for pooled_allocation and needs_based rules only; this rule is "
+               "\"performance\"");
+  expect_error(rule_error("term_years = 5", "at_stake = 0.1"), path, 68,
+               "funding.rules[3].at_stake",
+               "at_stake is for performance rules only; this rule is \"pooled_allocation\"");
+  expect_error(rule_error("indicator = \"waiting\"", "indicator = \"wating\""), path, 78,
+               "funding.rules[4].targets[1].indicator",
+               "unknown indicator \"wating\"; did you mean \"waiting\"?");
+  expect_error(rule_error("at_stake = 0.05\n", ""), path, 72, "funding.rules[4].at_stake",
+               "missing required key (expected a number in [0, 1] (the share of the allocation "
+               "paid on the indicators))");
+  expect_error(rule_error("weight = 2, cap = 1.1", "weight = 2, cap = 0.9"), path, 77,
+               "funding.rules[4].targets[0].cap",
+               "expected a number >= 1 (the most an achievement counts: above 1, a bonus), got "
+               "0.9");
+  expect_error(
+      rule_error("mode_coefficients = { internat = 1.4 }", "mode_coefficients = { internt = 1.4 }"),
+      path, 85, "funding.rules[5].mode_coefficients.internt",
+      "unknown mode \"internt\"; did you mean \"internat\"?");
+  expect_error(
+      rule_error("needs_coefficients = { high = 1.5 }", "needs_coefficients = { high = 0 }"), path,
+      86, "funding.rules[5].needs_coefficients.high", "expected a number > 0, got 0");
+  expect_error(rule_error("base_rate = 50000\n", ""), path, 80, "funding.rules[5].base_rate",
+               "missing required key (expected a number >= 0 (euros a place a year))");
+  expect_error(rule_error("investor = \"investor\"", "investor = \"investr\""), path, 97,
+               "funding.rules[6].investor",
+               "unknown payer \"investr\"; did you mean \"investor\"?");
+  expect_error(rule_error("repaid_by = \"departement\"", "repaid_by = \"investor\""), path, 98,
+               "funding.rules[6].repaid_by",
+               "expected a payer other than the investor \"investor\"");
+  expect_error(rule_error("outcome = \"inclusion\"", "outcome = \"inclusoin\""), path, 99,
+               "funding.rules[6].outcome",
+               "unknown indicator \"inclusoin\"; did you mean \"inclusion\"?");
+  expect_error(rule_error("premium = 0.04", "premium = -0.04"), path, 101,
+               "funding.rules[6].premium",
+               "expected a number >= 0 (the investor's return on success, a share of what it "
+               "paid), got -0.04");
+  expect_error(rule_error("bill_school_days = 0.5", "bill_school_days = 0.5\nactive_share = 1.5"),
+               path, 28, "services.IME.money.active_share",
+               "expected a number in (0, 1] (the share of working time spent with users), got "
+               "1.5");
 }
 
 TEST_F(ScenarioFiles, ARuleStartsOnAPeriodOfTheRun) {
