@@ -168,7 +168,18 @@ PROVIDER_INDICATORS = {
     "provider_billed_days": ("f", "billed-days"),
     "provider_followed": ("i", "people"),
     "provider_rule": ("i", None),
+    # Rules 4-7: mean authorised places, the time of care, the score a contract paid on.
+    "provider_authorised_places": ("f", "places"),
+    "provider_time_of_care": ("f", "1"),
+    "provider_score": ("f", "1"),
 }
+# Over [replication, period, provider, indicator], and over the organisations (CPOM envelopes).
+PROVIDER_EXTRA = {
+    "provider_indicators": (("provider", "indicator"), "f", "1"),
+    "pooled_envelope": (("organisation",), "f", "EUR"),
+    "pooled_paid": (("organisation",), "f", "EUR"),
+}
+INDICATOR_LABELS = ["occupancy", "inclusion", "waiting", "time_of_care"]
 PROVIDER_APPLICATIONS = "provider_applications_end"
 # The books: money by the territory of the place, with sums over the home territories of each
 # region and over every territory (national: abroad ones included, all that is paid); the
@@ -181,6 +192,9 @@ for _stem in MONEY:
 INDICATORS["attended_days"] = (CELL, "f", "place-days")
 INDICATORS["school_days"] = (CELL, "f", "place-days")
 INDICATORS["followed"] = (CELL, "i", "people")
+INDICATORS["time_of_care"] = (CELL, "f", "1")
+INDICATORS["time_of_care_by_region"] = (REGION, "f", "1")
+INDICATORS["time_of_care_national"] = (NATIONAL, "f", "1")
 COSTS_PER = {"cost_per_child_followed": ("followed", "EUR/child"),
              "cost_per_day_of_care": ("attended_days", "EUR/day")}
 for _name, (_, _units) in COSTS_PER.items():
@@ -196,15 +210,20 @@ FUNDING_COORDINATES = {
     "payer_description": ("payer", object),
     "rule_kind": ("rule", object),
     "rule_counterfactual": ("rule", np.int8),
+    "rule_first_period": ("rule", np.int64),
+    "rule_term_years": ("rule", np.int16),
 }
-RULE_KINDS = ["daily_price", "global_allocation", "capitation"]
-COUNTERFACTUAL_KINDS = {"capitation"}  # rules no French payer uses
+RULE_KINDS = ["daily_price", "global_allocation", "capitation", "pooled_allocation", "performance",
+              "needs_based", "impact_bond"]
+COUNTERFACTUAL_KINDS = {"capitation", "impact_bond"}  # rules no French payer uses
+TERM_KINDS = {"pooled_allocation", "impact_bond"}  # rules with terms (rule_term_years > 0)
 MONEY_RTOL = 1e-9  # sums of euros in another order agree to this relative tolerance
 PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 # Dimensions besides replication and the period (year or month).
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
 OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome",
-                 "payer", "rule", "event", "place_change", "envelope", "budget_year")
+                 "payer", "rule", "event", "place_change", "envelope", "budget_year",
+                 "organisation", "indicator")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
@@ -313,8 +332,16 @@ def check_h5py(c, period):
                      "'provider' is not an HDF5 dimension scale")
             for name in list(PROVIDER_INDICATORS) + [PROVIDER_APPLICATIONS]:
                 indicators[name] = (("provider",), None, None)
+            for name, (rest, _, _) in PROVIDER_EXTRA.items():
+                indicators[name] = (rest, None, None)
+        if "rule" in f:
+            indicators["repaid"] = (("rule",), None, None)
         for name in list(RATES) + list(COSTS_PER) + ["provider_occupancy_rate",
-                                                     "interim_capacity", "interim_per_child"]:
+                                                     "interim_capacity", "interim_per_child",
+                                                     "time_of_care", "time_of_care_by_region",
+                                                     "time_of_care_national",
+                                                     "provider_time_of_care",
+                                                     "provider_indicators"]:
             if name in f:
                 fill = f[name].attrs.get("_FillValue")
                 c.expect(fill is not None and np.asarray(fill).dtype == np.float64
@@ -459,6 +486,7 @@ def check_indicators(c, ds, period):
     check_care(c, ds, period)
     check_providers(c, ds, period)
     check_funding(c, ds, period)
+    check_contracts(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -1185,6 +1213,71 @@ def check_funding(c, ds, period):
         ok = np.allclose(ds[name].values, expected.values, rtol=1e-12, atol=0.0, equal_nan=True)
         c.expect(ok, f"{name} != spending_national / {denominator} summed over every territory "
                      f"(NaN where that is 0)")
+
+
+def check_contracts(c, ds, period):
+    """Rules 4-7: the indicator and organisation dimensions, a CPOM's paid never above its
+    envelope (and the sum of its providers' revenue under pooled rules), impact-bond repayments
+    only at the last period of a term and only for impact bonds, and the time of care's sums."""
+    if "rule" in ds.dims:
+        var = check_indicator(c, ds, "repaid", ("replication", period, "rule"), "f", "EUR")
+        if var is not None and "rule_kind" in ds.variables and "rule_term_years" in ds.variables:
+            kinds = [as_str(v) for v in ds["rule_kind"].values]
+            terms = [int(v) for v in ds["rule_term_years"].values]
+            firsts = [int(v) for v in ds["rule_first_period"].values]
+            c.expect(all((t > 0) == (k in TERM_KINDS) for k, t in zip(kinds, terms)),
+                     f"rule_term_years {terms} is not > 0 exactly for {sorted(TERM_KINDS)} "
+                     f"({kinds})")
+            per_year = 12 if period == "month" else 1
+            repaid = var.transpose("replication", period, "rule").values
+            count_cells(c, repaid >= 0, "repaid is negative")
+            for k, kind in enumerate(kinds):
+                paid_at = np.nonzero((repaid[:, :, k] != 0).any(axis=0))[0]
+                if kind != "impact_bond":
+                    c.expect(len(paid_at) == 0, f"repaid is not 0 for rule {k} ({kind})")
+                    continue
+                # A term's last period: the end of year first_year + n x term - 1.
+                first_year = firsts[k] // per_year
+                ends = [p for p in paid_at
+                        if (p + 1) % per_year == 0
+                        and ((p // per_year) - first_year + 1) % terms[k] == 0]
+                c.expect(len(ends) == len(paid_at),
+                         f"rule {k} (impact_bond, {terms[k]}-year terms from period {firsts[k]}) "
+                         f"repaid at periods {list(paid_at)}, not all at a term's end")
+    if "provider" not in ds.dims:
+        present = [name for name in PROVIDER_EXTRA if name in ds.variables]
+        c.expect(not present, f"{present} written without a 'provider' dimension")
+        return
+    for dim in ("organisation", "indicator"):
+        c.expect(dim in ds.dims and bool(ds[dim].attrs.get("description")),
+                 f"dimension {dim!r} missing or without a description")
+    if "indicator" in ds.dims:
+        labels = [as_str(v) for v in ds["indicator"].values]
+        c.expect(labels == INDICATOR_LABELS, f"indicator labels are {labels}, expected "
+                                             f"{INDICATOR_LABELS}")
+    for name, (rest, kind, units) in PROVIDER_EXTRA.items():
+        check_indicator(c, ds, name, ("replication", period) + rest, kind, units)
+    if any(name not in ds.variables for name in list(PROVIDER_EXTRA) + ["provider_revenue"]):
+        return
+    envelope = ds["pooled_envelope"].transpose("replication", period, "organisation").values
+    paid = ds["pooled_paid"].transpose("replication", period, "organisation").values
+    count_cells(c, paid <= envelope, "pooled_paid is above pooled_envelope: a CPOM's envelope "
+                                     "was exceeded")
+    count_cells(c, (paid >= 0) & (envelope >= 0), "pooled_paid or pooled_envelope is negative")
+    if "rule_kind" in ds.variables:
+        kinds = [as_str(v) for v in ds["rule_kind"].values]
+        pooled = [k for k, kind in enumerate(kinds) if kind == "pooled_allocation"]
+        order = ("replication", period, "provider")
+        under = np.isin(ds["provider_rule"].transpose(*order).values, pooled)
+        revenue = np.where(under, ds["provider_revenue"].transpose(*order).values, 0.0)
+        organisations = [as_str(v) for v in ds["organisation"].values]
+        of = [organisations.index(as_str(v)) for v in ds["provider_organisation"].values]
+        expected = np.zeros_like(paid)
+        for k, o in enumerate(of):
+            expected[:, :, o] += revenue[:, :, k]
+        count_cells(c, close(paid, expected, expected),
+                    "pooled_paid != provider_revenue summed over the organisation's providers under "
+                    "a pooled_allocation rule")
 
 
 # The spells group: column -> (dtype, -1 allowed for "none").

@@ -1083,6 +1083,84 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
              "day was attended"},
             "period_days");
 
+  // The time of care (TAM): care hours over the socio-educational staff's active hours, each
+  // summed over the units of a cell, a region or every territory before the ratio.
+  std::vector<double> care;
+  std::vector<double> staff;
+  std::vector<double> care_by_region;
+  std::vector<double> staff_by_region;
+  std::vector<double> care_national;
+  std::vector<double> staff_national;
+  const Grouping regional = by_region(model, model.regions.size());
+  const Grouping everywhere = all_as_one(model);
+  for (const run::ReplicationResult& replication : results.replications) {
+    const funding::Books& books = replication.books;
+    std::vector<double> care_of_unit(books.time_of_care.size());
+    std::vector<double> staff_of_unit(books.time_of_care.size());
+    for (std::size_t p = 0; p < periods; ++p) {
+      for (std::size_t u = 0; u < units.size(); ++u) {
+        const funding::ServiceMoney& money = scheme.services[units[u].service];
+        const std::size_t i = books.at(static_cast<int>(p), static_cast<int>(u));
+        staff_of_unit[i] = books.places[i] * money.staff_per_place * money.staff_hours_per_year *
+                           money.active_share * model.period_days() / core::kDaysPerYear;
+        care_of_unit[i] = books.time_of_care[i] * staff_of_unit[i];
+      }
+    }
+    const std::size_t first = care.size();
+    append_cell_sums(care_of_unit, periods, 1, units, territories, services, care);
+    append_cell_sums(staff_of_unit, periods, 1, units, territories, services, staff);
+    const std::span<const double> care_part{care.data() + first, care.size() - first};
+    const std::span<const double> staff_part{staff.data() + first, staff.size() - first};
+    append_group_sums(care_part, periods, territories, services, regional, care_by_region);
+    append_group_sums(staff_part, periods, territories, services, regional, staff_by_region);
+    append_group_sums(care_part, periods, territories, services, everywhere, care_national);
+    append_group_sums(staff_part, periods, territories, services, everywhere, staff_national);
+  }
+  const auto ratio = [](const std::vector<double>& top, const std::vector<double>& bottom) {
+    std::vector<double> out(top.size());
+    for (std::size_t i = 0; i < top.size(); ++i) {
+      out[i] = bottom[i] > 0.0 ? top[i] / bottom[i] : std::numeric_limits<double>::quiet_NaN();
+    }
+    return out;
+  };
+  const std::string tam =
+      "hours of care the users got (attended_days x opening_days / 365.25 x "
+      "[services.NAME.money] care_hours_per_day) over the active working time of the "
+      "socio-educational staff (authorised places x staff_per_place x staff_hours_per_year x "
+      "active_share x the period's share of a year): the TAM of the arrete of 20/07/2005";
+  add_rate(file, "time_of_care", cell_dims, ratio(care, staff), "time of care (TAM)",
+           tam + ", of the service's places in the territory; NaN where there is no staff time",
+           cell_coordinates);
+  add_rate(file, "time_of_care_by_region", {"replication", period, "region", "service"},
+           ratio(care_by_region, staff_by_region), "time of care (TAM), by region",
+           tam +
+               ", hours summed over the home territories of each region before the ratio (a "
+               "staff-time-weighted mean of time_of_care); NaN where there is no staff time",
+           "period_days");
+  add_rate(file, "time_of_care_national", national_dims, ratio(care_national, staff_national),
+           "time of care (TAM), national",
+           tam +
+               ", hours summed over every territory (abroad ones included) before the ratio; "
+               "NaN where there is no staff time",
+           "period_days");
+
+  if (!scheme.assignments.empty()) {
+    file.add_variable(
+        "repaid", {"replication", period, "rule"},
+        stack<double>(results,
+                      [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                        return r.books.repaid;
+                      }),
+        Storage::kChunkedByFirstAxis);
+    describe(file, "repaid",
+             {"impact bond repayments", "EUR",
+              "what an impact_bond rule's repaid_by payer repaid its investor in the period: the "
+              "principal (what the investor paid the providers in the term, in spending_by_payer) "
+              "x (1 + premium), at the last period of a term whose outcome was reached; 0 "
+              "elsewhere and for other rules. A transfer between payers, not providers' revenue"},
+             "period_days");
+  }
+
   if (model.providers.empty()) {
     return;
   }
@@ -1178,6 +1256,79 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
             "start, or admitted during it)" +
                 by_cell + "followed of that cell"},
            coordinates);
+
+  const std::vector<double> authorised = of_providers(&funding::Books::places);
+  file.add_variable("provider_authorised_places", dims, authorised, Storage::kChunkedByFirstAxis);
+  describe(file, "provider_authorised_places",
+           {"authorised places of the provider", "places",
+            "the provider's mean authorised places over the period (its authorised place-days / "
+            "period_days): provider_places at the start, changed by the policy timeline; the "
+            "places its budget, allocation and staff time are computed on"},
+           coordinates);
+  std::vector<double> provider_tam = of_providers(&funding::Books::time_of_care);
+  for (std::size_t i = 0; i < provider_tam.size(); ++i) {
+    if (authorised[i] <= 0.0) {
+      provider_tam[i] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  add_rate(file, "provider_time_of_care", dims, provider_tam, "time of care (TAM) of the provider",
+           tam + ", of the provider; NaN where it has no authorised places", coordinates);
+  std::vector<double> values;
+  values.reserve(replications * periods * n_providers * funding::kIndicators);
+  for (const run::ReplicationResult& replication : results.replications) {
+    const funding::Books& books = replication.books;
+    for (std::size_t p = 0; p < periods; ++p) {
+      const auto* first =
+          books.indicators.data() + books.at(static_cast<int>(p), 0) * funding::kIndicators;
+      values.insert(values.end(), first, first + n_providers * funding::kIndicators);
+    }
+  }
+  add_rate(file, "provider_indicators", {"replication", period, "provider", "indicator"}, values,
+           "performance indicators of the provider",
+           "the indicators a performance contract or an impact bond reads, by indicator: "
+           "occupancy (occupied / authorised place-days of the period), inclusion (occupants "
+           "in an ordinary school / occupants, at the period's end), waiting (children on the "
+           "lists of the provider's territory and service per authorised place there, at least "
+           "one, at the end: lower is better) and time_of_care (as provider_time_of_care, 0 "
+           "without places); contracts read them over the year",
+           coordinates);
+  file.add_variable("provider_score", dims, of_providers(&funding::Books::score),
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "provider_score",
+           {"performance score of the provider", "1",
+            "under a performance rule, the score its part at stake was paid on (the weighted "
+            "mean of its targets' achievements on the year's indicators: above 1 a bonus, below "
+            "a malus), in the period it was paid (the year's last, or its last under the rule); "
+            "0 elsewhere"},
+           coordinates);
+
+  const std::vector<std::string> organisation_dims{"replication", period, "organisation"};
+  file.add_variable(
+      "pooled_envelope", organisation_dims,
+      stack<double>(results,
+                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                      return r.books.pooled_envelope;
+                    }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "pooled_envelope",
+           {"CPOM envelope of the organisation", "EUR",
+            "the period's part of the envelopes of the organisation's pooled_allocation rules "
+            "(CPOM): its providers' budgets at a term's start, renewed with growth_per_year and "
+            "changed by places created or closed since; 0 when none applies"},
+           "period_days");
+  file.add_variable(
+      "pooled_paid", organisation_dims,
+      stack<double>(results,
+                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                      return r.books.pooled_paid;
+                    }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "pooled_paid",
+           {"paid under the organisation's CPOM", "EUR",
+            "what the organisation's providers under its pooled_allocation rules were paid in "
+            "the period (provider_revenue summed over them): never above pooled_envelope; below "
+            "it by the activity modulation cuts"},
+           "period_days");
 }
 
 // "%g" of a number of years.
@@ -1617,7 +1768,7 @@ void check_results(const Scenario& scenario, const run::Results& results) {
   for (const funding::Assignment& assignment : scheme.assignments) {
     PARCOURS_CHECK(rule_names.insert(assignment.name).second,
                    "funding rule " + assignment.name + " appears twice");
-    PARCOURS_CHECK(assignment.rule <= funding::Rule::kCapitation,
+    PARCOURS_CHECK(assignment.rule <= funding::Rule::kImpactBond,
                    "funding rule " + assignment.name + " is of no known kind");
   }
   const std::vector<funding::Unit> units = funding::units(model);
@@ -1992,6 +2143,16 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
               "provider name (an establishment or service under one authorisation: some of a "
               "service's places in one territory), in the order of the scenario's providers "
               "file"});
+    file.add_dimension("organisation", names_of(model.organisations));
+    describe(file, "organisation",
+             {"organisation", "",
+              "the organisations (organismes gestionnaires) that run the providers, in the "
+              "order the scenario gives them (provider_organisation names them)"});
+    file.add_dimension("indicator", {"occupancy", "inclusion", "waiting", "time_of_care"});
+    describe(file, "indicator",
+             {"performance indicator", "",
+              "the indicators of performance contracts and impact bonds (provider_indicators; "
+              "the [[funding.rules]] targets and outcome name them so)"});
   }
 
   const funding::Scheme& scheme = scenario.funding;
@@ -2220,21 +2381,39 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   if (!scheme.assignments.empty()) {
     std::vector<std::string> kinds;
     std::vector<std::int8_t> counterfactual;
+    std::vector<std::int64_t> first_period;
+    std::vector<std::int16_t> term_years;
     for (const funding::Assignment& assignment : scheme.assignments) {
       kinds.push_back(rule_kind(assignment.rule));
       counterfactual.push_back(assignment.counterfactual ? 1 : 0);
+      first_period.push_back(assignment.from_period);
+      const bool terms = assignment.rule == funding::Rule::kPooledAllocation ||
+                         assignment.rule == funding::Rule::kImpactBond;
+      term_years.push_back(static_cast<std::int16_t>(terms ? assignment.term_years : 0));
     }
+    file.add_variable("rule_first_period", {"rule"}, first_period, Storage::kContiguous);
+    describe(file, "rule_first_period",
+             {"first period of the funding rule", "",
+              "index of the first period the rule applies from (its from date; 0 without one)"});
+    file.add_variable("rule_term_years", {"rule"}, term_years, Storage::kContiguous);
+    describe(file, "rule_term_years",
+             {"term of the funding rule", "years",
+              "years of a pooled_allocation's or impact_bond's terms (term_years; counted in "
+              "calendar years from the year a term starts); 0 for other rules"});
     file.add_variable("rule_kind", {"rule"}, kinds);
     describe(file, "rule_kind",
              {"kind of the funding rule", "",
               "what the rule pays: \"daily_price\" (a price per billed day), "
-              "\"global_allocation\" (a yearly budget in equal parts) or \"capitation\" (a sum "
-              "per child followed)"});
+              "\"global_allocation\" (a yearly budget in equal parts), \"capitation\" (a sum "
+              "per child followed), \"pooled_allocation\" (a CPOM's multi-year envelope per "
+              "organisation), \"performance\" (an allocation partly paid on indicators), "
+              "\"needs_based\" (SERAFIN-PH-like: places weighted by modes and needs) or "
+              "\"impact_bond\" (an investor pays, repaid on an outcome)"});
     file.add_variable("rule_counterfactual", {"rule"}, counterfactual, Storage::kContiguous);
     describe(file, "rule_counterfactual",
              {"counterfactual rule", "",
-              "1 for a rule no French payer uses (capitation): money paid under it is what would "
-              "be paid, not what is; 0 otherwise"});
+              "1 for a rule no French payer uses (capitation, impact_bond): money paid under it "
+              "is what would be paid, not what is; 0 otherwise"});
   }
 
   // Indicators over [replication, period, territory, service].

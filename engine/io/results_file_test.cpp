@@ -3338,6 +3338,80 @@ TEST_F(ProviderFileTest, ProvidersKeepTheirBooks) {
   expect_check_output_passes(out);
 }
 
+// funded_provider_scenario() with APAJH 75's allocation a CPOM: occupancy objective 0.9, a = 0.5.
+Scenario cpom_provider_scenario() {
+  Scenario scenario = funded_provider_scenario();
+  funding::Assignment& cpom = scenario.funding.assignments[0];
+  cpom.rule = funding::Rule::kPooledAllocation;
+  cpom.term_years = 2;
+  cpom.modulation = {funding::ActivityMeasure::kOccupancy, 0.9, 0.5};
+  return scenario;
+}
+
+TEST_F(ProviderFileTest, ContractsWriteTheirEnvelopesIndicatorsAndTimeOfCare) {
+  const Scenario scenario = cpom_provider_scenario();
+  const fs::path out = folder_ / "cpom.h5";
+  write_results(out, scenario, provider_results(scenario), small_provenance(), false);
+  const Handle file = open_file(out);
+  const hid_t f = file.get();
+  const auto envelope = read_numbers<double>(f, "pooled_envelope", H5T_NATIVE_DOUBLE);
+  const auto paid = read_numbers<double>(f, "pooled_paid", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(envelope.size(), 2U * 3U * 2U);  // [replication][year][organisation]
+  // APAJH 75's 10 places at 36,525 €: 365,250 a year. Replication 0: 5 of its 10 places
+  // occupied (occupancy 0.5, 0.4 short of 0.9): from year 1, 0.5 x 0.4 = 20 % cut: 292,200.
+  EXPECT_DOUBLE_EQ(envelope[0], 365'250.0);
+  EXPECT_DOUBLE_EQ(paid[0], 365'250.0);
+  EXPECT_DOUBLE_EQ(envelope[2], 365'250.0);
+  EXPECT_NEAR(paid[2], 292'200.0, 1e-6);
+  EXPECT_EQ(envelope[1], 0.0);  // the IME du Golo is under its daily price
+  EXPECT_EQ(string_attribute(f, "pooled_envelope", "units"), "EUR");
+  expect_attached(f, "pooled_envelope", "organisation", 2);
+  // Indicators by provider: Les Tilleuls 3 of 6 places occupied in replication 0.
+  const auto values = read_numbers<double>(f, "provider_indicators", H5T_NATIVE_DOUBLE);
+  ASSERT_EQ(values.size(), 2U * 3U * kProviders * funding::kIndicators);
+  EXPECT_DOUBLE_EQ(values[provider_at(0, 0, kTilleuls) * funding::kIndicators], 0.5);
+  expect_attached(f, "provider_indicators", "indicator", 3);
+  const auto places = read_numbers<double>(f, "provider_authorised_places", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(places[provider_at(1, 2, kTilleuls)], 6.0);
+  // The time of care with the defaults (6 hours a day attended, 0.5 staff a place of 1,607
+  // hours): Les Tilleuls' 3 children over its 6 places: 3 x 365.25 x 6 / (6 x 0.5 x 1607).
+  const auto tam = read_numbers<double>(f, "provider_time_of_care", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(tam[provider_at(0, 0, kTilleuls)], 3.0 * 365.25 * 6.0 / (6.0 * 0.5 * 1607.0));
+  EXPECT_TRUE(std::isnan(tam[provider_at(0, 0, kGolo)]));  // no places
+  const auto kinds = read_strings(f, "rule_kind");
+  EXPECT_EQ(kinds[0], "pooled_allocation");
+  const auto terms = read_numbers<std::int16_t>(f, "rule_term_years", H5T_NATIVE_INT16);
+  EXPECT_EQ(terms, (std::vector<std::int16_t>{2, 0}));
+  expect_check_output_passes(out);
+}
+
+TEST_F(ProviderFileTest, TheOutputCheckerCatchesAnExceededEnvelopeAndAnEarlyRepayment) {
+  Scenario scenario = cpom_provider_scenario();
+  const auto write_broken = [&](const std::function<void(funding::Books&)>& breaking) {
+    run::Results results = provider_results(scenario);
+    breaking(results.replications[1].books);
+    fs::path out = folder_ / "broken.h5";
+    write_results(out, scenario, results, small_provenance(), /*force=*/true);
+    return out;
+  };
+  expect_check_output_fails(write_broken([](funding::Books& books) {
+                              books.pooled_paid[0] += 1.0;  // year 0, paid the whole envelope
+                            }),
+                            "pooled_paid is above pooled_envelope");
+  // An impact bond of 2-year terms from year 0 repays at the end of year 1 only.
+  funding::Assignment bond;
+  bond.name = "bond";
+  bond.rule = funding::Rule::kImpactBond;
+  bond.organisations = {1};
+  bond.term_years = 2;
+  bond.counterfactual = true;
+  scenario.funding.assignments.push_back(bond);
+  expect_check_output_fails(write_broken([](funding::Books& books) {
+                              books.repaid[books.assignments * 0 + 2] = 1.0;  // year 0
+                            }),
+                            "repaid at periods [0], not all at a term's end");
+}
+
 TEST_F(ProviderFileTest, WithoutRulesNoProviderIsPaid) {
   Scenario scenario = provider_scenario();
   scenario.funding.assignments.clear();
