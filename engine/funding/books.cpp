@@ -2,6 +2,7 @@
 
 #include "engine/core/check.hpp"
 #include "engine/core/sim_time.hpp"
+#include "engine/funding/internal/contracts.hpp"
 #include "engine/funding/internal/measures.hpp"
 
 #include <algorithm>
@@ -16,6 +17,9 @@ namespace {
 
 using internal::Activity;
 using internal::activity_of;
+using internal::Bond;
+using internal::Ledger;
+using internal::Pool;
 
 template <typename T, typename U>
 bool lists(const std::vector<T>& list, U value) {
@@ -85,59 +89,6 @@ double mix(const std::vector<double>& coefficients, const std::int64_t* counts, 
   return total > 0 ? weighted / static_cast<double>(total) : 1.0;
 }
 
-/// The run's fixed quantities and the books being kept, shared by the rules' steps.
-struct Ledger {
-  const model::Model& model;
-  const Scheme& scheme;
-  const model::Indicators& indicators;
-  std::vector<Unit> all;
-  int ppy = 1;
-  double period_days = 0.0;
-  std::vector<double> growth;       // (1 + cost_growth)^y
-  std::vector<Activity> acts;       // [period][unit]
-  std::vector<double> year_places;  // [year][unit]: mean authorised places over the year
-  Books books;
-
-  [[nodiscard]] double cost_per_place(int u, int y) const {
-    return scheme.services[all[u].service].euros_per_place_year * growth[y];
-  }
-
-  [[nodiscard]] std::size_t year_at(int y, int u) const {
-    return static_cast<std::size_t>(y) * books.units + u;
-  }
-
-  /// The Indicator values of unit u over the periods of year y up to p.
-  [[nodiscard]] std::array<double, kIndicators> year_indicators(int u, int p) const {
-    const int first = p / ppy * ppy;
-    return internal::indicator_values(scheme.services[all[u].service],
-                                      acts.data() + books.at(first, u),
-                                      books.places.data() + books.at(first, u), p - first + 1,
-                                      static_cast<std::size_t>(books.units), period_days);
-  }
-
-  /// The modulation cut unit u earns in year y from its activity of year y - 1.
-  [[nodiscard]] double cut(const Modulation& modulation, int u, int y) const {
-    if (y == 0 || modulation.a <= 0.0) {
-      return 0.0;
-    }
-    const int first = (y - 1) * ppy;
-    const double activity = internal::activity_measure(
-        modulation.measure, scheme.services[all[u].service], acts.data() + books.at(first, u),
-        books.places.data() + books.at(first, u), ppy, static_cast<std::size_t>(books.units),
-        period_days);
-    return internal::modulation_cut(modulation, activity);
-  }
-
-  /// Records a unit's revenue of a period, split between payers by `shares`.
-  void pay(int p, int u, double revenue, const std::vector<double>& shares) {
-    books.revenue[books.at(p, u)] = revenue;
-    if (revenue != 0.0) {
-      PARCOURS_CHECK(!shares.empty(), "a service paid under a funding rule has no payer split");
-      internal::split(revenue, shares, books.paid.data() + books.at(p, u, 0));
-    }
-  }
-};
-
 /// What a unit carries from one period to the next under the rules that need a history.
 struct UnitState {
   std::vector<double> billed_in_year;  // daily price: billed days of each year so far
@@ -148,19 +99,6 @@ struct UnitState {
   double allocation = 0.0;
   double reference = 0.0;
   double at_stake = 0.0;  // kPerformance: the year's share at stake so far, euros
-};
-
-/// A CPOM's pool: one organisation's units under one pooled assignment (an implicit unit alone).
-struct Pool {
-  int term_year = -1;                             // first year of the current term
-  double envelope = 0.0;                          // of the term's first year, a year's worth
-  std::vector<std::pair<int, double>> reference;  // units and their places at the term's start
-};
-
-/// An impact bond's current term.
-struct Bond {
-  int term_year = -1;
-  double principal = 0.0;  // what the investor paid in the term
 };
 
 /// The allocation of period p of a unit under an allocation that follows its places: the year's
@@ -179,121 +117,6 @@ double allocation_of(Ledger& l, UnitState& s, std::size_t rule, int p, int u) {
     s.allocation *= 1.0 + l.scheme.assignments[rule].growth_per_year;
   }
   return std::max(0.0, s.allocation + (places - s.reference) * l.cost_per_place(u, y));
-}
-
-/// Pays the units under the pooled assignment `k` in period p (`members`, in unit order).
-void pay_pools(Ledger& l, std::map<std::pair<std::size_t, std::int64_t>, Pool>& pools,
-               std::size_t k, int p, const std::vector<int>& members) {
-  const auto& a = l.scheme.assignments[k];
-  const int y = p / l.ppy;
-  auto& books = l.books;
-  // Group by organisation (implicit units: each alone, keyed past every organisation).
-  std::map<std::int64_t, std::vector<int>> by_pool;
-  for (const int u : members) {
-    const auto& unit = l.all[u];
-    const std::int64_t key = unit.provider != model::kNoProvider
-                                 ? static_cast<std::int64_t>(unit.organisation)
-                                 : static_cast<std::int64_t>(l.model.organisations.size()) + u;
-    by_pool[key].push_back(u);
-  }
-  std::vector<double> shares;
-  std::vector<double> parts;
-  for (const auto& [key, units] : by_pool) {
-    auto& pool = pools[{k, key}];
-    if (pool.term_year < 0 || y >= pool.term_year + a.term_years) {
-      // A new term from the budgets of its first year (its first period's places).
-      pool.term_year = y;
-      pool.envelope = 0.0;
-      pool.reference.clear();
-      for (const int u : units) {
-        const double places = books.places[books.at(p, u)];
-        pool.reference.emplace_back(u, places);
-        pool.envelope += places * l.cost_per_place(u, y);
-      }
-    }
-    for (const int u : units) {  // a unit joining mid-term brings its places as new ones
-      if (std::none_of(pool.reference.begin(), pool.reference.end(),
-                       [u](const auto& r) { return r.first == u; })) {
-        pool.reference.emplace_back(u, 0.0);
-      }
-    }
-    // The envelope: renewed with growth, plus places created less places closed (or gone to
-    // another rule) since the term's start at the year's cost per place of their service.
-    double envelope = pool.envelope * std::pow(1.0 + a.growth_per_year, y - pool.term_year);
-    for (const auto& [u, reference] : pool.reference) {
-      const bool member = std::find(units.begin(), units.end(), u) != units.end();
-      const double places = member ? books.places[books.at(p, u)] : 0.0;
-      envelope += (places - reference) * l.cost_per_place(u, y);
-    }
-    envelope = std::max(0.0, envelope) / l.ppy;
-    // Shared in proportion to the units' budgets of the period, then cut by modulation.
-    shares.assign(units.size(), 0.0);
-    double budgets = 0.0;
-    for (std::size_t j = 0; j < units.size(); ++j) {
-      shares[j] = books.places[books.at(p, units[j])] * l.cost_per_place(units[j], y);
-      budgets += shares[j];
-    }
-    parts.assign(units.size(), 0.0);
-    if (envelope > 0.0 && budgets > 0.0) {
-      for (auto& share : shares) {
-        share /= budgets;
-      }
-      internal::split(envelope, shares, parts.data());
-    }
-    const bool organisation = key < static_cast<std::int64_t>(l.model.organisations.size());
-    if (organisation) {
-      books.pooled_envelope[static_cast<std::size_t>(p) * books.organisations + key] += envelope;
-    }
-    for (std::size_t j = 0; j < units.size(); ++j) {
-      const int u = units[j];
-      // The cut applies from the contract's second year on the year before (under it).
-      const bool was_member = y > 0 && books.rule[books.at(y * l.ppy - 1, u)] == k;
-      const double cut = was_member ? l.cut(a.modulation, u, y) : 0.0;
-      const double revenue = parts[j] - parts[j] * cut;
-      l.pay(p, u, revenue, l.scheme.services[l.all[u].service].payer_split);
-      if (organisation) {
-        books.pooled_paid[static_cast<std::size_t>(p) * books.organisations + key] += revenue;
-      }
-    }
-  }
-}
-
-/// Pays the units under the impact bond `k` in period p (`members`): the investor pays their
-/// cost; at a term's end, the bond's payer repays it if the outcome is reached.
-void pay_bond(Ledger& l, Bond& bond, std::size_t k, int p, const std::vector<int>& members) {
-  const auto& a = l.scheme.assignments[k];
-  const int y = p / l.ppy;
-  auto& books = l.books;
-  if (bond.term_year < 0 || y >= bond.term_year + a.term_years) {
-    bond.term_year = y;
-    bond.principal = 0.0;
-  }
-  std::vector<double> investor(l.scheme.payers.size(), 0.0);
-  investor[a.investor] = 1.0;
-  for (const int u : members) {
-    const double revenue = books.cost[books.at(p, u)];
-    l.pay(p, u, revenue, investor);
-    bond.principal += revenue;
-  }
-  const bool term_end = (p + 1) % l.ppy == 0 && y == bond.term_year + a.term_years - 1;
-  if (!term_end || members.empty()) {
-    return;
-  }
-  // The outcome over the units, weighted by their places, in the term's last year.
-  double weighted = 0.0;
-  double weights = 0.0;
-  for (const int u : members) {
-    const double places = l.year_places[l.year_at(y, u)];
-    weighted += places * l.year_indicators(u, p)[static_cast<int>(a.outcome)];
-    weights += places;
-  }
-  const double outcome = weights > 0.0 ? weighted / weights : 0.0;
-  const bool reached =
-      a.outcome == Indicator::kWaiting ? outcome <= a.outcome_target : outcome >= a.outcome_target;
-  if (reached) {
-    books.repaid[static_cast<std::size_t>(p) * l.scheme.assignments.size() + k] =
-        bond.principal * (1.0 + a.premium);
-  }
 }
 
 }  // namespace
