@@ -21,7 +21,7 @@ YEARS = 4  # 2025-2028: the dated policies start in 2027
 # The books and their labels: everything else describes people and must not move.
 MONEY = ("spending", "revenue", "cost", "surplus", "provider_price", "provider_billed_days",
          "provider_revenue", "provider_cost", "provider_surplus", "provider_rule", "rule",
-         "payer")
+         "payer", "provider_score", "pooled_", "repaid")
 
 
 # What a run records about itself rather than about people.
@@ -77,10 +77,12 @@ class PoliciesTest(unittest.TestCase):
                                               err_msg=f"{name}: {v}")
 
     def test_dated_rules_leave_the_books_alone_until_their_start(self):
-        for name in ["global-allocation", "capitation"]:
+        starts = {"global-allocation": 2027, "capitation": 2027, "performance-contract": 2027,
+                  "needs-based": 2027, "cpom": 2026, "impact-bond": 2026}
+        for name, start in starts.items():
             ds = self.variants[name]
-            before = dict(year=slice(2025, 2026))
-            after = dict(year=slice(2027, 2028))
+            before = dict(year=slice(2025, start - 1))
+            after = dict(year=slice(start, 2028))
             np.testing.assert_array_equal(ds["spending"].sel(**before).values,
                                           self.base["spending"].sel(**before).values, name)
             ime = dict(service="IME")
@@ -88,6 +90,71 @@ class PoliciesTest(unittest.TestCase):
                                             self.base["spending_national"].sel(**after,
                                                                                **ime).values),
                              name)
+
+    def test_money_is_conserved_in_every_policy(self):
+        for name, ds in self.variants.items():
+            total = ds["spending_national"]
+            parts = ds["spending_by_payer_national"].sum("payer")
+            np.testing.assert_allclose(parts.values, total.values, rtol=1e-9, err_msg=name)
+
+    def test_a_cpom_envelope_is_never_exceeded(self):
+        ds = self.variants["cpom"]
+        envelope, paid = ds["pooled_envelope"], ds["pooled_paid"]
+        self.assertTrue(bool((paid <= envelope).all()))
+        # Nothing before 2026; from 2026 every organisation with children's ESMS has one.
+        self.assertEqual(float(envelope.sel(year=2025).sum()), 0.0)
+        self.assertGreater(int((envelope.sel(year=2026) > 0).sum()), 100)
+        # The first year of the contract pays the envelope; later ones less the modulation cuts.
+        np.testing.assert_allclose(paid.sel(year=2026).values, envelope.sel(year=2026).values,
+                                   rtol=1e-12)
+        self.assertTrue(bool((paid.sel(year=2027).sum() < envelope.sel(year=2027).sum()).all()))
+        # The envelope is the providers' revenue under it, organisation by organisation.
+        rule = ds["provider_rule"].isel(replication=0).sel(year=2027)
+        pooled = list(ds["rule_kind"].values).index("pooled_allocation")
+        revenue = ds["provider_revenue"].isel(replication=0).sel(year=2027).where(rule == pooled, 0)
+        by_organisation = revenue.groupby(ds["provider_organisation"]).sum()
+        np.testing.assert_allclose(
+            by_organisation.sel(provider_organisation=ds["organisation"].values).values,
+            paid.isel(replication=0).sel(year=2027).values, rtol=1e-9)
+
+    def test_a_performance_contract_pays_its_stake_on_a_score(self):
+        ds = self.variants["performance-contract"]
+        score = ds["provider_score"].isel(replication=0)
+        self.assertEqual(float(abs(score.sel(year=[2025, 2026])).sum()), 0.0)
+        ime = ds["provider_service"] == "IME"
+        self.assertTrue(bool((score.sel(year=2027).where(ime, 1.0) > 0).all()))
+        # 95 % of the allocation whatever the score, and 5 % × a score capped at 1.1 - 1.2.
+        self.assertTrue(bool((score <= 1.2 + 1e-12).all()))
+
+    def test_a_needs_based_allocation_weighs_places_by_modes_and_needs(self):
+        ds = self.variants["needs-based"]
+        kinds = dict(zip(ds["rule"].values.tolist(), ds["rule_kind"].values.tolist()))
+        self.assertEqual(kinds["serafin_ime_2027"], "needs_based")
+        ime = dict(service="IME", year=2027)
+        # base rate x places x mode mix (0.7 - 1.3) x needs mix (0.9 - 1.3) x (1 - cut, at most
+        # 0.5 x 0.9), + 500 a place: between 0.7 x 0.9 x 0.55 and 1.3 x 1.3 + 500 / 39,000 of
+        # the budget (IME places in France and Belgium x 39,000), and not the baseline's.
+        budget = (75199 + 1300) * 39000.0
+        paid = float(ds["spending_national"].sel(**ime).values[0])
+        self.assertGreater(paid, 0.7 * 0.9 * 0.55 * budget)
+        self.assertLess(paid, (1.3 * 1.3 + 500 / 39000) * budget)
+        self.assertNotEqual(paid, float(self.base["spending_national"].sel(**ime).values[0]))
+
+    def test_an_impact_bond_is_paid_by_its_investor_and_repaid_only_at_a_terms_end(self):
+        ds = self.variants["impact-bond"]
+        flags = dict(zip(ds["rule"].values.tolist(), ds["rule_counterfactual"].values.tolist()))
+        self.assertEqual(flags["ime_impact_bond_2026"], 1)
+        ime = dict(service="IME")
+        by_payer = ds["spending_by_payer_national"].sel(**ime).isel(replication=0)
+        # From 2026 the investor pays the IMEs' cost; Assurance maladie none of it.
+        np.testing.assert_array_equal(by_payer.sel(payer="investor", year=slice(2026, 2028)).values,
+                                      ds["cost_national"].sel(**ime).isel(replication=0)
+                                      .sel(year=slice(2026, 2028)).values)
+        self.assertEqual(float(by_payer.sel(payer="assurance_maladie",
+                                            year=slice(2026, 2028)).sum()), 0.0)
+        # A 2-year term from 2026 ends with 2027: a repayment, if any, is there.
+        repaid = ds["repaid"].isel(replication=0)
+        self.assertEqual(float(repaid.sel(year=[2025, 2026, 2028]).sum()), 0.0)
 
     def test_a_global_allocation_pays_the_budget_whatever_the_activity(self):
         ds = self.variants["global-allocation"]
