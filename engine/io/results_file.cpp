@@ -1992,7 +1992,6 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   const model::Model& model = scenario.model;
   const auto n_replications = static_cast<std::int32_t>(results.replications.size());
   const std::size_t n_territories = model.territories.size();
-  const std::size_t n_services = model.services.size();
   const auto n_periods = static_cast<std::size_t>(model.periods());
   const double period_days = model.period_days();
   const bool monthly = model.periods_per_year == 12;
