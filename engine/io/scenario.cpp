@@ -202,18 +202,36 @@ void apply_override(toml::table& root, const std::string& text) {
   }
   const std::string value = trim(text.substr(eq + 1));
 
+  // An element of an array of tables: `timeline[0].places=7000`, `funding.rules[1].a=0.3`. The
+  // part up to the last index names the element (toml++'s path syntax); the rest is set in it.
+  toml::table* target = &root;
+  std::string rest = key;
+  if (const auto close = key.rfind(']'); close != std::string::npos) {
+    const std::string element = key.substr(0, close + 1);
+    rest = close + 1 < key.size() && key[close + 1] == '.' ? key.substr(close + 2) : std::string();
+    toml::node_view<toml::node> node = root.at_path(element);
+    if (!node || !node.is_table() || rest.empty()) {
+      throw ScenarioError(
+          label, 0, 0, element,
+          !node ? "no such element in the scenario (after extends): " + in_quotes(element)
+                : "expected ELEMENT[INDEX].KEY=VALUE naming a key of a table "
+                  "of an array of tables, e.g. timeline[0].places=7000");
+    }
+    target = node.as_table();
+  }
+
   // The value is TOML when it parses as TOML, a plain string otherwise (--set scenario.name=x).
   std::optional<toml::table> doc;
   if (!value.empty() && value.find_first_of("\r\n") == std::string::npos) {
     try {
-      doc = toml::parse(key + " = " + value, label);
+      doc = toml::parse(rest + " = " + value, label);
     } catch (const toml::parse_error&) {
       doc.reset();
     }
   }
   if (!doc) {
     try {
-      doc = toml::parse(key + " = " + to_toml_string(value), label);
+      doc = toml::parse(rest + " = " + to_toml_string(value), label);
     } catch (const toml::parse_error&) {
       throw ScenarioError(label, 0, 0, "",
                           "malformed override: " + in_quotes(key) +
@@ -224,7 +242,7 @@ void apply_override(toml::table& root, const std::string& text) {
   if (doc->contains("extends")) {
     throw ScenarioError(label, 0, 0, "extends", "extends cannot be set with --set");
   }
-  merge_into(root, *doc);
+  merge_into(*target, *doc);
 }
 
 // Which quantities a law describes: ages and durations cannot go below 0.

@@ -216,6 +216,30 @@ steps = 5
   EXPECT_EQ(sum_of(s.model.capacity_changes, 0), -2);
 }
 
+TEST_F(Timeline, SetReachesAnEntryOfTheTimeline) {
+  const std::string event = R"(
+[[timeline]]
+name = "shut"
+kind = "close"
+service = "IME"
+places = 6
+from = 2026-01-01
+)";
+  const Scenario s = load(event, {"timeline[0].places=12", "timeline[0].territories=[\"A\"]"});
+  EXPECT_EQ(sum_of(s.model.capacity_changes, 0), -12);
+  for (const auto& c : s.model.capacity_changes) {
+    EXPECT_EQ(c.territory, 0);
+  }
+  try {
+    (void)load(event, {"timeline[3].places=12"});
+    ADD_FAILURE() << "no error for a missing element";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "--set timeline[3].places=12: timeline[3]: no such element in the scenario (after "
+              "extends): \"timeline[3]\"");
+  }
+}
+
 TEST_F(Timeline, BadEntriesGetOneClearLine) {
   const std::string head = "\n[[timeline]]\nname = \"x\"\n";
   EXPECT_NE(error_of(head + "kind = \"conver\"\n")
