@@ -2179,50 +2179,6 @@ int first_period_from(const Date& start, const model::Model& model,
   return model.periods();
 }
 
-// Names of `items` (providers, organisations), in order.
-template <class Items>
-std::vector<std::string> names_of(const Items& items) {
-  std::vector<std::string> names;
-  names.reserve(items.size());
-  for (const auto& item : items) {
-    names.push_back(item.name);
-  }
-  return names;
-}
-
-// A rule's non-empty array of distinct names among `names` (a `noun`: "provider",
-// "organisation"), as indices. `none` says why there is nothing to name, when `names` is empty.
-template <class Id>
-std::vector<Id> read_name_refs(const Reader& r, const toml::node& n, const std::string& key,
-                               const std::vector<std::string>& names, const std::string& noun,
-                               const std::string& none) {
-  const toml::array& a = r.array(n, key, "a non-empty array of " + noun + " names");
-  if (names.empty()) {
-    r.fail(n, key, noun + "s need " + none);
-  }
-  if (a.empty()) {
-    r.fail(n, key,
-           "expected at least one " + noun +
-               " name, got an empty array (leave the key out to select any " + noun + ")");
-  }
-  std::vector<Id> out;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const std::string ikey = item_key(key, i);
-    const std::string name = r.string(a[i], ikey);
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-      r.fail(a[i], ikey,
-             "unknown " + noun + " " + in_quotes(name) + suggestion(name, names, noun + "s are"));
-    }
-    const auto id = static_cast<Id>(it - names.begin());
-    if (std::find(out.begin(), out.end(), id) != out.end()) {
-      r.fail(a[i], ikey, "duplicate " + noun + " " + in_quotes(name));
-    }
-    out.push_back(id);
-  }
-  return out;
-}
-
 // The funding rules' names in scenarios, in the order of funding::Rule.
 const std::vector<std::string>& rule_kinds() {
   static const std::vector<std::string> kinds{

@@ -89,40 +89,6 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
   return parts;
 }
 
-// Names read from an array of strings among `names` (territory codes, region names...).
-std::vector<std::size_t> read_refs(const Reader& r, const toml::node& n, const std::string& key,
-                                   const std::vector<std::string>& names, const std::string& noun) {
-  const toml::array& a = r.array(n, key, "a non-empty array of " + noun + " names");
-  if (a.empty()) {
-    r.fail(n, key, "expected at least one " + noun + ", got an empty array (leave the key out)");
-  }
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const std::string ikey = item_key(key, i);
-    const std::string name = r.string(a[i], ikey);
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-      r.fail(a[i], ikey,
-             "unknown " + noun + " " + in_quotes(name) + suggestion(name, names, noun + "s are"));
-    }
-    const auto id = static_cast<std::size_t>(it - names.begin());
-    if (std::find(out.begin(), out.end(), id) != out.end()) {
-      r.fail(a[i], ikey, "duplicate " + noun + " " + in_quotes(name));
-    }
-    out.push_back(id);
-  }
-  return out;
-}
-
-template <class Items>
-std::vector<std::string> names_of(const Items& items) {
-  std::vector<std::string> out;
-  for (const auto& item : items) {
-    out.push_back(item.name);
-  }
-  return out;
-}
-
 // Places now, as the timeline has changed them so far: per declared provider and per cell.
 struct Places {
   std::vector<std::int64_t> provider;
@@ -246,10 +212,12 @@ Timeline read_timeline(const Reader& r, const toml::node& n, model::Model& model
     }
     std::vector<std::size_t> where;
     if (territories_node != nullptr) {
-      where = read_refs(r, *territories_node, child_key(path, "territories"), codes, "territory");
+      where = read_name_refs<std::size_t>(r, *territories_node, child_key(path, "territories"),
+                                          codes, "territory", "territories, and there are none");
     } else if (regions_node != nullptr) {
       const auto chosen =
-          read_refs(r, *regions_node, child_key(path, "regions"), regions, "region");
+          read_name_refs<std::size_t>(r, *regions_node, child_key(path, "regions"), regions,
+                                      "region", "regions, and there are none");
       for (std::size_t h = 0; h < n_homes; ++h) {
         if (std::find(chosen.begin(), chosen.end(), model.territories[h].region) != chosen.end()) {
           where.push_back(h);
@@ -322,11 +290,16 @@ Timeline read_timeline(const Reader& r, const toml::node& n, model::Model& model
                "service " + in_quotes(service_names[service]) +
                    " has no declared providers, so no organisations");
       }
-      orgs = read_refs(r, *v, child_key(path, "organisations"), organisations, "organisation");
+      orgs = read_name_refs<std::size_t>(r, *v, child_key(path, "organisations"), organisations,
+                                         "organisation",
+                                         "declared providers, and there are none (add a "
+                                         "[providers] file with an organisation column)");
     }
     std::vector<std::size_t> named;
     if (const toml::node* v = t.get("providers")) {
-      named = read_refs(r, *v, child_key(path, "providers"), provider_names, "provider");
+      named = read_name_refs<std::size_t>(
+          r, *v, child_key(path, "providers"), provider_names, "provider",
+          "declared providers, and there are none (add a [providers] file)");
       for (std::size_t k = 0; k < named.size(); ++k) {
         if (model.providers[named[k]].service != service) {
           r.fail(*v->as_array()->get(k), item_key(child_key(path, "providers"), k),
@@ -508,7 +481,9 @@ std::vector<funding::Envelope> read_envelopes(const Reader& r, const toml::node&
         r.req_number(t, path, "growth_per_year", NumberRange{-1.0, false, kInf, true});
     e.headroom = r.opt_number(t, path, "headroom", kNonNegative).value_or(0.0);
     if (const toml::node* v = t.get("regions")) {
-      for (const std::size_t id : read_refs(r, *v, child_key(path, "regions"), regions, "region")) {
+      for (const std::size_t id :
+           read_name_refs<std::size_t>(r, *v, child_key(path, "regions"), regions, "region",
+                                       "regions, and there are none")) {
         e.regions.push_back(static_cast<model::RegionId>(id));
       }
     }
