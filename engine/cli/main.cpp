@@ -240,14 +240,14 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
               scenario.name.c_str(), results.replications.size(),
               static_cast<unsigned long long>(scenario.seed), m.horizon_years,
               scenario.start_date.year, scenario.start_date.month, scenario.start_date.day);
-  std::printf("means over replications and periods; 'end' = end of the last period\n");
+  std::printf(
+      "means over replications and periods; 'end' = end of the last period; places: authorised "
+      "at the end (the policy timeline may change them)\n");
   std::printf("%-12s %9s %10s %12s %13s %11s %13s %16s\n", "service", "places", "occupancy",
               "waiting end", "admissions/yr", "Creton end", "aged out/yr", "spending/yr (M€)");
   for (std::size_t s = 0; s < m.services.size(); ++s) {
-    std::int64_t places = 0;
-    for (auto c : m.services[s].capacity) {
-      places += c;
-    }
+    double places = 0.0;  // at the end of the last period
+    double authorised_days = 0.0;
     double place_days = 0.0;
     double waiting = 0.0;
     double admissions = 0.0;
@@ -260,9 +260,11 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
         for (int t = 0; t < ind.territories; ++t) {
           const auto i = ind.cell(p, t, static_cast<int>(s));
           place_days += ind.occupied_place_days[i];
+          authorised_days += ind.capacity_days[i];
           admissions += static_cast<double>(ind.admissions[i]);
           aged_out += static_cast<double>(ind.aged_out_waiting[i]);
           if (p == last) {
+            places += static_cast<double>(ind.capacity_end[i]);
             waiting += static_cast<double>(ind.waiting_end[i]);
             holding += static_cast<double>(ind.holding_end[i]);
           }
@@ -275,14 +277,10 @@ void print_summary(const parcours::io::Scenario& scenario, const parcours::run::
       }
     }
     const double years = reps * m.horizon_years;
-    const double occupancy =
-        places > 0
-            ? place_days / (static_cast<double>(places) * parcours::core::kDaysPerYear * years)
-            : 0.0;
-    std::printf("%-12s %9lld %9.1f%% %12.0f %13.0f %11.0f %13.0f %16.1f\n",
-                m.services[s].name.c_str(), static_cast<long long>(places), 100.0 * occupancy,
-                waiting / reps, admissions / years, holding / reps, aged_out / years,
-                euros / years / 1e6);
+    const double occupancy = authorised_days > 0.0 ? place_days / authorised_days : 0.0;
+    std::printf("%-12s %9.0f %9.1f%% %12.0f %13.0f %11.0f %13.0f %16.1f\n",
+                m.services[s].name.c_str(), places / reps, 100.0 * occupancy, waiting / reps,
+                admissions / years, holding / reps, aged_out / years, euros / years / 1e6);
   }
   std::printf("%llu events in %.2f s (%.2f M events/s); results in %s\n",
               static_cast<unsigned long long>(results.events), results.wall_seconds,
