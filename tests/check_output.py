@@ -169,7 +169,6 @@ PROVIDER_INDICATORS = {
     "provider_followed": ("i", "people"),
     "provider_rule": ("i", None),
     # Rules 4-7: mean authorised places, the time of care, the score a contract paid on.
-    "provider_authorised_places": ("f", "places"),
     "provider_time_of_care": ("f", "1"),
     "provider_score": ("f", "1"),
 }

@@ -1257,14 +1257,9 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
                 by_cell + "followed of that cell"},
            coordinates);
 
+  // Its places are provider_authorised_place_days / period_days (Books::places: what its budget,
+  // allocation and staff time are computed on), written with the provider indicators.
   const std::vector<double> authorised = of_providers(&funding::Books::places);
-  file.add_variable("provider_authorised_places", dims, authorised, Storage::kChunkedByFirstAxis);
-  describe(file, "provider_authorised_places",
-           {"authorised places of the provider", "places",
-            "the provider's mean authorised places over the period (its authorised place-days / "
-            "period_days): provider_places at the start, changed by the policy timeline; the "
-            "places its budget, allocation and staff time are computed on"},
-           coordinates);
   std::vector<double> provider_tam = of_providers(&funding::Books::time_of_care);
   for (std::size_t i = 0; i < provider_tam.size(); ++i) {
     if (authorised[i] <= 0.0) {
@@ -2198,7 +2193,9 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   }
   file.add_variable("places", {"territory", "service"}, places, Storage::kContiguous);
   describe(file, "places",
-           {"places", "places", "places (capacity) of each service in each territory"});
+           {"places", "places",
+            "places (capacity) of each service in each territory at the start (places_end: as "
+            "the policy timeline changes them)"});
 
   // "d", not "days": xarray would decode a variable in "days" to timedelta64.
   file.add_variable("period_days", {period}, std::vector<double>(n_periods, period_days),

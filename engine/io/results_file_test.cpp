@@ -3371,8 +3371,12 @@ TEST_F(ProviderFileTest, ContractsWriteTheirEnvelopesIndicatorsAndTimeOfCare) {
   ASSERT_EQ(values.size(), 2U * 3U * kProviders * funding::kIndicators);
   EXPECT_DOUBLE_EQ(values[provider_at(0, 0, kTilleuls) * funding::kIndicators], 0.5);
   expect_attached(f, "provider_indicators", "indicator", 3);
-  const auto places = read_numbers<double>(f, "provider_authorised_places", H5T_NATIVE_DOUBLE);
-  EXPECT_DOUBLE_EQ(places[provider_at(1, 2, kTilleuls)], 6.0);
+  // Its places, on which its books are kept: 6 all period (provider_authorised_place_days /
+  // period_days; the file no longer repeats them as a dataset of their own).
+  const auto place_days =
+      read_numbers<double>(f, "provider_authorised_place_days", H5T_NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(place_days[provider_at(1, 2, kTilleuls)] / 365.25, 6.0);
+  EXPECT_FALSE(H5Lexists(f, "provider_authorised_places", H5P_DEFAULT) > 0);
   // The time of care with the defaults (6 hours a day attended, 0.5 staff a place of 1,607
   // hours): Les Tilleuls' 3 children over its 6 places: 3 x 365.25 x 6 / (6 x 0.5 x 1607).
   const auto tam = read_numbers<double>(f, "provider_time_of_care", H5T_NATIVE_DOUBLE);
