@@ -40,15 +40,18 @@ Grants grant_places(const model::Model& model, const Scheme& scheme,
     return out;
   }
 
-  // Places now, per (territory, service).
+  // Places now, per (territory, service), from the places at the start.
   std::vector<std::int64_t> places(n_territories * n_services, 0);
-  for (std::size_t s = 0; s < n_services; ++s) {
-    PARCOURS_CHECK(model.services[s].capacity.size() == n_territories,
-                   "one capacity per territory expected");
-    for (std::size_t t = 0; t < n_territories; ++t) {
-      places[t * n_services + s] = model.services[s].capacity[t];
+  const auto start_places = [&] {
+    for (std::size_t s = 0; s < n_services; ++s) {
+      PARCOURS_CHECK(model.services[s].capacity.size() == n_territories,
+                     "one capacity per territory expected");
+      for (std::size_t t = 0; t < n_territories; ++t) {
+        places[t * n_services + s] = model.services[s].capacity[t];
+      }
     }
-  }
+  };
+  start_places();
   // Which envelopes cover each region, and what a place of each service costs each envelope's
   // payer a year at the start.
   std::vector<std::vector<bool>> covers(envelopes.size(), std::vector<bool>(regions, false));
@@ -179,12 +182,7 @@ Grants grant_places(const model::Model& model, const Scheme& scheme,
   }
   std::stable_sort(out.changes.begin(), out.changes.end(),
                    [](const auto& a, const auto& b) { return a.day < b.day; });
-  std::fill(places.begin(), places.end(), 0);
-  for (std::size_t s = 0; s < n_services; ++s) {
-    for (std::size_t t = 0; t < n_territories; ++t) {
-      places[t * n_services + s] = model.services[s].capacity[t];
-    }
-  }
+  start_places();
   std::size_t next = 0;
   for (std::size_t y = 0; y < years; ++y) {
     const double end = static_cast<double>(y + 1) * core::kDaysPerYear;
