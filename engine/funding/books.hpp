@@ -1,8 +1,9 @@
 // The books of a run: who pays each provider how much, period by period, under the funding rules
 // a scenario assigns to providers (by service, provider or managing organisation) from a date;
 // each provider's cost and its surplus or deficit; each payer's share. Computed from the
-// activity the simulation measured (Indicators), so a funding rule never changes a child's
-// path unless a behaviour responds to it (issue 4, later slices).
+// activity the simulation measured (Indicators). A rule changes children's paths only through the
+// providers' responses to its incentives (incentives.hpp, model::Behaviour), which the simulation
+// reads before the run.
 #pragma once
 
 #include "engine/funding/modulated_price.hpp"
@@ -122,6 +123,11 @@ struct Assignment {
   // price a provider on activity it judges abnormally low ("circonstances particulières",
   // R.314-113), so a nearly empty provider's price cannot soar. 0: the plain mean.
   double floor_occupancy = 0.0;  // [0, 1]
+  // How this price bills absences and days at school, where it differs from the service's
+  // (ServiceMoney::bill_absences, bill_school_days): a dated change of billing is a new
+  // assignment (e.g. inclusion days unbilled from 2026).
+  std::optional<double> bill_absences;     // [0, 1]
+  std::optional<double> bill_school_days;  // [0, 1]
   // kGlobalAllocation: the budget of the period the assignment starts (mean places × the year's
   // cost per place), then renewed each year × (1 + growth_per_year) (a "taux de reconduction"),
   // whatever the cost. It follows the unit's places: in a period whose mean places differ from
@@ -220,7 +226,8 @@ struct Books {
   int periods = 0;
   int units = 0;
   int payers = 0;
-  std::vector<double> billed_days;   // days a daily price would bill (whatever the rule)
+  std::vector<double> billed_days;   // days a daily price would bill (whatever the rule): with
+                                     // the billing of the daily price in force, else the service's
   std::vector<double> price;         // euros per billed day applied (daily price; else 0)
   std::vector<double> revenue;       // euros received
   std::vector<double> cost;          // euros spent

@@ -422,6 +422,86 @@ struct TimelineEvent {
   std::string kind;  // "convert", "create", "close", "inflow"
 };
 
+/// How providers respond to the incentives their funding creates (model rule 28). The model's
+/// probabilities are calibrated on what providers did under the funding in force at the run's
+/// start (the status quo), so each response acts on the change of an incentive from the one in
+/// force for the same provider in the first period: a scenario whose funding never changes has the
+/// same paths whatever these parameters. Every default is an ASSUMPTION (no published
+/// elasticity): sensitivity studies vary them. All zero (and selection_window 1): no response.
+struct Behaviour {
+  // Plan steps (Plans): the probability of a step is multiplied by 1 + elasticity × (Δ_now −
+  // Δ_start), clamped to [0, max_factor], where Δ is the change of the provider's funding per
+  // day the step brings (Incentives: a step that leaves the place loses the child's stay value;
+  // a step that changes mode or schooling changes its care value).
+  double step_down = 0.5;   // >= 0: elasticity of steps that leave the place (re-orientations)
+  double care = 0.5;        // >= 0: elasticity of steps that change mode or schooling
+  double max_factor = 3.0;  // >= 1
+  // Admissions, how fast: a place that frees is offered to the lists after vacancy_days ×
+  // max(0, V_start − V_now) days, V the funding an empty place-day loses for a typical child
+  // (Incentives::vacancy): a provider paid whatever its activity fills its places more slowly.
+  // Meanwhile the place is held vacant (no list, no newcomer takes it). Places the timeline
+  // creates are offered at once.
+  double vacancy_days = 30.0;  // >= 0
+  // Keeping Creton young adults: at its place's age limit, a young adult whose branch keeps the
+  // place while it waits for an adult service (Action::kMove with no free place there) is not
+  // kept, with probability min(1, creton_release × max(0, S_start − S_now)), S the child's stay
+  // value: it leaves the place and waits at home (Action::kOrient).
+  double creton_release = 0.2;  // >= 0
+  // Admissions, who: a freed place goes to the child, among the first `selection_window` children
+  // its provider may admit on the list it serves (same priority level), whose needs level brings
+  // the most (Incentives::needs_value, change since the start), when that is at least
+  // `selection_threshold` more than the first child's; otherwise to the first child.
+  int selection_window = 5;           // >= 1 (1: first come, first served)
+  double selection_threshold = 0.05;  // >= 0
+};
+
+/// What each provider's funding pays for, per period, as funding::incentives computes it from the
+/// funding rules (model rule 28): what Behaviour responds to. Values are in shares of a place-day's
+/// funding (the service's cost per place-day): 1 means a day worth a day of the place's budget.
+/// A regime is the funding rule assignment in force (funding::Scheme::assignments index), the last
+/// regime being "no rule"; tables are per regime and service.
+struct Incentives {
+  int periods = 0;
+  int units = 0;    // declared providers (ProviderId), then one per (territory, service) cell:
+                    // unit = providers + territory × services + service
+  int regimes = 0;  // assignments + 1
+  int services = 0;
+  int needs = 1;                     // Children::needs_levels (at least 1)
+  std::vector<std::uint8_t> regime;  // [period][unit]: the regime in force
+  // [regime][service][Care::pack() byte]: the funding per day a child in that care brings while
+  // in its place (care_value), and the part of it its provider loses when the child leaves
+  // (stay_value: revenue that follows days or children, not places); unknown care bytes: 0.
+  std::vector<float> care_value;
+  std::vector<float> stay_value;
+  // [regime][service]: stay_value averaged over the care a child admitted there draws
+  // (Service::mode_shares × schooling_shares): what a place-day left empty loses.
+  std::vector<float> vacancy;
+  // [regime][service]: what a day at school instead of in the establishment loses, for a child
+  // attending every opening day (care_value with school_day_share 0 less with 1): the revenue an
+  // inclusion day costs.
+  std::vector<float> school_day;
+  // [regime][service][needs level]: the funding per day a child of that needs level brings while
+  // in its place (needs-based allocations weigh needs; other rules: 0).
+  std::vector<float> needs_value;
+
+  [[nodiscard]] bool empty() const { return regime.empty(); }
+
+  [[nodiscard]] std::size_t unit_of(ProviderId declared_or_none, std::size_t n_declared,
+                                    TerritoryId t, ServiceId s) const {
+    return declared_or_none < n_declared
+               ? declared_or_none
+               : n_declared + static_cast<std::size_t>(t) * static_cast<std::size_t>(services) + s;
+  }
+
+  [[nodiscard]] std::uint8_t regime_of(int period, std::size_t unit) const {
+    return regime[static_cast<std::size_t>(period) * static_cast<std::size_t>(units) + unit];
+  }
+
+  [[nodiscard]] std::size_t table(std::uint8_t r, ServiceId s) const {
+    return static_cast<std::size_t>(r) * static_cast<std::size_t>(services) + s;
+  }
+};
+
 /// A calibration target: a published stock the model should reproduce at the end of year 1
 /// (`parcours calibrate`).
 struct CalibrationTarget {
@@ -465,6 +545,8 @@ struct Model {
   std::vector<CalibrationTarget> calibration;
   std::vector<TimelineEvent> timeline;           // the policy timeline's events, in file order
   std::vector<CapacityChange> capacity_changes;  // in force; sorted by day
+  Behaviour behaviour;
+  Incentives incentives;  // empty: no funding rules, no response
   int horizon_years = 1;
   int periods_per_year = 1;  // 1: yearly indicators; 12: monthly
 
