@@ -28,6 +28,8 @@ enum class Stream : std::uint32_t {
                          // orientation comes with the alternative one (double orientation)
   kRenewal = 15,         // entity: person, occurrence: stays << 16 | expiry number; whether its
                          // orientation is renewed when it expires
+  kCretonRelease = 16,   // entity: person, occurrence: stay number; whether its provider keeps
+                         // it past the age limit (providers' responses, Model::behaviour)
 };
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mix.

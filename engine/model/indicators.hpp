@@ -170,6 +170,16 @@ struct Indicators {
   std::vector<std::int64_t> place_needs_end;
   std::vector<std::int64_t> place_mode_end;
 
+  // [period][territory][service], in the period, by where the places are: providers' responses
+  // to the incentives of their funding (Model::behaviour): places held vacant when they freed and
+  // the days they were to be held (counted in the period they freed); young adults not kept past
+  // the age limit (Creton) but sent home to wait; admissions of a child other than the first the
+  // provider could admit (selection by needs).
+  std::vector<std::int64_t> vacancies_held;
+  std::vector<double> vacancy_hold_days;
+  std::vector<std::int64_t> young_adults_released;
+  std::vector<std::int64_t> admissions_selected;
+
   // [period][provider], for the declared providers (Model::providers):
   int providers = 0;
   std::vector<double> provider_attended_days;  // as attended_days, school_days and followed
@@ -256,6 +266,10 @@ struct Indicators {
     place_needs_end.assign(cells * static_cast<std::size_t>(needs), 0);
     place_mode_end.assign(cells * static_cast<std::size_t>(modes), 0);
     renewed.assign(cells, 0);
+    vacancies_held.assign(cells, 0);
+    vacancy_hold_days.assign(cells, 0.0);
+    young_adults_released.assign(cells, 0);
+    admissions_selected.assign(cells, 0);
     lapsed.assign(cells, 0);
     to_alternative.assign(cells, 0);
     occupants_mode_end.assign(cells * static_cast<std::size_t>(modes), 0);

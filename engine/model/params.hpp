@@ -427,7 +427,7 @@ struct TimelineEvent {
 /// start (the status quo), so each response acts on the change of an incentive from the one in
 /// force for the same provider in the first period: a scenario whose funding never changes has the
 /// same paths whatever these parameters. Every default is an ASSUMPTION (no published
-/// elasticity): sensitivity studies vary them. All zero (and selection_window 1): no response.
+/// elasticity): sensitivity studies vary them. All zero: no response.
 struct Behaviour {
   // Plan steps (Plans): the probability of a step is multiplied by 1 + elasticity × (Δ_now −
   // Δ_start), clamped to [0, max_factor], where Δ is the change of the provider's funding per
@@ -447,12 +447,11 @@ struct Behaviour {
   // kept, with probability min(1, creton_release × max(0, S_start − S_now)), S the child's stay
   // value: it leaves the place and waits at home (Action::kOrient).
   double creton_release = 0.2;  // >= 0
-  // Admissions, who: a freed place goes to the child, among the first `selection_window` children
-  // its provider may admit on the list it serves (same priority level), whose needs level brings
-  // the most (Incentives::needs_value, change since the start), when that is at least
-  // `selection_threshold` more than the first child's; otherwise to the first child.
-  int selection_window = 5;           // >= 1 (1: first come, first served)
-  double selection_threshold = 0.05;  // >= 0
+  // Admissions, who: a provider serving a list treats a child whose needs level its funding pays
+  // g more a day for than at the start (Incentives::needs_value; g may be negative) as if it had
+  // waited selection_days × g days longer: within a priority level, it takes the child with the
+  // earliest waiting start less that shift among the first child of each needs level it may admit.
+  double selection_days = 180.0;  // >= 0 (0: first come, first served)
 };
 
 /// What each provider's funding pays for, per period, as funding::incentives computes it from the

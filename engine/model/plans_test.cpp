@@ -1,5 +1,6 @@
 // Modes of care and schooling in places, counts by age group, and the yearly plan reviews
-// (mode and schooling steps, re-orientation with stepping holders, the provider-response hook).
+// (mode and schooling steps, re-orientation with stepping holders); providers' responses that
+// scale steps are in behaviour_test.cpp.
 #include "engine/model/simulation.hpp"
 #include "engine/model/test_recorder.hpp"
 
@@ -164,30 +165,6 @@ TEST(PlanReview, AStepWithProbabilityOneChangesEveryQualifyingChildsMode) {
   EXPECT_EQ(mode_count(out, 0, 0, 0), 0);
   EXPECT_EQ(mode_count(out, 0, 0, 1), 2000);
   EXPECT_EQ(out.plan_reviews[out.cell(0, 0, 1)], 0);  // SESSAD has no steps
-}
-
-TEST(PlanReview, AStepIsTakenWithItsProbabilityTimesTheProvidersResponse) {
-  struct Doubling : PlanResponse {
-    double factor(std::size_t step, TerritoryId, double) const override {
-      return step == 0 ? 2.0 : 1.0;
-    }
-  };
-
-  PlanStep step = mode_step(0.2);
-  step.modes.clear();  // every child qualifies
-  Model m = two_services(20000, 10.0, 0, 1);
-  m.plans.review_month = 3;
-  m.plans.steps = {step};
-  const auto plain = Simulation(m, 9, 0).run();
-  expect_binomial(plain.plan_steps_taken[plain.step_cell(0, 0, 0)], 20000.0, 0.2);
-  Doubling doubling;
-  Simulation sim(m, 9, 0);
-  sim.set_plan_response(&doubling);
-  const auto doubled = sim.run();
-  expect_binomial(doubled.plan_steps_taken[doubled.step_cell(0, 0, 0)], 20000.0, 0.4);
-  // Common random numbers: the same children's draws, so those who stepped at 0.2 step at 0.4.
-  EXPECT_GT(doubled.plan_steps_taken[doubled.step_cell(0, 0, 0)],
-            plain.plan_steps_taken[plain.step_cell(0, 0, 0)]);
 }
 
 TEST(PlanReview, StepsAreTriedInOrderAndOnlyWhereTheirConditionsHold) {

@@ -6,6 +6,7 @@
 #include <boost/random/exponential_distribution.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace parcours::model {
@@ -211,6 +212,7 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
                      [](const auto& a, const auto& b) { return a.first < b.first; });
   }
   horizon_ = model.period_days() * model.periods();
+  set_up_responses();
   Shape shape{model.periods(),
               static_cast<int>(n_territories),
               static_cast<int>(n_services_),
@@ -295,6 +297,184 @@ void Simulation::build_providers() {
         static_cast<ProviderId>(q);
   }
   fragmented_ = fragmented_ || model_.lists.per_provider;
+}
+
+// Providers' responses (rule 28) act only where a provider's funding changes during the run: each
+// provider's unit in the incentive tables, and whether any unit changes regime.
+void Simulation::set_up_responses() {
+  const Incentives& inc = model_.incentives;
+  if (inc.empty()) {
+    return;
+  }
+  PARCOURS_CHECK(
+      inc.periods == model_.periods() && inc.services == static_cast<int>(n_services_) &&
+          inc.units == static_cast<int>(n_declared_ + cells_.size()) &&
+          inc.regime.size() == static_cast<std::size_t>(inc.periods) * inc.units &&
+          inc.care_value.size() == static_cast<std::size_t>(inc.regimes) * n_services_ * 256 &&
+          inc.stay_value.size() == inc.care_value.size() &&
+          inc.vacancy.size() == static_cast<std::size_t>(inc.regimes) * n_services_ &&
+          inc.needs_value.size() == inc.vacancy.size() * static_cast<std::size_t>(inc.needs) &&
+          inc.needs >= static_cast<int>(n_needs_),
+      "incentives of another model");
+  const Behaviour& b = model_.behaviour;
+  PARCOURS_CHECK(b.step_down >= 0.0 && b.care >= 0.0 && b.max_factor >= 1.0 &&
+                     b.vacancy_days >= 0.0 && b.creton_release >= 0.0 && b.selection_days >= 0.0,
+                 "bad behaviour parameters");
+  unit_of_.resize(providers_.size());
+  for (std::size_t q = 0; q < providers_.size(); ++q) {
+    unit_of_[q] = static_cast<std::uint32_t>(inc.unit_of(
+        static_cast<ProviderId>(q), n_declared_, providers_[q].territory, providers_[q].service));
+  }
+  for (int period = 1; period < inc.periods && !responds_; ++period) {
+    for (std::size_t u = 0; u < static_cast<std::size_t>(inc.units); ++u) {
+      if (inc.regime_of(period, u) != inc.regime_of(0, u)) {
+        responds_ = true;
+        break;
+      }
+    }
+  }
+}
+
+std::pair<std::uint8_t, std::uint8_t> Simulation::regimes_of(ProviderId q) const {
+  const Incentives& inc = model_.incentives;
+  return {inc.regime_of(period_, unit_of_[q]), inc.regime_of(0, unit_of_[q])};
+}
+
+// A plan step's factor: 1 + elasticity × (what the step changes in the provider's funding a day
+// now − what it changed under the first period's funding), in [0, max_factor]. A step that
+// leaves the place loses the child's stay value; one that changes its care changes its care value.
+double Simulation::step_factor(std::size_t i, std::uint32_t p, Care care) const {
+  const ProviderId q = people_[p].provider;
+  const auto [now, start] = regimes_of(q);
+  if (now == start) {
+    return 1.0;
+  }
+  const PlanStep& step = model_.plans.steps[i];
+  const Incentives& inc = model_.incentives;
+  const ServiceId s = providers_[q].service;
+  const std::uint8_t before = care.pack();
+  double change = 0.0;
+  double elasticity = 0.0;
+  if (step.target != kNoService) {
+    change = -(inc.stay_value[inc.table(now, s) * 256 + before] -
+               inc.stay_value[inc.table(start, s) * 256 + before]);
+    elasticity = model_.behaviour.step_down;
+  } else {
+    Care next = care;
+    next.mode = step.to_mode.value_or(care.mode);
+    next.schooling = step.to_schooling.value_or(care.schooling);
+    const std::uint8_t after = next.pack();
+    const auto delta = [&](std::uint8_t r) {
+      return inc.care_value[inc.table(r, s) * 256 + after] -
+             inc.care_value[inc.table(r, s) * 256 + before];
+    };
+    change = delta(now) - delta(start);
+    elasticity = model_.behaviour.care;
+  }
+  return std::clamp(1.0 + elasticity * change, 0.0, model_.behaviour.max_factor);
+}
+
+// Days a place of q that frees waits before it is offered: vacancy_days × what an empty place-day
+// costs the provider less than in the first period (0 when it costs as much or more).
+double Simulation::vacancy_delay(ProviderId q) const {
+  const auto [now, start] = regimes_of(q);
+  if (now == start) {
+    return 0.0;
+  }
+  const Incentives& inc = model_.incentives;
+  const ServiceId s = providers_[q].service;
+  const double lost = inc.vacancy[inc.table(start, s)] - inc.vacancy[inc.table(now, s)];
+  return model_.behaviour.vacancy_days * std::max(0.0, lost);
+}
+
+// Whether the provider of `p`, at its place's age limit, does not keep it while it waits for the
+// next service (a Creton young adult): only for a branch that would keep the place (kMove with no
+// free place of the target), with probability creton_release × the stay value lost since the
+// first period, drawn from the child's own stream.
+bool Simulation::released_at_age_limit(double day, std::uint32_t p, const Branch& branch) {
+  const Person& person = people_[p];
+  if (branch.action != Action::kMove || person.provider == kNoProvider) {
+    return false;
+  }
+  const auto [now, start] = regimes_of(person.provider);
+  if (now == start) {
+    return false;
+  }
+  const Incentives& inc = model_.incentives;
+  const ServiceId s = providers_[person.provider].service;
+  const std::uint8_t care = care_[p];
+  const double lost = inc.stay_value[inc.table(start, s) * 256 + care] -
+                      inc.stay_value[inc.table(now, s) * 256 + care];
+  const double probability = std::min(1.0, model_.behaviour.creton_release * std::max(0.0, lost));
+  if (probability <= 0.0 || free_place_for(day, p, branch.target) != kNoProvider) {
+    return false;
+  }
+  core::KeyedRng gen(seed_, replication_, core::Stream::kCretonRelease, person.key, person.stays);
+  return core::uniform01(gen) < probability;
+}
+
+// Who of queue `q` takes a free place of `provider`: the child at `first` (the first it may admit),
+// unless the provider's funding now pays more for some needs level than at the start: then, of the
+// first child of each needs level it may admit, the one whose waiting start less selection_days ×
+// its level's gain is earliest (the first child on a tie). The walk stops at a child who began
+// waiting too late to win even with the largest gain (lists are in joining order, so that is
+// where later children start; a child who joined with an earlier start is a rare exception).
+std::size_t Simulation::select(Queue& q, std::size_t first, ProviderId provider) {
+  const double days = model_.behaviour.selection_days;
+  const auto [now, start] = regimes_of(provider);
+  if (days <= 0.0 || now == start || n_needs_ < 2) {
+    return first;
+  }
+  const Incentives& inc = model_.incentives;
+  const ServiceId s = providers_[provider].service;
+  std::array<double, Attributes::kMaxNeedsLevels> shift{};  // days earlier a level counts
+  double largest = 0.0;
+  for (std::size_t l = 0; l < n_needs_; ++l) {
+    shift[l] = days * (static_cast<double>(inc.needs_value[inc.table(now, s) * inc.needs + l]) -
+                       inc.needs_value[inc.table(start, s) * inc.needs + l]);
+    largest = l == 0 ? shift[l] : std::max(largest, shift[l]);
+  }
+  const auto needs_of = [&](std::uint32_t p) {
+    return Attributes::unpack(people_[p].attributes).needs;
+  };
+  const std::uint32_t head = q.entries[first].first;
+  const std::uint8_t head_needs = needs_of(head);
+  if (largest <= shift[head_needs]) {
+    return first;  // no level is worth more than the first child's
+  }
+  double best_score = static_cast<double>(people_[head].waiting_since) - shift[head_needs];
+  std::size_t best = first;
+  std::array<bool, Attributes::kMaxNeedsLevels> seen{};
+  seen[head_needs] = true;
+  std::size_t unseen = n_needs_ - 1;
+  const std::uint8_t impairments = providers_[provider].impairments;
+  for (std::size_t i = first + 1; i < q.entries.size() && unseen > 0; ++i) {
+    const auto [p, g] = q.entries[i];
+    if (!generations_.is_live(p, g) ||
+        (impairments != Provider::kAnyImpairment &&
+         ((impairments >> Attributes::unpack(people_[p].attributes).impairment) & 1U) == 0)) {
+      continue;
+    }
+    const double since = people_[p].waiting_since;
+    if (since - largest >= best_score) {
+      break;
+    }
+    const std::uint8_t needs = needs_of(p);
+    if (seen[needs]) {
+      continue;
+    }
+    seen[needs] = true;
+    --unseen;
+    if (const double score = since - shift[needs]; score < best_score) {
+      best = i;
+      best_score = score;
+    }
+  }
+  if (best != first) {
+    const ProviderState& state = providers_[provider];
+    ++out_.admissions_selected[out_.cell(period_, state.territory, state.service)];
+  }
+  return best;
 }
 
 void Simulation::add_scripted_arrival(const ScriptedArrival& arrival) {
@@ -598,7 +778,7 @@ Indicators Simulation::run() {
     const std::uint32_t generation = payload.tag >> kTypeBits;
     if (type != Ev::kArrival && type != Ev::kScripted && type != Ev::kPeriodEnd &&
         type != Ev::kReview && type != Ev::kPlanReview && type != Ev::kCapacity &&
-        (generations_.current(payload.id) & kGenerationMask) != generation) {
+        type != Ev::kOffer && (generations_.current(payload.id) & kGenerationMask) != generation) {
       continue;  // cancelled: the person's state changed since this was scheduled
     }
     ++out_.events;
@@ -649,6 +829,9 @@ Indicators Simulation::run() {
         break;
       case Ev::kCapacity:
         on_capacity_change(day, model_.capacity_changes[payload.id]);
+        break;
+      case Ev::kOffer:
+        on_offer(day, payload.id);
         break;
     }
     if (period_ == model_.periods()) {
@@ -828,13 +1011,14 @@ void Simulation::apply(double day, std::uint32_t p, ServiceId s, std::uint32_t g
 
 // A provider of (t, s) with a free place that may admit a child of `impairment`, if any.
 ProviderId Simulation::free_place_in(TerritoryId t, ServiceId s, std::uint8_t impairment) const {
-  if (const Cell& c = cells_[cell_index(t, s)]; c.occupied - c.excess >= c.capacity) {
+  if (const Cell& c = cells_[cell_index(t, s)]; c.occupied + c.held - c.excess >= c.capacity) {
     return kNoProvider;
   }
   const auto [first, last] = providers_of(t, s);
   for (const ProviderId* q = first; q != last; ++q) {
     const ProviderState& provider = providers_[*q];
-    if (provider.occupied < provider.capacity && ((provider.impairments >> impairment) & 1U) != 0) {
+    if (provider.occupied + provider.held < provider.capacity &&
+        ((provider.impairments >> impairment) & 1U) != 0) {
       return *q;
     }
   }
@@ -943,10 +1127,40 @@ void Simulation::admit(double day, std::uint32_t p, ProviderId q, Admission how)
 }
 
 // A place of provider q frees: offered to the lists (offer_place), unless the timeline closed
-// places there that are still occupied (the place closes instead).
+// places there that are still occupied (the place closes instead), or held vacant first when its
+// provider's funding no longer pays for the days it fills (Behaviour::vacancy_days).
 void Simulation::free_place(double day, ProviderId q) {
   set_occupied(q, day, -1);
-  if (providers_[q].occupied < providers_[q].capacity) {
+  ProviderState& provider = providers_[q];
+  if (provider.occupied + provider.held >= provider.capacity) {
+    return;
+  }
+  if (responds_) {
+    if (const double delay = vacancy_delay(q); delay > 0.0) {
+      ++provider.held;
+      ++cell(provider.territory, provider.service).held;
+      const auto i = out_.cell(period_, provider.territory, provider.service);
+      ++out_.vacancies_held[i];
+      out_.vacancy_hold_days[i] += delay;
+      if (day + delay < horizon_) {
+        schedule(day + delay, Ev::kOffer, q);
+      }
+      return;
+    }
+  }
+  offer_place(day, q);
+}
+
+// A place held vacant is offered to the lists (unless a closure took it meanwhile).
+void Simulation::on_offer(double day, ProviderId q) {
+  ProviderState& provider = providers_[q];
+  if (provider.withdrawn > 0) {
+    --provider.withdrawn;
+    return;
+  }
+  --provider.held;
+  --cell(provider.territory, provider.service).held;
+  if (provider.occupied + provider.held < provider.capacity) {
     offer_place(day, q);
   }
 }
@@ -1016,7 +1230,15 @@ void Simulation::on_capacity_change(double day, const CapacityChange& change) {
   provider.capacity += change.delta;
   c.capacity += change.delta;
   c.excess += std::max<std::int64_t>(0, provider.occupied - provider.capacity);
-  for (std::int64_t k = 0; k < change.delta && provider.occupied < provider.capacity; ++k) {
+  // A closure takes places held vacant first (their pending offers then do nothing).
+  const std::int64_t taken =
+      std::min(provider.held,
+               std::max<std::int64_t>(0, provider.occupied + provider.held - provider.capacity));
+  provider.held -= taken;
+  provider.withdrawn += taken;
+  c.held -= taken;
+  for (std::int64_t k = 0;
+       k < change.delta && provider.occupied + provider.held < provider.capacity; ++k) {
     if (!offer_place(day, q)) {
       break;
     }
@@ -1083,6 +1305,9 @@ bool Simulation::serve_lists(double day, ProviderId q, TerritoryId list_home,
     }
     if (best == nullptr) {
       continue;
+    }
+    if (responds_) {
+      best_i = select(*best, best_i, q);
     }
     const std::uint32_t next = best->entries[best_i].first;
     if (best_i == best->head) {
@@ -1260,6 +1485,13 @@ void Simulation::decide(double day, std::uint32_t p, const std::vector<Branch>& 
       }
       u -= b.probability;
     }
+  }
+  if (responds_ && purpose == core::Stream::kAgeLimitOutcome &&
+      released_at_age_limit(day, p, *chosen)) {
+    const ProviderState& provider = providers_[person.provider];
+    ++out_.young_adults_released[out_.cell(period_, provider.territory, provider.service)];
+    redirect(day, p, Action::kOrient, chosen->target);
+    return;
   }
   switch (chosen->action) {
     case Action::kLeave:
@@ -1593,8 +1825,8 @@ void Simulation::on_plan_review(double day, std::uint32_t year) {
         continue;
       }
       double probability = step.probability;
-      if (plan_response_ != nullptr) {
-        probability *= plan_response_->factor(i, place_territory_of(person), day);
+      if (responds_) {
+        probability *= step_factor(i, p, care);
       }
       if (u < probability) {
         take_step(day, p, i);

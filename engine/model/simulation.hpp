@@ -55,17 +55,6 @@ class Monitor {
   [[nodiscard]] virtual bool should_stop() const = 0;
 };
 
-/// How providers respond to the incentives of their funding, at the yearly plan reviews: a factor
-/// on the probability of plan step `step` (an index into Model::plans.steps) for a child in a
-/// place in territory `place_territory`, on `day`. The funding rules supply one; without it every
-/// factor is 1. It must be deterministic, so that results stay reproducible.
-class PlanResponse {
- public:
-  virtual ~PlanResponse() = default;
-  [[nodiscard]] virtual double factor(std::size_t step, TerritoryId place_territory,
-                                      double day) const = 0;
-};
-
 /// Thrown by Simulation::run when its Monitor asked it to stop.
 class Cancelled : public std::runtime_error {
  public:
@@ -95,9 +84,6 @@ class Simulation {
 
   void set_monitor(Monitor* monitor) { monitor_ = monitor; }
 
-  /// Scales the probabilities of plan steps (null: no response, every factor 1).
-  void set_plan_response(const PlanResponse* response) { plan_response_ = response; }
-
   /// Records every child's spells in Indicators::spells (off by default: it costs memory).
   void record_spells(bool on) { record_spells_ = on; }
 
@@ -118,6 +104,7 @@ class Simulation {
     kPlanReview,
     kExpiry,
     kCapacity,  // a change of places (Model::capacity_changes); id: its index
+    kOffer,     // a place held vacant is offered to the lists (Behaviour); id: its provider
   };
 
   struct Payload {
@@ -177,6 +164,8 @@ class Simulation {
   struct ProviderState {
     std::int64_t capacity = 0;
     std::int64_t occupied = 0;
+    std::int64_t held = 0;       // free places held vacant until their kOffer (Behaviour)
+    std::int64_t withdrawn = 0;  // pending kOffers whose place a closure took: they do nothing
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     Activity activity;
@@ -197,6 +186,7 @@ class Simulation {
     std::int64_t pag = 0;       // live entries with a PAG
     std::int64_t excess = 0;    // occupied places above their provider's capacity (the
                                 // timeline closed them; they close as occupants leave)
+    std::int64_t held = 0;      // its providers' places held vacant (Behaviour)
     double last_change = 0.0;
     double place_days = 0.0;  // since the start of the current period
     Activity activity;
@@ -256,6 +246,7 @@ class Simulation {
   [[nodiscard]] Weights weights_for(ServiceId s, Care care) const;
   void weigh(ProviderId q, double day, std::uint32_t p, std::int64_t sign);
   void build_providers();
+  void set_up_responses();
 
   void on_arrival(double day, TerritoryId t);
   void orient(double day, std::uint32_t p, ServiceId s);
@@ -281,6 +272,14 @@ class Simulation {
   bool offer_place(double day, ProviderId q);
   void accrue_capacity(ProviderState& provider, Cell& c, double day);
   void on_capacity_change(double day, const CapacityChange& change);
+  void on_offer(double day, ProviderId q);
+  // Providers' responses to their funding (Model::behaviour, rule 28): the regimes of funding of
+  // provider q now and in the first period, equal when its funding has not changed.
+  [[nodiscard]] std::pair<std::uint8_t, std::uint8_t> regimes_of(ProviderId q) const;
+  [[nodiscard]] double step_factor(std::size_t step, std::uint32_t p, Care care) const;
+  [[nodiscard]] double vacancy_delay(ProviderId q) const;
+  [[nodiscard]] bool released_at_age_limit(double day, std::uint32_t p, const Branch& branch);
+  [[nodiscard]] std::size_t select(Queue& q, std::size_t first, ProviderId provider);
   void release(double day, TerritoryId home, ProviderId q);
   [[nodiscard]] std::int64_t& placed_elsewhere(TerritoryId home, TerritoryId t, ServiceId s);
   void count_lists(int period, int t, ServiceId s);
@@ -405,7 +404,10 @@ class Simulation {
   int period_ = 0;
   Observer* observer_ = nullptr;
   Monitor* monitor_ = nullptr;
-  const PlanResponse* plan_response_ = nullptr;
+  // Per provider, its unit in Model::incentives; whether the funding of any changes in the run
+  // (else no response can act, and none is looked up).
+  std::vector<std::uint32_t> unit_of_;
+  bool responds_ = false;
   bool record_spells_ = false;
 };
 
