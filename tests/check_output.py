@@ -46,6 +46,10 @@ INDICATORS = {
     "abroad_end": (CELL, "i", "people"),
     "admitted_from_list": (CELL, "i", "people"),
     "mean_wait_days": (CELL, "f", "d"),
+    "vacancies_held": (CELL, "i", "places"),
+    "vacancy_hold_days": (CELL, "f", "d"),
+    "young_adults_released": (CELL, "i", "people"),
+    "admissions_selected": (CELL, "i", "people"),
     "present_start": (FLOW, "i", "people"),
     "arrivals": (FLOW, "i", "people"),
     "departures": (FLOW, "i", "people"),
@@ -59,9 +63,11 @@ NATIONAL = ("service",)
 for _stem in SUMMED:
     INDICATORS[f"{_stem}_by_region"] = (REGION, "i", "people")
     INDICATORS[f"{_stem}_national"] = (NATIONAL, "i", "people")
-SUMMED.append("places_end")
-INDICATORS["places_end_by_region"] = (REGION, "i", "places")
-INDICATORS["places_end_national"] = (NATIONAL, "i", "places")
+for _stem, _units in [("places_end", "places"), ("vacancies_held", "places"),
+                      ("young_adults_released", "people"), ("admissions_selected", "people")]:
+    SUMMED.append(_stem)
+    INDICATORS[f"{_stem}_by_region"] = (REGION, "i", _units)
+    INDICATORS[f"{_stem}_national"] = (NATIONAL, "i", _units)
 INDICATORS["occupied_abroad_national"] = (NATIONAL, "i", "people")
 # Waits of those admitted from a list, by home region, and percentiles read from them:
 # name -> (numerator, denominator) of q.
@@ -476,6 +482,7 @@ def check_indicators(c, ds, period):
         c.expect(nonzero == 0, f"{name} is not 0 on abroad territories in {nonzero} cells")
 
     check_sums(c, ds)
+    check_responses(c, ds)
     check_waits(c, ds)
     check_interims(c, ds, period)
     check_limited_interims(c, ds, period)
@@ -546,6 +553,30 @@ def check_region_and_national_sums(c, ds, stems):
         broken = int((ds[f"{stem}_national"] != expected).sum())
         c.expect(broken == 0, f"{stem}_national is not the sum of {stem} over home territories "
                               f"in {broken} cells")
+
+
+def check_responses(c, ds):
+    """Providers respond to the change of their funding since the first period (model rule 28):
+    nothing to respond to in it; a place is held some days, and held days come with held
+    places; the behaviour parameters are recorded."""
+    period = ds["occupancy"].dims[1]
+    for name in ("vacancies_held", "young_adults_released", "admissions_selected",
+                 "vacancy_hold_days"):
+        first = float(abs(ds[name].isel({period: 0})).sum())
+        c.expect(first == 0, f"{name} is not 0 in the first period ({first})")
+    held, days = ds["vacancies_held"], ds["vacancy_hold_days"]
+    c.expect(bool(((days > 0) == (held > 0)).all()), "vacancy_hold_days > 0 exactly where "
+                                                      "vacancies_held > 0 fails")
+    for key in ("step_down", "care", "max_factor", "vacancy_days", "creton_release",
+                "selection_days"):
+        c.expect(f"behaviour_{key}" in ds.attrs, f"root attribute behaviour_{key} is missing")
+    if "rule_vacancy_value" in ds:
+        c.expect(ds["rule_vacancy_value"].dims == ("rule", "service"),
+                 "rule_vacancy_value is not over (rule, service)")
+        kinds = ds["rule_kind"].values.tolist()
+        allocation = [i for i, k in enumerate(kinds) if k == "global_allocation"]
+        c.expect(float(abs(ds["rule_vacancy_value"].isel(rule=allocation)).sum()) == 0,
+                 "a global allocation's rule_vacancy_value is not 0")
 
 
 def check_sums(c, ds):

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Policy variants of the France baseline (scenarios/policies/): each extends the baseline, and
 the same seed gives the same children in the baseline and in a variant (common random
-numbers). Funding rules change no child's path yet (no behaviour responds to money), so every
-indicator of people is identical over the whole run, and the books are identical until the
-policy's start date and differ after it. Usage: policies_test.py PATH/TO/parcours"""
+numbers): every indicator, of people and of money, is identical until the policy's start date.
+After it the books differ, and so do children's paths where providers respond to the incentives
+the new rule creates (docs/model.md, rule 28). Usage: policies_test.py PATH/TO/parcours"""
 import subprocess
 import sys
 import tempfile
@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "france" / "baseline.toml"
 POLICIES = ROOT / "scenarios" / "policies"
 PARCOURS = None
-YEARS = 4  # 2025-2028: the dated policies start in 2027
+YEARS = 4  # 2025-2028: the dated policies start in 2026 or 2027
+# The first year each money-only variant changes the funding.
+STARTS = {"global-allocation": 2027, "capitation": 2027, "performance-contract": 2027,
+          "needs-based": 2027, "cpom": 2026, "impact-bond": 2026, "inclusion-days-unbilled": 2026}
 # The books and their labels: everything else describes people and must not move.
 MONEY = ("spending", "revenue", "cost", "surplus", "provider_price", "provider_billed_days",
          "provider_revenue", "provider_cost", "provider_surplus", "provider_rule", "rule",
@@ -68,18 +71,25 @@ class PoliciesTest(unittest.TestCase):
             self.assertIn('extends = "../france/baseline.toml"', text, path.name)
             self.assertLess(len(text.splitlines()), 80, path.name)
 
-    def test_the_same_children_follow_the_same_paths_in_every_policy(self):
+    def test_every_money_policy_has_a_start(self):
+        self.assertEqual(set(self.variants), set(STARTS))
+
+    def test_the_same_children_follow_the_same_paths_until_the_policy_starts(self):
         for name, ds in self.variants.items():
-            people = [v for v in self.base.data_vars if not is_money(v)]
+            before = dict(year=slice(2025, STARTS[name] - 1))
+            people = [v for v in self.base.data_vars
+                      if not is_money(v) and "year" in self.base[v].dims]
             self.assertGreater(len(people), 50)
             for v in people:
-                np.testing.assert_array_equal(ds[v].values, self.base[v].values,
+                np.testing.assert_array_equal(ds[v].sel(**before).values,
+                                              self.base[v].sel(**before).values,
                                               err_msg=f"{name}: {v}")
 
     def test_dated_rules_leave_the_books_alone_until_their_start(self):
-        starts = {"global-allocation": 2027, "capitation": 2027, "performance-contract": 2027,
-                  "needs-based": 2027, "cpom": 2026, "impact-bond": 2026}
-        for name, start in starts.items():
+        for name, start in STARTS.items():
+            if name == "inclusion-days-unbilled":
+                continue  # tested below: its change shows in the IMEs' revenue, not spending
+
             ds = self.variants[name]
             before = dict(year=slice(2025, start - 1))
             after = dict(year=slice(start, 2028))
@@ -171,16 +181,76 @@ class PoliciesTest(unittest.TestCase):
     def test_unbilled_inclusion_days_cost_revenue_at_once_and_raise_the_next_price(self):
         ds = self.variants["inclusion-days-unbilled"]
         ime = dict(service="IME")
-        first = dict(year=2025)
-        self.assertLess(float(ds["revenue_national"].sel(**ime, **first).values[0]),
-                        float(self.base["revenue_national"].sel(**ime, **first).values[0]))
+        for year in (2025, 2026):
+            revenue = float(ds["revenue_national"].sel(**ime, year=year).values[0])
+            base = float(self.base["revenue_national"].sel(**ime, year=year).values[0])
+            if year == 2025:
+                self.assertEqual(revenue, base)
+            else:
+                self.assertLess(revenue, base)
         # The price set from the approved cost over past billed days rises to make up for the
         # days no longer billed (R.314-113: the lag of a daily price).
         ime_providers = ds["provider_service"].values == "IME"
-        price = ds["provider_price"].sel(year=2026).values[0][ime_providers]
-        base_price = self.base["provider_price"].sel(year=2026).values[0][ime_providers]
+        price = ds["provider_price"].sel(year=2027).values[0][ime_providers]
+        base_price = self.base["provider_price"].sel(year=2027).values[0][ime_providers]
         self.assertTrue(bool((price >= base_price).all()))
         self.assertTrue(bool((price > base_price).any()))
+
+    # Providers' responses (rule 28): what each rule pays for, and what providers then do.
+    def rule_value(self, ds, name, rule, service):
+        return float(ds[name].sel(rule=rule, service=service))
+
+    def test_each_rule_states_what_an_empty_day_and_an_inclusion_day_cost(self):
+        base = self.base
+        # A daily price recovers the budget at full places for the service's mix of children: an
+        # empty place-day loses a place-day's cost; an inclusion day, billed, loses nothing.
+        self.assertAlmostEqual(self.rule_value(base, "rule_vacancy_value",
+                                               "establishments_daily_price", "IME"), 1.0, 6)
+        self.assertEqual(self.rule_value(base, "rule_school_day_value",
+                                         "establishments_daily_price", "IME"), 0.0)
+        # A global allocation pays whatever the activity.
+        self.assertEqual(self.rule_value(base, "rule_vacancy_value",
+                                         "services_global_allocation", "SESSAD"), 0.0)
+        # Unbilled, an inclusion day loses a whole day's price (more than a place-day's cost:
+        # the price is set on fewer billed days).
+        ds = self.variants["inclusion-days-unbilled"]
+        self.assertGreater(self.rule_value(ds, "rule_school_day_value",
+                                           "inclusion_days_unbilled_2026", "IME"), 1.0)
+
+    def national(self, ds, name, service, years):
+        return int(ds[name].sel(service=service, year=years).sum())
+
+    def test_a_global_allocation_slows_admissions_and_frees_creton_places(self):
+        ds = self.variants["global-allocation"]
+        for name in ("vacancies_held_national", "young_adults_released_national"):
+            self.assertEqual(self.national(ds, name, "IME", [2025, 2026]), 0, name)
+            self.assertGreater(self.national(ds, name, "IME", [2027, 2028]), 100, name)
+            self.assertEqual(self.national(self.base, name, "IME", [2025, 2026, 2027, 2028]), 0)
+        # An IME no longer loses a day's price when a child steps toward SESSAD: more steps.
+        steps = ds["plan_steps_taken"].sel(plan_step="ime_to_sessad", year=[2027, 2028]).sum()
+        base_steps = self.base["plan_steps_taken"].sel(plan_step="ime_to_sessad",
+                                                       year=[2027, 2028]).sum()
+        self.assertGreater(int(steps), 1.2 * int(base_steps))
+        # Places held vacant and young adults sent home: fewer IME places occupied.
+        occupied = self.national(ds, "occupied_end_national", "IME", [2028])
+        self.assertLess(occupied, self.national(self.base, "occupied_end_national", "IME", [2028]))
+
+    def test_a_needs_based_allocation_admits_high_needs_children_first(self):
+        ds = self.variants["needs-based"]
+        self.assertEqual(self.national(ds, "admissions_selected_national", "IME", [2025, 2026]), 0)
+        self.assertGreater(self.national(ds, "admissions_selected_national", "IME", [2027, 2028]),
+                           100)
+        self.assertEqual(self.national(self.base, "admissions_selected_national", "IME",
+                                       [2025, 2026, 2027, 2028]), 0)
+
+    def test_unbilled_inclusion_days_make_a_step_toward_sessad_cheaper_to_take(self):
+        # A child half at school brings an IME half its days' price less once inclusion days go
+        # unbilled: letting it go to SESSAD costs less, so more such steps from 2026.
+        ds = self.variants["inclusion-days-unbilled"]
+        years = [2026, 2027, 2028]
+        steps = int(ds["plan_steps_taken"].sel(plan_step="ime_to_sessad", year=years).sum())
+        base = int(self.base["plan_steps_taken"].sel(plan_step="ime_to_sessad", year=years).sum())
+        self.assertGreater(steps, base)
 
 
 if __name__ == "__main__":

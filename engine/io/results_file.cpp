@@ -1809,6 +1809,10 @@ void check_results(const Scenario& scenario, const run::Results& results) {
                    which +
                        ": occupants_impairment_end or waiting_impairment_end is not sized for " +
                        std::to_string(n_impairments) + " impairments");
+    PARCOURS_CHECK(ind.vacancies_held.size() == cells && ind.vacancy_hold_days.size() == cells &&
+                       ind.young_adults_released.size() == cells &&
+                       ind.admissions_selected.size() == cells,
+                   which + ": a providers' response indicator is missized");
     PARCOURS_CHECK(ind.pag_end.size() == cells && ind.removed_at_review.size() == cells &&
                        ind.died.size() == cells && ind.occupants_ase_end.size() == cells,
                    which + ": a [period][territory][service] indicator of the lists is missized");
@@ -2011,6 +2015,15 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   file.set_attribute("", "started_at", provenance.started_at);
   file.set_attribute("", "finished_at", provenance.finished_at);
   file.set_attribute("", "history", provenance.started_at + ": " + provenance.command_line);
+  // The behaviour parameters in force (model rule 28), defaults included, so that a sensitivity
+  // study reads what it varied from the file itself.
+  const model::Behaviour& behaviour = scenario.model.behaviour;
+  file.set_attribute("", "behaviour_step_down", behaviour.step_down);
+  file.set_attribute("", "behaviour_care", behaviour.care);
+  file.set_attribute("", "behaviour_max_factor", behaviour.max_factor);
+  file.set_attribute("", "behaviour_vacancy_days", behaviour.vacancy_days);
+  file.set_attribute("", "behaviour_creton_release", behaviour.creton_release);
+  file.set_attribute("", "behaviour_selection_days", behaviour.selection_days);
 
   // Dimensions, each labelled by its own values.
   std::vector<std::int32_t> replication_labels;
@@ -2387,6 +2400,35 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
                          assignment.rule == funding::Rule::kImpactBond;
       term_years.push_back(static_cast<std::int16_t>(terms ? assignment.term_years : 0));
     }
+    // What each rule pays for (model rule 28), by service: the incentives providers respond to.
+    if (const model::Incentives& inc = scenario.model.incentives; !inc.empty()) {
+      std::vector<double> vacancy;
+      std::vector<double> school_day;
+      for (std::size_t a = 0; a < scheme.assignments.size(); ++a) {
+        for (std::size_t s = 0; s < model.services.size(); ++s) {
+          const std::size_t k =
+              inc.table(static_cast<std::uint8_t>(a), static_cast<model::ServiceId>(s));
+          vacancy.push_back(inc.vacancy[k]);
+          school_day.push_back(inc.school_day[k]);
+        }
+      }
+      file.add_variable("rule_vacancy_value", {"rule", "service"}, vacancy, Storage::kContiguous);
+      describe(file, "rule_vacancy_value",
+               {"funding an empty place-day loses", "1",
+                "under the rule, what a place-day of the service left empty costs its provider, "
+                "for a child with the service's mix of modes and schooling, as a share of a "
+                "place-day's cost (1: a daily price; 0: an allocation whatever the activity); "
+                "a provider responds to its change from the rule in force at the start (model "
+                "rule 28)"});
+      file.add_variable("rule_school_day_value", {"rule", "service"}, school_day,
+                        Storage::kContiguous);
+      describe(file, "rule_school_day_value",
+               {"funding an inclusion day loses", "1",
+                "under the rule, what a day at school instead of in the establishment costs the "
+                "provider of a child attending every opening day, as a share of a place-day's "
+                "cost (negative: a gain, e.g. a performance contract's inclusion target); the "
+                "incentive against (or for) inclusion days (model rule 28)"});
+    }
     file.add_variable("rule_first_period", {"rule"}, first_period, Storage::kContiguous);
     describe(file, "rule_first_period",
              {"first period of the funding rule", "",
@@ -2441,6 +2483,20 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
             "as the policy timeline changes them)"},
            cell_coordinates);
 
+  file.add_variable(
+      "vacancy_hold_days", cell_dims,
+      stack<double>(results,
+                    [](const run::ReplicationResult& r) -> const std::vector<double>& {
+                      return r.indicators.vacancy_hold_days;
+                    }),
+      Storage::kChunkedByFirstAxis);
+  describe(file, "vacancy_hold_days",
+           {"days places were held vacant", "d",
+            "the days for which the places in vacancies_held were held vacant, summed, counted in "
+            "the period they freed (behaviour.vacancy_days x the vacancy value the provider's "
+            "funding lost since the start; model rule 28)"},
+           cell_coordinates);
+
   file.add_variable("occupied_place_days", cell_dims, occupied, Storage::kChunkedByFirstAxis);
   describe(file, "occupied_place_days",
            {"occupied place-days", "place-days",
@@ -2482,6 +2538,25 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
        {"aged out while waiting", "people",
         "people who left the service's waiting list on reaching its age limit, during the "
         "period"}},
+      {"vacancies_held",
+       &model::Indicators::vacancies_held,
+       {"places held vacant", "places",
+        "places of the service in the territory that freed during the period and were held "
+        "vacant before being offered to the lists, because their provider's funding pays less "
+        "for an occupied day than at the start (behaviour.vacancy_days; model rule 28)"}},
+      {"young_adults_released",
+       &model::Indicators::young_adults_released,
+       {"young adults not kept", "people",
+        "young adults who reached the service's age limit in a place of the territory during "
+        "the period, would have kept it while waiting for the next service (Creton), and were "
+        "not kept because their provider's funding pays less for their days than at the start "
+        "(behaviour.creton_release; model rule 28): they wait at home"}},
+      {"admissions_selected",
+       &model::Indicators::admissions_selected,
+       {"admissions out of list order", "people",
+        "admissions to a place of the service in the territory, during the period, of a child "
+        "other than the first its provider could admit, because its funding pays more for that "
+        "child's needs level than at the start (behaviour.selection_days; model rule 28)"}},
   };
   // One int64 indicator per entry, stacked over replications.
   const auto add_counts = [&](const auto& entries, const std::vector<std::string>& dims,
@@ -2618,6 +2693,16 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
        "admitted from the waiting list",
        "people admitted to a place of the service (wherever it is) after waiting on its list, "
        "during the period; by home region"},
+      {"vacancies_held", &model::Indicators::vacancies_held, "places held vacant",
+       "places of the service that freed during the period and were held vacant before being "
+       "offered (model rule 28); by the region of the place"},
+      {"young_adults_released", &model::Indicators::young_adults_released, "young adults not kept",
+       "young adults at the service's age limit not kept while waiting for the next service "
+       "(model rule 28), during the period; by the region of the place"},
+      {"admissions_selected", &model::Indicators::admissions_selected,
+       "admissions out of list order",
+       "admissions of a child other than the first its provider could admit, for its needs "
+       "level (model rule 28), during the period; by the region of the place"},
   };
   const Grouping regional = by_region(model, regions.size());
   const Grouping national = home_as_one(model);
@@ -2633,7 +2718,11 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
     }
     file.add_variable(name, dims, data, Storage::kChunkedByFirstAxis);
     describe(file, name,
-             {long_name, sum.field == &model::Indicators::capacity_end ? "places" : "people",
+             {long_name,
+              sum.field == &model::Indicators::capacity_end ||
+                      sum.field == &model::Indicators::vacancies_held
+                  ? "places"
+                  : "people",
               description},
              "period_days");
   };

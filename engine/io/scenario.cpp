@@ -1078,6 +1078,30 @@ model::Notifications read_notifications(const Reader& r, const toml::table& root
   return out;
 }
 
+// [behaviour]: providers' responses to the incentives of their funding (model rule 28).
+model::Behaviour read_behaviour(const Reader& r, const toml::table& root) {
+  model::Behaviour out;
+  const toml::node* node = root.get("behaviour");
+  if (node == nullptr) {
+    return out;
+  }
+  const std::string path = "behaviour";
+  const toml::table& t = r.table(*node, path);
+  r.check_keys(
+      t, path,
+      {"step_down", "care", "max_factor", "vacancy_days", "creton_release", "selection_days"});
+  out.step_down = r.opt_number(t, path, "step_down", kNonNegative).value_or(out.step_down);
+  out.care = r.opt_number(t, path, "care", kNonNegative).value_or(out.care);
+  out.max_factor = r.opt_number(t, path, "max_factor", NumberRange{1.0, true, kInf, true})
+                       .value_or(out.max_factor);
+  out.vacancy_days = r.opt_number(t, path, "vacancy_days", kNonNegative).value_or(out.vacancy_days);
+  out.creton_release =
+      r.opt_number(t, path, "creton_release", kNonNegative).value_or(out.creton_release);
+  out.selection_days =
+      r.opt_number(t, path, "selection_days", kNonNegative).value_or(out.selection_days);
+  return out;
+}
+
 // [plans] and [[plans.steps]]: the yearly reviews of children's plans. `model` has its services,
 // modes, schoolings and children read; steps keep file order.
 model::Plans read_plans(const Reader& r, const toml::table& root, const model::Model& model,
@@ -2326,6 +2350,8 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
       {"euros_per_day", {R::kDailyPrice}},
       {"forecast_occupancy", {R::kDailyPrice}},
       {"floor_occupancy", {R::kDailyPrice}},
+      {"bill_absences", {R::kDailyPrice}},
+      {"bill_school_days", {R::kDailyPrice}},
       {"growth_per_year", {R::kGlobalAllocation, R::kPooledAllocation, R::kPerformance}},
       {"euros_per_child_year", {R::kCapitation}},
       {"term_years", {R::kPooledAllocation, R::kImpactBond}},
@@ -2432,6 +2458,8 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
         a.floor_occupancy =
             r.opt_number(t, path, "floor_occupancy", NumberRange{0.0, true, 1.0, true})
                 .value_or(a.floor_occupancy);
+        a.bill_absences = r.opt_number(t, path, "bill_absences", kProbability);
+        a.bill_school_days = r.opt_number(t, path, "bill_school_days", kProbability);
         break;
       case funding::Rule::kGlobalAllocation:
         a.growth_per_year =
@@ -2629,7 +2657,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
                {"extends",   "scenario",    "run",      "territories",   "placement", "abroad",
                 "providers", "arrivals",    "services", "interim",       "outcomes",  "modes",
                 "schooling", "children",    "lists",    "notifications", "plans",     "payers",
-                "funding",   "calibration", "timeline"});
+                "funding",   "calibration", "timeline", "behaviour"});
   Scenario out;
   out.path = display;
 
@@ -2753,6 +2781,7 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   out.model.lists = read_lists(r, root, out.model.children, names, out.model.interim);
   out.model.notifications = read_notifications(r, root);
   out.model.plans = read_plans(r, root, out.model, categories, names);
+  out.model.behaviour = read_behaviour(r, root);
   out.model.territories = std::move(homes.territories);
   out.model.territories.insert(out.model.territories.end(), abroad.territories.begin(),
                                abroad.territories.end());

@@ -1605,6 +1605,21 @@ def write_service_care(add, s):
         add(f"alternative_share = {fmt(share)}")
 
 
+# Providers' responses (rule 28): (key, value, what it means). ASSUMPTIONS, no published figure.
+BEHAVIOUR = [
+    ("step_down", 0.5, "a re-orientation step that costs a day's funding less than at the start "
+     "is 50 % more frequent"),
+    ("care", 0.5, "likewise for changes of mode or schooling in the place"),
+    ("max_factor", 3.0, "no step more than 3 times as frequent as calibrated"),
+    ("vacancy_days", 30.0, "a provider no longer paid for occupied days waits 30 days before "
+     "filling a freed place"),
+    ("creton_release", 0.2, "a provider no longer paid for a young adult's days sends 20 % of "
+     "them home to wait"),
+    ("selection_days", 180.0, "a child worth a whole place-day more a day jumps 180 days of "
+     "waiting"),
+]
+
+
 def write_plans(add):
     add("# Yearly plan reviews on 1 September (ESTIMATE/convention: the school year's start, when")
     add("# changes of mode, unit or service take effect; a plan is reviewed at least yearly). Mode")
@@ -1622,6 +1637,19 @@ def write_plans(add):
         for key, value in conditions + effects:
             add(f"{key} = {value}")
         add(f'description = "{description}"')
+    add("")
+
+
+def write_behaviour(add):
+    add("# Providers' responses to the incentives of their funding (docs/model.md, rule 28). The")
+    add("# probabilities above were calibrated under the funding in force at the start (the status")
+    add("# quo), so each response acts on the change of an incentive from it: the baseline's paths")
+    add("# are the same whatever these values, and a policy variant that changes the funding shows")
+    add("# them from its date. No elasticity is published: every value is an ASSUMPTION, for the")
+    add("# sensitivity studies to vary (--set behaviour.step_down=1.0).")
+    add("[behaviour]")
+    for key, value, comment in BEHAVIOUR:
+        add(f"{key} = {fmt(value)}  # ASSUMPTION: {comment}")
     add("")
 
 
@@ -1703,6 +1731,7 @@ def write_toml(m):
     write_modes_and_schooling(add)
     write_children_and_lists(add)
     write_plans(add)
+    write_behaviour(add)
     add("[arrivals]")
     add("# New orientations a year, nationally (ESTIMATE): for each child service, admissions")
     add("# (places / mean stay) not coming from SESSAD stay ends, grossed up for those who reach")
