@@ -3639,5 +3639,59 @@ TEST(ScenarioOverrides, ErrorsOnNotificationsAndAlternativesNameTheOverride) {
   }
 }
 
+// ---- Providers' responses: [behaviour] and a daily price's own billing (model rule 28)
+
+TEST_F(ScenarioFiles, BehaviourDefaultsAreTheDocumentedAssumptions) {
+  const Scenario s = load_scenario(write("s.toml", kMini));
+  const model::Behaviour& b = s.model.behaviour;
+  EXPECT_EQ(b.step_down, 0.5);
+  EXPECT_EQ(b.care, 0.5);
+  EXPECT_EQ(b.max_factor, 3.0);
+  EXPECT_EQ(b.vacancy_days, 30.0);
+  EXPECT_EQ(b.creton_release, 0.2);
+  EXPECT_EQ(b.selection_days, 180.0);
+  EXPECT_TRUE(s.model.incentives.empty());  // no funding rule: nothing to respond to
+}
+
+TEST_F(ScenarioFiles, BehaviourIsReadAndChecked) {
+  const std::string text = kMini +
+                           "\n[behaviour]\nstep_down = 1.5\ncare = 0\nmax_factor = 2\n"
+                           "vacancy_days = 10\ncreton_release = 0.4\nselection_days = 0\n";
+  const Scenario s = load_scenario(write("s.toml", text));
+  const model::Behaviour& b = s.model.behaviour;
+  EXPECT_EQ(b.step_down, 1.5);
+  EXPECT_EQ(b.care, 0.0);
+  EXPECT_EQ(b.max_factor, 2.0);
+  EXPECT_EQ(b.vacancy_days, 10.0);
+  EXPECT_EQ(b.creton_release, 0.4);
+  EXPECT_EQ(b.selection_days, 0.0);
+  const std::string path = path_of("s.toml");
+  // [behaviour] is line 20; its keys 21 to 26.
+  expect_error(error_of(replace(text, "vacancy_days = 10", "vacancy_day = 10")), path, 24,
+               "behaviour.vacancy_day",
+               "unknown key \"vacancy_day\"; did you mean \"vacancy_days\"?");
+  expect_error(error_of(replace(text, "creton_release = 0.4", "creton_release = -0.4")), path, 25,
+               "behaviour.creton_release", "expected a number >= 0, got -0.4");
+  expect_error(error_of(replace(text, "max_factor = 2", "max_factor = 0.5")), path, 23,
+               "behaviour.max_factor", "expected a number >= 1, got 0.5");
+}
+
+TEST_F(ScenarioFiles, ADailyPriceMayBillSchoolDaysAndAbsencesItsOwnWay) {
+  const std::string text =
+      replace(kFunding, "forecast_occupancy = 0.95",
+              "forecast_occupancy = 0.95\nbill_school_days = 0\nbill_absences = 0.25");
+  const Scenario s = load_scenario(write("s.toml", text));
+  EXPECT_EQ(s.funding.assignments[0].bill_school_days, 0.0);
+  EXPECT_EQ(s.funding.assignments[0].bill_absences, 0.25);
+  EXPECT_FALSE(load_scenario(write("s.toml", kFunding)).funding.assignments[0].bill_school_days);
+  expect_error(error_of(replace(kFunding, "\ngrowth_per_year = 0.01", "\nbill_school_days = 0")),
+               path_of("s.toml"), 55, "funding.rules[1].bill_school_days",
+               "bill_school_days is for daily_price rules only; this rule is "
+               "\"global_allocation\"");
+  expect_error(error_of(replace(text, "bill_school_days = 0\n", "bill_school_days = 2\n")),
+               path_of("s.toml"), 50, "funding.rules[0].bill_school_days",
+               "expected a number in [0, 1], got 2");
+}
+
 }  // namespace
 }  // namespace parcours::io
