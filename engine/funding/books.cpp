@@ -2,6 +2,7 @@
 
 #include "engine/core/check.hpp"
 #include "engine/core/sim_time.hpp"
+#include "engine/funding/internal/assignments.hpp"
 #include "engine/funding/internal/contracts.hpp"
 #include "engine/funding/internal/measures.hpp"
 
@@ -20,32 +21,6 @@ using internal::activity_of;
 using internal::Bond;
 using internal::Ledger;
 using internal::Pool;
-
-template <typename T, typename U>
-bool lists(const std::vector<T>& list, U value) {
-  for (const auto& x : list) {
-    if (static_cast<U>(x) == value) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/// Whether an assignment selects a unit (whatever its start): every non-empty list matches.
-/// Implicit units have no provider and no organisation, so such lists never select them.
-bool selects(const Assignment& a, const Unit& unit) {
-  const bool implicit = unit.provider == model::kNoProvider;
-  if (!a.services.empty() && !lists(a.services, unit.service)) {
-    return false;
-  }
-  if (!a.providers.empty() && (implicit || !lists(a.providers, unit.provider))) {
-    return false;
-  }
-  if (!a.organisations.empty() && (implicit || !lists(a.organisations, unit.organisation))) {
-    return false;
-  }
-  return true;
-}
 
 /// Days a daily price bills: attended days brought to opening days, those in the establishment
 /// less the unbilled absences, plus the billed share of the days at school.
@@ -229,11 +204,7 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
   std::vector<std::vector<std::size_t>> selecting(l.all.size());  // in file order
   for (int u = 0; u < books.units; ++u) {
     const auto& unit = l.all[u];
-    for (std::size_t a = 0; a < n_assignments; ++a) {
-      if (selects(scheme.assignments[a], unit)) {
-        selecting[u].push_back(a);
-      }
-    }
+    selecting[u] = internal::selecting(scheme, unit);
     if (books.periods > 0) {
       PARCOURS_CHECK(unit.places == 0 || activity_of(indicators, unit, 0).capacity_days > 0.0,
                      "the indicators have no authorised place-days (capacity_days) for a unit "
@@ -259,13 +230,7 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
       books.time_of_care[i] = time.staff_hours > 0.0 ? time.care_hours / time.staff_hours : 0.0;
       const auto values = internal::indicator_values(money, &act, &places, 1, 0, l.period_days);
       std::copy(values.begin(), values.end(), books.indicators.begin() + i * kIndicators);
-      // The last selecting assignment that has started applies.
-      for (std::size_t k = selecting[u].size(); k-- > 0;) {
-        if (scheme.assignments[selecting[u][k]].from_period <= p) {
-          books.rule[i] = static_cast<std::uint8_t>(selecting[u][k]);
-          break;
-        }
-      }
+      books.rule[i] = internal::rule_in_force(scheme, selecting[u], p);
     }
   }
 

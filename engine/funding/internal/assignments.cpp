@@ -1,0 +1,52 @@
+#include "engine/funding/internal/assignments.hpp"
+
+namespace parcours::funding::internal {
+namespace {
+
+template <typename T, typename U>
+bool lists(const std::vector<T>& list, U value) {
+  for (const auto& x : list) {
+    if (static_cast<U>(x) == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool selects(const Assignment& a, const Unit& unit) {
+  const bool implicit = unit.provider == model::kNoProvider;
+  if (!a.services.empty() && !lists(a.services, unit.service)) {
+    return false;
+  }
+  if (!a.providers.empty() && (implicit || !lists(a.providers, unit.provider))) {
+    return false;
+  }
+  if (!a.organisations.empty() && (implicit || !lists(a.organisations, unit.organisation))) {
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::size_t> selecting(const Scheme& scheme, const Unit& unit) {
+  std::vector<std::size_t> out;
+  for (std::size_t a = 0; a < scheme.assignments.size(); ++a) {
+    if (selects(scheme.assignments[a], unit)) {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::uint8_t rule_in_force(const Scheme& scheme, const std::vector<std::size_t>& selecting,
+                           int period) {
+  for (std::size_t k = selecting.size(); k-- > 0;) {
+    if (scheme.assignments[selecting[k]].from_period <= period) {
+      return static_cast<std::uint8_t>(selecting[k]);
+    }
+  }
+  return kNoRule;
+}
+
+}  // namespace parcours::funding::internal
