@@ -24,12 +24,11 @@ using internal::Pool;
 
 /// Days a daily price bills: attended days brought to opening days, those in the establishment
 /// less the unbilled absences, plus the billed share of the days at school.
-double billed(const ServiceMoney& money, const Activity& act) {
+double billed(const ServiceMoney& money, const internal::Billing& billing, const Activity& act) {
   const double to_opening = money.opening_days / core::kDaysPerYear;
   const double in_establishment = act.attended_days - act.school_days;
-  return to_opening *
-         (in_establishment * (1.0 - money.absence_share * (1.0 - money.bill_absences)) +
-          act.school_days * money.bill_school_days);
+  return to_opening * (in_establishment * (1.0 - money.absence_share * (1.0 - billing.absences)) +
+                       act.school_days * billing.school_days);
 }
 
 /// R.314-113: the budget of year `y` over the mean billed days of its (up to) three previous
@@ -225,12 +224,16 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
       const double occupancy = act.capacity_days > 0.0 ? act.place_days / act.capacity_days : 0.0;
       books.cost[i] = places * l.cost_per_place(u, y) / ppy *
                       (money.fixed_share + (1.0 - money.fixed_share) * occupancy);
-      books.billed_days[i] = billed(money, act);
+      books.rule[i] = internal::rule_in_force(scheme, selecting[u], p);
+      // The billing of the daily price in force, so that a dated change of billing bills from
+      // its start and reaches the prices of the next years through their divisor.
+      const auto* in_force =
+          books.rule[i] == kNoRule ? nullptr : &scheme.assignments[books.rule[i]];
+      books.billed_days[i] = billed(money, internal::billing_of(money, in_force), act);
       const auto time = internal::care_time(money, act, places, l.period_days);
       books.time_of_care[i] = time.staff_hours > 0.0 ? time.care_hours / time.staff_hours : 0.0;
       const auto values = internal::indicator_values(money, &act, &places, 1, 0, l.period_days);
       std::copy(values.begin(), values.end(), books.indicators.begin() + i * kIndicators);
-      books.rule[i] = internal::rule_in_force(scheme, selecting[u], p);
     }
   }
 

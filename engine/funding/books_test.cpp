@@ -160,6 +160,41 @@ TEST(Books, AbsencesAndSchoolDaysAreBilledAsTheServiceSays) {
   EXPECT_EQ(books.rule[books.at(0, 5)], kNoRule);
 }
 
+// A daily price's own billing: a dated change (inclusion days unbilled from year 1) bills from
+// its start, and the prices follow the fewer days with R.314-113's lag.
+TEST(Books, ADailyPricesOwnBillingAppliesFromItsStartAndReachesTheNextYearsPrices) {
+  // Yearly over 5 years; one service of 10 places at 36,000 € (budget 360,000), 200 opening
+  // days; 10 children all year, full time, a quarter of their days at school:
+  // (10 − 2.5) × 200 = 1,500 days in the establishment and 2.5 × 200 = 500 at school.
+  const auto m = make_model(1, {{10}}, 1, 5);
+  auto ind = indicators_for(m);
+  for (int y = 0; y < 5; ++y) {
+    set_cell(ind, y, 0, 0, 10 * kYear, 10 * kYear, 2.5 * kYear);
+  }
+  auto unbilled = daily_price({0}, /*from_period=*/1);
+  unbilled.bill_school_days = 0.0;
+  const auto books =
+      keep_books(m, one_payer({money(36'000.0, 200.0)}, {daily_price({0}), unbilled}), ind);
+  // Billed: y0 (the service bills school days) 1,500 + 500 = 2,000; from y1 1,500.
+  // y0: forecast 10 × 200 = 2,000 days → 180 €; revenue 360,000.
+  // y1: y0's 2,000 days → 180 € still (the lag): 180 × 1,500 = 270,000, the budget not met.
+  // y2: mean(2,000, 1,500) = 1,750 → 205.714 €: 308,571.43.
+  // y3: mean(2,000, 1,500, 1,500) = 1,666.67 → 216 €: 324,000.
+  // y4: mean(1,500 × 3) → 240 €: 360,000, the budget again.
+  const std::array billed{2'000.0, 1'500.0, 1'500.0, 1'500.0, 1'500.0};
+  const std::array price{180.0, 180.0, 360'000.0 / 1'750.0, 216.0, 240.0};
+  for (int y = 0; y < 5; ++y) {
+    SCOPED_TRACE(y);
+    EXPECT_EQ(books.rule[books.at(y, 0)], y == 0 ? 0 : 1);
+    EXPECT_DOUBLE_EQ(books.billed_days[books.at(y, 0)], billed[y]);
+    EXPECT_DOUBLE_EQ(books.price[books.at(y, 0)], price[y]);
+    EXPECT_DOUBLE_EQ(books.revenue[books.at(y, 0)], price[y] * billed[y]);
+  }
+  EXPECT_DOUBLE_EQ(books.revenue[books.at(1, 0)], 270'000.0);
+  EXPECT_NEAR(books.revenue[books.at(2, 0)], 308'571.43, 0.01);
+  EXPECT_DOUBLE_EQ(books.revenue[books.at(4, 0)], 360'000.0);
+}
+
 // 4. Dotation globale: twelfths of a yearly allocation renewed with growth, whatever the activity.
 TEST(Books, GlobalAllocationIsPaidInTwelfthsRenewedWithGrowth) {
   // Two IME providers in one territory: P0 12 places, P1 6 places; 10,000 € a place, costs

@@ -49,4 +49,12 @@ std::uint8_t rule_in_force(const Scheme& scheme, const std::vector<std::size_t>&
   return kNoRule;
 }
 
+Billing billing_of(const ServiceMoney& money, const Assignment* a) {
+  if (a == nullptr || a->rule != Rule::kDailyPrice) {
+    return {money.bill_absences, money.bill_school_days};
+  }
+  return {a->bill_absences.value_or(money.bill_absences),
+          a->bill_school_days.value_or(money.bill_school_days)};
+}
+
 }  // namespace parcours::funding::internal

@@ -1,6 +1,6 @@
-// Which funding rule assignment applies to a unit in a period. Shared by the books (what
-// providers are paid) and the incentives (what they respond to), so the two can never disagree
-// on the rule in force.
+// Which funding rule assignment applies to a unit in a period, and how days are billed under it.
+// Shared by the books (what providers are paid) and the incentives (what they respond to), so
+// the two can never disagree on the rule in force or its billing.
 #pragma once
 
 #include "engine/funding/books.hpp"
@@ -22,5 +22,15 @@ namespace parcours::funding::internal {
 /// (as selecting() gives them, in file order): the last that has started; kNoRule when none has.
 [[nodiscard]] std::uint8_t rule_in_force(const Scheme& scheme,
                                          const std::vector<std::size_t>& selecting, int period);
+
+/// How days are billed: shares of absence days and of days at school (inclusion days) billed.
+struct Billing {
+  double absences = 1.0;
+  double school_days = 1.0;
+};
+
+/// The billing of a service under assignment `a` (nullptr: none): a daily price's own where it
+/// sets one, else the service's.
+[[nodiscard]] Billing billing_of(const ServiceMoney& money, const Assignment* a);
 
 }  // namespace parcours::funding::internal
