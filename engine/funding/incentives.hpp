@@ -20,7 +20,8 @@ struct CareDay {
 };
 
 /// The CareDay of a model::Care::pack() byte of service `s` (modes and schoolings the service does
-/// not record count as none).
+/// not record count as none; an index beyond Model::modes or Model::schoolings, for a service that
+/// records them, breaks an invariant).
 [[nodiscard]] CareDay care_of(const model::Model& model, model::ServiceId s, std::uint8_t care);
 
 /// A day of a child in care `care` of service `s` under assignment `a` (nullptr: no rule): what it
@@ -30,15 +31,20 @@ struct CareDay {
 ///   daily price (computed): billed(care) / billed(typical), billed(care) = attendance ×
 ///     ((1 − school_day_share) × (1 − absence_share × (1 − bill_absences)) + school_day_share ×
 ///     bill_school_days) (the assignment's billing where it sets one), typical = the mean over
-///     the care a child admitted to `s` draws: the price recovers the budget at full places;
+///     the care a child admitted to `s` draws (Service::mode_shares × schooling_shares): the price
+///     recovers the budget at full places (0 when typical is 0);
 ///   daily price (euros_per_day): euros_per_day × opening_days × billed(care) / cost a place-year;
 ///   capitation: euros_per_child_year / cost a place-year;
-///   pooled or needs-based with modulation a on occupancy: a × attendance; on services:
-///     a × attendance × opening_days / 365.25 / objective; on people followed: 0 (counted once a
-///     year, not by days);
-///   needs-based: + base_rate × mode_coefficient(mode) × mean needs coefficient × opening_days /
-///     reference_opening_days / cost a place-year (care value only: the allocation follows places,
-///     a leaving child does not take it);
+///   pooled or needs-based with modulation a on occupancy: a × attendance (a day attended is a
+///     point of occupancy over a place-year's 365.25 days); on services: a × attendance ×
+///     opening_days / objective (the day brought to opening days, over the objective of days a
+///     place); on people followed: 0 (counted once a year, not by days); only with a > 0 and
+///     objective > 0, as the books cut; the allocation cut is taken as the place's cost;
+///   needs-based: + base_rate × mode_coefficient(mode) × mean needs coefficient (over the needs
+///     shares of the children entering through `s`, Profile::needs_shares; without them, the
+///     first level's, as the simulation gives) × opening_days / reference_opening_days / cost a
+///     place-year (care value only: the allocation follows places, a leaving child does not take
+///     it);
 ///   performance (weights w normalised): + at_stake × w / target for an occupancy target and × TAM
 ///     per child-day (attendance × opening_days × care_hours_per_day / (staff_per_place ×
 ///     staff_hours_per_year × active_share)) for a time-of-care target (stay and care values);
@@ -54,16 +60,16 @@ struct DayValue {
                                  const Assignment* a, model::ServiceId s, const CareDay& care);
 
 /// What a child of needs level `needs` brings per day while in its place under a needs-based
-/// assignment: base_rate × mean mode coefficient (over the service's mode shares) ×
-/// needs_coefficients[needs] × opening_days / reference_opening_days / cost a place-year; 0 under
-/// any other rule (no rule weighs needs) or without needs coefficients.
+/// assignment: base_rate × mean mode coefficient (over the service's mode shares; 1 when it
+/// records none) × needs_coefficients[needs] × opening_days / reference_opening_days / cost a
+/// place-year; 0 under any other rule (no rule weighs needs) or without needs coefficients.
 [[nodiscard]] double needs_value(const model::Model& model, const Scheme& scheme,
                                  const Assignment* a, model::ServiceId s, int needs);
 
 /// The incentives of every unit and period (model::Incentives, its layout; vacancy is stay
 /// averaged over the service's mode × schooling shares; school_day is care_value of {1, 0, false}
-/// less that of {1, 1, true}), from the assignments
-/// that select each unit as the books choose them (the last selecting one that has started).
+/// less that of {1, 1, true}), from the assignments that select each unit as the books choose
+/// them (the last selecting one that has started; cells without a funding unit: no rule).
 /// Empty when the scheme has no assignment.
 [[nodiscard]] model::Incentives incentives(const model::Model& model, const Scheme& scheme);
 
