@@ -1,5 +1,6 @@
 #include "engine/io/scenario.hpp"
 
+#include "engine/funding/incentives.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/io/funding_costs.hpp"
 #include "engine/io/internal/reader.hpp"
@@ -2834,6 +2835,8 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   }
   out.grants = funding::grant_places(out.model, out.funding, out.envelopes, timeline.changes);
   out.model.capacity_changes = out.grants.changes;
+  // What each provider's funding pays for, period by period: what providers respond to (rule 28).
+  out.model.incentives = funding::incentives(out.model, out.funding);
 
   out.model.calibration = read_calibration(r, root, names);
 

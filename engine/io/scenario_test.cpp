@@ -2703,10 +2703,10 @@ TEST_F(ScenarioFiles, FundingRulesAreChecked) {
                path, 60, "funding.rules[2].when",
                "unknown key \"when\"; accepted keys: \"name\", \"rule\", \"services\", "
                "\"providers\", \"organisations\", \"from\", \"euros_per_day\", "
-               "\"forecast_occupancy\", \"floor_occupancy\", \"growth_per_year\", "
-               "\"euros_per_child_year\", \"term_years\", \"modulation\", \"at_stake\", "
-               "\"targets\", \"base_rate\", \"mode_coefficients\", \"needs_coefficients\", "
-               "\"reference_opening_days\", \"complementary_per_place\" and 6 more");
+               "\"forecast_occupancy\", \"floor_occupancy\", \"bill_absences\", "
+               "\"bill_school_days\", \"growth_per_year\", \"euros_per_child_year\", "
+               "\"term_years\", \"modulation\", \"at_stake\", \"targets\", \"base_rate\", "
+               "\"mode_coefficients\", \"needs_coefficients\" and 8 more");
   expect_error(error_of(kMini + "\n[funding.rules]\nname = \"x\"\n"), path, 20, "funding.rules",
                "expected an array of tables (one [[funding.rules]] entry per rule), got a table");
 }
@@ -3691,6 +3691,23 @@ TEST_F(ScenarioFiles, ADailyPriceMayBillSchoolDaysAndAbsencesItsOwnWay) {
   expect_error(error_of(replace(text, "bill_school_days = 0\n", "bill_school_days = 2\n")),
                path_of("s.toml"), 50, "funding.rules[0].bill_school_days",
                "expected a number in [0, 1], got 2");
+}
+
+TEST_F(ScenarioFiles, TheIncentivesOfTheRulesInForceAreComputedForTheRun) {
+  // kFunding: IME under ime_price (a computed daily price) in 2025, then under the allocation
+  // that selects every unit from 2026; SESSAD under sessad_per_child from its second period.
+  const Scenario s = load_scenario(write("s.toml", kFunding));
+  const model::Incentives& inc = s.model.incentives;
+  ASSERT_FALSE(inc.empty());
+  EXPECT_EQ(inc.periods, 2);
+  EXPECT_EQ(inc.regimes, 4);                                         // three rules and "no rule"
+  const std::size_t ime = inc.unit_of(model::kNoProvider, 0, 0, 0);  // territory 0, IME
+  EXPECT_EQ(inc.regime_of(0, ime), 0);
+  EXPECT_EQ(inc.regime_of(1, ime), 1);
+  // An empty IME place-day loses a place-day's cost under the computed price, none under the
+  // allocation: what the providers' responses act on from 2026.
+  EXPECT_NEAR(inc.vacancy[inc.table(0, 0)], 1.0, 1e-6);
+  EXPECT_EQ(inc.vacancy[inc.table(1, 0)], 0.0F);
 }
 
 }  // namespace
