@@ -27,6 +27,10 @@ REFORM = HERE / "scenarios" / "small-more-adult-places.toml"
 B1 = ROOT / "scenarios" / "bench" / "b1-national.toml"
 PRICES = ROOT / "scenarios" / "examples" / "modulated-prices" / "scenario.toml"
 PARCOURS = None  # set in main
+# Every providers' response off (model rule 28): funding then changes no child's path.
+NO_RESPONSE = ("--set", "behaviour.step_down=0", "--set", "behaviour.care=0", "--set",
+               "behaviour.vacancy_days=0", "--set", "behaviour.creton_release=0", "--set",
+               "behaviour.selection_days=0")
 
 # small.toml with named outcomes of SESSAD leavers and AESH hours (30 FTE, half an FTE per child)
 # too few for the children waiting in an ordinary school.
@@ -337,11 +341,21 @@ class CliTest(unittest.TestCase):
                                        atol=1e-6)
             per_child = ds["cost_per_child_followed"].sel(service="SESSAD")
             self.assertTrue(bool((per_child > 0).all()))
-        # Funding reads the activity and changes no child's path.
+        # Funding changes children's paths only through providers' responses to a change of
+        # rule (model rule 28): the same paths as without funding until the first change (2029),
+        # and over the whole run with every response switched off.
         plain, _ = self.run_small("plain.h5", "--replications", 2)
-        with h5py.File(out, "r") as fa, h5py.File(plain, "r") as fb:
+        still, _ = self.run_small("still.h5", "--replications", 2, *NO_RESPONSE,
+                                  scenario=scenario)
+        with h5py.File(out, "r") as fa, h5py.File(plain, "r") as fb, \
+                h5py.File(still, "r") as fc:
+            before = slice(0, 4)  # 2025-2028
             for name in ("arrivals", "occupied_place_days", "admissions", "waiting_end"):
-                np.testing.assert_array_equal(fa[name][...], fb[name][...])
+                np.testing.assert_array_equal(fa[name][:, before], fb[name][:, before])
+                np.testing.assert_array_equal(fc[name][...], fb[name][...])
+            # From 2029 the adult places are paid whatever their activity: freed places wait.
+            self.assertGreater(int(fa["vacancies_held"][...].sum()), 0)
+            self.assertEqual(int(fc["vacancies_held"][...].sum()), 0)
 
     def test_rules_assigned_to_providers_and_organisations_reach_the_results(self):
         providers = self.write("providers.csv", PROVIDERS_CSV)
@@ -384,6 +398,11 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertIn("--force", proc.stderr)
         self.assertEqual(out.read_bytes(), before)
+        # A scenario that does not exist is the error to fix first, whatever --out is.
+        proc = parcours("run", self.dir / "nope.toml", "--out", out, check=2)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("nope.toml: cannot open scenario file", proc.stderr)
+        self.assertNotIn("--force", proc.stderr)
         parcours("run", SMALL, "--out", out, "--force", "--seed", 5, "--replications", 1, check=0)
         self.assertNotEqual(out.read_bytes(), before)
 

@@ -548,15 +548,6 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
   }
   const fs::path out = vm["out"].as<std::string>();
   const bool force = vm.count("force") > 0;
-  // Fail before a long run, not after it.
-  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(folder)) {
-    throw UsageError{"run: --out " + out.string() + ": folder " + folder.string() +
-                     " does not exist"};
-  }
-  if (fs::exists(out) && !force) {
-    throw UsageError{"run: --out " + out.string() + " exists; pass --force to replace it"};
-  }
   auto overrides = overrides_of(vm);
   if (vm.count("seed")) {
     overrides.push_back("run.seed=" + checked_count(vm, "seed", 0));
@@ -569,7 +560,17 @@ int cmd_run(const std::vector<std::string>& args, const std::string& command_lin
     threads = std::stoi(checked_count(vm, "threads", 1));
   }
 
+  // The scenario's own errors first (a missing file, a typo), then where the results go: both
+  // before a long run, not after it.
   const auto scenario = parcours::io::load_scenario(vm["scenario"].as<std::string>(), overrides);
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder)) {
+    throw UsageError{"run: --out " + out.string() + ": folder " + folder.string() +
+                     " does not exist"};
+  }
+  if (fs::exists(out) && !force) {
+    throw UsageError{"run: --out " + out.string() + " exists; pass --force to replace it"};
+  }
   parcours::io::Provenance provenance;
   provenance.engine_version = parcours::build::kVersion;
   provenance.git_commit = parcours::build::kGitCommit;

@@ -307,7 +307,7 @@ void Simulation::set_up_responses() {
     return;
   }
   PARCOURS_CHECK(
-      inc.periods == model_.periods() && inc.services == static_cast<int>(n_services_) &&
+      inc.periods >= model_.periods() && inc.services == static_cast<int>(n_services_) &&
           inc.units == static_cast<int>(n_declared_ + cells_.size()) &&
           inc.regime.size() == static_cast<std::size_t>(inc.periods) * inc.units &&
           inc.care_value.size() == static_cast<std::size_t>(inc.regimes) * n_services_ * 256 &&
@@ -325,7 +325,8 @@ void Simulation::set_up_responses() {
     unit_of_[q] = static_cast<std::uint32_t>(inc.unit_of(
         static_cast<ProviderId>(q), n_declared_, providers_[q].territory, providers_[q].service));
   }
-  for (int period = 1; period < inc.periods && !responds_; ++period) {
+  // A run may be shorter than its scenario (calibrate runs the first year): its own periods.
+  for (int period = 1; period < model_.periods() && !responds_; ++period) {
     for (std::size_t u = 0; u < static_cast<std::size_t>(inc.units); ++u) {
       if (inc.regime_of(period, u) != inc.regime_of(0, u)) {
         responds_ = true;
