@@ -2,6 +2,7 @@
 // scaled by the change of what they cost the provider, places held vacant, young adults not kept
 // past the age limit, and selection by needs. The incentive tables are built by hand here (what
 // funding::incentives computes is tested in the funding library).
+#include "engine/model/plan_test_support.hpp"
 #include "engine/model/simulation.hpp"
 #include "engine/model/test_recorder.hpp"
 
@@ -14,13 +15,12 @@
 namespace parcours::model {
 namespace {
 
+using testing::expect_binomial;
+using testing::mode_step;
+using testing::to_sessad;
+
 constexpr double kYear = core::kDaysPerYear;
 constexpr double kNever = 1000.0;  // a stay length no run reaches
-
-// Binomial(n, p) is within 5 standard deviations of n p.
-void expect_binomial(std::int64_t count, double n, double p) {
-  EXPECT_NEAR(static_cast<double>(count), n * p, 5.0 * std::sqrt(n * p * (1.0 - p)) + 1e-9);
-}
 
 // Incentives of `m` with two regimes, every unit in regime 0 until `from_period` and in regime 1
 // from it; every table 0 (the tests set what they need).
@@ -76,26 +76,6 @@ Model ime_and_sessad(std::int64_t places, double age, int horizon) {
   return m;
 }
 
-PlanStep step_to_sessad(double probability) {
-  PlanStep step;
-  step.name = "to_sessad";
-  step.from = 0;
-  step.probability = probability;
-  step.target = 1;
-  step.action = Action::kMove;
-  return step;
-}
-
-PlanStep internat_to_semi(double probability) {
-  PlanStep step;
-  step.name = "internat_to_semi";
-  step.from = 0;
-  step.probability = probability;
-  step.modes = {0};
-  step.to_mode = 1;
-  return step;
-}
-
 std::int64_t steps_taken(const Indicators& out, int period) {
   return out.plan_steps_taken[out.step_cell(period, 0, 0)];
 }
@@ -110,7 +90,7 @@ TEST(Behaviour, AStepDownIsScaledByTheStayValueItNoLongerLoses) {
   // p = 0.3, over the children who did not step in year 0.
   Model m = ime_and_sessad(20000, 10.0, 2);
   m.plans.review_month = 3;
-  m.plans.steps = {step_to_sessad(0.2)};
+  m.plans.steps = {to_sessad(0.2, Action::kMove)};
   const Indicators plain = Simulation(m, 5, 0).run();
   m.incentives = switching(m, 1);
   set_values(m.incentives, 0, 0, 1.0F, 1.0F);
@@ -126,7 +106,7 @@ TEST(Behaviour, AStepDownIsScaledByTheStayValueItNoLongerLoses) {
 TEST(Behaviour, AStepFactorIsClampedToMaxFactorAndNeverBelowZero) {
   Model m = ime_and_sessad(20000, 10.0, 2);
   m.plans.review_month = 3;
-  m.plans.steps = {step_to_sessad(0.2)};
+  m.plans.steps = {to_sessad(0.2, Action::kMove)};
   m.incentives = switching(m, 1);
   // Leaving lost 10 at the start and 0 now: 1 + 0.5 × 10 = 6, clamped to 3: p = 0.6.
   set_values(m.incentives, 0, 0, 0.0F, 10.0F);
@@ -146,7 +126,7 @@ TEST(Behaviour, AChangeOfCareIsScaledByTheChangeOfItsCareValue) {
   // care = 0.5: factor 1 − 0.5 × 0.5 = 0.75, p = 0.15; care = 2: factor 0, nobody steps.
   Model m = ime_and_sessad(20000, 10.0, 2);
   m.plans.review_month = 3;
-  m.plans.steps = {internat_to_semi(0.2)};
+  m.plans.steps = {mode_step(0.2)};
   m.incentives = switching(m, 1);
   const std::uint8_t internat = Care{0, 0}.pack();
   const std::uint8_t semi = Care{1, 0}.pack();
@@ -327,7 +307,7 @@ TEST(Behaviour, FundingThatNeverChangesChangesNoPath) {
   // bit-identical to one without incentives.
   Model m = creton(0.2);
   m.plans.review_month = 3;
-  m.plans.steps = {step_to_sessad(0.1)};
+  m.plans.steps = {to_sessad(0.1, Action::kMove)};
   const Indicators plain = Simulation(m, 4, 0).run();
   m.incentives = switching(m, 0);
   set_values(m.incentives, 1, 0, 3.0F, 3.0F);

@@ -1,6 +1,7 @@
 // Modes of care and schooling in places, counts by age group, and the yearly plan reviews
 // (mode and schooling steps, re-orientation with stepping holders); providers' responses that
 // scale steps are in behaviour_test.cpp.
+#include "engine/model/plan_test_support.hpp"
 #include "engine/model/simulation.hpp"
 #include "engine/model/test_recorder.hpp"
 
@@ -13,6 +14,10 @@
 
 namespace parcours::model {
 namespace {
+
+using testing::expect_binomial;
+using testing::mode_step;
+using testing::to_sessad;
 
 constexpr double kYear = core::kDaysPerYear;
 constexpr double kNever = 1000.0;  // a stay length no run reaches
@@ -42,33 +47,8 @@ Model two_services(std::int64_t places, double age, std::int64_t sessad_places, 
   return m;
 }
 
-PlanStep mode_step(double probability) {
-  PlanStep step;
-  step.name = "internat_to_semi";
-  step.from = 0;
-  step.probability = probability;
-  step.modes = {0};
-  step.to_mode = 1;
-  return step;
-}
-
-PlanStep to_sessad(double probability, Action action) {
-  PlanStep step;
-  step.name = "to_sessad";
-  step.from = 0;
-  step.probability = probability;
-  step.target = 1;
-  step.action = action;
-  return step;
-}
-
 std::int64_t mode_count(const Indicators& out, int period, int service, int mode) {
   return out.occupants_mode_end[out.sub_cell(period, 0, service, out.modes, mode)];
-}
-
-// Binomial(n, p) is within 5 standard deviations of n p.
-void expect_binomial(std::int64_t count, double n, double p) {
-  EXPECT_NEAR(static_cast<double>(count), n * p, 5.0 * std::sqrt(n * p * (1.0 - p)) + 1e-9);
 }
 
 TEST(Care, PackAndUnpackRoundTrip) {
