@@ -26,9 +26,8 @@ using internal::Pool;
 /// less the unbilled absences, plus the billed share of the days at school.
 double billed(const ServiceMoney& money, const internal::Billing& billing, const Activity& act) {
   const double to_opening = money.opening_days / core::kDaysPerYear;
-  const double in_establishment = act.attended_days - act.school_days;
-  return to_opening * (in_establishment * (1.0 - money.absence_share * (1.0 - billing.absences)) +
-                       act.school_days * billing.school_days);
+  return to_opening * internal::billed_days(money, billing, act.attended_days - act.school_days,
+                                            act.school_days);
 }
 
 /// R.314-113: the budget of year `y` over the mean billed days of its (up to) three previous

@@ -54,9 +54,8 @@ void for_each_admitted_care(const model::Model& model, model::ServiceId s, F&& f
 /// less the unbilled absences in the establishment, plus the billed share of its days at school):
 /// as books.cpp bills the days a unit's children attended.
 double billed(const ServiceMoney& money, const internal::Billing& billing, const CareDay& care) {
-  return care.attendance *
-         ((1.0 - care.school_day_share) * (1.0 - money.absence_share * (1.0 - billing.absences)) +
-          care.school_day_share * billing.school_days);
+  return internal::billed_days(money, billing, care.attendance * (1.0 - care.school_day_share),
+                               care.attendance * care.school_day_share);
 }
 
 /// Euros a place-year in shares of the service's cost a place-year at the start: 0 for a service

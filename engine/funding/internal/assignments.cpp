@@ -57,4 +57,10 @@ Billing billing_of(const ServiceMoney& money, const Assignment* a) {
           a->bill_school_days.value_or(money.bill_school_days)};
 }
 
+double billed_days(const ServiceMoney& money, const Billing& billing, double in_establishment,
+                   double at_school) {
+  return in_establishment * (1.0 - money.absence_share * (1.0 - billing.absences)) +
+         at_school * billing.school_days;
+}
+
 }  // namespace parcours::funding::internal

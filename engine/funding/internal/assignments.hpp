@@ -33,4 +33,10 @@ struct Billing {
 /// sets one, else the service's.
 [[nodiscard]] Billing billing_of(const ServiceMoney& money, const Assignment* a);
 
+/// Days a daily price bills for `in_establishment` days attended in the establishment and
+/// `at_school` days at school: the first less their unbilled absences, plus the billed share of
+/// the second. The books bill a unit's days with it, the incentives a child's day.
+[[nodiscard]] double billed_days(const ServiceMoney& money, const Billing& billing,
+                                 double in_establishment, double at_school);
+
 }  // namespace parcours::funding::internal
