@@ -11,7 +11,7 @@
 namespace parcours::funding {
 namespace {
 
-constexpr int kCareBytes = 256;
+constexpr int kCareBytes = model::Incentives::kCareBytes;
 
 /// The care of mode index `mode` and schooling index `schooling` of service `s`; indices the
 /// service does not record are ignored.
@@ -298,10 +298,9 @@ model::Incentives incentives(const model::Model& model, const Scheme& scheme) {
         }
         const auto v =
             day_value(model, scheme, a, s, care_of(model, s, static_cast<std::uint8_t>(byte)));
-        out.care_value[t * kCareBytes + static_cast<std::size_t>(byte)] =
-            static_cast<float>(v.care);
-        out.stay_value[t * kCareBytes + static_cast<std::size_t>(byte)] =
-            static_cast<float>(v.stay);
+        const auto at = out.care_at(regime, s, static_cast<std::uint8_t>(byte));
+        out.care_value[at] = static_cast<float>(v.care);
+        out.stay_value[at] = static_cast<float>(v.stay);
       }
       double vacancy = 0.0;
       for_each_admitted_care(model, s, [&](double share, const CareDay& c) {
@@ -312,7 +311,7 @@ model::Incentives incentives(const model::Model& model, const Scheme& scheme) {
           static_cast<float>(day_value(model, scheme, a, s, {1.0, 0.0, false, -1}).care -
                              day_value(model, scheme, a, s, {1.0, 1.0, true, -1}).care);
       for (std::size_t n = 0; n < n_needs; ++n) {
-        out.needs_value[t * n_needs + n] =
+        out.needs_value[out.needs_at(regime, s, n)] =
             static_cast<float>(needs_value(model, scheme, a, s, static_cast<int>(n)));
       }
     }

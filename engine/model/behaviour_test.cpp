@@ -38,8 +38,8 @@ Incentives switching(const Model& m, int from_period) {
     }
   }
   const auto tables = static_cast<std::size_t>(inc.regimes) * inc.services;
-  inc.care_value.assign(tables * 256, 0.0F);
-  inc.stay_value.assign(tables * 256, 0.0F);
+  inc.care_value.assign(tables * Incentives::kCareBytes, 0.0F);
+  inc.stay_value.assign(tables * Incentives::kCareBytes, 0.0F);
   inc.vacancy.assign(tables, 0.0F);
   inc.school_day.assign(tables, 0.0F);
   inc.needs_value.assign(tables * inc.needs, 0.0F);
@@ -49,8 +49,8 @@ Incentives switching(const Model& m, int from_period) {
 // Every care byte of service s in regime r has these values.
 void set_values(Incentives& inc, std::uint8_t r, ServiceId s, float care, float stay) {
   for (int b = 0; b < 256; ++b) {
-    inc.care_value[inc.table(r, s) * 256 + b] = care;
-    inc.stay_value[inc.table(r, s) * 256 + b] = stay;
+    inc.care_value[inc.care_at(r, s, static_cast<std::uint8_t>(b))] = care;
+    inc.stay_value[inc.care_at(r, s, static_cast<std::uint8_t>(b))] = stay;
   }
 }
 
@@ -130,8 +130,8 @@ TEST(Behaviour, AChangeOfCareIsScaledByTheChangeOfItsCareValue) {
   m.incentives = switching(m, 1);
   const std::uint8_t internat = Care{0, 0}.pack();
   const std::uint8_t semi = Care{1, 0}.pack();
-  m.incentives.care_value[m.incentives.table(1, 0) * 256 + internat] = 1.0F;
-  m.incentives.care_value[m.incentives.table(1, 0) * 256 + semi] = 0.5F;
+  m.incentives.care_value[m.incentives.care_at(1, 0, internat)] = 1.0F;
+  m.incentives.care_value[m.incentives.care_at(1, 0, semi)] = 0.5F;
   const Indicators some = Simulation(m, 7, 0).run();
   expect_binomial(steps_taken(some, 0), 20000.0, 0.2);
   // Children in semi-internat after year 0 are still reviewed but the step does not apply.
@@ -289,7 +289,7 @@ TEST(Behaviour, AProviderSelectsTheChildrenItsFundingPaysMoreFor) {
   // needs, 400): 1600 (730 − T) / 730 + 400 (1095 − T) / 730 = 1000 gives T = 438, so
   // 400 × (1095 − 438) / 730 = 360 high-needs children, against 200.
   m.incentives = switching(m, 1);
-  m.incentives.needs_value[m.incentives.table(1, 0) * 2 + 1] = 0.5F;
+  m.incentives.needs_value[m.incentives.needs_at(1, 0, 1)] = 0.5F;
   m.behaviour.selection_days = 730.0;
   const Indicators selecting = Simulation(m, 2, 0).run();
   EXPECT_NEAR(static_cast<double>(high_needs_in_place(selecting)), 360.0, 60.0);

@@ -499,6 +499,17 @@ struct Incentives {
   [[nodiscard]] std::size_t table(std::uint8_t r, ServiceId s) const {
     return static_cast<std::size_t>(r) * static_cast<std::size_t>(services) + s;
   }
+
+  // Indices into care_value and stay_value, and into needs_value.
+  static constexpr std::size_t kCareBytes = 256;
+
+  [[nodiscard]] std::size_t care_at(std::uint8_t r, ServiceId s, std::uint8_t care) const {
+    return table(r, s) * kCareBytes + care;
+  }
+
+  [[nodiscard]] std::size_t needs_at(std::uint8_t r, ServiceId s, std::size_t level) const {
+    return table(r, s) * static_cast<std::size_t>(needs) + level;
+  }
 };
 
 /// A calibration target: a published stock the model should reproduce at the end of year 1

@@ -310,7 +310,8 @@ void Simulation::set_up_responses() {
       inc.periods >= model_.periods() && inc.services == static_cast<int>(n_services_) &&
           inc.units == static_cast<int>(n_declared_ + cells_.size()) &&
           inc.regime.size() == static_cast<std::size_t>(inc.periods) * inc.units &&
-          inc.care_value.size() == static_cast<std::size_t>(inc.regimes) * n_services_ * 256 &&
+          inc.care_value.size() ==
+              static_cast<std::size_t>(inc.regimes) * n_services_ * Incentives::kCareBytes &&
           inc.stay_value.size() == inc.care_value.size() &&
           inc.vacancy.size() == static_cast<std::size_t>(inc.regimes) * n_services_ &&
           inc.needs_value.size() == inc.vacancy.size() * static_cast<std::size_t>(inc.needs) &&
@@ -357,8 +358,8 @@ double Simulation::step_factor(std::size_t i, std::uint32_t p, Care care) const 
   double change = 0.0;
   double elasticity = 0.0;
   if (step.target != kNoService) {
-    change = -(inc.stay_value[inc.table(now, s) * 256 + before] -
-               inc.stay_value[inc.table(start, s) * 256 + before]);
+    change = -(inc.stay_value[inc.care_at(now, s, before)] -
+               inc.stay_value[inc.care_at(start, s, before)]);
     elasticity = model_.behaviour.step_down;
   } else {
     Care next = care;
@@ -366,8 +367,7 @@ double Simulation::step_factor(std::size_t i, std::uint32_t p, Care care) const 
     next.schooling = step.to_schooling.value_or(care.schooling);
     const std::uint8_t after = next.pack();
     const auto delta = [&](std::uint8_t r) {
-      return inc.care_value[inc.table(r, s) * 256 + after] -
-             inc.care_value[inc.table(r, s) * 256 + before];
+      return inc.care_value[inc.care_at(r, s, after)] - inc.care_value[inc.care_at(r, s, before)];
     };
     change = delta(now) - delta(start);
     elasticity = model_.behaviour.care;
@@ -404,8 +404,8 @@ bool Simulation::released_at_age_limit(double day, std::uint32_t p, const Branch
   const Incentives& inc = model_.incentives;
   const ServiceId s = providers_[person.provider].service;
   const std::uint8_t care = care_[p];
-  const double lost = inc.stay_value[inc.table(start, s) * 256 + care] -
-                      inc.stay_value[inc.table(now, s) * 256 + care];
+  const double lost =
+      inc.stay_value[inc.care_at(start, s, care)] - inc.stay_value[inc.care_at(now, s, care)];
   const double probability = std::min(1.0, model_.behaviour.creton_release * std::max(0.0, lost));
   if (probability <= 0.0 || free_place_for(day, p, branch.target) != kNoProvider) {
     return false;
@@ -431,8 +431,8 @@ std::size_t Simulation::select(Queue& q, std::size_t first, ProviderId provider)
   std::array<double, Attributes::kMaxNeedsLevels> shift{};  // days earlier a level counts
   double largest = 0.0;
   for (std::size_t l = 0; l < n_needs_; ++l) {
-    shift[l] = days * (static_cast<double>(inc.needs_value[inc.table(now, s) * inc.needs + l]) -
-                       inc.needs_value[inc.table(start, s) * inc.needs + l]);
+    shift[l] = days * (static_cast<double>(inc.needs_value[inc.needs_at(now, s, l)]) -
+                       inc.needs_value[inc.needs_at(start, s, l)]);
     largest = l == 0 ? shift[l] : std::max(largest, shift[l]);
   }
   const auto needs_of = [&](std::uint32_t p) {
