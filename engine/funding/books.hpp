@@ -60,7 +60,11 @@ enum class Rule : std::uint8_t {
   kPerformance,       // an allocation with a share paid on indicators (bonus / malus)
   kNeedsBased,        // SERAFIN-PH-like: base rate × adjusted capacity × coefficients
   kImpactBond,        // social impact bond: an investor pre-finances; counterfactual
+  kModulatedPrice,    // R.314-119: revenue = Σ_price mode price × billed days in the mode
 };
+
+/// No price mode (Scheme::price_mode_of, school_price_mode).
+inline constexpr std::uint8_t kNoPriceMode = std::numeric_limits<std::uint8_t>::max();
 
 /// What activity modulation measures (R.314-43-2 II).
 enum class ActivityMeasure : std::uint8_t {
@@ -114,6 +118,18 @@ struct Assignment {
   std::vector<model::ServiceId> services;
   std::vector<model::ProviderId> providers;  // declared providers
   std::vector<model::OrganisationId> organisations;
+  // kModulatedPrice (R.314-119; declared providers with a cost decomposition, Scheme::costs,
+  // only): a price per price mode (modulated_price.hpp), revenue = Σ_m price_m × billed days in
+  // price mode m (Books::mode_billed_days: each model mode's days in the establishment in its
+  // Scheme::price_mode_of, days at school in Scheme::school_price_mode, billed as a daily price
+  // bills them, bill_absences and bill_school_days included). Year y's prices are modulate() of
+  // the provider's costs, each gamme's euros × (1 + Scheme::cost_growth)^y × the year's mean
+  // places / its places at the start, over forecast days: in the run's first year the cost
+  // table's (with its notified single price and Scheme::after_notification: the calculator's
+  // prices), later the mean billed days by price mode of the (up to) three previous years of the
+  // run (no notified price), raised in proportion to at least the year's places × opening days ×
+  // floor_occupancy in all; the cost table's when those days cannot price every gamme with euros
+  // (check_costs). So activity moves the next prices with a lag, as a daily price's.
   // kDailyPrice: a fixed price, or (unset) the year's budget over the mean billed days of the
   // three previous years (fewer at the start; none: the forecast, places × opening days ×
   // forecast_occupancy).
@@ -196,10 +212,16 @@ struct Scheme {
   std::vector<Assignment> assignments;
   // Modulated daily prices (R.314-119, modulated_price.hpp): the price modes, and each declared
   // provider's cost decomposition (nullopt: none given), its forecast days one per price mode.
-  // `parcours prices` computes the prices from them; the books do not pay them yet.
+  // `parcours prices` computes the prices from them; a kModulatedPrice assignment pays them.
   std::vector<PriceMode> price_modes;
   std::vector<std::optional<CostDecomposition>> costs;  // per declared provider (ProviderId)
   AfterNotification after_notification = AfterNotification::kScale;
+  // How a modulated price (kModulatedPrice) bills days by price mode: the price mode of the days
+  // in the establishment of a child of each model mode (one per Model::modes; kNoPriceMode:
+  // unbilled, which io refuses for the modes of the services a modulated price selects), and the
+  // price mode of its days at school (inclusion days; kNoPriceMode: billed in its mode's).
+  std::vector<std::uint8_t> price_mode_of;
+  std::uint8_t school_price_mode = kNoPriceMode;
 
   [[nodiscard]] bool empty() const { return assignments.empty(); }
 };
@@ -228,7 +250,8 @@ struct Books {
   int payers = 0;
   std::vector<double> billed_days;   // days a daily price would bill (whatever the rule): with
                                      // the billing of the daily price in force, else the service's
-  std::vector<double> price;         // euros per billed day applied (daily price; else 0)
+  std::vector<double> price;         // euros per billed day applied (daily price; modulated
+                                     // price: revenue / billed days, their mean; else 0)
   std::vector<double> revenue;       // euros received
   std::vector<double> cost;          // euros spent
   std::vector<std::uint8_t> rule;    // index of the Assignment that applied; kNoRule: none
@@ -248,6 +271,12 @@ struct Books {
   int organisations = 0;
   std::vector<double> pooled_envelope;
   std::vector<double> pooled_paid;
+  // [period][unit][price mode] (Scheme::price_modes; empty without them): for a unit a modulated
+  // price pays in the period (kModulatedPrice; else 0), the days billed in each price mode (they
+  // sum to billed_days) and the price of each, euros a day.
+  int price_modes = 0;
+  std::vector<double> mode_billed_days;
+  std::vector<double> mode_price;
 
   [[nodiscard]] std::size_t at(int period, int unit) const {
     return static_cast<std::size_t>(period) * units + unit;
@@ -256,11 +285,17 @@ struct Books {
   [[nodiscard]] std::size_t at(int period, int unit, int payer) const {
     return at(period, unit) * payers + payer;
   }
+
+  [[nodiscard]] std::size_t mode_at(int period, int unit, int price_mode) const {
+    return at(period, unit) * price_modes + price_mode;
+  }
 };
 
 /// Keeps the books of one replication from its indicators (of this model). A pure function:
-/// thread-safe. A scheme that pays a service with an empty payer_split, or shapes that do not
-/// match the model, break an invariant (core::InvariantError; io validates scenarios first).
+/// thread-safe. A scheme that pays a service with an empty payer_split, a modulated price of a
+/// unit without costs or of indicators without days by mode (Model::mode_days), or shapes that
+/// do not match the model, break an invariant (core::InvariantError; io validates scenarios
+/// first).
 [[nodiscard]] Books keep_books(const model::Model& model, const Scheme& scheme,
                                const model::Indicators& indicators);
 

@@ -50,6 +50,13 @@ struct CareDay {
 ///     staff_hours_per_year × active_share)) for a time-of-care target (stay and care values);
 ///     + at_stake × w / target × ordinary_school for an inclusion target (care value only);
 ///     the waiting target is left out (it rewards admissions, not days);
+///   modulated price: as a computed daily price, billed revenue(care) / billed revenue(typical),
+///     revenue(care) = attendance × ((1 − school_day_share) × (1 − absence_share × (1 −
+///     bill_absences)) × P[price_mode_of[mode]] + school_day_share × bill_school_days ×
+///     P[school_price_mode, else price_mode_of[mode]]), P the first-year modulated prices
+///     (modulate() of Scheme::costs, after_notification) of the providers of `s` the assignment
+///     selects that have costs, averaged weighted by their places at the start (a price mode of
+///     kNoPriceMode, or a care without a mode: 0); 0 when no such provider or typical is 0;
 ///   global allocation, impact bond, no rule: 0.
 struct DayValue {
   double care = 0.0;

@@ -57,6 +57,7 @@ struct Shape {
   int providers = 0;  // declared providers (Model::providers)
   int outcomes = 0;   // named outcomes of leavers (Model::outcomes)
   int needs = 1;      // needs levels (Children::needs_levels)
+  bool mode_days = false;  // measure the declared providers' days by mode (Model::mode_days)
 };
 
 /// Indicators of one replication. Plain value type; all vectors sized by `resize`.
@@ -195,6 +196,12 @@ struct Indicators {
   std::vector<std::int64_t> provider_ordinary_school_end;
   std::vector<std::int64_t> provider_needs_end;  // [period][provider][needs]
   std::vector<std::int64_t> provider_mode_end;   // [period][provider][mode]
+  // [period][provider][mode], only when the model asks (Model::mode_days; else empty): the
+  // provider's attended days and the part of them at school, by each occupant's mode (Model::
+  // modes; a service that records none counts every day in mode 0); over the modes they sum to
+  // provider_attended_days and provider_school_days. Modulated daily prices bill them.
+  std::vector<double> provider_mode_attended_days;
+  std::vector<double> provider_mode_school_days;
 
   // Individual spells, when the run asked for them (Simulation::record_spells), in the order
   // they ended; spells still going at the horizon end there (End::kHorizon).

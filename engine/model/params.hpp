@@ -557,6 +557,10 @@ struct Model {
   std::vector<CapacityChange> capacity_changes;  // in force; sorted by day
   Behaviour behaviour;
   Incentives incentives;  // empty: no funding rules, no response
+  // Whether the simulation measures each declared provider's attended and school days by mode
+  // (Indicators::provider_mode_attended_days): io sets it when a modulated daily price
+  // (funding::Rule::kModulatedPrice) bills days by mode. Off, the arrays stay empty.
+  bool mode_days = false;
   int horizon_years = 1;
   int periods_per_year = 1;  // 1: yearly indicators; 12: monthly
 

@@ -50,7 +50,7 @@ std::uint8_t rule_in_force(const Scheme& scheme, const std::vector<std::size_t>&
 }
 
 Billing billing_of(const ServiceMoney& money, const Assignment* a) {
-  if (a == nullptr || a->rule != Rule::kDailyPrice) {
+  if (a == nullptr || (a->rule != Rule::kDailyPrice && a->rule != Rule::kModulatedPrice)) {
     return {money.bill_absences, money.bill_school_days};
   }
   return {a->bill_absences.value_or(money.bill_absences),

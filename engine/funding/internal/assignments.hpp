@@ -29,8 +29,8 @@ struct Billing {
   double school_days = 1.0;
 };
 
-/// The billing of a service under assignment `a` (nullptr: none): a daily price's own where it
-/// sets one, else the service's.
+/// The billing of a service under assignment `a` (nullptr: none): a daily or modulated price's
+/// own where it sets one, else the service's.
 [[nodiscard]] Billing billing_of(const ServiceMoney& money, const Assignment* a);
 
 /// Days a daily price bills for `in_establishment` days attended in the establishment and
