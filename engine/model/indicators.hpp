@@ -54,9 +54,9 @@ struct Shape {
   int schoolings = 0;
   int age_groups = 0;
   int plan_steps = 0;
-  int providers = 0;  // declared providers (Model::providers)
-  int outcomes = 0;   // named outcomes of leavers (Model::outcomes)
-  int needs = 1;      // needs levels (Children::needs_levels)
+  int providers = 0;       // declared providers (Model::providers)
+  int outcomes = 0;        // named outcomes of leavers (Model::outcomes)
+  int needs = 1;           // needs levels (Children::needs_levels)
   bool mode_days = false;  // measure the declared providers' days by mode (Model::mode_days)
 };
 
@@ -298,6 +298,10 @@ struct Indicators {
     provider_ordinary_school_end.assign(by_provider, 0);
     provider_needs_end.assign(by_provider * static_cast<std::size_t>(needs), 0);
     provider_mode_end.assign(by_provider * static_cast<std::size_t>(modes), 0);
+    const std::size_t mode_days =
+        shape.mode_days ? by_provider * static_cast<std::size_t>(modes) : 0;
+    provider_mode_attended_days.assign(mode_days, 0.0);
+    provider_mode_school_days.assign(mode_days, 0.0);
     spells.clear();
     wait_histogram.assign(
         static_cast<std::size_t>(n_periods) * n_regions * n_services * kWaitMonths, 0);
@@ -348,6 +352,11 @@ struct Indicators {
 
   [[nodiscard]] std::size_t provider_cell(int period, int provider) const {
     return static_cast<std::size_t>(period) * providers + provider;
+  }
+
+  // provider_mode_attended_days and provider_mode_school_days (when measured).
+  [[nodiscard]] std::size_t provider_mode_cell(int period, int provider, int mode) const {
+    return provider_cell(period, provider) * static_cast<std::size_t>(modes) + mode;
   }
 
   [[nodiscard]] std::size_t flow(int period, int territory) const {
