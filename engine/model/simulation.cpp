@@ -227,6 +227,11 @@ Simulation::Simulation(const Model& model, std::uint64_t seed, std::uint64_t rep
   shape.providers = static_cast<int>(n_declared_);
   shape.outcomes = static_cast<int>(model.outcomes.size());
   shape.needs = static_cast<int>(n_needs_);
+  n_modes_ = model.modes.size();
+  shape.mode_days = model.mode_days && n_modes_ > 0;
+  if (shape.mode_days) {
+    mode_activity_.assign(n_declared_ * n_modes_, Activity{});
+  }
   out_.resize(shape);
 }
 
@@ -576,6 +581,12 @@ void Simulation::weigh(ProviderId q, double day, std::uint32_t p, std::int64_t s
   const Weights w = weights_[static_cast<std::size_t>(provider.service) * 256 + care_[p]];
   provider.activity.now.attending += sign * w.attending;
   provider.activity.now.schooled += sign * w.schooled;
+  if (!mode_activity_.empty() && q < n_declared_) {
+    Activity& by_mode = mode_activity_[q * n_modes_ + Care::unpack(care_[p]).mode];
+    accrue_activity(by_mode, day);
+    by_mode.now.attending += sign * w.attending;
+    by_mode.now.schooled += sign * w.schooled;
+  }
   c.activity.now.attending += sign * w.attending;
   c.activity.now.schooled += sign * w.schooled;
 }
@@ -2079,6 +2090,15 @@ void Simulation::on_period_end(int period) {
     out_.provider_capacity_days[i] = provider.capacity_days;
     out_.provider_capacity_end[i] = provider.capacity;
     provider.place_days = 0.0;
+    for (std::size_t m = 0; !mode_activity_.empty() && m < n_modes_; ++m) {
+      Activity& by_mode = mode_activity_[q * n_modes_ + m];
+      accrue_activity(by_mode, day);
+      const auto j = out_.provider_mode_cell(period, static_cast<int>(q), static_cast<int>(m));
+      out_.provider_mode_attended_days[j] = by_mode.attended_days;
+      out_.provider_mode_school_days[j] = by_mode.school_days;
+      by_mode.attended_days = 0.0;
+      by_mode.school_days = 0.0;
+    }
     if (model_.lists.per_provider) {
       std::int64_t live = 0;
       for (int level = 0; level < n_levels_; ++level) {

@@ -363,6 +363,10 @@ class Simulation {
   std::vector<RegionId> region_of_;    // per territory: its region (0 when the model has none)
   std::vector<std::int64_t> interim_;  // [home territory][service][interim]: on a list now
   std::vector<std::int64_t> interim_users_;  // [home territory][interim]: in the situation now
+  // [declared provider][mode] (Model::mode_days; else empty): the activity of its occupants of
+  // each mode, for the modulated daily prices that bill days by mode.
+  std::vector<Activity> mode_activity_;
+  std::size_t n_modes_ = 0;
   std::vector<Weights> weights_;  // [service][Care byte]: a child's weight in its provider's
                                   // activity (weights_for), tabled once
   std::vector<std::vector<double>> interim_cdf_;     // per service: cumulative interim shares
