@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <unordered_map>
 
 namespace parcours::io {
@@ -18,13 +19,28 @@ std::vector<std::string> gamme_names() {
 
 // [funding.price_modes.NAME] tables, in byte-wise alphabetical order of their names (toml++'s
 // key order, as for services and every other named table).
-std::vector<funding::PriceMode> read_price_modes(const Reader& r, const toml::node& node) {
+// Each one's `modes` (the model modes whose days in the establishment it bills) and
+// `school_days` fill out.price_mode_of and out.school_price_mode.
+std::vector<funding::PriceMode> read_price_modes(const Reader& r, const toml::node& node,
+                                                 const std::vector<model::Mode>& model_modes,
+                                                 funding::Scheme& scheme) {
   const std::string top = "funding.price_modes";
   const toml::table& all = r.table(node, top, "a table of [funding.price_modes.NAME] tables");
   if (all.empty()) {
     r.fail(node, top, "expected at least one [funding.price_modes.NAME] table, got none");
   }
   const std::vector<std::string> gammes = gamme_names();
+  std::vector<std::string> mode_names;
+  for (const model::Mode& m : model_modes) {
+    mode_names.push_back(m.name);
+  }
+  scheme.price_mode_of.assign(model_modes.size(), funding::kNoPriceMode);
+  scheme.school_price_mode = funding::kNoPriceMode;
+  if (all.size() >= funding::kNoPriceMode) {
+    r.fail(node, top,
+           "expected at most " + std::to_string(funding::kNoPriceMode - 1) + " price modes, got " +
+               std::to_string(all.size()));
+  }
   std::vector<funding::PriceMode> out;
   for (auto&& [key, value] : all) {
     const std::string path = child_key(top, key.str());
@@ -32,7 +48,40 @@ std::vector<funding::PriceMode> read_price_modes(const Reader& r, const toml::no
       r.fail_key(key, path, "expected a non-empty price mode name");
     }
     const toml::table& t = r.table(value, path);
-    r.check_keys(t, path, {"units", "description"});
+    r.check_keys(t, path, {"units", "modes", "school_days", "description"});
+    const auto id = static_cast<std::uint8_t>(out.size());
+    if (const toml::node* n = t.get("modes")) {
+      const std::string modes_key = child_key(path, "modes");
+      const toml::array& list = r.array(*n, modes_key, "an array of mode names ([modes.NAME])");
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const toml::node& item = list[i];
+        const std::string item_path = item_key(modes_key, i);
+        if (mode_names.empty()) {
+          r.fail(item, item_path, "the scenario declares no [modes.NAME] for a price mode to bill");
+        }
+        const std::size_t k = r.choice(item, item_path, mode_names, "mode");
+        if (scheme.price_mode_of[k] == id) {
+          r.fail(item, item_path, "mode " + in_quotes(mode_names[k]) + " is listed twice");
+        }
+        if (scheme.price_mode_of[k] != funding::kNoPriceMode) {
+          r.fail(item, item_path,
+                 "mode " + in_quotes(mode_names[k]) + " is already billed by price mode " +
+                     in_quotes(out[scheme.price_mode_of[k]].name) +
+                     ": a mode's days have one price");
+        }
+        scheme.price_mode_of[k] = id;
+      }
+    }
+    if (const toml::node* n = t.get("school_days")) {
+      if (r.boolean(*n, child_key(path, "school_days"))) {
+        if (scheme.school_price_mode != funding::kNoPriceMode) {
+          r.fail(*n, child_key(path, "school_days"),
+                 "price mode " + in_quotes(out[scheme.school_price_mode].name) +
+                     " already bills the days at school: they have one price");
+        }
+        scheme.school_price_mode = id;
+      }
+    }
     if (const toml::node* n = t.get("description")) {
       (void)r.string(*n, child_key(path, "description"));  // free text for readers only
     }
@@ -163,10 +212,12 @@ std::vector<std::optional<funding::CostDecomposition>> read_costs(
   return out;
 }
 
-void read_modulation(const Reader& r, const toml::table& funding,
-                     const std::vector<model::Provider>& providers, funding::Scheme& out) {
+void read_modulation(const Reader& r, const toml::table& funding, const model::Model& model,
+                     funding::Scheme& out) {
+  const std::vector<model::Provider>& providers = model.providers;
+  out.price_mode_of.assign(model.modes.size(), funding::kNoPriceMode);
   if (const toml::node* n = funding.get("price_modes")) {
-    out.price_modes = read_price_modes(r, *n);
+    out.price_modes = read_price_modes(r, *n, model.modes, out);
   }
   out.costs.assign(providers.size(), std::nullopt);
   if (const toml::node* n = funding.get("costs")) {

@@ -20,11 +20,12 @@ namespace parcours::io {
 inline const std::vector<std::string> kModulationKeys = {"price_modes", "costs",
                                                          "modulation_after_notification"};
 
-/// Reads the modulation keys of the [funding] table `funding` into `out` (price_modes, costs,
-/// after_notification); `providers` are the scenario's declared providers. Other keys are left to
-/// the caller. Throws ScenarioError on bad input.
+/// Reads the modulation keys of the [funding] table `funding` into `out` (price_modes, the modes
+/// and days at school each bills: price_mode_of, school_price_mode; costs, after_notification);
+/// `model` has the scenario's modes and declared providers. Other keys are left to the caller.
+/// Throws ScenarioError on bad input.
 void read_modulation(const internal::Reader& r, const toml::table& funding,
-                     const std::vector<model::Provider>& providers, funding::Scheme& out);
+                     const model::Model& model, funding::Scheme& out);
 
 /// The cost decompositions of a costs table (docs/scenario-format.md, "Cost table"): one per
 /// provider of `providers` (nullopt for those with no row), forecast days in the order of

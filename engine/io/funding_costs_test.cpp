@@ -224,6 +224,125 @@ TEST_F(FundingCosts, TheCostsFileIsRecordedByItsAbsolutePath) {
   EXPECT_NE(s.text.find("costs = '" + path_of("costs.csv") + "'"), std::string::npos) << s.text;
 }
 
+// ---- Modulated prices paid in runs ([[funding.rules]] rule = "modulated_price")
+
+// kPricesMini with modes of care, the price modes that bill them and a modulated price for IME.
+std::string modulated(const std::string& rule_extra = "") {
+  std::string s = replace(kPricesMini, "[providers]\n",
+                          "modes = { internat = 0.25, semi = 0.75 }\n"
+                          "money = { payers = { assurance_maladie = 1.0 } }\n\n[providers]\n");
+  s = replace(s, "description = \"a day with lunch\"\n",
+              "description = \"a day with lunch\"\nmodes = [\"semi\"]\n");
+  s = replace(s, "units = { gerer = 1, socio_educatif = 0.5, soins = 0.5 }\n",
+              "units = { gerer = 1, socio_educatif = 0.5, soins = 0.5 }\nschool_days = true\n");
+  s = replace(s, "heberger_internat = 1, socio_educatif = 1, soins = 1 }\n",
+              "heberger_internat = 1, socio_educatif = 1, soins = 1 }\nmodes = [\"internat\"]\n");
+  return s + R"(
+[modes.internat]
+residential = true
+
+[modes.semi]
+
+[payers.assurance_maladie]
+
+[[funding.rules]]
+name = "ime_modulated"
+rule = "modulated_price"
+services = ["IME"]
+)" + rule_extra;
+}
+
+// Both providers have costs (A1 priced without a notified price).
+const std::string kBothCosts =
+    kCosts + "IME A1,20000,10000,20000,30000,100000,30000,800,100,400,\n";
+
+TEST_F(FundingCosts, PriceModesSayWhichModesAndWhichDaysAtSchoolTheyBill) {
+  const Scenario s = load(kBothCosts, modulated());
+  // Price modes demi_pension (0), inclusion (1), internat (2); model modes internat (0), semi (1).
+  ASSERT_EQ(s.funding.price_mode_of.size(), 2u);
+  EXPECT_EQ(s.funding.price_mode_of[0], 2);
+  EXPECT_EQ(s.funding.price_mode_of[1], 0);
+  EXPECT_EQ(s.funding.school_price_mode, 1);
+  ASSERT_EQ(s.funding.assignments.size(), 1u);
+  EXPECT_EQ(s.funding.assignments[0].rule, funding::Rule::kModulatedPrice);
+  EXPECT_TRUE(s.model.mode_days);  // the run measures the days by mode the price bills
+}
+
+TEST_F(FundingCosts, WithoutAModulatedPriceTheRunMeasuresNoDaysByMode) {
+  const std::string scenario =
+      replace(modulated(), "rule = \"modulated_price\"", "rule = \"daily_price\"");
+  EXPECT_FALSE(load(kBothCosts, scenario).model.mode_days);
+}
+
+TEST_F(FundingCosts, AModulatedPriceTakesTheBillingKeysOfADailyPriceButNotItsPrice) {
+  const Scenario s = load(kBothCosts, modulated("bill_school_days = 0\nfloor_occupancy = 0.5\n"));
+  EXPECT_EQ(s.funding.assignments[0].bill_school_days, 0.0);
+  EXPECT_EQ(s.funding.assignments[0].floor_occupancy, 0.5);
+  const std::string scenario = modulated("euros_per_day = 200\n");
+  expect_error(error_of(kBothCosts, scenario), "s.toml", line_of(scenario, "euros_per_day"),
+               "funding.rules[0].euros_per_day",
+               "euros_per_day is for daily_price rules only; this rule is \"modulated_price\"");
+}
+
+TEST_F(FundingCosts, AModulatedPriceNeedsEveryProviderItPaysToHaveCosts) {
+  const std::string scenario = modulated();
+  expect_error(error_of(kCosts, scenario), "s.toml", line_of(scenario, "services = [\"IME\"]"),
+               "funding.rules[0].services",
+               "it selects provider \"IME A1\", which has no row in the funding.costs table: a "
+               "modulated price is computed from the provider's costs");
+  // Selecting the provider with costs only is fine.
+  const std::string one = replace(scenario, "services = [\"IME\"]", "providers = [\"IME A2\"]");
+  EXPECT_NO_THROW((void)load(kCosts, one));
+}
+
+TEST_F(FundingCosts, AModulatedPriceNeedsEveryModeOfItsServicesBilled) {
+  const std::string scenario = replace(modulated(), "modes = [\"semi\"]\n", "");
+  expect_error(error_of(kBothCosts, scenario), "s.toml", line_of(scenario, "services = [\"IME\"]"),
+               "funding.rules[0].services",
+               "mode \"semi\" of service \"IME\" is billed by no price mode: list it in the modes "
+               "of a [funding.price_modes.NAME] table");
+}
+
+TEST_F(FundingCosts, AModulatedPriceNeedsAServiceThatRecordsModes) {
+  const std::string scenario =
+      replace(modulated(), "modes = { internat = 0.25, semi = 0.75 }\n", "");
+  expect_error(error_of(kBothCosts, scenario), "s.toml", line_of(scenario, "services = [\"IME\"]"),
+               "funding.rules[0].services",
+               "it selects providers of service \"IME\", which records no modes of care "
+               "([services.IME] mode_shares): a modulated price bills days by mode");
+}
+
+TEST_F(FundingCosts, AModeHasOnePriceModeAndDaysAtSchoolOne) {
+  std::string scenario =
+      replace(modulated(), "modes = [\"internat\"]\n", "modes = [\"internat\", \"semi\"]\n");
+  expect_error(error_of(kBothCosts, scenario), "s.toml",
+               line_of(scenario, "modes = [\"internat\", \"semi\"]"),
+               "funding.price_modes.internat.modes[1]",
+               "mode \"semi\" is already billed by price mode \"demi_pension\": a mode's days "
+               "have one price");
+  scenario =
+      replace(modulated(), "modes = [\"semi\"]\n", "modes = [\"semi\"]\nschool_days = true\n");
+  expect_error(error_of(kBothCosts, scenario), "s.toml",
+               line_of(scenario, "soins = 0.5 }\nschool_days") + 1,
+               "funding.price_modes.inclusion.school_days",
+               "price mode \"demi_pension\" already bills the days at school: they have one price");
+  scenario = replace(modulated(), "modes = [\"semi\"]", "modes = [\"semy\"]");
+  expect_error(error_of(kBothCosts, scenario), "s.toml", line_of(scenario, "semy"),
+               "funding.price_modes.demi_pension.modes[0]",
+               "unknown mode \"semy\"; did you mean \"semi\"?");
+}
+
+TEST_F(FundingCosts, AModulatedPriceNeedsPriceModes) {
+  std::string scenario = modulated();
+  scenario = scenario.substr(0, scenario.find("[funding.price_modes")) +
+             scenario.substr(scenario.find("\n[modes.internat]"));
+  scenario = replace(scenario, "costs = \"costs.csv\"\n", "");
+  expect_error(error_of(kBothCosts, scenario), "s.toml",
+               line_of(scenario, "rule = \"modulated_price\""), "funding.rules[0].rule",
+               "a modulated_price rule needs price modes: declare [funding.price_modes.NAME] "
+               "tables with the modes of care whose days each bills (modes = [...])");
+}
+
 // ---- Errors in the scenario
 
 TEST_F(FundingCosts, AnUnknownGammeSuggestsTheNearOne) {

@@ -837,6 +837,50 @@ void add_provider_indicators(Hdf5Writer& file, const model::Model& model,
   }
 }
 
+// Each declared provider's days billed and prices by price mode (Books::mode_billed_days,
+// mode_price), over (replication, period, provider, price_mode).
+void add_price_mode_books(Hdf5Writer& file, const run::Results& results, const model::Model& model,
+                          const funding::Scheme& scheme, const std::string& period,
+                          const std::string& coordinates) {
+  const std::size_t n_providers = model.providers.size();
+  const std::size_t n_modes = scheme.price_modes.size();
+  const std::size_t periods = static_cast<std::size_t>(model.periods());
+  const std::vector<std::string> dims{"replication", period, "provider", "price_mode"};
+  const auto of_providers = [&](const std::vector<double> funding::Books::*field) {
+    std::vector<double> out;
+    out.reserve(results.replications.size() * periods * n_providers * n_modes);
+    for (const run::ReplicationResult& replication : results.replications) {
+      const funding::Books& books = replication.books;
+      for (std::size_t p = 0; p < periods; ++p) {
+        const auto* first = (books.*field).data() + books.mode_at(static_cast<int>(p), 0, 0);
+        out.insert(out.end(), first, first + n_providers * n_modes);
+      }
+    }
+    return out;
+  };
+  file.add_variable("provider_mode_billed_days", dims,
+                    of_providers(&funding::Books::mode_billed_days), Storage::kChunkedByFirstAxis);
+  describe(file, "provider_mode_billed_days",
+           {"days billed by the provider in each price mode", "billed-days",
+            "under a modulated_price rule, the days billed in each price mode in the period: the "
+            "days in the establishment of its occupants of each mode in the price mode whose "
+            "`modes` list it, their days at school in the one with school_days = true (else in "
+            "their mode's), billed as provider_billed_days, which they sum to; 0 under another "
+            "rule or none"},
+           coordinates);
+  file.add_variable("provider_mode_price", dims, of_providers(&funding::Books::mode_price),
+                    Storage::kChunkedByFirstAxis);
+  describe(file, "provider_mode_price",
+           {"modulated daily price of the provider in each price mode", "EUR/day",
+            "under a modulated_price rule, the price of each price mode in the period (CASF "
+            "R.314-119): the sum over the gammes of units a day x unit cost, from its cost "
+            "table's euros (grown by cost_growth_per_year, following its places) over the "
+            "forecast days of the run's first year, then the mean days billed by price mode of "
+            "up to three previous years; provider_revenue = sum over price modes of "
+            "provider_mode_price x provider_mode_billed_days; 0 under another rule or none"},
+           coordinates);
+}
+
 // The name a scenario gives a funding rule ("daily_price", ...).
 std::string rule_kind(funding::Rule rule) {
   switch (rule) {
@@ -854,6 +898,8 @@ std::string rule_kind(funding::Rule rule) {
       return "needs_based";
     case funding::Rule::kImpactBond:
       return "impact_bond";
+    case funding::Rule::kModulatedPrice:
+      return "modulated_price";
   }
   return "unknown";
 }
@@ -1231,6 +1277,9 @@ void add_funding_indicators(Hdf5Writer& file, const Scenario& scenario, const ru
             "school; under a daily price, provider_revenue = provider_price x "
             "provider_billed_days"},
            coordinates);
+  if (!scenario.funding.price_modes.empty()) {
+    add_price_mode_books(file, results, model, scenario.funding, period, coordinates);
+  }
   std::vector<std::int16_t> rule;
   for (const std::uint8_t applied : of_providers(&funding::Books::rule)) {
     rule.push_back(applied == funding::kNoRule ? std::int16_t{-1}
@@ -1763,7 +1812,7 @@ void check_results(const Scenario& scenario, const run::Results& results) {
   for (const funding::Assignment& assignment : scheme.assignments) {
     PARCOURS_CHECK(rule_names.insert(assignment.name).second,
                    "funding rule " + assignment.name + " appears twice");
-    PARCOURS_CHECK(assignment.rule <= funding::Rule::kImpactBond,
+    PARCOURS_CHECK(assignment.rule <= funding::Rule::kModulatedPrice,
                    "funding rule " + assignment.name + " is of no known kind");
   }
   const std::vector<funding::Unit> units = funding::units(model);
@@ -1874,7 +1923,10 @@ void check_results(const Scenario& scenario, const run::Results& results) {
             books.payers == static_cast<int>(scheme.payers.size()) &&
             books.billed_days.size() == kept && books.price.size() == kept &&
             books.revenue.size() == kept && books.cost.size() == kept &&
-            books.rule.size() == kept && books.paid.size() == kept * scheme.payers.size(),
+            books.rule.size() == kept && books.paid.size() == kept * scheme.payers.size() &&
+            books.price_modes == static_cast<int>(scheme.price_modes.size()) &&
+            books.mode_billed_days.size() == kept * scheme.price_modes.size() &&
+            books.mode_price.size() == kept * scheme.price_modes.size(),
         which + ": its books are not kept for " + std::to_string(units.size()) + " units over " +
             std::to_string(model.periods()) + " periods and " +
             std::to_string(scheme.payers.size()) + " payers");
@@ -2176,6 +2228,35 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
              {"funding rule", "",
               "the scenario's [[funding.rules]] entries, by name, in file order (provider_rule "
               "indexes them)"});
+  }
+
+  if (!scheme.price_modes.empty() && !model.providers.empty()) {
+    file.add_dimension("price_mode", names_of(scheme.price_modes));
+    describe(file, "price_mode",
+             {"price mode", "",
+              "the modes of care that carry their own modulated daily price ([funding.price_modes."
+              "NAME], CASF R.314-119), in byte-wise alphabetical order of their names"});
+    std::vector<std::int8_t> school(scheme.price_modes.size(), 0);
+    if (scheme.school_price_mode != funding::kNoPriceMode) {
+      school[scheme.school_price_mode] = 1;
+    }
+    file.add_variable("price_mode_school_days", {"price_mode"}, school, Storage::kContiguous);
+    describe(file, "price_mode_school_days",
+             {"price mode of the days at school", "1",
+              "1 for the price mode that bills the days at school (school_days = true), 0 "
+              "elsewhere"});
+    if (!model.modes.empty()) {
+      std::vector<std::int16_t> of_mode;
+      for (const std::uint8_t m : scheme.price_mode_of) {
+        of_mode.push_back(m == funding::kNoPriceMode ? std::int16_t{-1}
+                                                     : static_cast<std::int16_t>(m));
+      }
+      file.add_variable("mode_price_mode", {"mode"}, of_mode, Storage::kContiguous);
+      describe(file, "mode_price_mode",
+               {"price mode of the mode's days", "",
+                "index into the price_mode dimension of the price mode that bills the days in the "
+                "establishment of a child of this mode (its `modes` list); -1: none"});
+    }
   }
 
   // Coordinates that are not dimensions.

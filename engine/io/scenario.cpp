@@ -2207,8 +2207,8 @@ int first_period_from(const Date& start, const model::Model& model,
 // The funding rules' names in scenarios, in the order of funding::Rule.
 const std::vector<std::string>& rule_kinds() {
   static const std::vector<std::string> kinds{
-      "daily_price", "global_allocation", "capitation", "pooled_allocation",
-      "performance", "needs_based",       "impact_bond"};
+      "daily_price", "global_allocation", "capitation",  "pooled_allocation",
+      "performance", "needs_based",       "impact_bond", "modulated_price"};
   return kinds;
 }
 
@@ -2322,6 +2322,8 @@ bool may_pay(const funding::Assignment& a, const funding::ServiceMoney& money) {
       return a.base_rate > 0.0 || a.complementary_per_place > 0.0 || a.transport_per_child > 0.0;
     case funding::Rule::kImpactBond:
       return false;  // the investor pays, whatever the service's payers
+    case funding::Rule::kModulatedPrice:
+      return true;  // from the providers' cost tables, whatever the service's cost
   }
   return true;
 }
@@ -2350,9 +2352,9 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
   const std::vector<std::pair<std::string, std::vector<funding::Rule>>> own_keys = {
       {"euros_per_day", {R::kDailyPrice}},
       {"forecast_occupancy", {R::kDailyPrice}},
-      {"floor_occupancy", {R::kDailyPrice}},
-      {"bill_absences", {R::kDailyPrice}},
-      {"bill_school_days", {R::kDailyPrice}},
+      {"floor_occupancy", {R::kDailyPrice, R::kModulatedPrice}},
+      {"bill_absences", {R::kDailyPrice, R::kModulatedPrice}},
+      {"bill_school_days", {R::kDailyPrice, R::kModulatedPrice}},
       {"growth_per_year", {R::kGlobalAllocation, R::kPooledAllocation, R::kPerformance}},
       {"euros_per_child_year", {R::kCapitation}},
       {"term_years", {R::kPooledAllocation, R::kImpactBond}},
@@ -2456,6 +2458,8 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
         a.forecast_occupancy =
             r.opt_number(t, path, "forecast_occupancy", NumberRange{0.0, false, 1.0, true})
                 .value_or(a.forecast_occupancy);
+        [[fallthrough]];
+      case funding::Rule::kModulatedPrice:
         a.floor_occupancy =
             r.opt_number(t, path, "floor_occupancy", NumberRange{0.0, true, 1.0, true})
                 .value_or(a.floor_occupancy);
@@ -2558,6 +2562,82 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
   return out;
 }
 
+// A modulated price (R.314-119) bills each provider it selects by price mode from the provider's
+// cost decomposition: each must be a declared provider with places at the start and a row in
+// funding.costs, of a service that records modes, each mode it may give a child (its mode
+// shares, a plan step's to_mode) billed by some price mode. Says which at the rule's `services`
+// (or `providers`, or the rule), as the payers check does.
+void check_modulated_prices(const Reader& r, const toml::node& rules, const model::Model& model,
+                            const ServiceNames& names, const funding::Scheme& scheme) {
+  const toml::array& list = *rules.as_array();
+  for (std::size_t i = 0; i < scheme.assignments.size(); ++i) {
+    const funding::Assignment& a = scheme.assignments[i];
+    if (a.rule != funding::Rule::kModulatedPrice) {
+      continue;
+    }
+    const std::string path = item_key("funding.rules", i);
+    const toml::table& t = *list[i].as_table();
+    const auto fail = [&](const std::string& message) {
+      for (const char* key : {"providers", "organisations", "services"}) {
+        if (const toml::node* n = t.get(key)) {
+          r.fail(*n, child_key(path, key), message);
+        }
+      }
+      r.fail(list[i], path, message);
+    };
+    if (scheme.price_modes.empty()) {
+      r.fail(*t.get("rule"), child_key(path, "rule"),
+             "a modulated_price rule needs price modes: declare [funding.price_modes.NAME] tables "
+             "with the modes of care whose days each bills (modes = [...])");
+    }
+    for (const funding::Unit& unit : funding::units(model)) {
+      if (!selects(a, unit)) {
+        continue;
+      }
+      const std::string& service = names.names[unit.service];
+      if (unit.provider == model::kNoProvider) {
+        fail("it selects the places of service " + in_quotes(service) + " in " +
+             model.territories[unit.territory].code +
+             ", which have no declared provider: a modulated price needs each provider's costs "
+             "(a [providers] file and a row in funding.costs)");
+      }
+      const std::string& provider = model.providers[unit.provider].name;
+      if (!scheme.costs[unit.provider]) {
+        fail("it selects provider " + in_quotes(provider) +
+             ", which has no row in the funding.costs table: a modulated price is computed from "
+             "the provider's costs");
+      }
+      if (unit.places <= 0) {
+        fail("it selects provider " + in_quotes(provider) +
+             ", which has no places at the start: its costs are for its places then, and follow "
+             "them");
+      }
+      const model::Service& s = model.services[unit.service];
+      if (s.mode_shares.empty()) {
+        fail("it selects providers of service " + in_quotes(service) +
+             ", which records no modes of care ([services." + service +
+             "] mode_shares): a modulated price bills days by mode");
+      }
+      std::vector<bool> reachable(model.modes.size(), false);
+      for (std::size_t k = 0; k < s.mode_shares.size(); ++k) {
+        reachable[k] = s.mode_shares[k] > 0.0;
+      }
+      for (const model::PlanStep& step : model.plans.steps) {
+        if (step.from == unit.service && step.to_mode) {
+          reachable[*step.to_mode] = true;
+        }
+      }
+      for (std::size_t k = 0; k < reachable.size(); ++k) {
+        if (reachable[k] && scheme.price_mode_of[k] == funding::kNoPriceMode) {
+          fail("mode " + in_quotes(model.modes[k].name) + " of service " + in_quotes(service) +
+               " is billed by no price mode: list it in the modes of a [funding.price_modes.NAME] "
+               "table");
+        }
+      }
+    }
+  }
+}
+
 // [payers.NAME], services.NAME.money and [funding]: the funding scheme of the scenario.
 // `money` has one entry per service, read with the services.
 funding::Scheme read_funding(const Reader& r, const toml::table& root, const model::Model& model,
@@ -2593,7 +2673,10 @@ funding::Scheme read_funding(const Reader& r, const toml::table& root, const mod
   if (const toml::node* rules = t.get("rules")) {
     scheme.assignments = read_rules(r, *rules, model, names, scheme.services, scheme.payers, start);
   }
-  read_modulation(r, t, model.providers, scheme);
+  read_modulation(r, t, model, scheme);
+  if (const toml::node* rules = t.get("rules")) {
+    check_modulated_prices(r, *rules, model, names, scheme);
+  }
   return scheme;
 }
 
@@ -2836,6 +2919,9 @@ Scenario read_scenario(const toml::table& root, const std::string& display) {
   out.grants = funding::grant_places(out.model, out.funding, out.envelopes, timeline.changes);
   out.model.capacity_changes = out.grants.changes;
   // What each provider's funding pays for, period by period: what providers respond to (rule 28).
+  out.model.mode_days = std::any_of(
+      out.funding.assignments.begin(), out.funding.assignments.end(),
+      [](const funding::Assignment& a) { return a.rule == funding::Rule::kModulatedPrice; });
   out.model.incentives = funding::incentives(out.model, out.funding);
 
   out.model.calibration = read_calibration(r, root, names);
