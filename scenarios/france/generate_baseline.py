@@ -33,6 +33,9 @@ PROVIDERS_OUT = HERE / "providers.csv"  # named by [providers] file in OUT, next
 # The variant with IME authorisations: the same providers, with the CNSA shares of authorisations.
 AUTHORISED_OUT = HERE / "providers-ime-authorisations.csv"
 AUTHORISED_VARIANT = HERE / "ime-authorisations.toml"
+# Each IME's costs by "gamme majeure d'activités" and forecast days by price mode, for the
+# modulated prices of scenarios/policies/modulated-prices.toml (R.314-119).
+IME_COSTS_OUT = HERE / "costs-ime.csv"
 
 # ---------------------------------------------------------------------------------------------
 # Run settings (the brief's choices, not estimates).
@@ -321,6 +324,17 @@ FIXED_COST_SHARE = 0.8
 # externalised unit spends them in the establishment's unit, counted as the establishment's
 # days. Billed like other days in the baseline (no national rule: domain-facts §9.12).
 SCHOOL_DAY_SHARE = {"ordinary_class": 0.5, "ulis": 0.5}
+# Modulated prices (costs-ime.csv), ESTIMATE: no published decomposition of IME costs by gamme
+# was found; an IME with internat is split 20 % gérer, 6 % restaurer, 6 % héberger en
+# semi-internat, 10 % héberger en internat, 45 % socio-éducatif, 13 % soins (the split of
+# scenarios/examples/modulated-prices, itself an ESTIMATE). Forecast days: the places full on the
+# opening days, by the service's mode shares and attendance, the days at school (its schooling
+# shares x school day shares) as inclusion days.
+IME_GAMME_SHARES = {"gerer": 0.20, "restaurer": 0.06, "heberger_semi_internat": 0.06,
+                    "heberger_internat": 0.10, "socio_educatif": 0.45, "soins": 0.13}
+# Price mode of each mode's days in the establishment (the policy's [funding.price_modes]).
+IME_PRICE_MODE_OF = {"internat": "internat", "semi_internat": "demi_pension",
+                     "semi_internat_part_time": "demi_pension"}
 # Rules: child establishments, MAS and foyers by daily price, the price set from the approved
 # cost over the mean billed days of the three previous years (R.314-113; forecast: the places
 # full); SESSAD and ESAT by global allocation (R.314-105 II 1°; ESAT since 2017), renewed flat.
@@ -1358,6 +1372,31 @@ def write_money(add):
         add("")
 
 
+def write_ime_costs(m, path=IME_COSTS_OUT):
+    """Each IME provider's cost decomposition (IME_GAMME_SHARES of places x cost a place) and
+    forecast days by price mode (places full, IME mode and schooling shares)."""
+    cost = COST_PER_PLACE_YEAR["IME"][0]
+    days = OPENING_DAYS["IME"]
+    modes = mode_shares("IME")
+    schooling = schooling_shares("IME")
+    at_school = sum(share * SCHOOL_DAY_SHARE.get(n, 0.0) for n, share in schooling.items())
+    per_place = {"demi_pension": 0.0, "inclusion": 0.0, "internat": 0.0}
+    for mode, share in modes.items():
+        attended = days * share * MODES[mode][1]
+        per_place[IME_PRICE_MODE_OF[mode]] += attended * (1.0 - at_school)
+        per_place["inclusion"] += attended * at_school
+    gammes = list(IME_GAMME_SHARES)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(["provider"] + gammes + [f"days_{n}" for n in per_place])
+        for p in m["providers"]:
+            if p["service"] != "IME":
+                continue
+            budget = p["places"] * cost
+            out.writerow([p["name"]] + [fmt(budget * IME_GAMME_SHARES[g], 2) for g in gammes] +
+                         [fmt(p["places"] * d, 2) for d in per_place.values()])
+
+
 def write_providers(m, path=PROVIDERS_OUT):
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f, lineterminator="\n")
@@ -2078,6 +2117,7 @@ def main():
     m = derive(args.authorisations)
     write_toml(m)
     write_providers(m)
+    write_ime_costs(m)
     authorised = dict(m, providers=build_providers(m, True), authorisations=True)
     write_providers(authorised, AUTHORISED_OUT)
     write_authorised_variant()
