@@ -219,7 +219,7 @@ FUNDING_COORDINATES = {
     "rule_term_years": ("rule", np.int16),
 }
 RULE_KINDS = ["daily_price", "global_allocation", "capitation", "pooled_allocation", "performance",
-              "needs_based", "impact_bond"]
+              "needs_based", "impact_bond", "modulated_price"]
 COUNTERFACTUAL_KINDS = {"capitation", "impact_bond"}  # rules no French payer uses
 TERM_KINDS = {"pooled_allocation", "impact_bond"}  # rules with terms (rule_term_years > 0)
 MONEY_RTOL = 1e-9  # sums of euros in another order agree to this relative tolerance
@@ -228,7 +228,7 @@ PER_REPLICATION = {"events": "i", "wall_seconds": "f"}
 OTHER_DIMS = ("territory", "service", "region", "wait_months", "impairment", "priority")
 OPTIONAL_DIMS = ("interim", "mode", "schooling", "age_group", "plan_step", "provider", "outcome",
                  "payer", "rule", "event", "place_change", "envelope", "budget_year",
-                 "organisation", "indicator")
+                 "organisation", "indicator", "price_mode")
 ABROAD = "abroad"  # territory_region of an abroad territory
 COUNTS = ["admissions", "waiting_end", "creton_end", "stepping_end", "aged_out_waiting",
           "present_start", "arrivals", "departures", "present_end", "occupied_end", "away_end",
@@ -493,6 +493,7 @@ def check_indicators(c, ds, period):
     check_providers(c, ds, period)
     check_funding(c, ds, period)
     check_contracts(c, ds, period)
+    check_modulated_prices(c, ds, period)
 
     lhs = ds["present_start"] + ds["arrivals"]
     rhs = ds["present_end"] + ds["departures"]
@@ -1309,6 +1310,48 @@ def check_contracts(c, ds, period):
         count_cells(c, close(paid, expected, expected),
                     "pooled_paid != provider_revenue summed over the organisation's providers under "
                     "a pooled_allocation rule")
+
+
+def check_modulated_prices(c, ds, period):
+    """Rule 2 (R.314-119): with price modes and providers, the days billed by price mode sum to
+    the provider's billed days and its revenue is the sum of price x days under a modulated_price
+    rule, both 0 under any other; the price mode of each mode and of the days at school."""
+    names = ("provider_mode_billed_days", "provider_mode_price")
+    if "price_mode" not in ds.dims:
+        present = [n for n in names + ("mode_price_mode", "price_mode_school_days")
+                   if n in ds.variables]
+        c.expect(not present, f"{present} written without a 'price_mode' dimension")
+        return
+    c.expect(bool(ds["price_mode"].attrs.get("description")), "price_mode has no description")
+    n_modes = ds.sizes["price_mode"]
+    school = ds["price_mode_school_days"].values if "price_mode_school_days" in ds else None
+    if c.expect(school is not None, "price_mode_school_days missing"):
+        c.expect(int(school.sum()) <= 1, "more than one price mode bills the days at school")
+    if "mode" in ds.dims and c.expect("mode_price_mode" in ds, "mode_price_mode missing"):
+        of = ds["mode_price_mode"].values
+        c.expect(bool(((of >= -1) & (of < n_modes)).all()), f"mode_price_mode {of} out of range")
+    order = ("replication", period, "provider", "price_mode")
+    for name, units in zip(names, ("billed-days", "EUR/day")):
+        check_indicator(c, ds, name, order, "f", units)
+    if any(n not in ds.variables for n in names + ("provider_rule", "rule_kind")):
+        return
+    kinds = [as_str(v) for v in ds["rule_kind"].values]
+    modulated = [k for k, kind in enumerate(kinds) if kind == "modulated_price"]
+    under = np.isin(ds["provider_rule"].transpose(*order[:3]).values, modulated)
+    days = ds["provider_mode_billed_days"].transpose(*order).values
+    price = ds["provider_mode_price"].transpose(*order).values
+    count_cells(c, (days >= 0) & (price >= 0), "a modulated price or its days are negative")
+    count_cells(c, under[..., None] | ((days == 0) & (price == 0)),
+                "provider_mode_billed_days or provider_mode_price is not 0 outside a "
+                "modulated_price rule")
+    billed = ds["provider_billed_days"].transpose(*order[:3]).values
+    count_cells(c, ~under | close(days.sum(axis=3), billed, billed),
+                "provider_mode_billed_days summed over price_mode != provider_billed_days under a "
+                "modulated_price rule")
+    revenue = ds["provider_revenue"].transpose(*order[:3]).values
+    count_cells(c, ~under | close((price * days).sum(axis=3), revenue, revenue),
+                "provider_revenue != sum over price_mode of provider_mode_price x "
+                "provider_mode_billed_days under a modulated_price rule")
 
 
 # The spells group: column -> (dtype, -1 allowed for "none").

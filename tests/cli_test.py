@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import unittest
 from pathlib import Path
 
@@ -471,6 +472,49 @@ class CliTest(unittest.TestCase):
                    if r["provider"] == "IME Le Phare" and r["mode"] == "demi_pension")
         self.assertAlmostEqual(float(row["price_euros_per_day"]), 162.8133, places=3)
         self.assertEqual(float(row["forecast_spending_euros"]), 1280000.0)
+
+    def test_a_run_pays_modulated_prices_from_the_days_billed_by_mode_the_year_before(self):
+        # The example pays its IMEs one daily price in 2025, their modulated prices from 2026.
+        # The 2026 prices are each IME's costs (costs.csv, no growth, constant places) over the
+        # days it billed by price mode in 2025, the only previous year (R.314-119 with the lag of
+        # R.314-113): unit cost_g = E_g / sum_m u_mg x D_m; price_m = sum_g u_mg x unit cost_g.
+        out = self.dir / "modulated.h5"
+        parcours("run", PRICES, "--out", out, "--replications", "1", "--threads", "1")
+        check = subprocess.run(["/usr/bin/python3", HERE / "check_output.py", out],
+                               capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        scenario = tomllib.loads(PRICES.read_text(encoding="utf-8"))
+        gammes = ["gerer", "restaurer", "heberger_semi_internat", "heberger_internat",
+                  "socio_educatif", "soins"]
+        with open(PRICES.parent / "costs.csv", encoding="utf-8") as f:
+            costs = {row["provider"]: row for row in csv.DictReader(f)}
+        with h5py.File(out, "r") as f:
+            modes = [m.decode() for m in f["price_mode"][()]]
+            providers = [p.decode() for p in f["provider"][()]]
+            kinds = [k.decode() for k in f["rule_kind"][()]]
+            rule = f["provider_rule"][0]
+            days = f["provider_mode_billed_days"][0]  # [year, provider, price_mode]
+            price = f["provider_mode_price"][0]
+            revenue = f["provider_revenue"][0]
+            billed = f["provider_billed_days"][0]
+        units = np.array([[scenario["funding"]["price_modes"][m]["units"].get(g, 0.0)
+                           for g in gammes] for m in modes])  # [price mode, gamme]
+        self.assertEqual([kinds[r] for r in rule[0]], ["daily_price"] * 2)
+        for k, name in enumerate(providers):
+            self.assertEqual([kinds[r] for r in rule[1:, k]], ["modulated_price"] * 4)
+            # Days by price mode are billed days split by mode, whatever the rule.
+            np.testing.assert_allclose(days[:, k].sum(axis=1), billed[:, k], rtol=1e-12)
+            self.assertGreater(days[0, k, modes.index("inclusion")], 0.0)
+            euros = np.array([float(costs[name][g]) for g in gammes])
+            activity = (units * days[0, k][:, None]).sum(axis=0)
+            unit_cost = np.divide(euros, activity, out=np.zeros(6), where=activity > 0)
+            np.testing.assert_allclose(price[1, k], units @ unit_cost, rtol=1e-9, err_msg=name)
+            np.testing.assert_allclose(revenue[1, k], price[1, k] @ days[1, k], rtol=1e-12)
+            # The day at school is the cheapest: it consumes no meal and no hebergement.
+            self.assertLess(price[1, k, modes.index("inclusion")],
+                            price[1, k, modes.index("demi_pension")])
+            # Prices recover the year's costs at the previous year's days (budget neutrality).
+            self.assertAlmostEqual(price[1, k] @ days[0, k] / euros.sum(), 1.0, places=9)
 
     def test_prices_of_a_scenario_without_costs(self):
         proc = parcours("prices", SMALL)
