@@ -20,7 +20,8 @@ PARCOURS = None
 YEARS = 4  # 2025-2028: the dated policies start in 2026 or 2027
 # The first year each money-only variant changes the funding.
 STARTS = {"global-allocation": 2027, "capitation": 2027, "performance-contract": 2027,
-          "needs-based": 2027, "cpom": 2026, "impact-bond": 2026, "inclusion-days-unbilled": 2026}
+          "needs-based": 2027, "cpom": 2026, "impact-bond": 2026, "inclusion-days-unbilled": 2026,
+          "modulated-prices": 2026}
 # The books and their labels: everything else describes people and must not move.
 MONEY = ("spending", "revenue", "cost", "surplus", "provider_price", "provider_billed_days",
          "provider_revenue", "provider_cost", "provider_surplus", "provider_rule", "rule",
@@ -171,6 +172,30 @@ class PoliciesTest(unittest.TestCase):
         places = 75199 + 1300  # IME places in France and in Belgium, paid by the same rule
         paid = ds["spending_national"].sel(service="IME", year=[2027, 2028]).values[0]
         np.testing.assert_allclose(paid, places * 39000.0, rtol=1e-12)
+
+    def test_modulated_prices_pay_an_inclusion_day_less_than_a_day_in_the_establishment(self):
+        ds = self.variants["modulated-prices"]
+        kinds = dict(zip(ds["rule"].values.tolist(), ds["rule_kind"].values.tolist()))
+        self.assertEqual(kinds["ime_modulated_prices_2026"], "modulated_price")
+        ime = ds["provider_service"].values == "IME"
+        price = ds["provider_mode_price"].isel(replication=0).sel(year=2027).values[ime]
+        modes = list(ds["price_mode"].values)
+        inclusion, day, night = (price[:, modes.index(m)]
+                                 for m in ("inclusion", "demi_pension", "internat"))
+        self.assertTrue(bool((price > 0).all()))
+        self.assertTrue(bool(((inclusion < day) & (day < night)).all()))
+        # Each IME's revenue is its prices x its days by price mode (check_output checks every
+        # cell); together they recover about the budget, as the single price did.
+        revenue = float(ds["revenue_national"].sel(service="IME", year=2027).values[0])
+        base = float(self.base["revenue_national"].sel(service="IME", year=2027).values[0])
+        self.assertAlmostEqual(revenue / base, 1.0, delta=0.05)
+        # An inclusion day now brings less than a day in the establishment (billed in full
+        # under the baseline's daily price), which providers respond to (rule 28).
+        value = ds["rule_school_day_value"].sel(rule="ime_modulated_prices_2026", service="IME")
+        self.assertGreater(float(value), 0.0)
+        self.assertLess(float(value), 1.0)
+        self.assertEqual(float(ds["rule_school_day_value"].sel(
+            rule="establishments_daily_price", service="IME")), 0.0)
 
     def test_capitation_is_flagged_counterfactual(self):
         ds = self.variants["capitation"]
