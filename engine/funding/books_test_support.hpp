@@ -59,6 +59,7 @@ inline model::Indicators indicators_for(const model::Model& m) {
   shape.providers = static_cast<int>(m.providers.size());
   shape.modes = static_cast<int>(m.modes.size());
   shape.needs = static_cast<int>(m.children.needs_levels.size());
+  shape.mode_days = m.mode_days;
   model::Indicators ind;
   ind.resize(shape);
   // Authorised places as the simulation measures them: constant at the model's, every period

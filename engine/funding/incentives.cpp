@@ -218,7 +218,8 @@ DayValue day_value(const model::Model& model, const Scheme& scheme, const Assign
     }
     case Rule::kGlobalAllocation:
     case Rule::kImpactBond:
-      break;  // paid whatever the days
+    case Rule::kModulatedPrice:  // not valued yet: incentives.hpp's formula comes next
+      break;                     // paid whatever the days
   }
   return value;
 }
