@@ -20,37 +20,6 @@ namespace {
 
 using namespace test;  // NOLINT(google-build-using-namespace): the helpers of these tests
 
-// Price modes.
-constexpr std::uint8_t kDemiPension = 0;
-constexpr std::uint8_t kInternat = 1;
-constexpr std::uint8_t kInclusion = 2;
-
-// The price modes of modulated_price_test.cpp's small provider; units of one day, Gamme order:
-//              gerer restaurer semi internat socio soins
-// demi_pension   1       1       1     0       1     1
-// internat       1       3       1     1       1     1
-// inclusion      1       0       0     0      0.5   0.5
-std::vector<PriceMode> price_modes() {
-  return {
-      {"demi_pension", {1.0, 1.0, 1.0, 0.0, 1.0, 1.0}},
-      {"internat", {1.0, 3.0, 1.0, 1.0, 1.0, 1.0}},
-      {"inclusion", {1.0, 0.0, 0.0, 0.0, 0.5, 0.5}},
-  };
-}
-
-// Its costs: 337,000 € in all; forecast days demi_pension 1,000, internat 500, inclusion 200.
-// Units: gerer 1,700, restaurer 1,000 + 3 × 500 = 2,500, semi 1,500, internat 500, socio and
-// soins 1,000 + 500 + 0.5 × 200 = 1,600. Unit costs: 34,000 / 1,700 = 20, 25,000 / 2,500 = 10,
-// 30,000 / 1,500 = 20, 40,000 / 500 = 80, 160,000 / 1,600 = 100, 48,000 / 1,600 = 30.
-// Prices: demi_pension 20 + 10 + 20 + 100 + 30 = 180; internat 20 + 30 + 20 + 80 + 100 + 30 =
-// 280; inclusion 20 + 50 + 15 = 85.
-CostDecomposition costs() {
-  CostDecomposition c;
-  c.euros = {34'000.0, 25'000.0, 30'000.0, 40'000.0, 160'000.0, 48'000.0};
-  c.forecast_days = {1'000.0, 500.0, 200.0};
-  return c;
-}
-
 constexpr std::array kTablePrices{180.0, 280.0, 85.0};
 
 // Prices over days (800, 400, 800): units gerer 2,000, restaurer 800 + 3 × 400 = 2,000, semi
@@ -83,7 +52,7 @@ Scheme modulated_scheme(std::vector<Assignment> assignments,
                         ServiceMoney service = money(1.0, 200.0)) {
   auto scheme = one_payer({std::move(service)}, std::move(assignments));
   scheme.price_modes = price_modes();
-  scheme.costs = {costs()};
+  scheme.costs = {modulated_costs()};
   scheme.price_mode_of = {kInternat, kDemiPension};
   scheme.school_price_mode = kInclusion;
   return scheme;
@@ -149,7 +118,7 @@ TEST(ModulatedBooks, FirstYearPricesAreTheCalculatorsAndRevenueIsPricesTimesDays
   ASSERT_EQ(books.mode_price.size(), 3U);
   EXPECT_EQ(books.rule[books.at(0, 0)], 0);
   // The calculator's prices, each the sum of its gammes' units × unit cost.
-  const auto calculator = modulate(price_modes(), costs());
+  const auto calculator = modulate(price_modes(), modulated_costs());
   const auto prices = mode_prices(books, 0);
   for (std::size_t k = 0; k < 3; ++k) {
     SCOPED_TRACE(k);
@@ -159,9 +128,9 @@ TEST(ModulatedBooks, FirstYearPricesAreTheCalculatorsAndRevenueIsPricesTimesDays
     for (std::size_t g = 0; g < kGammes; ++g) {
       double units = 0.0;  // the gamme's units over the forecast days
       for (std::size_t j = 0; j < 3; ++j) {
-        units += price_modes()[j].units[g] * costs().forecast_days[j];
+        units += price_modes()[j].units[g] * modulated_costs().forecast_days[j];
       }
-      gammes += price_modes()[k].units[g] * costs().euros[g] / units;
+      gammes += price_modes()[k].units[g] * modulated_costs().euros[g] / units;
     }
     EXPECT_DOUBLE_EQ(prices[k], gammes);
   }
@@ -223,7 +192,7 @@ TEST(ModulatedBooks, PricesReadTheMeanDaysOfTheThreePreviousYears) {
       {gerer + 100.0 / 9.0 + 200.0 / 9.0 + 100.0 + 30.0,
        gerer + 300.0 / 9.0 + 200.0 / 9.0 + 800.0 / 9.0 + 100.0 + 30.0, gerer + 50.0 + 15.0});
   // y3: over mean(y0, y1, y2) = (2,600, 1,300, 1,800) / 3.
-  auto mean = costs();
+  auto mean = modulated_costs();
   mean.forecast_days = {2'600.0 / 3.0, 1'300.0 / 3.0, 600.0};
   const auto y3 = modulate(price_modes(), mean);
   expect_prices(books, 3, {y3.price[0], y3.price[1], y3.price[2]});
