@@ -62,9 +62,40 @@ double mix(const std::vector<double>& coefficients, const std::int64_t* counts, 
   return total > 0 ? weighted / static_cast<double>(total) : 1.0;
 }
 
+/// Adds to `out` (one per price mode) the days a modulated price bills in period p of declared
+/// provider `provider` (R.314-119): each mode's days in the establishment in its price mode, its
+/// days at school in the school price mode (none: its mode's), billed as billed() bills them.
+/// Days of a mode of no price mode are not billed.
+void bill_by_price_mode(const model::Indicators& ind, const Scheme& scheme,
+                        const ServiceMoney& money, const internal::Billing& billing, int p,
+                        int provider, double* out) {
+  const double to_opening = money.opening_days / core::kDaysPerYear;
+  for (int k = 0; k < ind.modes; ++k) {
+    const auto j = ind.provider_mode_cell(p, provider, k);
+    const double at_school = ind.provider_mode_school_days[j];
+    const double in_establishment = ind.provider_mode_attended_days[j] - at_school;
+    const std::uint8_t own = scheme.price_mode_of[k];
+    const std::uint8_t school =
+        scheme.school_price_mode == kNoPriceMode ? own : scheme.school_price_mode;
+    if (own != kNoPriceMode) {
+      out[own] += to_opening * internal::billed_days(money, billing, in_establishment, 0.0);
+    }
+    if (school != kNoPriceMode) {
+      out[school] += to_opening * internal::billed_days(money, billing, 0.0, at_school);
+    }
+  }
+}
+
 /// What a unit carries from one period to the next under the rules that need a history.
 struct UnitState {
   std::vector<double> billed_in_year;  // daily price: billed days of each year so far
+  // Modulated price: billed days of each year so far by price mode ([year][price mode]; declared
+  // providers whose days by mode were measured), and the prices of year `prices_year` under
+  // assignment `prices_rule` (computed once a year).
+  std::vector<double> billed_by_mode;
+  std::size_t prices_rule = std::numeric_limits<std::size_t>::max();
+  int prices_year = -1;
+  std::vector<double> prices;
   // The allocation being paid (kGlobalAllocation, kPerformance): its assignment, the year it
   // has reached, its amount that year for `reference` places.
   std::size_t allocation_rule = std::numeric_limits<std::size_t>::max();
@@ -73,6 +104,58 @@ struct UnitState {
   double reference = 0.0;
   double at_stake = 0.0;  // kPerformance: the year's share at stake so far, euros
 };
+
+/// R.314-119: the prices of year y, one per price mode, of unit u (a declared provider with costs
+/// and places at the start) under modulated price `a`: modulate() of its costs, each gamme's
+/// euros grown to year y and brought to the year's places, over the cost table's forecast days
+/// (and its notified price) in the run's first year; later over the mean days billed by price
+/// mode of the (up to) three previous years (`billed_by_mode`, [year][price mode]), raised in
+/// proportion to the floor, or the cost table's days (without a notified price, which was the
+/// first year's) where those cannot price every gamme.
+std::vector<double> modulated_prices(const Ledger& l, const Assignment& a,
+                                     const std::vector<double>& billed_by_mode, int u, int y) {
+  const auto& unit = l.all[u];
+  const auto& scheme = l.scheme;
+  const auto& modes = scheme.price_modes;
+  const std::size_t n = modes.size();
+  const double year_places = l.year_places[l.year_at(y, u)];
+  CostDecomposition costs = *scheme.costs[unit.provider];
+  for (double& euros : costs.euros) {
+    euros *= l.growth[y] * year_places / static_cast<double>(unit.places);
+  }
+  if (y > 0) {
+    const int first = y >= 3 ? y - 3 : 0;
+    CostDecomposition past = costs;
+    past.notified_single_price.reset();
+    auto& days = past.forecast_days;
+    days.assign(n, 0.0);
+    double total = 0.0;
+    for (std::size_t m = 0; m < n; ++m) {
+      for (int year = first; year < y; ++year) {
+        days[m] += billed_by_mode[static_cast<std::size_t>(year) * n + m];
+      }
+      days[m] /= y - first;
+      total += days[m];
+    }
+    // As a daily price's divisor, never below the floor; raised in proportion, so the mix of
+    // modes that sets the unit costs is the one billed.
+    const double floor =
+        year_places * scheme.services[unit.service].opening_days * a.floor_occupancy;
+    if (total > 0.0 && total < floor) {
+      for (double& d : days) {
+        d *= floor / total;
+      }
+    }
+    if (check_costs(modes, past).empty()) {
+      return modulate(modes, past, scheme.after_notification).price;
+    }
+    costs.notified_single_price.reset();
+  }
+  PARCOURS_CHECK(check_costs(modes, costs).empty(),
+                 "a provider paid by a modulated price has costs its forecast days cannot price "
+                 "(check_costs)");
+  return modulate(modes, costs, scheme.after_notification).price;
+}
 
 /// The allocation of period p of a unit under an allocation that follows its places: the year's
 /// allocation (renewed with growth from the budget of its first period) plus the change of
@@ -157,6 +240,29 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
                    "needs coefficients need one value per needs level");
     PARCOURS_CHECK(a.term_years > 0, "a term needs at least one year");
   }
+  const bool modulated =
+      std::any_of(scheme.assignments.begin(), scheme.assignments.end(),
+                  [](const Assignment& a) { return a.rule == Rule::kModulatedPrice; });
+  if (modulated) {
+    PARCOURS_CHECK(!scheme.price_modes.empty() && scheme.price_modes.size() < kNoPriceMode,
+                   "a modulated price needs price modes (at most 254)");
+    PARCOURS_CHECK(scheme.price_mode_of.size() == model.modes.size(),
+                   "a modulated price needs the price mode of each mode (Scheme::price_mode_of)");
+    for (const auto m : scheme.price_mode_of) {
+      PARCOURS_CHECK(m == kNoPriceMode || m < scheme.price_modes.size(),
+                     "a mode's price mode is not one of the scheme's price modes");
+    }
+    PARCOURS_CHECK(scheme.school_price_mode == kNoPriceMode ||
+                       scheme.school_price_mode < scheme.price_modes.size(),
+                   "the price mode of days at school is not one of the scheme's price modes");
+  }
+  // Days by mode, when the simulation measured them (Model::mode_days).
+  const auto mode_cells = static_cast<std::size_t>(indicators.periods) * indicators.providers *
+                          static_cast<std::size_t>(indicators.modes);
+  const bool mode_days = indicators.modes > 0 &&
+                         indicators.modes == static_cast<int>(model.modes.size()) &&
+                         indicators.provider_mode_attended_days.size() == mode_cells &&
+                         indicators.provider_mode_school_days.size() == mode_cells;
 
   Ledger l{model, scheme, indicators, units(model), model.periods_per_year, model.period_days(), {},
            {},    {},     {}};
@@ -183,6 +289,10 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
   books.repaid.assign(static_cast<std::size_t>(books.periods) * n_assignments, 0.0);
   books.pooled_envelope.assign(static_cast<std::size_t>(books.periods) * books.organisations, 0.0);
   books.pooled_paid.assign(books.pooled_envelope.size(), 0.0);
+  const std::size_t n_price_modes = scheme.price_modes.size();
+  books.price_modes = static_cast<int>(n_price_modes);
+  books.mode_billed_days.assign(cells * n_price_modes, 0.0);
+  books.mode_price.assign(cells * n_price_modes, 0.0);
 
   l.growth.assign(static_cast<std::size_t>(years), 1.0);
   for (int y = 0; y < years; ++y) {
@@ -238,9 +348,16 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
 
   // Revenue, period by period (pools and bonds span units).
   std::vector<UnitState> state(l.all.size());
-  for (auto& s : state) {
-    s.billed_in_year.assign(static_cast<std::size_t>(years), 0.0);
+  // A modulated price's prices read the days billed by price mode before it started, so they are
+  // kept under any rule.
+  const bool mode_history = modulated && mode_days;
+  for (int u = 0; u < books.units; ++u) {
+    state[u].billed_in_year.assign(static_cast<std::size_t>(years), 0.0);
+    if (mode_history && l.all[u].provider != model::kNoProvider) {
+      state[u].billed_by_mode.assign(static_cast<std::size_t>(years) * n_price_modes, 0.0);
+    }
   }
+  std::vector<double> days_by_mode(n_price_modes, 0.0);  // of the unit and period at hand
   std::map<std::pair<std::size_t, std::int64_t>, Pool> pools;
   std::vector<Bond> bonds(n_assignments);
   std::vector<std::vector<int>> members(n_assignments);  // units under a pooled rule or a bond
@@ -261,6 +378,17 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
                                       scheme.assignments[applies].rule == Rule::kPerformance);
       if (!allocation_rule) {
         s.allocation_rule = std::numeric_limits<std::size_t>::max();  // a later one starts afresh
+      }
+      // The days by price mode, whatever the rule: the next years' modulated prices read them.
+      const bool measured = !s.billed_by_mode.empty();
+      if (measured) {
+        const auto* in_force = applies < n_assignments ? &scheme.assignments[applies] : nullptr;
+        std::fill(days_by_mode.begin(), days_by_mode.end(), 0.0);
+        bill_by_price_mode(indicators, scheme, money, internal::billing_of(money, in_force), p,
+                           static_cast<int>(unit.provider), days_by_mode.data());
+        for (std::size_t m = 0; m < n_price_modes; ++m) {
+          s.billed_by_mode[static_cast<std::size_t>(y) * n_price_modes + m] += days_by_mode[m];
+        }
       }
       double revenue = 0.0;
       if (applies < n_assignments) {
@@ -325,6 +453,32 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
                 (principal * (1.0 - cut) + a.complementary_per_place * l.growth[y] * places +
                  a.transport_per_child * l.growth[y] * static_cast<double>(l.acts[i].followed)) /
                 ppy;
+            break;
+          }
+          case Rule::kModulatedPrice: {
+            if (s.prices_rule != applies || s.prices_year != y) {
+              PARCOURS_CHECK(unit.provider != model::kNoProvider,
+                             "a modulated price pays declared providers only");
+              PARCOURS_CHECK(unit.provider < scheme.costs.size() && scheme.costs[unit.provider],
+                             "a provider paid by a modulated price has no costs (Scheme::costs)");
+              PARCOURS_CHECK(unit.places > 0,
+                             "a provider paid by a modulated price has no places at the start, "
+                             "which its costs are of");
+              PARCOURS_CHECK(measured,
+                             "a modulated price bills days by mode, which the indicators did not "
+                             "measure (Model::mode_days)");
+              s.prices = modulated_prices(l, a, s.billed_by_mode, u, y);
+              s.prices_rule = applies;
+              s.prices_year = y;
+            }
+            for (std::size_t m = 0; m < n_price_modes; ++m) {
+              const auto j = books.mode_at(p, u, static_cast<int>(m));
+              books.mode_billed_days[j] = days_by_mode[m];
+              books.mode_price[j] = s.prices[m];
+              revenue += s.prices[m] * days_by_mode[m];
+            }
+            const double days = books.billed_days[i];
+            books.price[i] = days > 0.0 ? revenue / days : 0.0;  // the mean price
             break;
           }
           case Rule::kPooledAllocation:

@@ -59,6 +59,7 @@ inline model::Indicators indicators_for(const model::Model& m) {
   shape.providers = static_cast<int>(m.providers.size());
   shape.modes = static_cast<int>(m.modes.size());
   shape.needs = static_cast<int>(m.children.needs_levels.size());
+  shape.mode_days = m.mode_days;
   model::Indicators ind;
   ind.resize(shape);
   // Authorised places as the simulation measures them: constant at the model's, every period
@@ -148,6 +149,37 @@ inline Assignment global_allocation(double growth_per_year, int from_period = 0)
   a.from_period = from_period;
   a.growth_per_year = growth_per_year;
   return a;
+}
+
+// Modulated prices: the price modes of modulated_price_test.cpp's small provider; units of one
+// day, Gamme order:
+//              gerer restaurer semi internat socio soins
+// demi_pension   1       1       1     0       1     1
+// internat       1       3       1     1       1     1
+// inclusion      1       0       0     0      0.5   0.5
+constexpr std::uint8_t kDemiPension = 0;
+constexpr std::uint8_t kInternat = 1;
+constexpr std::uint8_t kInclusion = 2;
+
+inline std::vector<PriceMode> price_modes() {
+  return {
+      {"demi_pension", {1.0, 1.0, 1.0, 0.0, 1.0, 1.0}},
+      {"internat", {1.0, 3.0, 1.0, 1.0, 1.0, 1.0}},
+      {"inclusion", {1.0, 0.0, 0.0, 0.0, 0.5, 0.5}},
+  };
+}
+
+// Its costs: 337,000 € in all; forecast days demi_pension 1,000, internat 500, inclusion 200.
+// Units: gerer 1,700, restaurer 1,000 + 3 × 500 = 2,500, semi 1,500, internat 500, socio and
+// soins 1,000 + 500 + 0.5 × 200 = 1,600. Unit costs: 34,000 / 1,700 = 20, 25,000 / 2,500 = 10,
+// 30,000 / 1,500 = 20, 40,000 / 500 = 80, 160,000 / 1,600 = 100, 48,000 / 1,600 = 30.
+// Prices: demi_pension 20 + 10 + 20 + 100 + 30 = 180; internat 20 + 30 + 20 + 80 + 100 + 30 =
+// 280; inclusion 20 + 50 + 15 = 85.
+inline CostDecomposition modulated_costs() {
+  CostDecomposition c;
+  c.euros = {34'000.0, 25'000.0, 30'000.0, 40'000.0, 160'000.0, 48'000.0};
+  c.forecast_days = {1'000.0, 500.0, 200.0};
+  return c;
 }
 
 inline Scheme one_payer(std::vector<ServiceMoney> services, std::vector<Assignment> assignments) {

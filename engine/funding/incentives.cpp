@@ -120,6 +120,73 @@ double base_value(const Assignment& a, const ServiceMoney& money, double mode, d
                    a.base_rate * mode * needs * money.opening_days / a.reference_opening_days);
 }
 
+/// The first-year modulated prices (R.314-119, one per price mode) of the providers of service s
+/// that `a` selects and that have costs, averaged weighted by their places at the start: what a
+/// modulated price pays a provider of `s` for a day of each price mode, as far as one can tell
+/// before the run. Empty when there is no such provider, or none has places.
+std::vector<double> mean_modulated_prices(const model::Model& model, const Scheme& scheme,
+                                          const Assignment& a, model::ServiceId s) {
+  std::vector<double> mean(scheme.price_modes.size(), 0.0);
+  double places = 0.0;
+  for (std::size_t k = 0; k < model.providers.size(); ++k) {
+    const auto& provider = model.providers[k];
+    Unit unit;
+    unit.territory = provider.territory;
+    unit.service = provider.service;
+    unit.provider = static_cast<model::ProviderId>(k);
+    unit.places = provider.places;
+    unit.organisation = provider.organisation;
+    if (provider.service != s || provider.places <= 0 || k >= scheme.costs.size() ||
+        !scheme.costs[k] || !internal::selects(a, unit)) {
+      continue;
+    }
+    PARCOURS_CHECK(check_costs(scheme.price_modes, *scheme.costs[k]).empty(),
+                   "a provider paid by a modulated price has costs its forecast days cannot price "
+                   "(check_costs)");
+    const auto prices = modulate(scheme.price_modes, *scheme.costs[k], scheme.after_notification);
+    const auto weight = static_cast<double>(provider.places);
+    for (std::size_t m = 0; m < mean.size(); ++m) {
+      mean[m] += weight * prices.price[m];
+    }
+    places += weight;
+  }
+  if (places <= 0.0) {
+    return {};
+  }
+  for (double& price : mean) {
+    price /= places;
+  }
+  return mean;
+}
+
+/// Euros a modulated price bills a day of a child in `care` at `prices` (one per price mode, as
+/// mean_modulated_prices gives them), per opening day of its place: its days in the establishment
+/// (less the unbilled absences) at its mode's price, its days at school (their billed share) at
+/// the school price mode's (none: its mode's); 0 without a mode or for a mode of no price mode.
+double modulated_revenue(const Scheme& scheme, const ServiceMoney& money,
+                         const internal::Billing& billing, const std::vector<double>& prices,
+                         const CareDay& care) {
+  if (care.mode < 0) {
+    return 0.0;
+  }
+  PARCOURS_CHECK(static_cast<std::size_t>(care.mode) < scheme.price_mode_of.size(),
+                 "a modulated price needs the price mode of each mode (Scheme::price_mode_of)");
+  const auto price = [&](std::uint8_t m) {
+    if (m == kNoPriceMode) {
+      return 0.0;
+    }
+    PARCOURS_CHECK(m < prices.size(), "a price mode is not one of the scheme's price modes");
+    return prices[m];
+  };
+  const std::uint8_t own = scheme.price_mode_of[static_cast<std::size_t>(care.mode)];
+  const std::uint8_t school =
+      scheme.school_price_mode == kNoPriceMode ? own : scheme.school_price_mode;
+  const double in_establishment = care.attendance * (1.0 - care.school_day_share);
+  const double at_school = care.attendance * care.school_day_share;
+  return internal::billed_days(money, billing, in_establishment, 0.0) * price(own) +
+         internal::billed_days(money, billing, 0.0, at_school) * price(school);
+}
+
 void check_shapes(const model::Model& model, const Scheme& scheme, model::ServiceId s) {
   PARCOURS_CHECK(scheme.services.size() == model.services.size(),
                  "the funding scheme needs one ServiceMoney per service");
@@ -157,6 +224,23 @@ DayValue day_value(const model::Model& model, const Scheme& scheme, const Assign
         });
         value.care = typical > 0.0 ? days / typical : 0.0;
       }
+      value.stay = value.care;  // days billed leave with the child
+      break;
+    }
+    case Rule::kModulatedPrice: {
+      // As a computed daily price: the prices recover the costs from the children the service
+      // admits, so a child brings its billed revenue over theirs.
+      const auto prices = mean_modulated_prices(model, scheme, *a, s);
+      if (prices.empty()) {
+        break;
+      }
+      const auto billing = internal::billing_of(money, a);
+      double typical = 0.0;
+      for_each_admitted_care(model, s, [&](double share, const CareDay& c) {
+        typical += share * modulated_revenue(scheme, money, billing, prices, c);
+      });
+      value.care =
+          typical > 0.0 ? modulated_revenue(scheme, money, billing, prices, care) / typical : 0.0;
       value.stay = value.care;  // days billed leave with the child
       break;
     }

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -336,6 +337,77 @@ TEST(Incentives, AnInclusionDayCostsADailyPriceWhatItDoesNotBill) {
   // Billed: 1 either way: nothing lost.
   EXPECT_NEAR(in.school_day[in.table(1, 0)], 0.0, kFloat);
   EXPECT_EQ(in.school_day[in.table(2, 0)], 0.0);  // no rule
+}
+
+// R.314-119: a modulated price recovers the costs from the children the service admits at the
+// prices of their modes, so a child's day is worth its revenue over theirs.
+TEST(Incentives, AModulatedPriceValuesAChildByItsRevenueAtItsModesPricesOverTheTypicalChilds) {
+  // Service 0: modes internat, semi-internat (both full time) and respite; entrants half
+  // internat, half semi-internat, in the establishment. Providers: P0 (10 places), P1 (30), P2
+  // (20, not selected), P3 (5, selected, no costs) of service 0, P4 of service 1.
+  auto m = make_model(1, {{65}, {5}}, 1, 2,
+                      {provider(0, 0, 10), provider(0, 0, 30), provider(0, 0, 20),
+                       provider(0, 0, 5), provider(0, 1, 5)});
+  m.modes = {{"internat", true, 1.0}, {"semi-internat", false, 1.0}, {"respite", false, 1.0}};
+  m.schoolings = {{"establishment", false, 0.0}, {"ordinary school", true, 0.5}};
+  m.services[0].mode_shares = {0.5, 0.5, 0.0};
+  m.services[0].schooling_shares = {1.0, 0.0};
+  auto scheme = one_payer({money(36'000.0, 200.0), money(36'000.0, 200.0)}, {});
+  scheme.price_modes = price_modes();
+  // P0: the table's prices, demi_pension 180, internat 280, inclusion 85. P1: the same euros
+  // over (800, 400, 800) days: unit costs 17, 12.5, 25, 100, 100, 30, prices 184.5, 309.5, 82.
+  // P2 and P4: twice P0's euros, 360, 560, 170 (they must not count).
+  auto p1 = modulated_costs();
+  p1.forecast_days = {800.0, 400.0, 800.0};
+  auto twice = modulated_costs();
+  for (double& euros : twice.euros) {
+    euros *= 2.0;
+  }
+  scheme.costs = {modulated_costs(), p1, twice, std::nullopt, twice};
+  scheme.price_mode_of = {kInternat, kDemiPension, kNoPriceMode};
+  scheme.school_price_mode = kInclusion;
+  auto a = rule(Rule::kModulatedPrice);
+  a.providers = {0, 1, 3};
+  // P weighted by places: demi_pension (10 × 180 + 30 × 184.5) / 40 = 7,335 / 40 = 183.375;
+  // internat (2,800 + 9,285) / 40 = 302.125; inclusion (850 + 2,460) / 40 = 82.75.
+  // Typical: 0.5 × 302.125 + 0.5 × 183.375 = 242.75 a day.
+  const double typical = 242.75;
+  const auto value = [&](const Scheme& sc, const Assignment& price, int mode, int schooling) {
+    const auto v = day_value(m, sc, &price, 0, day(m, mode, schooling));
+    EXPECT_DOUBLE_EQ(v.stay, v.care);  // billed days leave with the child
+    return v.care;
+  };
+  EXPECT_DOUBLE_EQ(value(scheme, a, 0, 0), 302.125 / typical);  // internat: 1.2446
+  EXPECT_DOUBLE_EQ(value(scheme, a, 1, 0), 183.375 / typical);  // semi-internat: 0.7554
+  // In an ordinary school half its days, billed at the cheaper inclusion price: semi-internat
+  // 0.5 × 183.375 + 0.5 × 82.75 = 133.0625; internat 0.5 × 302.125 + 41.375 = 192.4375. A day
+  // at school brings 82.75 / 242.75 = 0.34 instead of 0.76 or 1.24.
+  EXPECT_DOUBLE_EQ(value(scheme, a, 1, 1), 133.0625 / typical);
+  EXPECT_DOUBLE_EQ(value(scheme, a, 0, 1), 192.4375 / typical);
+  // Respite has no price mode: nothing in the establishment; its days at school bill inclusion.
+  EXPECT_EQ(value(scheme, a, 2, 0), 0.0);
+  EXPECT_DOUBLE_EQ(value(scheme, a, 2, 1), 41.375 / typical);
+  // Without a school price mode, days at school bill the child's mode: nothing lost.
+  auto no_school = scheme;
+  no_school.school_price_mode = kNoPriceMode;
+  EXPECT_DOUBLE_EQ(value(no_school, a, 1, 1), 183.375 / typical);
+  // The price's own billing: days at school unbilled, 0.5 × 183.375 = 91.6875 (the typical
+  // child, in the establishment, bills the same).
+  auto unbilled = a;
+  unbilled.bill_school_days = 0.0;
+  EXPECT_DOUBLE_EQ(value(scheme, unbilled, 1, 1), 91.6875 / typical);
+  // The table the simulation reads, at float precision; an empty place-day loses the typical
+  // child's 1.
+  auto with_rule = scheme;
+  with_rule.assignments = {a};
+  const auto table = incentives(m, with_rule);
+  EXPECT_NEAR(care_value(table, 0, 0, care(0, 0)), 302.125 / typical, kFloat);
+  EXPECT_NEAR(stay_value(table, 0, 0, care(1, 1)), 133.0625 / typical, kFloat);
+  EXPECT_NEAR(table.vacancy[table.table(0, 0)], 1.0, kFloat);
+  // No selected provider with costs (P3 alone): no price to speak of, 0.
+  auto costless = rule(Rule::kModulatedPrice);
+  costless.providers = {3};
+  EXPECT_EQ(value(scheme, costless, 0, 0), 0.0);
 }
 
 TEST(Incentives, TheRegimeOfAUnitChangesWhenARuleStarts) {
