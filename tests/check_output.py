@@ -1128,11 +1128,14 @@ def check_providers(c, ds, period):
                 "negative")
     count_cells(c, close(surplus, revenue - spent, np.abs(revenue) + np.abs(spent)),
                 "provider_surplus != provider_revenue - provider_cost")
-    daily = np.isin(rule, [k for k, kind in enumerate(kinds) if kind == "daily_price"])
+    daily = np.isin(rule, [k for k, kind in enumerate(kinds)
+                           if kind in ("daily_price", "modulated_price")])
     count_cells(c, (price == 0) | daily,
-                "provider_price is not 0 where the rule that applied is not a daily price")
+                "provider_price is not 0 where the rule that applied is not a daily or modulated "
+                "price")
     count_cells(c, close(revenue, price * billed, revenue)[daily],
-                "provider_revenue != provider_price * provider_billed_days under a daily price")
+                "provider_revenue != provider_price * provider_billed_days under a daily or "
+                "modulated price (its mean price)")
     count_cells(c, (revenue == 0) | (rule >= 0),
                 "provider_revenue is not 0 where no rule applied (provider_rule -1)")
     for stem, name in (("provider_revenue", "revenue"), ("provider_cost", "cost")):
@@ -1314,8 +1317,9 @@ def check_contracts(c, ds, period):
 
 def check_modulated_prices(c, ds, period):
     """Rule 2 (R.314-119): with price modes and providers, the days billed by price mode sum to
-    the provider's billed days and its revenue is the sum of price x days under a modulated_price
-    rule, both 0 under any other; the price mode of each mode and of the days at school."""
+    the provider's billed days (at most, where a mode has no price mode) and its revenue is the
+    sum of price x days under a modulated_price rule, prices 0 under any other; the price mode of
+    each mode and of the days at school."""
     names = ("provider_mode_billed_days", "provider_mode_price")
     if "price_mode" not in ds.dims:
         present = [n for n in names + ("mode_price_mode", "price_mode_school_days")
@@ -1341,10 +1345,11 @@ def check_modulated_prices(c, ds, period):
     days = ds["provider_mode_billed_days"].transpose(*order).values
     price = ds["provider_mode_price"].transpose(*order).values
     count_cells(c, (days >= 0) & (price >= 0), "a modulated price or its days are negative")
-    count_cells(c, under[..., None] | ((days == 0) & (price == 0)),
-                "provider_mode_billed_days or provider_mode_price is not 0 outside a "
-                "modulated_price rule")
+    count_cells(c, under[..., None] | (price == 0),
+                "provider_mode_price is not 0 outside a modulated_price rule")
     billed = ds["provider_billed_days"].transpose(*order[:3]).values
+    count_cells(c, days.sum(axis=3) <= billed * (1 + MONEY_RTOL) + 1e-9,
+                "provider_mode_billed_days summed over price_mode is above provider_billed_days")
     count_cells(c, ~under | close(days.sum(axis=3), billed, billed),
                 "provider_mode_billed_days summed over price_mode != provider_billed_days under a "
                 "modulated_price rule")

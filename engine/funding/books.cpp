@@ -388,6 +388,7 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
                            static_cast<int>(unit.provider), days_by_mode.data());
         for (std::size_t m = 0; m < n_price_modes; ++m) {
           s.billed_by_mode[static_cast<std::size_t>(y) * n_price_modes + m] += days_by_mode[m];
+          books.mode_billed_days[books.mode_at(p, u, static_cast<int>(m))] = days_by_mode[m];
         }
       }
       double revenue = 0.0;
@@ -472,9 +473,7 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
               s.prices_year = y;
             }
             for (std::size_t m = 0; m < n_price_modes; ++m) {
-              const auto j = books.mode_at(p, u, static_cast<int>(m));
-              books.mode_billed_days[j] = days_by_mode[m];
-              books.mode_price[j] = s.prices[m];
+              books.mode_price[books.mode_at(p, u, static_cast<int>(m))] = s.prices[m];
               revenue += s.prices[m] * days_by_mode[m];
             }
             const double days = books.billed_days[i];

@@ -271,9 +271,11 @@ struct Books {
   int organisations = 0;
   std::vector<double> pooled_envelope;
   std::vector<double> pooled_paid;
-  // [period][unit][price mode] (Scheme::price_modes; empty without them): for a unit a modulated
-  // price pays in the period (kModulatedPrice; else 0), the days billed in each price mode (they
-  // sum to billed_days) and the price of each, euros a day.
+  // [period][unit][price mode] (Scheme::price_modes; empty without them): the days billed in each
+  // price mode, whatever the rule, for the declared providers whose days by mode the run measured
+  // (Model::mode_days: when a modulated price is assigned; else 0), which sum to billed_days when
+  // every mode of the provider's children has a price mode; and, for a unit a modulated price
+  // pays in the period (kModulatedPrice; else 0), the price of each, euros a day.
   int price_modes = 0;
   std::vector<double> mode_billed_days;
   std::vector<double> mode_price;

@@ -193,6 +193,28 @@ void check_shapes(const model::Model& model, const Scheme& scheme, model::Servic
   PARCOURS_CHECK(s < model.services.size(), "a service is unknown");
 }
 
+/// What a day at school instead of in the establishment costs the provider of a child attending
+/// every day: the care value of a day in the establishment less that of a day at school. A
+/// modulated price prices the two by the child's mode, so there it is averaged over the modes
+/// the service gives its entrants (its mode shares); other rules do not price by mode.
+double school_day_value(const model::Model& model, const Scheme& scheme, const Assignment* a,
+                        model::ServiceId s) {
+  const auto& shares = model.services[s].mode_shares;
+  if (a == nullptr || a->rule != Rule::kModulatedPrice || shares.empty()) {
+    return day_value(model, scheme, a, s, {1.0, 0.0, false, -1}).care -
+           day_value(model, scheme, a, s, {1.0, 1.0, true, -1}).care;
+  }
+  double value = 0.0;
+  for (std::size_t k = 0; k < shares.size(); ++k) {
+    if (shares[k] > 0.0) {
+      const int mode = static_cast<int>(k);
+      value += shares[k] * (day_value(model, scheme, a, s, {1.0, 0.0, false, mode}).care -
+                            day_value(model, scheme, a, s, {1.0, 1.0, true, mode}).care);
+    }
+  }
+  return value;
+}
+
 }  // namespace
 
 CareDay care_of(const model::Model& model, model::ServiceId s, std::uint8_t care) {
@@ -391,9 +413,7 @@ model::Incentives incentives(const model::Model& model, const Scheme& scheme) {
         vacancy += share * day_value(model, scheme, a, s, c).stay;
       });
       out.vacancy[t] = static_cast<float>(vacancy);
-      out.school_day[t] =
-          static_cast<float>(day_value(model, scheme, a, s, {1.0, 0.0, false, -1}).care -
-                             day_value(model, scheme, a, s, {1.0, 1.0, true, -1}).care);
+      out.school_day[t] = static_cast<float>(school_day_value(model, scheme, a, s));
       for (std::size_t n = 0; n < n_needs; ++n) {
         out.needs_value[out.needs_at(regime, s, n)] =
             static_cast<float>(needs_value(model, scheme, a, s, static_cast<int>(n)));

@@ -75,7 +75,8 @@ struct DayValue {
 
 /// The incentives of every unit and period (model::Incentives, its layout; vacancy is stay
 /// averaged over the service's mode × schooling shares; school_day is care_value of {1, 0, false}
-/// less that of {1, 1, true}), from the assignments that select each unit as the books choose
+/// less that of {1, 1, true}, under a modulated price of each mode the service's entrants have,
+/// averaged over its mode shares), from the assignments that select each unit as the books choose
 /// them (the last selecting one that has started; cells without a funding unit: no rule).
 /// Empty when the scheme has no assignment.
 [[nodiscard]] model::Incentives incentives(const model::Model& model, const Scheme& scheme);

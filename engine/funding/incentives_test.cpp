@@ -404,6 +404,9 @@ TEST(Incentives, AModulatedPriceValuesAChildByItsRevenueAtItsModesPricesOverTheT
   EXPECT_NEAR(care_value(table, 0, 0, care(0, 0)), 302.125 / typical, kFloat);
   EXPECT_NEAR(stay_value(table, 0, 0, care(1, 1)), 133.0625 / typical, kFloat);
   EXPECT_NEAR(table.vacancy[table.table(0, 0)], 1.0, kFloat);
+  // A day at school instead of in the establishment, over the entrants' modes: internat
+  // 302.125 − 82.75 = 219.375, semi-internat 183.375 − 82.75 = 100.625; half each: 160.
+  EXPECT_NEAR(table.school_day[table.table(0, 0)], 160.0 / typical, kFloat);
   // No selected provider with costs (P3 alone): no price to speak of, 0.
   auto costless = rule(Rule::kModulatedPrice);
   costless.providers = {3};

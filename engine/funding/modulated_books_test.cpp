@@ -346,8 +346,9 @@ TEST(ModulatedBooks, ADailyPriceThenAModulatedPriceKeepsTheBooksContinuous) {
   }
   EXPECT_DOUBLE_EQ(books.price[books.at(1, 0)], 168.5);
   expect_prices(books, 2, kPrices800);
-  // Under the daily price, no days by price mode.
-  EXPECT_EQ(mode_days(books, 1), (std::array{0.0, 0.0, 0.0}));
+  // Under the daily price, the days by price mode are recorded (the next prices read them), but
+  // no modulated price.
+  EXPECT_EQ(mode_days(books, 1), (std::array{800.0, 400.0, 800.0}));
   EXPECT_EQ(mode_prices(books, 1), (std::array{0.0, 0.0, 0.0}));
 }
 

@@ -862,11 +862,11 @@ void add_price_mode_books(Hdf5Writer& file, const run::Results& results, const m
                     of_providers(&funding::Books::mode_billed_days), Storage::kChunkedByFirstAxis);
   describe(file, "provider_mode_billed_days",
            {"days billed by the provider in each price mode", "billed-days",
-            "under a modulated_price rule, the days billed in each price mode in the period: the "
-            "days in the establishment of its occupants of each mode in the price mode whose "
-            "`modes` list it, their days at school in the one with school_days = true (else in "
-            "their mode's), billed as provider_billed_days, which they sum to; 0 under another "
-            "rule or none"},
+            "the days billed in each price mode in the period, whatever the rule (measured when "
+            "a modulated_price rule is assigned; 0 otherwise): the days in the establishment of "
+            "its occupants of each mode in the price mode whose `modes` list it, their days at "
+            "school in the one with school_days = true (else in their mode's), billed as "
+            "provider_billed_days, which they sum to when every mode has a price mode"},
            coordinates);
   file.add_variable("provider_mode_price", dims, of_providers(&funding::Books::mode_price),
                     Storage::kChunkedByFirstAxis);

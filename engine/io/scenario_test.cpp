@@ -3686,7 +3686,7 @@ TEST_F(ScenarioFiles, ADailyPriceMayBillSchoolDaysAndAbsencesItsOwnWay) {
   EXPECT_FALSE(load_scenario(write("s.toml", kFunding)).funding.assignments[0].bill_school_days);
   expect_error(error_of(replace(kFunding, "\ngrowth_per_year = 0.01", "\nbill_school_days = 0")),
                path_of("s.toml"), 55, "funding.rules[1].bill_school_days",
-               "bill_school_days is for daily_price rules only; this rule is "
+               "bill_school_days is for daily_price and modulated_price rules only; this rule is "
                "\"global_allocation\"");
   expect_error(error_of(replace(text, "bill_school_days = 0\n", "bill_school_days = 2\n")),
                path_of("s.toml"), 50, "funding.rules[0].bill_school_days",
