@@ -189,11 +189,12 @@ class PoliciesTest(unittest.TestCase):
         revenue = float(ds["revenue_national"].sel(service="IME", year=2027).values[0])
         base = float(self.base["revenue_national"].sel(service="IME", year=2027).values[0])
         self.assertAlmostEqual(revenue / base, 1.0, delta=0.05)
-        # An inclusion day now brings less than a day in the establishment (billed in full
-        # under the baseline's daily price), which providers respond to (rule 28).
+        # An inclusion day brings the inclusion price and costs its cost: with each mode's cost
+        # weighed (behaviour.mode_costs = 1), it costs the provider nothing, as under the
+        # baseline's daily price that bills it in full (rule 28).
+        self.assertEqual(float(ds.attrs["behaviour_mode_costs"]), 1.0)
         value = ds["rule_school_day_value"].sel(rule="ime_modulated_prices_2026", service="IME")
-        self.assertGreater(float(value), 0.0)
-        self.assertLess(float(value), 1.0)
+        self.assertLess(abs(float(value)), 1e-6)
         self.assertEqual(float(ds["rule_school_day_value"].sel(
             rule="establishments_daily_price", service="IME")), 0.0)
 

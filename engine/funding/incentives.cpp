@@ -125,7 +125,8 @@ double base_value(const Assignment& a, const ServiceMoney& money, double mode, d
 /// modulated price pays a provider of `s` for a day of each price mode, as far as one can tell
 /// before the run. Empty when there is no such provider, or none has places.
 std::vector<double> mean_modulated_prices(const model::Model& model, const Scheme& scheme,
-                                          const Assignment& a, model::ServiceId s) {
+                                          const Assignment& a, model::ServiceId s,
+                                          AfterNotification after) {
   std::vector<double> mean(scheme.price_modes.size(), 0.0);
   double places = 0.0;
   for (std::size_t k = 0; k < model.providers.size(); ++k) {
@@ -143,7 +144,7 @@ std::vector<double> mean_modulated_prices(const model::Model& model, const Schem
     PARCOURS_CHECK(check_costs(scheme.price_modes, *scheme.costs[k]).empty(),
                    "a provider paid by a modulated price has costs its forecast days cannot price "
                    "(check_costs)");
-    const auto prices = modulate(scheme.price_modes, *scheme.costs[k], scheme.after_notification);
+    const auto prices = modulate(scheme.price_modes, *scheme.costs[k], after);
     const auto weight = static_cast<double>(provider.places);
     for (std::size_t m = 0; m < mean.size(); ++m) {
       mean[m] += weight * prices.price[m];
@@ -251,18 +252,29 @@ DayValue day_value(const model::Model& model, const Scheme& scheme, const Assign
     }
     case Rule::kModulatedPrice: {
       // As a computed daily price: the prices recover the costs from the children the service
-      // admits, so a child brings its billed revenue over theirs.
-      const auto prices = mean_modulated_prices(model, scheme, *a, s);
+      // admits, so a child brings its billed revenue over theirs; less, by Behaviour::mode_costs,
+      // its cost over theirs beyond 1: the unit costs (the prices before any C1 scaling, every
+      // day attended counted), which the prices follow mode by mode.
+      const auto prices = mean_modulated_prices(model, scheme, *a, s, scheme.after_notification);
       if (prices.empty()) {
         break;
       }
       const auto billing = internal::billing_of(money, a);
+      const auto costs = mean_modulated_prices(model, scheme, *a, s, AfterNotification::kKeep);
+      const internal::Billing every_day{1.0, 1.0};
       double typical = 0.0;
+      double typical_cost = 0.0;
       for_each_admitted_care(model, s, [&](double share, const CareDay& c) {
         typical += share * modulated_revenue(scheme, money, billing, prices, c);
+        typical_cost += share * modulated_revenue(scheme, money, every_day, costs, c);
       });
-      value.care =
-          typical > 0.0 ? modulated_revenue(scheme, money, billing, prices, care) / typical : 0.0;
+      if (typical > 0.0) {
+        value.care = modulated_revenue(scheme, money, billing, prices, care) / typical;
+      }
+      if (typical_cost > 0.0) {
+        const double cost = modulated_revenue(scheme, money, every_day, costs, care);
+        value.care -= model.behaviour.mode_costs * (cost / typical_cost - 1.0);
+      }
       value.stay = value.care;  // days billed leave with the child
       break;
     }

@@ -352,6 +352,7 @@ TEST(Incentives, AModulatedPriceValuesAChildByItsRevenueAtItsModesPricesOverTheT
   m.schoolings = {{"establishment", false, 0.0}, {"ordinary school", true, 0.5}};
   m.services[0].mode_shares = {0.5, 0.5, 0.0};
   m.services[0].schooling_shares = {1.0, 0.0};
+  m.behaviour.mode_costs = 0.0;  // the revenue alone; its costs weighed too at the end
   auto scheme = one_payer({money(36'000.0, 200.0), money(36'000.0, 200.0)}, {});
   scheme.price_modes = price_modes();
   // P0: the table's prices, demi_pension 180, internat 280, inclusion 85. P1: the same euros
@@ -411,6 +412,24 @@ TEST(Incentives, AModulatedPriceValuesAChildByItsRevenueAtItsModesPricesOverTheT
   auto costless = rule(Rule::kModulatedPrice);
   costless.providers = {3};
   EXPECT_EQ(value(scheme, costless, 0, 0), 0.0);
+
+  // Weighing each mode's cost (Behaviour::mode_costs): no C1 scaling here, so the costs are the
+  // prices and every day fully billed leaves the margin of the typical child's: 1. A value is
+  // revenue / 242.75 − w × (cost / 242.75 − 1).
+  m.behaviour.mode_costs = 1.0;
+  EXPECT_DOUBLE_EQ(value(scheme, a, 0, 0), 1.0);  // internat: 302.125 − (302.125 − 242.75)
+  EXPECT_DOUBLE_EQ(value(scheme, a, 1, 1), 1.0);  // half at school at the inclusion price
+  // Unbilled days at school lose their price, not their cost: 91.6875 − (133.0625 − 242.75).
+  EXPECT_DOUBLE_EQ(value(scheme, unbilled, 1, 1), 1.0 - 41.375 / typical);
+  // Half weighed: internat 302.125 / 242.75 − 0.5 × (302.125 / 242.75 − 1).
+  m.behaviour.mode_costs = 0.5;
+  EXPECT_DOUBLE_EQ(value(scheme, a, 0, 0), 0.5 * 302.125 / typical + 0.5);
+  // So, with costs weighed, a day at school costs nothing and no mode pays more than another.
+  m.behaviour.mode_costs = 1.0;
+  const auto net = incentives(m, with_rule);
+  EXPECT_NEAR(net.school_day[net.table(0, 0)], 0.0, kFloat);
+  EXPECT_NEAR(care_value(net, 0, 0, care(0, 0)), care_value(net, 0, 0, care(1, 0)), kFloat);
+  EXPECT_NEAR(net.vacancy[net.table(0, 0)], 1.0, kFloat);  // an empty place still loses a day
 }
 
 TEST(Incentives, TheRegimeOfAUnitChangesWhenARuleStarts) {

@@ -2076,6 +2076,7 @@ void write_results_file(const fs::path& path, const Scenario& scenario, const ru
   file.set_attribute("", "behaviour_vacancy_days", behaviour.vacancy_days);
   file.set_attribute("", "behaviour_creton_release", behaviour.creton_release);
   file.set_attribute("", "behaviour_selection_days", behaviour.selection_days);
+  file.set_attribute("", "behaviour_mode_costs", behaviour.mode_costs);
 
   // Dimensions, each labelled by its own values.
   std::vector<std::int32_t> replication_labels;

@@ -1088,9 +1088,9 @@ model::Behaviour read_behaviour(const Reader& r, const toml::table& root) {
   }
   const std::string path = "behaviour";
   const toml::table& t = r.table(*node, path);
-  r.check_keys(
-      t, path,
-      {"step_down", "care", "max_factor", "vacancy_days", "creton_release", "selection_days"});
+  r.check_keys(t, path,
+               {"step_down", "care", "max_factor", "vacancy_days", "creton_release",
+                "selection_days", "mode_costs"});
   out.step_down = r.opt_number(t, path, "step_down", kNonNegative).value_or(out.step_down);
   out.care = r.opt_number(t, path, "care", kNonNegative).value_or(out.care);
   out.max_factor = r.opt_number(t, path, "max_factor", NumberRange{1.0, true, kInf, true})
@@ -1100,6 +1100,7 @@ model::Behaviour read_behaviour(const Reader& r, const toml::table& root) {
       r.opt_number(t, path, "creton_release", kNonNegative).value_or(out.creton_release);
   out.selection_days =
       r.opt_number(t, path, "selection_days", kNonNegative).value_or(out.selection_days);
+  out.mode_costs = r.opt_number(t, path, "mode_costs", kProbability).value_or(out.mode_costs);
   return out;
 }
 

@@ -3650,13 +3650,15 @@ TEST_F(ScenarioFiles, BehaviourDefaultsAreTheDocumentedAssumptions) {
   EXPECT_EQ(b.vacancy_days, 30.0);
   EXPECT_EQ(b.creton_release, 0.2);
   EXPECT_EQ(b.selection_days, 180.0);
+  EXPECT_EQ(b.mode_costs, 1.0);
   EXPECT_TRUE(s.model.incentives.empty());  // no funding rule: nothing to respond to
 }
 
 TEST_F(ScenarioFiles, BehaviourIsReadAndChecked) {
   const std::string text = kMini +
                            "\n[behaviour]\nstep_down = 1.5\ncare = 0\nmax_factor = 2\n"
-                           "vacancy_days = 10\ncreton_release = 0.4\nselection_days = 0\n";
+                           "vacancy_days = 10\ncreton_release = 0.4\nselection_days = 0\n"
+                           "mode_costs = 0.25\n";
   const Scenario s = load_scenario(write("s.toml", text));
   const model::Behaviour& b = s.model.behaviour;
   EXPECT_EQ(b.step_down, 1.5);
@@ -3665,6 +3667,7 @@ TEST_F(ScenarioFiles, BehaviourIsReadAndChecked) {
   EXPECT_EQ(b.vacancy_days, 10.0);
   EXPECT_EQ(b.creton_release, 0.4);
   EXPECT_EQ(b.selection_days, 0.0);
+  EXPECT_EQ(b.mode_costs, 0.25);
   const std::string path = path_of("s.toml");
   // [behaviour] is line 20; its keys 21 to 26.
   expect_error(error_of(replace(text, "vacancy_days = 10", "vacancy_day = 10")), path, 24,
@@ -3674,6 +3677,8 @@ TEST_F(ScenarioFiles, BehaviourIsReadAndChecked) {
                "behaviour.creton_release", "expected a number >= 0, got -0.4");
   expect_error(error_of(replace(text, "max_factor = 2", "max_factor = 0.5")), path, 23,
                "behaviour.max_factor", "expected a number >= 1, got 0.5");
+  expect_error(error_of(replace(text, "mode_costs = 0.25", "mode_costs = 1.5")), path, 27,
+               "behaviour.mode_costs", "expected a number in [0, 1], got 1.5");
 }
 
 TEST_F(ScenarioFiles, ADailyPriceMayBillSchoolDaysAndAbsencesItsOwnWay) {

@@ -452,6 +452,11 @@ struct Behaviour {
   // waited selection_days × g days longer: within a priority level, it takes the child with the
   // earliest waiting start less that shift among the first child of each needs level it may admit.
   double selection_days = 180.0;  // >= 0 (0: first come, first served)
+  // Modulated prices (funding::Rule::kModulatedPrice) pay each mode of care its cost: the share
+  // of a day's cost by mode (its unit costs by gamme) a provider weighs against the day's price.
+  // 1: it weighs its margin, so no mode or schooling pays more than another and only billing
+  // (unbilled days) moves it; 0: it weighs the revenue alone, and seeks the dearer modes.
+  double mode_costs = 1.0;  // [0, 1]
 };
 
 /// What each provider's funding pays for, per period, as funding::incentives computes it from the

@@ -1656,6 +1656,8 @@ BEHAVIOUR = [
      "them home to wait"),
     ("selection_days", 180.0, "a child worth a whole place-day more a day jumps 180 days of "
      "waiting"),
+    ("mode_costs", 1.0, "under modulated prices a provider weighs each mode's cost against its "
+     "price (its margin)"),
 ]
 
 
