@@ -3441,7 +3441,7 @@ TEST_F(ProviderFileTest, TheOutputCheckerCatchesBrokenProviderBooks) {
   };
   expect_check_output_fails(
       write_broken([](funding::Books& books) { books.price[books.at(2, kArcEnCiel)] = 12.0; }),
-      "provider_price is not 0 where the rule that applied is not a daily "
+      "provider_price is not 0 where the rule that applied is not a daily or modulated "
       "price");
   expect_check_output_fails(write_broken([](funding::Books& books) {
                               books.revenue[books.at(0, kGolo)] = 10.0;
