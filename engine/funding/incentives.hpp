@@ -57,6 +57,8 @@ struct CareDay {
 ///     (modulate() of Scheme::costs, after_notification) of the providers of `s` the assignment
 ///     selects that have costs, averaged weighted by their places at the start (a price mode of
 ///     kNoPriceMode, or a care without a mode: 0); 0 when no such provider or typical is 0;
+///     less Behaviour::mode_costs × (cost(care) / cost(typical) − 1), cost as revenue at the
+///     unit costs (those prices before any C1 scaling) with every day attended counted;
 ///   global allocation, impact bond, no rule: 0.
 struct DayValue {
   double care = 0.0;
