@@ -243,6 +243,11 @@ struct Unit {
 /// Unit::places are the places at the start; the books read each period's from the indicators.
 [[nodiscard]] std::vector<Unit> units(const model::Model& model);
 
+/// Whether assignment `a` selects `unit` (whatever its start): every non-empty list matches.
+/// Implicit units have no provider and no organisation, so such lists never select them. The
+/// books, the incentives and io's checks of a scenario all choose units with it.
+[[nodiscard]] bool selects(const Assignment& a, const Unit& unit);
+
 /// Per period and unit ([period][unit]), and per period, unit and payer.
 struct Books {
   int periods = 0;

@@ -138,7 +138,7 @@ std::vector<double> mean_modulated_prices(const model::Model& model, const Schem
     unit.places = provider.places;
     unit.organisation = provider.organisation;
     if (provider.service != s || provider.places <= 0 || k >= scheme.costs.size() ||
-        !scheme.costs[k] || !internal::selects(a, unit)) {
+        !scheme.costs[k] || !selects(a, unit)) {
       continue;
     }
     PARCOURS_CHECK(check_costs(scheme.price_modes, *scheme.costs[k]).empty(),

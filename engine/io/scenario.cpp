@@ -2291,20 +2291,6 @@ std::vector<double> read_coefficients(const Reader& r, const toml::node& n, cons
   return values;
 }
 
-// Whether `a` selects `unit` (whatever its start), as funding::keep_books decides: every
-// non-empty list matches; implicit units have no provider and no organisation.
-bool selects(const funding::Assignment& a, const funding::Unit& unit) {
-  const bool implicit = unit.provider == model::kNoProvider;
-  const auto has = [](const auto& list, auto value) {
-    return std::find(list.begin(), list.end(), value) != list.end();
-  };
-  return (a.services.empty() || has(a.services, unit.service)) &&
-         (a.providers.empty() || (!implicit && has(a.providers, unit.provider))) &&
-         (a.organisations.empty() ||
-          (!implicit &&
-           has(a.organisations, static_cast<model::OrganisationId>(unit.organisation))));
-}
-
 // Whether `a` may pay a unit of a service with `money` and places something: a fixed daily price
 // or a capitation above 0 always may; a computed daily price and a global allocation come from
 // the service's cost, so only when it is above 0.
@@ -2548,7 +2534,7 @@ std::vector<funding::Assignment> read_rules(const Reader& r, const toml::node& n
     // splits each unit's revenue between its service's payers).
     for (const funding::Unit& unit : funding::units(model)) {
       const funding::ServiceMoney& m = money[unit.service];
-      if (unit.places > 0 && m.payer_split.empty() && selects(a, unit) && may_pay(a, m)) {
+      if (unit.places > 0 && m.payer_split.empty() && funding::selects(a, unit) && may_pay(a, m)) {
         const std::string& service = names.names[unit.service];
         const toml::node* services = t.get("services");
         r.fail(services != nullptr ? *services : list[i],
@@ -2592,7 +2578,7 @@ void check_modulated_prices(const Reader& r, const toml::node& rules, const mode
              "with the modes of care whose days each bills (modes = [...])");
     }
     for (const funding::Unit& unit : funding::units(model)) {
-      if (!selects(a, unit)) {
+      if (!funding::selects(a, unit)) {
         continue;
       }
       const std::string& service = names.names[unit.service];

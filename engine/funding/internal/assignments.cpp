@@ -1,6 +1,6 @@
 #include "engine/funding/internal/assignments.hpp"
 
-namespace parcours::funding::internal {
+namespace parcours::funding {
 namespace {
 
 template <typename T, typename U>
@@ -28,6 +28,8 @@ bool selects(const Assignment& a, const Unit& unit) {
   }
   return true;
 }
+
+namespace internal {
 
 std::vector<std::size_t> selecting(const Scheme& scheme, const Unit& unit) {
   std::vector<std::size_t> out;
@@ -63,4 +65,5 @@ double billed_days(const ServiceMoney& money, const Billing& billing, double in_
          at_school * billing.school_days;
 }
 
-}  // namespace parcours::funding::internal
+}  // namespace internal
+}  // namespace parcours::funding

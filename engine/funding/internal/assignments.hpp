@@ -11,10 +11,6 @@
 
 namespace parcours::funding::internal {
 
-/// Whether an assignment selects a unit (whatever its start): every non-empty list matches.
-/// Implicit units have no provider and no organisation, so such lists never select them.
-[[nodiscard]] bool selects(const Assignment& a, const Unit& unit);
-
 /// The assignments of `scheme` that select `unit`, in file order.
 [[nodiscard]] std::vector<std::size_t> selecting(const Scheme& scheme, const Unit& unit);
 
