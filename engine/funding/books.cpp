@@ -73,16 +73,9 @@ void bill_by_price_mode(const model::Indicators& ind, const Scheme& scheme,
   for (int k = 0; k < ind.modes; ++k) {
     const auto j = ind.provider_mode_cell(p, provider, k);
     const double at_school = ind.provider_mode_school_days[j];
-    const double in_establishment = ind.provider_mode_attended_days[j] - at_school;
-    const std::uint8_t own = scheme.price_mode_of[k];
-    const std::uint8_t school =
-        scheme.school_price_mode == kNoPriceMode ? own : scheme.school_price_mode;
-    if (own != kNoPriceMode) {
-      out[own] += to_opening * internal::billed_days(money, billing, in_establishment, 0.0);
-    }
-    if (school != kNoPriceMode) {
-      out[school] += to_opening * internal::billed_days(money, billing, 0.0, at_school);
-    }
+    internal::add_price_mode_days(scheme, money, billing, static_cast<std::size_t>(k),
+                                  ind.provider_mode_attended_days[j] - at_school, at_school,
+                                  to_opening, out);
   }
 }
 

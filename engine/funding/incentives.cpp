@@ -129,23 +129,20 @@ std::vector<double> mean_modulated_prices(const model::Model& model, const Schem
                                           AfterNotification after) {
   std::vector<double> mean(scheme.price_modes.size(), 0.0);
   double places = 0.0;
-  for (std::size_t k = 0; k < model.providers.size(); ++k) {
-    const auto& provider = model.providers[k];
-    Unit unit;
-    unit.territory = provider.territory;
-    unit.service = provider.service;
-    unit.provider = static_cast<model::ProviderId>(k);
-    unit.places = provider.places;
-    unit.organisation = provider.organisation;
-    if (provider.service != s || provider.places <= 0 || k >= scheme.costs.size() ||
-        !scheme.costs[k] || !selects(a, unit)) {
+  for (const Unit& unit : units(model)) {
+    if (unit.provider == model::kNoProvider) {
+      break;  // the declared providers come first; implicit units have no costs
+    }
+    const std::size_t k = unit.provider;
+    if (unit.service != s || unit.places <= 0 || k >= scheme.costs.size() || !scheme.costs[k] ||
+        !selects(a, unit)) {
       continue;
     }
     PARCOURS_CHECK(check_costs(scheme.price_modes, *scheme.costs[k]).empty(),
                    "a provider paid by a modulated price has costs its forecast days cannot price "
                    "(check_costs)");
     const auto prices = modulate(scheme.price_modes, *scheme.costs[k], after);
-    const auto weight = static_cast<double>(provider.places);
+    const auto weight = static_cast<double>(unit.places);
     for (std::size_t m = 0; m < mean.size(); ++m) {
       mean[m] += weight * prices.price[m];
     }
@@ -170,22 +167,16 @@ double modulated_revenue(const Scheme& scheme, const ServiceMoney& money,
   if (care.mode < 0) {
     return 0.0;
   }
-  PARCOURS_CHECK(static_cast<std::size_t>(care.mode) < scheme.price_mode_of.size(),
-                 "a modulated price needs the price mode of each mode (Scheme::price_mode_of)");
-  const auto price = [&](std::uint8_t m) {
-    if (m == kNoPriceMode) {
-      return 0.0;
-    }
-    PARCOURS_CHECK(m < prices.size(), "a price mode is not one of the scheme's price modes");
-    return prices[m];
-  };
-  const std::uint8_t own = scheme.price_mode_of[static_cast<std::size_t>(care.mode)];
-  const std::uint8_t school =
-      scheme.school_price_mode == kNoPriceMode ? own : scheme.school_price_mode;
-  const double in_establishment = care.attendance * (1.0 - care.school_day_share);
-  const double at_school = care.attendance * care.school_day_share;
-  return internal::billed_days(money, billing, in_establishment, 0.0) * price(own) +
-         internal::billed_days(money, billing, 0.0, at_school) * price(school);
+  PARCOURS_CHECK(prices.size() == scheme.price_modes.size(), "one price per price mode expected");
+  std::vector<double> days(prices.size(), 0.0);
+  internal::add_price_mode_days(scheme, money, billing, static_cast<std::size_t>(care.mode),
+                                care.attendance * (1.0 - care.school_day_share),
+                                care.attendance * care.school_day_share, 1.0, days.data());
+  double revenue = 0.0;
+  for (std::size_t m = 0; m < days.size(); ++m) {
+    revenue += days[m] * prices[m];
+  }
+  return revenue;
 }
 
 void check_shapes(const model::Model& model, const Scheme& scheme, model::ServiceId s) {

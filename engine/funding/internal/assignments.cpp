@@ -1,5 +1,7 @@
 #include "engine/funding/internal/assignments.hpp"
 
+#include "engine/core/check.hpp"
+
 namespace parcours::funding {
 namespace {
 
@@ -63,6 +65,22 @@ double billed_days(const ServiceMoney& money, const Billing& billing, double in_
                    double at_school) {
   return in_establishment * (1.0 - money.absence_share * (1.0 - billing.absences)) +
          at_school * billing.school_days;
+}
+
+void add_price_mode_days(const Scheme& scheme, const ServiceMoney& money, const Billing& billing,
+                         std::size_t mode, double in_establishment, double at_school, double scale,
+                         double* out) {
+  PARCOURS_CHECK(mode < scheme.price_mode_of.size(),
+                 "a modulated price needs the price mode of each mode (Scheme::price_mode_of)");
+  const std::uint8_t own = scheme.price_mode_of[mode];
+  const std::uint8_t school =
+      scheme.school_price_mode == kNoPriceMode ? own : scheme.school_price_mode;
+  if (own != kNoPriceMode) {
+    out[own] += scale * billed_days(money, billing, in_establishment, 0.0);
+  }
+  if (school != kNoPriceMode) {
+    out[school] += scale * billed_days(money, billing, 0.0, at_school);
+  }
 }
 
 }  // namespace internal

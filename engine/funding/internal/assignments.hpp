@@ -35,4 +35,13 @@ struct Billing {
 [[nodiscard]] double billed_days(const ServiceMoney& money, const Billing& billing,
                                  double in_establishment, double at_school);
 
+/// Adds to `out` (one per Scheme::price_modes) × `scale` the days a modulated price bills for
+/// `in_establishment` days in the establishment and `at_school` days at school of a child of model
+/// mode `mode`: the first in the mode's price mode (Scheme::price_mode_of), the second in the
+/// school price mode (none: the mode's), each as billed_days bills them; kNoPriceMode bills none.
+/// The books bill a provider's days by mode with it, the incentives a child's day.
+void add_price_mode_days(const Scheme& scheme, const ServiceMoney& money, const Billing& billing,
+                         std::size_t mode, double in_establishment, double at_school, double scale,
+                         double* out);
+
 }  // namespace parcours::funding::internal
