@@ -82,10 +82,8 @@ void bill_by_price_mode(const model::Indicators& ind, const Scheme& scheme,
 /// What a unit carries from one period to the next under the rules that need a history.
 struct UnitState {
   std::vector<double> billed_in_year;  // daily price: billed days of each year so far
-  // Modulated price: billed days of each year so far by price mode ([year][price mode]; declared
-  // providers whose days by mode were measured), and the prices of year `prices_year` under
-  // assignment `prices_rule` (computed once a year).
-  std::vector<double> billed_by_mode;
+  // Modulated price: the prices of year `prices_year` under assignment `prices_rule` (computed
+  // once a year, from Books::mode_billed_days of the previous years).
   std::size_t prices_rule = std::numeric_limits<std::size_t>::max();
   int prices_year = -1;
   std::vector<double> prices;
@@ -102,11 +100,10 @@ struct UnitState {
 /// and places at the start) under modulated price `a`: modulate() of its costs, each gamme's
 /// euros grown to year y and brought to the year's places, over the cost table's forecast days
 /// (and its notified price) in the run's first year; later over the mean days billed by price
-/// mode of the (up to) three previous years (`billed_by_mode`, [year][price mode]), raised in
+/// mode of the (up to) three previous years (Books::mode_billed_days, all their periods), raised in
 /// proportion to the floor, or the cost table's days (without a notified price, which was the
 /// first year's) where those cannot price every gamme.
-std::vector<double> modulated_prices(const Ledger& l, const Assignment& a,
-                                     const std::vector<double>& billed_by_mode, int u, int y) {
+std::vector<double> modulated_prices(const Ledger& l, const Assignment& a, int u, int y) {
   const auto& unit = l.all[u];
   const auto& scheme = l.scheme;
   const auto& modes = scheme.price_modes;
@@ -124,8 +121,8 @@ std::vector<double> modulated_prices(const Ledger& l, const Assignment& a,
     days.assign(n, 0.0);
     double total = 0.0;
     for (std::size_t m = 0; m < n; ++m) {
-      for (int year = first; year < y; ++year) {
-        days[m] += billed_by_mode[static_cast<std::size_t>(year) * n + m];
+      for (int p = first * l.ppy; p < y * l.ppy; ++p) {
+        days[m] += l.books.mode_billed_days[l.books.mode_at(p, u, static_cast<int>(m))];
       }
       days[m] /= y - first;
       total += days[m];
@@ -341,15 +338,12 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
 
   // Revenue, period by period (pools and bonds span units).
   std::vector<UnitState> state(l.all.size());
+  for (auto& s : state) {
+    s.billed_in_year.assign(static_cast<std::size_t>(years), 0.0);
+  }
   // A modulated price's prices read the days billed by price mode before it started, so they are
   // kept under any rule.
   const bool mode_history = modulated && mode_days;
-  for (int u = 0; u < books.units; ++u) {
-    state[u].billed_in_year.assign(static_cast<std::size_t>(years), 0.0);
-    if (mode_history && l.all[u].provider != model::kNoProvider) {
-      state[u].billed_by_mode.assign(static_cast<std::size_t>(years) * n_price_modes, 0.0);
-    }
-  }
   std::vector<double> days_by_mode(n_price_modes, 0.0);  // of the unit and period at hand
   std::map<std::pair<std::size_t, std::int64_t>, Pool> pools;
   std::vector<Bond> bonds(n_assignments);
@@ -373,14 +367,13 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
         s.allocation_rule = std::numeric_limits<std::size_t>::max();  // a later one starts afresh
       }
       // The days by price mode, whatever the rule: the next years' modulated prices read them.
-      const bool measured = !s.billed_by_mode.empty();
+      const bool measured = mode_history && unit.provider != model::kNoProvider;
       if (measured) {
         const auto* in_force = applies < n_assignments ? &scheme.assignments[applies] : nullptr;
         std::fill(days_by_mode.begin(), days_by_mode.end(), 0.0);
         bill_by_price_mode(indicators, scheme, money, internal::billing_of(money, in_force), p,
                            static_cast<int>(unit.provider), days_by_mode.data());
         for (std::size_t m = 0; m < n_price_modes; ++m) {
-          s.billed_by_mode[static_cast<std::size_t>(y) * n_price_modes + m] += days_by_mode[m];
           books.mode_billed_days[books.mode_at(p, u, static_cast<int>(m))] = days_by_mode[m];
         }
       }
@@ -461,7 +454,7 @@ Books keep_books(const model::Model& model, const Scheme& scheme,
               PARCOURS_CHECK(measured,
                              "a modulated price bills days by mode, which the indicators did not "
                              "measure (Model::mode_days)");
-              s.prices = modulated_prices(l, a, s.billed_by_mode, u, y);
+              s.prices = modulated_prices(l, a, u, y);
               s.prices_rule = applies;
               s.prices_year = y;
             }
